@@ -1,0 +1,98 @@
+"""Retrieval result → the sentence(s) that answer, or a decline. Weak evidence is declined: a
+loosely related sentence is never stretched into an answer."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .query import gives_quantity
+from .retrieve import Result, SentenceHit, tokenize
+
+CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
+FEATURES = ("sentence_dense", "message_dense", "coverage")
+MAX_BROAD = 5
+
+
+@lru_cache(maxsize=4)
+def load_calibration(path: Path = CALIBRATION) -> dict:
+    return json.loads(path.read_text())
+
+
+@dataclass(frozen=True)
+class Decision:
+    answered: bool
+    picks: list[SentenceHit]  # best first; empty when declined
+    confidence: float
+    reason: str = ""  # why declined: weak, quantity, unknown
+
+
+def _stems(text: str) -> set[str]:
+    tokens = tokenize([text])
+    inv = {v: k for k, v in tokens.vocab.items()}
+    return {inv[i] for i in tokens.ids[0] if inv[i]}
+
+
+def coverage(question: str, expanded: str, text: str) -> float:
+    """Share of the question's content words found in the text (a glossary word counts when any of its phrases is)."""
+    asked = _stems(question)
+    if not asked:
+        return 0.0
+    have = _stems(text)
+    extra = _stems(expanded[len(question):]) & have
+    covered = len(asked & have) + (1 if extra and asked - have else 0)
+    return min(1.0, covered / len(asked))
+
+
+def features(result: Result, pick: SentenceHit) -> dict[str, float]:
+    q = result.query
+    hit = next(h for h in result.hits if h.message.id == pick.message.id)
+    return {
+        "sentence_dense": pick.dense,
+        "message_dense": hit.dense,
+        "coverage": coverage(q.text, q.expanded, pick.message.text),
+    }
+
+
+def confidence(feats: dict[str, float], calibration: dict) -> float:
+    w = calibration["weights"]
+    z = w["bias"] + sum(w[name] * feats[name] for name in FEATURES)
+    return 1 / (1 + math.exp(-z))
+
+
+def decide(result: Result, broad: bool = False, calibration: dict | None = None, exclude: set[str] = frozenset()) -> Decision:
+    """Pick the answering sentence(s) from a retrieval result, or decline and say why."""
+    cal = calibration or load_calibration()
+    candidates = [s for s in result.sentences if s.message.id not in exclude]
+    if not candidates:
+        return Decision(False, [], 0.0, "weak")
+    if result.query.unknown_terms:
+        return Decision(False, [], 0.0, "unknown")
+    best = candidates[0]
+    conf = confidence(features(result, best), cal)
+    if result.query.asks_quantity and not gives_quantity(best.sentence.text):
+        return Decision(False, [], conf, "quantity")
+    if broad:
+        return Decision(True, _one_per_message(candidates, result, cal["broad_margin"], MAX_BROAD), conf)
+    if conf < cal["threshold"]:
+        return Decision(False, [], conf, "weak")
+    picks = [best] + [s for s in _one_per_message(candidates[1:], result, 0, 3)
+                      if s.message.id != best.message.id and s.score >= cal["extra_quote_margin"] * best.score][:1]
+    return Decision(True, picks, conf)
+
+
+def _one_per_message(candidates: list[SentenceHit], result: Result, margin: float, limit: int) -> list[SentenceHit]:
+    top = result.hits[0].score if result.hits else 0
+    keep = {h.message.id for h in result.hits if h.score >= margin * top}
+    out, seen = [], set()
+    for s in candidates:
+        if s.message.id in keep and s.message.id not in seen:
+            seen.add(s.message.id)
+            out.append(s)
+    return out[:limit]
+
+

@@ -1,0 +1,108 @@
+"""One turn of a conversation: route chit-chat and refusals, resolve follow-ups against the
+context the client sent back, and build the next context. The server keeps no state: everything
+the next turn needs travels in `context`, which is validated on the way in (never trusted)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InvalidContext
+from .reply import PROMPTS
+
+CONTEXT_VERSION = 1
+MAX_CONTEXT_BYTES = 8192
+MAX_IDS = 50
+_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he|she|such|same)\b", re.I)
+_ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
+
+
+@dataclass
+class Context:
+    topic: str = ""  # the last resolved question: what a follow-up is resolved against
+    quoted: list[tuple[str, int, int]] = field(default_factory=list)  # (message_id, start, end) last shown
+    shown: list[str] = field(default_factory=list)  # message ids shown on this topic
+    turn: int = 0
+
+    def to_dict(self) -> dict:
+        return {"v": CONTEXT_VERSION, "topic": self.topic, "quoted": [list(q) for q in self.quoted],
+                "shown": list(self.shown), "turn": self.turn}
+
+
+def parse_context(raw, max_topic_chars: int = 1000) -> Context:
+    """A Context from what the client sent back, or InvalidContext saying what is wrong."""
+    if raw is None or raw == {}:
+        return Context()
+    if not isinstance(raw, dict):
+        raise InvalidContext("context must be the object returned with the previous reply")
+    if len(json.dumps(raw)) > MAX_CONTEXT_BYTES:
+        raise InvalidContext(f"context is larger than {MAX_CONTEXT_BYTES} bytes")
+    unknown = set(raw) - {"v", "topic", "quoted", "shown", "turn"}
+    if unknown or raw.get("v") != CONTEXT_VERSION:
+        raise InvalidContext("context was not produced by this assistant (unknown fields or version)")
+    topic, quoted, shown, turn = raw.get("topic", ""), raw.get("quoted", []), raw.get("shown", []), raw.get("turn", 0)
+    ok = (isinstance(topic, str) and len(topic) <= max_topic_chars * 2
+          and isinstance(quoted, list) and len(quoted) <= MAX_IDS
+          and all(isinstance(q, list) and len(q) == 3 and isinstance(q[0], str) and len(q[0]) <= 300
+                  and all(type(n) is int and 0 <= n <= 10**9 for n in q[1:]) for q in quoted)
+          and isinstance(shown, list) and len(shown) <= MAX_IDS
+          and all(isinstance(s, str) and len(s) <= 300 for s in shown)
+          and type(turn) is int and 0 <= turn <= 10**6)
+    if not ok:
+        raise InvalidContext("context fields have the wrong types or sizes")
+    return Context(topic, [tuple(q) for q in quoted], list(shown), turn)
+
+
+@lru_cache(maxsize=1)
+def intents() -> dict:
+    return json.loads((PROMPTS / "intents.json").read_text(encoding="utf-8"))
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split()
+
+
+def _has_phrase(ws: list[str], phrase: str) -> bool:
+    return f" {phrase} " in " " + " ".join(ws) + " "
+
+
+def route(text: str) -> str | None:
+    """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse,
+    more, else, which; None for a question."""
+    data, ws = intents(), words(text)
+    if not ws:
+        return None
+    for name, phrases in data["contains"].items():
+        if any(_has_phrase(ws, p) for p in phrases):
+            return name
+    filler = set(data["filler"])
+    for name, phrases in data["whole"].items():
+        for p in sorted(phrases, key=len, reverse=True):
+            pw = p.split()
+            for i in range(len(ws) - len(pw) + 1):
+                if ws[i : i + len(pw)] == pw and all(w in filler for w in ws[:i] + ws[i + len(pw):]):
+                    return name
+    if all(w in filler for w in ws) and len(ws) <= 4:
+        return "thanks" if {"thanks", "cheers", "ta"} & set(ws) else None
+    return None
+
+
+def is_broad(text: str) -> bool:
+    ws = words(text)
+    return any(_has_phrase(ws, p) for p in intents()["broad"])
+
+
+def follow_up_kind(text: str) -> str:
+    """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
+    ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
+    n = len(words(text))
+    if _ELLIPSIS.search(text) and n <= 8:
+        return "elliptical"
+    if _ANAPHORA.search(text) and n <= 10:
+        return "anaphoric"
+    if n <= 3:
+        return "elliptical"
+    return ""

@@ -1,0 +1,182 @@
+"""The Python API: `Assistant(settings).ask(question, context) -> Reply`. The CLI and the web app
+are thin skins over this class."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from . import store as store_mod
+from .answer import Decision, decide, load_calibration
+from .conversation import Context, follow_up_kind, is_broad, parse_context, route
+from .corpus import Message
+from .embed import Embedder, default_model_path, make_embedder, model_name
+from .errors import GroundingError, InvalidQuestion
+from .reply import Reply, Source, check_grounding, quote_of, render
+from .retrieve import Result, Retriever
+from .settings import Settings
+from .suggest import Suggester
+
+log = logging.getLogger("assistant")
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or Settings.from_env()
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self.calibration = load_calibration()
+        self._load()
+
+    # -- loading and reloading -------------------------------------------------------------------
+    def _expected_model(self) -> str:
+        if self._embedder is not None:
+            return self._embedder.name
+        if self.settings.embedder == "fake":
+            return "fake-hash-64"
+        return model_name(default_model_path(self.settings.model))
+
+    def _load(self) -> None:
+        s = self.settings
+        st = store_mod.load(s.store_dir, expect_model=self._expected_model())
+        if self._embedder is None:
+            self._embedder = make_embedder(s.embedder, s.model, st.path)
+        self.store = st
+        self.retriever = Retriever(st, self._embedder, s.glossary_path, self.calibration["dense_weight"])
+        self.suggester = Suggester(self)
+        self.document = next(iter(st.messages.values())).document if st.messages else ""
+        self._loaded_from = st.path
+
+    def reload_if_changed(self) -> bool:
+        """Swap in a newly built index (the store symlink moved); keep serving the old one on any error."""
+        try:
+            target = self.settings.store_dir.resolve()
+        except OSError:
+            return False
+        if target == self._loaded_from:
+            return False
+        with self._lock:
+            old = (self.store, self.retriever, self.suggester, self.document, self._loaded_from)
+            try:
+                self._load()
+            except Exception as exc:  # a half-built or damaged index must not take the server down
+                self.store, self.retriever, self.suggester, self.document, self._loaded_from = old
+                log.warning("new index not loaded, still serving %s: %s", old[4], exc)
+                return False
+        log.info("index reloaded from %s", self._loaded_from)
+        return True
+
+    @property
+    def messages(self) -> list[Message]:
+        return list(self.store.messages.values())
+
+    def search(self, text: str, k: int = 5) -> Result:
+        return self.retriever.search(self._validate(text), k=k)
+
+    # -- one turn --------------------------------------------------------------------------------
+    def ask(self, question: str, context: dict | None = None) -> Reply:
+        """Answer one turn by quoting the documents, or decline; every reply passes the grounding check."""
+        started = time.perf_counter()
+        text = self._validate(question)
+        ctx = parse_context(context, self.settings.max_question_chars)
+        reply = self._turn(text, ctx)
+        try:
+            check_grounding(reply)
+        except GroundingError as exc:
+            log.error("grounding check failed, reply withheld: %s", exc)
+            reply = Reply("no_answer", render("failure"), context=ctx.to_dict())
+        extra = {"q": text} if self.settings.log_questions else {}
+        log.info("turn status=%s ms=%.1f messages=%s%s", reply.status, 1000 * (time.perf_counter() - started),
+                 ",".join(q.message_id for q in reply.quotes) or "-", f" question={text!r}" if extra else "")
+        return reply
+
+    def _validate(self, question) -> str:
+        if not isinstance(question, str):
+            raise InvalidQuestion("question must be text")
+        text = question.strip()
+        if not text:
+            raise InvalidQuestion("question is empty")
+        if len(text) > self.settings.max_question_chars:
+            raise InvalidQuestion(f"question is longer than {self.settings.max_question_chars} characters")
+        if "\x00" in text:
+            raise InvalidQuestion("question contains a NUL character")
+        return text
+
+    def _turn(self, text: str, ctx: Context) -> Reply:
+        intent = route(text)
+        nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
+        if intent in ("greeting", "thanks", "goodbye", "help"):
+            return Reply("chitchat", render("chitchat", intent=intent, document=self.document, topics=self.suggester.topics(3)),
+                         suggestions=self.suggester.starters(), context=nxt.to_dict())
+        if intent == "refuse":
+            return self._decline("refuse", nxt)
+        if intent in ("more", "which") and ctx.quoted:
+            return self._from_last(intent, ctx, nxt)
+        if intent == "else" and ctx.topic:
+            return self._answer(ctx.topic, nxt, exclude=set(ctx.shown), intent="else")
+        if intent in ("more", "which", "else"):
+            return self._decline("no_topic", nxt)
+        return self._question(text, ctx, nxt)
+
+    def _question(self, text: str, ctx: Context, nxt: Context) -> Reply:
+        kind = follow_up_kind(text) if ctx.topic else ""
+        broad = is_broad(text)
+        if kind == "anaphoric":
+            return self._answer(f"{text} {ctx.topic}", nxt, broad=broad, asked=text)
+        own = self._decide(text, broad)
+        if kind == "elliptical" and not own[1].answered:
+            combined = self._decide(f"{text} {ctx.topic}", broad, asked=text)
+            if combined[1].answered:
+                return self._reply(*combined, nxt, topic=f"{text} {ctx.topic}", broad=broad)
+        return self._reply(*own, nxt, topic=text, broad=broad)
+
+    def _decide(self, query: str, broad: bool, exclude: set[str] = frozenset(), asked: str | None = None) -> tuple[Result, Decision]:
+        result = self.retriever.search(query, k=10)
+        if asked is not None and asked != query:  # number and name checks apply to what the user typed
+            q = self.retriever.analyse(asked)
+            result.query = type(result.query)(result.query.text, result.query.expanded, q.asks_quantity, q.unknown_terms)
+        return result, decide(result, broad=broad, calibration=self.calibration, exclude=exclude)
+
+    def _answer(self, query: str, nxt: Context, broad: bool = False, exclude: set[str] = frozenset(), intent: str = "", asked: str | None = None) -> Reply:
+        result, decision = self._decide(query, broad, exclude, asked)
+        return self._reply(result, decision, nxt, topic=query if intent != "else" else nxt.topic, broad=broad, intent=intent)
+
+    def _reply(self, result: Result, decision: Decision, nxt: Context, topic: str, broad: bool = False, intent: str = "") -> Reply:
+        if not decision.answered:
+            reason = "nothing_else" if intent == "else" else decision.reason
+            return self._decline(reason, nxt, terms=result.query.unknown_terms)
+        quotes = [quote_of(p.message, p.index, p.score) for p in decision.picks]
+        ids = list(dict.fromkeys(q.message_id for q in quotes))
+        shown = list(dict.fromkeys((nxt.shown if intent == "else" else []) + ids))[-50:]
+        ctx = Context(topic[:2 * self.settings.max_question_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
+        template = "broad" if broad and len(quotes) > 1 else "answered"
+        return Reply("answered", render(template, quotes=quotes, document=self.document, intent=intent), quotes,
+                     [Source.of(self.store.messages[i]) for i in ids], self.suggester.after(ids), ctx.to_dict())
+
+    def _from_last(self, intent: str, ctx: Context, nxt: Context) -> Reply:
+        """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
+        last = [(self.store.messages.get(mid), start) for mid, start, _ in ctx.quoted]
+        last = [(m, start) for m, start in last if m is not None and any(s.start == start for s in m.sentences)]
+        if not last:
+            return self._decline("no_topic", nxt)
+        if intent == "which":
+            picks = [(m, m.sentence_index(start)) for m, start in last]
+        else:
+            m = last[0][0]
+            shown = {start for mm, start in last if mm.id == m.id}
+            rest = [i for i, s in enumerate(m.sentences) if s.start not in shown]
+            picks = [(m, i) for i in (rest or range(len(m.sentences)))]
+        quotes = [quote_of(m, i, 1.0) for m, i in picks]
+        ids = list(dict.fromkeys(q.message_id for q in quotes))
+        new = Context(ctx.topic, [(q.message_id, q.start, q.end) for q in quotes] if intent == "more" else ctx.quoted,
+                      list(dict.fromkeys(ctx.shown + ids)), nxt.turn)
+        return Reply("answered", render("answered", quotes=quotes, document=self.document, intent=intent), quotes,
+                     [Source.of(self.store.messages[i]) for i in ids], self.suggester.after(ids), new.to_dict())
+
+    def _decline(self, reason: str, nxt: Context, terms=()) -> Reply:
+        return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.document,
+                                         topics=self.suggester.topics(3)),
+                     suggestions=self.suggester.starters(), context=nxt.to_dict())

@@ -1,0 +1,130 @@
+"""Question → ranked messages and sentences: dense (FAISS) and lexical (BM25) evidence fused by a
+convex combination of normalised scores (Bruch et al. 2023 found it beats reciprocal-rank fusion and
+keeps an absolute scale the answerer can calibrate; the weight is fitted on the dev split)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import Message
+from .embed import Embedder
+from .query import Query, analyse, load_glossary, vocabulary
+from .store import Store
+
+DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
+BM25_DIRS = ("messages", "sentences")
+
+
+@dataclass(frozen=True)
+class Hit:
+    message: Message
+    score: float  # fused
+    dense: float  # best cosine over the message and its sentences
+    lexical: float  # BM25, scaled to 0..1 by the best of this query
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    message: Message
+    index: int  # which sentence of the message
+    score: float
+    dense: float
+    lexical: float
+
+    @property
+    def sentence(self):
+        return self.message.sentences[self.index]
+
+
+@dataclass
+class Result:
+    query: Query
+    hits: list[Hit]
+    sentences: list[SentenceHit] = field(default_factory=list)
+
+
+def tokenize(texts: list[str]):
+    import bm25s
+    import Stemmer
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False)
+
+
+def build_bm25(messages: list[Message], folder: Path) -> None:
+    """Lexical indexes over messages and over sentences, saved beside the vectors."""
+    import bm25s
+
+    texts = {"messages": [m.text for m in messages], "sentences": [s.text for m in messages for s in m.sentences]}
+    for name in BM25_DIRS:
+        bm = bm25s.BM25()
+        bm.index(tokenize(texts[name]), show_progress=False)
+        bm.save(str(folder / "bm25" / name))
+
+
+class Retriever:
+    def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT):
+        import bm25s
+
+        self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
+        self.glossary = load_glossary(glossary_path)
+        self.messages = list(store.messages.values())
+        self.position = {m.id: i for i, m in enumerate(self.messages)}
+        self.sentence_owner = [(i, j) for i, m in enumerate(self.messages) for j in range(len(m.sentences))]
+        self.sentence_row = {pair: n for n, pair in enumerate(self.sentence_owner)}
+        self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
+        self.vocab = vocabulary(m.text for m in self.messages) | vocabulary([self.messages[0].document] if self.messages else [])
+
+    def analyse(self, text: str) -> Query:
+        return analyse(text, self.glossary, self.vocab)
+
+    def _lexical(self, name: str, text: str) -> np.ndarray:
+        tokens = tokenize([text])
+        words = [tokens.vocab_inv[i] for i in tokens.ids[0]] if hasattr(tokens, "vocab_inv") else None
+        if words is None:
+            inv = {v: k for k, v in tokens.vocab.items()}
+            words = [inv[i] for i in tokens.ids[0]]
+        words = [w for w in words if w]
+        scores = self.bm25[name].get_scores(words) if words else np.zeros(self.bm25[name].scores["num_docs"])
+        top = float(scores.max()) if len(scores) else 0.0
+        return scores / top if top > 0 else scores
+
+    def _dense(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Best cosine per message and per sentence (0 where not among the k nearest units)."""
+        vector = self.embedder.embed([text])
+        k = min(k, self.store.vectors.ntotal)
+        scores, rows = self.store.vectors.search(vector, k)
+        per_message = np.zeros(len(self.messages), dtype=np.float32)
+        per_sentence = np.zeros(len(self.sentence_owner), dtype=np.float32)
+        for score, row in zip(scores[0], rows[0]):
+            if row < 0:
+                continue
+            unit = self.store.units[row]
+            i = self.position[unit.message_id]
+            per_message[i] = max(per_message[i], score)
+            if unit.kind == "sentence":
+                j = self.messages[i].sentence_index(unit.start)
+                n = self.sentence_row[(i, j)]
+                per_sentence[n] = max(per_sentence[n], score)
+        return per_message, per_sentence
+
+    def search(self, text: str, k: int = 10, depth: int = 200, query: Query | None = None) -> Result:
+        """The k best messages, and every sentence of them scored, best first."""
+        query = query or self.analyse(text)
+        w = self.dense_weight
+        dense_m, dense_s = self._dense(query.expanded, depth)
+        lex_m = self._lexical("messages", query.expanded)
+        lex_s = self._lexical("sentences", query.expanded)
+        fused_m = w * dense_m + (1 - w) * lex_m
+        order = np.argsort(-fused_m, kind="stable")[:k]
+        hits = [Hit(self.messages[i], float(fused_m[i]), float(dense_m[i]), float(lex_m[i])) for i in order]
+        sentences = []
+        for hit_rank, i in enumerate(order):
+            for j in range(len(self.messages[i].sentences)):
+                n = self.sentence_row[(i, j)]
+                score = w * dense_s[n] + (1 - w) * lex_s[n]
+                sentences.append(SentenceHit(self.messages[i], j, float(score), float(dense_s[n]), float(lex_s[n])))
+        sentences.sort(key=lambda s: -s.score)
+        return Result(query, hits, sentences)

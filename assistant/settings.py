@@ -1,0 +1,66 @@
+"""Every setting, declared once: name, default, help. Read from the environment (ASSISTANT_*)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _setting(default, help: str):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = _setting(ROOT / "index", "Folder holding sources/, glossary.json and the built store/.")
+    model: str = _setting("", "sentence-transformers model folder; empty means the packaged all-MiniLM-L6-v2.")
+    embedder: str = _setting("auto", "Query embedder: auto (ONNX when exported, else torch), onnx, torch, or fake (tests).")
+    host: str = _setting("127.0.0.1", "Address `assistant serve` binds to.")
+    port: int = _setting(8000, "Port `assistant serve` listens on.")
+    allowed_origins: str = _setting("", "Comma-separated origins allowed to embed the widget (CORS and frame-ancestors).")
+    log_questions: bool = _setting(False, "Log question text (off by default: staff may type details about a child).")
+    max_question_chars: int = _setting(1000, "Longest question accepted, after trimming.")
+    max_body_bytes: int = _setting(16384, "Largest request body accepted by the HTTP API.")
+    reload_seconds: float = _setting(2.0, "How often the server checks the store for a newly built index (0 = never).")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get("ASSISTANT_" + f.name.upper())
+            if raw is None:
+                continue
+            kind = type(f.default)
+            if kind is bool:
+                values[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif issubclass(kind, Path):
+                values[f.name] = Path(raw)
+            else:
+                values[f.name] = kind(raw)
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.index_dir / "sources"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.index_dir / "store"
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.index_dir / "glossary.json"
+
+    @property
+    def origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for every setting, for the README and `assistant settings`."""
+    return [("ASSISTANT_" + f.name.upper(), str(f.default), f.metadata["help"]) for f in fields(Settings)]

@@ -1,0 +1,202 @@
+"""The built index: a folder of ordinary files, swapped in atomically.
+
+index/store is a symlink to index/builds/<stamp>/, which holds
+  manifest.json    model, dimension, corpus hash, build time, format version, file sizes
+  messages.jsonl   one message a line: id, title, document, text, sentence spans
+  units.jsonl      one embedded unit a line (a message or one of its sentences), in vector order
+  vectors.faiss    the FAISS index over those vectors (memory-mapped when read)
+  bm25/            bm25s indexes over messages and over sentences (JSON and .npy, no pickle)
+A build writes a new folder and then replaces the symlink, so a reader never sees half an index
+and an interrupted build leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import Message, Sentence
+from .errors import IndexDamaged, IndexMismatch, IndexMissing
+
+FORMAT_VERSION = 1
+EXACT_LIMIT = 50_000  # above this many vectors, an HNSW graph replaces exact search
+REBUILD = "run `assistant index` (or `make index`) to rebuild it"
+_FILES = ("messages.jsonl", "units.jsonl", "vectors.faiss")
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str  # "message" or "sentence"
+    message_id: str
+    start: int
+    end: int
+    sha: str
+
+
+@dataclass
+class Store:
+    path: Path
+    manifest: dict
+    messages: dict[str, Message]
+    units: list[Unit]
+    vectors: object  # faiss.Index
+
+    @property
+    def model(self) -> str:
+        return self.manifest["model"]
+
+
+def units_of(messages: list[Message]) -> list[tuple[Unit, str]]:
+    out = []
+    for m in messages:
+        out.append((Unit("message", m.id, 0, len(m.text), _sha(m.text)), m.text))
+        for s in m.sentences:
+            out.append((Unit("sentence", m.id, s.start, s.end, _sha(s.text)), s.text))
+    return out
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def build_faiss(vectors: np.ndarray):
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(vectors) <= EXACT_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[Unit], vectors: np.ndarray, extra=None) -> Path:
+    """Write a complete build beside the live one, then point index/store at it in one rename."""
+    import faiss
+
+    builds = index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = builds / f".tmp-{stamp}"
+    tmp.mkdir()
+    try:
+        _write_jsonl(tmp / "messages.jsonl", (
+            {"id": m.id, "title": m.title, "document": m.document, "text": m.text,
+             "sentences": [[s.start, s.end] for s in m.sentences]} for m in messages))
+        _write_jsonl(tmp / "units.jsonl", (u.__dict__ for u in units))
+        faiss.write_index(build_faiss(vectors), str(tmp / "vectors.faiss"))
+        if extra:
+            extra(tmp)
+        manifest = dict(manifest, version=FORMAT_VERSION, units=len(units), messages=len(messages),
+                        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        sizes={f: (tmp / f).stat().st_size for f in _FILES})
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        _fsync_tree(tmp)
+        final = builds / stamp
+        tmp.rename(final)
+        link = index_dir / f".store-{stamp}"
+        link.symlink_to(Path("builds") / stamp)
+        os.replace(link, index_dir / "store")
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(builds, keep=final)
+    return final
+
+
+def _fsync_tree(folder: Path) -> None:
+    for p in folder.rglob("*"):
+        if p.is_file():
+            with p.open("rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    """Keep the new build and the one before it (a server may still be reading it); drop the rest."""
+    done = sorted((p for p in builds.iterdir() if not p.name.startswith(".tmp-")), key=lambda p: p.stat().st_mtime)
+    for old in done[:-2]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in builds.glob(".tmp-*"):  # left by a build that was killed mid-write
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def read_manifest(store_dir: Path) -> dict:
+    path = store_dir / "manifest.json"
+    if not store_dir.exists() or not path.exists():
+        raise IndexMissing(f"no index has been built at {store_dir}; {REBUILD}")
+    try:
+        manifest = json.loads(path.read_text())
+        manifest["model"], manifest["corpus_hash"], manifest["version"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexDamaged(f"the index manifest at {path} is damaged ({exc}); {REBUILD}") from exc
+    if manifest["version"] != FORMAT_VERSION:
+        raise IndexMismatch(f"the index was built by format version {manifest['version']}, this is {FORMAT_VERSION}; {REBUILD}")
+    return manifest
+
+
+def load(store_dir: Path, expect_model: str | None = None) -> Store:
+    """Read and check a built store; any damage is an IndexDamaged naming the command to run."""
+    import faiss
+
+    path = store_dir.resolve()
+    manifest = read_manifest(store_dir)
+    if expect_model is not None and manifest["model"] != expect_model:
+        raise IndexMismatch(f"the index was built with model {manifest['model']!r} but {expect_model!r} is configured; {REBUILD}")
+    try:
+        for name, size in manifest["sizes"].items():
+            if (path / name).stat().st_size != size:
+                raise IndexDamaged(f"{name} has the wrong size")
+        messages = {}
+        for line in (path / "messages.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            sents = tuple(Sentence(a, b, row["text"][a:b]) for a, b in row["sentences"])
+            messages[row["id"]] = Message(row["id"], row["title"], row["document"], row["text"], sents)
+        units = [Unit(**json.loads(line)) for line in (path / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+        vectors = faiss.read_index(str(path / "vectors.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        if vectors.ntotal != len(units) or len(units) != manifest["units"] or len(messages) != manifest["messages"]:
+            raise IndexDamaged("the vectors, units and messages disagree in number")
+        if vectors.d != manifest["dim"] or any(u.message_id not in messages for u in units):
+            raise IndexDamaged("units refer to unknown messages or the wrong dimension")
+    except IndexDamaged as exc:
+        raise IndexDamaged(f"the index at {store_dir} is damaged: {exc}; {REBUILD}") from exc
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexDamaged(f"the index at {store_dir} is damaged ({type(exc).__name__}: {exc}); {REBUILD}") from exc
+    return Store(path, manifest, messages, units, vectors)
+
+
+def previous_vectors(store_dir: Path, model: str) -> dict[str, np.ndarray]:
+    """sha → vector from the live build, when it used the same model: reused so unchanged text is not re-embedded."""
+    try:
+        old = load(store_dir, expect_model=model)
+        matrix = old.vectors.reconstruct_n(0, old.vectors.ntotal)
+    except Exception:  # no usable previous build: embed everything
+        return {}
+    return {u.sha: matrix[i] for i, u in enumerate(old.units)}
