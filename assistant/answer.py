@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .query import gives_quantity
+from .query import AnswerType, unmet_type
 from .retrieve import Result, SentenceHit, tokenize
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
@@ -28,7 +28,7 @@ class Decision:
     answered: bool
     picks: list[SentenceHit]  # best first; empty when declined
     confidence: float
-    reason: str = ""  # why declined: weak, quantity, unknown
+    reason: str = ""  # why declined: weak, unknown, or the unmet answer type (quantity, definition, ...)
 
 
 def _stems(text: str) -> set[str]:
@@ -64,7 +64,8 @@ def confidence(feats: dict[str, float], calibration: dict) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def decide(result: Result, broad: bool = False, calibration: dict | None = None, exclude: set[str] = frozenset()) -> Decision:
+def decide(result: Result, broad: bool = False, calibration: dict | None = None, exclude: set[str] = frozenset(),
+           types: tuple[AnswerType, ...] = ()) -> Decision:
     """Pick the answering sentence(s) from a retrieval result, or decline and say why."""
     cal = calibration or load_calibration()
     candidates = [s for s in result.sentences if s.message.id not in exclude]
@@ -74,8 +75,9 @@ def decide(result: Result, broad: bool = False, calibration: dict | None = None,
         return Decision(False, [], 0.0, "unknown")
     best = candidates[0]
     conf = confidence(features(result, best), cal)
-    if result.query.asks_quantity and not gives_quantity(best.sentence.text):
-        return Decision(False, [], conf, "quantity")
+    unmet = unmet_type(result.query, best.sentence.text, types)
+    if unmet:
+        return Decision(False, [], conf, unmet)
     if broad:
         return Decision(True, _one_per_message(candidates, result, cal["broad_margin"], MAX_BROAD), conf)
     if conf < cal["threshold"]:

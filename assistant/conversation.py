@@ -38,10 +38,14 @@ def parse_context(raw, max_topic_chars: int = 1000) -> Context:
         return Context()
     if not isinstance(raw, dict):
         raise InvalidContext("context must be the object returned with the previous reply")
-    if len(json.dumps(raw)) > MAX_CONTEXT_BYTES:
+    try:
+        size = len(json.dumps(raw))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidContext("context must be plain JSON") from exc
+    if size > MAX_CONTEXT_BYTES:
         raise InvalidContext(f"context is larger than {MAX_CONTEXT_BYTES} bytes")
     unknown = set(raw) - {"v", "topic", "quoted", "shown", "turn"}
-    if unknown or raw.get("v") != CONTEXT_VERSION:
+    if unknown or type(raw.get("v")) is not int or raw.get("v") != CONTEXT_VERSION:
         raise InvalidContext("context was not produced by this assistant (unknown fields or version)")
     topic, quoted, shown, turn = raw.get("topic", ""), raw.get("quoted", []), raw.get("shown", []), raw.get("turn", 0)
     ok = (isinstance(topic, str) and len(topic) <= max_topic_chars * 2
@@ -93,6 +97,15 @@ def route(text: str) -> str | None:
 def is_broad(text: str) -> bool:
     ws = words(text)
     return any(_has_phrase(ws, p) for p in intents()["broad"])
+
+
+_MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|give me|show me) (?:a bit |some )?more (?:about|on) (?:the )?(.+)$", re.I)
+
+
+def more_about(text: str) -> str | None:
+    """'tell me more about the mental health one' → 'the mental health one': a question on that topic."""
+    m = _MORE_ABOUT.match(text)
+    return m.group(1) if m else None
 
 
 def follow_up_kind(text: str) -> str:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from . import store as store_mod
 from .answer import Decision, decide, load_calibration
-from .conversation import Context, follow_up_kind, is_broad, parse_context, route
+from .conversation import Context, follow_up_kind, is_broad, more_about, parse_context, route
 from .corpus import Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidQuestion
@@ -45,7 +46,8 @@ class Assistant:
         if self._embedder is None:
             self._embedder = make_embedder(s.embedder, s.model, st.path)
         self.store = st
-        self.retriever = Retriever(st, self._embedder, s.glossary_path, self.calibration["dense_weight"])
+        self.retriever = Retriever(st, self._embedder, s.glossary_path, self.calibration["dense_weight"], s.answer_types_path,
+                                   self.calibration["sentence_weight"], self.calibration["message_bonus"])
         self.suggester = Suggester(self)
         self.document = next(iter(st.messages.values())).document if st.messages else ""
         self._loaded_from = st.path
@@ -106,6 +108,7 @@ class Assistant:
         return text
 
     def _turn(self, text: str, ctx: Context) -> Reply:
+        text = more_about(text) or text
         intent = route(text)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
         if intent in ("greeting", "thanks", "goodbye", "help"):
@@ -137,8 +140,8 @@ class Assistant:
         result = self.retriever.search(query, k=10)
         if asked is not None and asked != query:  # number and name checks apply to what the user typed
             q = self.retriever.analyse(asked)
-            result.query = type(result.query)(result.query.text, result.query.expanded, q.asks_quantity, q.unknown_terms)
-        return result, decide(result, broad=broad, calibration=self.calibration, exclude=exclude)
+            result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
+        return result, decide(result, broad=broad, calibration=self.calibration, exclude=exclude, types=self.retriever.answer_types)
 
     def _answer(self, query: str, nxt: Context, broad: bool = False, exclude: set[str] = frozenset(), intent: str = "", asked: str | None = None) -> Reply:
         result, decision = self._decide(query, broad, exclude, asked)

@@ -17,7 +17,7 @@ from .errors import CorpusError
 
 SUFFIXES = (".txt", ".md")
 PREAMBLE = "Preamble"
-_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.S)
+_BLOCK = re.compile(r"\S(?:.*?\S)??(?=[ \t]*\n[ \t]*\n|\s*\Z)", re.S)
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 
 
@@ -67,29 +67,24 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def _is_heading(block: str) -> bool:
-    return "\n" not in block and len(block.split()) <= 12 and not block.rstrip().endswith((".", "?", "!", ":", ";", ","))
+    bare = block.rstrip().rstrip("\"'”’)]")
+    return "\n" not in block and len(block.split()) <= 12 and not bare.endswith((".", "?", "!", ":", ";", ","))
 
 
 def _sections_txt(text: str) -> tuple[str, list[tuple[str, str]]]:
-    blocks = [m.group(0) for m in _BLOCK.finditer(text)]
+    blocks = list(_BLOCK.finditer(text))
     if not blocks:
         return "", []
-    title, sections, current_title, body = blocks[0].strip(), [], PREAMBLE, []
+    title, sections, current_title, body = blocks[0].group(0).strip(), [], PREAMBLE, []
     for block in blocks[1:]:
-        if _is_heading(block):
+        if _is_heading(block.group(0)):
             sections.append((current_title, body))
-            current_title, body = block.strip(), []
+            current_title, body = block.group(0).strip(), []
         else:
             body.append(block)
     sections.append((current_title, body))
-    return title, [(t, _join(text, b)) for t, b in sections if b]
-
-
-def _join(text: str, blocks: list[str]) -> str:
-    """The verbatim span from the first block to the last, blank lines between them included."""
-    start = text.find(blocks[0])
-    end = text.find(blocks[-1], start) + len(blocks[-1])
-    return text[start:end]
+    # the verbatim span from a section's first block to its last, blank lines between them included
+    return title, [(t, text[b[0].start() : b[-1].end()]) for t, b in sections if b]
 
 
 def _sections_md(text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -117,7 +112,7 @@ def parse_document(path: Path, text: str | None = None) -> list[Message]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CorpusError(f"cannot read {path}: {exc}") from exc
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").removeprefix("\ufeff")
     title, sections = (_sections_md if path.suffix.lower() == ".md" else _sections_txt)(text)
     if not sections:
         raise CorpusError(f"{path} holds no text to index")
@@ -125,9 +120,11 @@ def parse_document(path: Path, text: str | None = None) -> list[Message]:
     seen: dict[str, int] = {}
     messages = []
     for section_title, body in sections:
-        base = f"{slug(path.stem)}:{slug(section_title)}"
-        seen[base] = seen.get(base, 0) + 1
-        mid = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        mid = base = f"{slug(path.stem)}:{slug(section_title)}"
+        while mid in seen:
+            seen[base] = seen.get(base, 1) + 1
+            mid = f"{base}-{seen[base]}"
+        seen[mid] = 1
         messages.append(Message(mid, section_title, document, body, split_sentences(body)))
     return messages
 

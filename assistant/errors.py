@@ -5,6 +5,7 @@ AssistantError
 │   ├── IndexMissing       nothing built yet
 │   ├── IndexMismatch      built with another model or format version
 │   └── IndexDamaged       files missing, truncated or inconsistent
+├── SettingsError          an environment setting has a value of the wrong kind
 ├── CorpusError            a source document cannot be read or holds no text
 ├── InputError             a question or context the caller must fix
 │   ├── InvalidQuestion
@@ -30,6 +31,10 @@ class IndexMismatch(IndexError_):
 
 
 class IndexDamaged(IndexError_):
+    pass
+
+
+class SettingsError(AssistantError):
     pass
 
 

@@ -13,8 +13,6 @@ from .errors import CorpusError
 
 _WS = re.compile(r"\s+")
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
-_QUANTITY_Q = re.compile(r"\b(how many|how much|what number|what percentage|what proportion|how often|what %|what per ?cent|how long)\b", re.I)
-_QUANTITY_A = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|million|half|third|quarter|percent|per cent)\b", re.I)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
@@ -24,7 +22,7 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 class Query:
     text: str  # as the user wrote it, whitespace folded
     expanded: str  # text plus glossary expansions, what retrieval sees
-    asks_quantity: bool
+    asks: tuple[str, ...]  # answer types the question asks for (index/answer_types.json)
     unknown_terms: tuple[str, ...]  # numbers, acronyms and names the documents never use
 
 
@@ -46,6 +44,8 @@ def load_glossary(path: Path) -> dict[str, tuple[str, ...]]:
 def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
     """Text with each glossary term's phrases appended once, and the set of terms that matched."""
     lowered = " " + re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")) + " "
+    lowered = re.sub(r"'s? ", " ", lowered)  # possessives: "DV's" is DV
+    lowered += " ".join(w[:-1] for w in lowered.split() if w.endswith("s") and w[:-1] in glossary) + " "  # plurals: LACs
     hits, extra = set(), []
     for term, phrases in glossary.items():
         if f" {term} " in lowered:
@@ -55,20 +55,47 @@ def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[st
 
 
 def vocabulary(texts) -> frozenset[str]:
-    return frozenset(w.lower().strip("'’-") for t in texts for w in _WORDS.findall(t))
+    words = {w.lower().strip("'’-") for t in texts for w in _WORDS.findall(t)}
+    return frozenset(words | {part for w in words for part in w.split("-") if part})
 
 
-def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str]) -> Query:
+@dataclass(frozen=True)
+class AnswerType:
+    name: str
+    question: re.Pattern
+    evidence: re.Pattern | None  # None: the documents never answer this kind of question
+
+    def shown_by(self, sentence: str) -> bool:
+        return bool(self.evidence and self.evidence.search(sentence))
+
+
+@lru_cache(maxsize=8)
+def load_answer_types(path: Path) -> tuple[AnswerType, ...]:
+    if not path.exists():
+        return ()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(AnswerType(name, re.compile(spec["question"], re.I),
+                                re.compile(spec["evidence"], re.I if name != "named" else 0) if spec["evidence"] else None)
+                     for name, spec in raw.items() if not name.startswith("_"))
+    except (ValueError, KeyError, TypeError, re.error) as exc:
+        raise CorpusError(f"the answer types file {path} is malformed: {exc}") from exc
+
+
+def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> str | None:
+    """The first answer type the question asks for that the sentence does not show, if any."""
+    by_name = {t.name: t for t in types}
+    return next((name for name in query.asks if not by_name[name].shown_by(sentence)), None)
+
+
+def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = ()) -> Query:
     text = normalise(text)
     expanded, hits = expand(text, glossary)
     known = vocab | {w for t in hits for w in t.split()}
-    candidates = _NUMBER.findall(text) + _ACRONYM.findall(text) + _PROPER.findall(text)
+    shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
+    candidates = _NUMBER.findall(text) + ([] if shouting else _ACRONYM.findall(text) + _PROPER.findall(text))
     unknown = tuple(dict.fromkeys(
         c for c in candidates
-        if c.lower().rstrip("s") not in known and c.lower() not in known and c.lower() not in glossary and len(c) > 1
+        if not {c.lower(), c.lower().rstrip("s")} & (known | set(glossary)) and len(c) > 1
     ))
-    return Query(text, expanded, bool(_QUANTITY_Q.search(text)), unknown)
-
-
-def gives_quantity(sentence: str) -> bool:
-    return bool(_QUANTITY_A.search(sentence))
+    return Query(text, expanded, tuple(t.name for t in types if t.question.search(text)), unknown)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .corpus import Message
 from .embed import Embedder
-from .query import Query, analyse, load_glossary, vocabulary
+from .query import AnswerType, Query, analyse, load_answer_types, load_glossary, vocabulary
 from .store import Store
 
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
@@ -65,20 +65,27 @@ def build_bm25(messages: list[Message], folder: Path) -> None:
 
 
 class Retriever:
-    def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT):
+    def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT,
+                 answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0):
         import bm25s
 
         self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
+        self.sentence_weight, self.message_bonus = sentence_weight, message_bonus
         self.glossary = load_glossary(glossary_path)
+        self.answer_types: tuple[AnswerType, ...] = load_answer_types(answer_types_path) if answer_types_path else ()
         self.messages = list(store.messages.values())
         self.position = {m.id: i for i, m in enumerate(self.messages)}
         self.sentence_owner = [(i, j) for i, m in enumerate(self.messages) for j in range(len(m.sentences))]
         self.sentence_row = {pair: n for n, pair in enumerate(self.sentence_owner)}
+        starts = {(m.id, s.start): (i, j) for i, m in enumerate(self.messages) for j, s in enumerate(m.sentences)}
+        # per vector row: (message position, sentence row or -1), so a search needs no lookups by text
+        self.unit_rows = [(self.position[u.message_id], self.sentence_row[starts[(u.message_id, u.start)]] if u.kind == "sentence" else -1)
+                          for u in store.units]
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
         self.vocab = vocabulary(m.text for m in self.messages) | vocabulary([self.messages[0].document] if self.messages else [])
 
     def analyse(self, text: str) -> Query:
-        return analyse(text, self.glossary, self.vocab)
+        return analyse(text, self.glossary, self.vocab, self.answer_types)
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
         tokens = tokenize([text])
@@ -101,12 +108,9 @@ class Retriever:
         for score, row in zip(scores[0], rows[0]):
             if row < 0:
                 continue
-            unit = self.store.units[row]
-            i = self.position[unit.message_id]
+            i, n = self.unit_rows[row]
             per_message[i] = max(per_message[i], score)
-            if unit.kind == "sentence":
-                j = self.messages[i].sentence_index(unit.start)
-                n = self.sentence_row[(i, j)]
+            if n >= 0:
                 per_sentence[n] = max(per_sentence[n], score)
         return per_message, per_sentence
 
@@ -121,10 +125,11 @@ class Retriever:
         order = np.argsort(-fused_m, kind="stable")[:k]
         hits = [Hit(self.messages[i], float(fused_m[i]), float(dense_m[i]), float(lex_m[i])) for i in order]
         sentences = []
-        for hit_rank, i in enumerate(order):
+        ws, bonus = self.sentence_weight, self.message_bonus
+        for i in order:
             for j in range(len(self.messages[i].sentences)):
                 n = self.sentence_row[(i, j)]
-                score = w * dense_s[n] + (1 - w) * lex_s[n]
+                score = (ws * dense_s[n] + (1 - ws) * lex_s[n] + bonus * fused_m[i]) / (1 + bonus)
                 sentences.append(SentenceHit(self.messages[i], j, float(score), float(dense_s[n]), float(lex_s[n])))
         sentences.sort(key=lambda s: -s.score)
         return Result(query, hits, sentences)

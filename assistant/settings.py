@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .errors import SettingsError
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,7 +42,10 @@ class Settings:
             elif issubclass(kind, Path):
                 values[f.name] = Path(raw)
             else:
-                values[f.name] = kind(raw)
+                try:
+                    values[f.name] = kind(raw)
+                except ValueError:
+                    raise SettingsError(f"ASSISTANT_{f.name.upper()}={raw!r} is not a valid {kind.__name__}") from None
         values.update(overrides)
         return cls(**values)
 
@@ -55,6 +60,10 @@ class Settings:
     @property
     def glossary_path(self) -> Path:
         return self.index_dir / "glossary.json"
+
+    @property
+    def answer_types_path(self) -> Path:
+        return self.index_dir / "answer_types.json"
 
     @property
     def origins(self) -> list[str]:

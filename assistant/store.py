@@ -185,6 +185,10 @@ def load(store_dir: Path, expect_model: str | None = None) -> Store:
             raise IndexDamaged("the vectors, units and messages disagree in number")
         if vectors.d != manifest["dim"] or any(u.message_id not in messages for u in units):
             raise IndexDamaged("units refer to unknown messages or the wrong dimension")
+        spans = {(m.id, s.start, s.end) for m in messages.values() for s in m.sentences}
+        if any((u.start, u.end) != (0, len(messages[u.message_id].text)) if u.kind == "message"
+               else (u.message_id, u.start, u.end) not in spans for u in units):
+            raise IndexDamaged("a unit's span does not match its message's text or sentences")
     except IndexDamaged as exc:
         raise IndexDamaged(f"the index at {store_dir} is damaged: {exc}; {REBUILD}") from exc
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:

@@ -1,0 +1,66 @@
+"""The gold set (eval/data) and how one reply is scored against it. Shared by run.py and calibrate.py."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+SPLITS = ("dev", "test")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def questions(split: str) -> list[dict]:
+    assert split in SPLITS
+    return read_jsonl(DATA / f"questions-{split}.jsonl")
+
+
+def conversations(split: str) -> list[dict]:
+    assert split in SPLITS
+    return read_jsonl(DATA / f"conversations-{split}.jsonl")
+
+
+def chitchat(split: str) -> list[dict]:
+    assert split in SPLITS
+    return [row for row in read_jsonl(DATA / "chitchat.jsonl") if row["split"] == split]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status_ok: bool
+    message_ok: bool  # first quote from an acceptable message (True when none is expected)
+    sentence_ok: bool  # first quote is an acceptable sentence (True when none is listed)
+
+    @property
+    def correct(self) -> bool:
+        return self.status_ok and self.message_ok
+
+
+def judge(reply: dict, expect: str, titles: list[str], sentences: list[str]) -> Verdict:
+    status_ok = reply["status"] == expect
+    if expect != "answered" or not reply["quotes"]:
+        return Verdict(status_ok, status_ok, status_ok)
+    first = reply["quotes"][0]
+    message_ok = not titles or first["title"] in titles
+    sentence_ok = message_ok and (not sentences or first["text"] in sentences)
+    return Verdict(status_ok, message_ok, sentence_ok)
+
+
+def grounded(reply: dict) -> bool:
+    """An independent check of the reply contract: verbatim quotes, answered ⇔ quotes."""
+    sources = {s["message_id"]: s for s in reply.get("sources", [])}
+    if (reply["status"] == "answered") != bool(reply["quotes"]):
+        return False
+    for q in reply["quotes"]:
+        src = sources.get(q["message_id"])
+        if src is None or src["text"][q["start"]:q["end"]] != q["text"] or q["text"] not in reply["reply"]:
+            return False
+    return True
+
+
+def expected_status(row: dict) -> str:
+    return "no_answer" if row["kind"] == "out_of_scope" else "answered"

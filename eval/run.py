@@ -1,0 +1,123 @@
+"""`make eval`: answer quality on the held-out TEST split, with BM25-only and dense-only baselines
+in the same run. Prints a table and writes eval/results/metrics.json and per-question rows."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from assistant.core import Assistant
+
+from .gold import chitchat, conversations, expected_status, grounded, judge, questions
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SYSTEMS = {"hybrid": None, "bm25-only": 0.0, "dense-only": 1.0}
+
+
+def rank_of(assistant: Assistant, row: dict) -> int | None:
+    hits = assistant.retriever.search(row["question"], k=len(assistant.store.messages)).hits
+    return next((i + 1 for i, h in enumerate(hits) if h.message.title in row["messages"]), None)
+
+
+def single_turn(assistant: Assistant, rows: list[dict]) -> tuple[dict, list[dict]]:
+    out, latencies = [], []
+    for row in rows:
+        started = time.perf_counter()
+        reply = assistant.ask(row["question"]).to_dict()
+        latencies.append(1000 * (time.perf_counter() - started))
+        expect = expected_status(row)
+        v = judge(reply, expect, row["messages"], row["sentences"])
+        out.append({"id": row["id"], "question": row["question"], "kind": row["kind"], "expect": expect,
+                    "status": reply["status"], "message_ok": v.message_ok, "sentence_ok": v.sentence_ok,
+                    "rank": rank_of(assistant, row) if row["kind"] != "out_of_scope" else None,
+                    "grounded": grounded(reply), "ms": round(latencies[-1], 2),
+                    "score": reply["quotes"][0]["score"] if reply["quotes"] else None,
+                    "quotes": [(q["title"], q["text"]) for q in reply["quotes"]], "gold": row["messages"]})
+    answerable = [r for r in out if r["kind"] != "out_of_scope"]
+    specific = [r for r in out if r["kind"] == "specific"]
+    oos = [r for r in out if r["kind"] == "out_of_scope"]
+    declined = [r for r in out if r["status"] != "answered"]
+    metrics = {
+        "questions": len(out),
+        "hit_at_1": _mean(r["rank"] == 1 for r in answerable),
+        "mrr": _mean(1 / r["rank"] if r["rank"] else 0 for r in answerable),
+        "answer_sentence_accuracy": _mean(r["status"] == "answered" and r["sentence_ok"] for r in specific),
+        "answered_message_accuracy": _mean(r["status"] == "answered" and r["message_ok"] for r in answerable),
+        "no_answer_precision": _mean(r["kind"] == "out_of_scope" for r in declined),
+        "no_answer_recall": _mean(r["status"] != "answered" for r in oos),
+        "answerable_declined": _mean(r["status"] != "answered" for r in answerable),
+        "grounding_rate": _mean(r["grounded"] for r in out),
+        "p50_ms": round(statistics.median(latencies), 2),
+    }
+    return metrics, out
+
+
+def multi_turn(assistant: Assistant, convs: list[dict]) -> tuple[dict, list[dict]]:
+    rows = []
+    for conv in convs:
+        context = {}
+        for n, turn in enumerate(conv["turns"]):
+            reply = assistant.ask(turn["user"], context).to_dict()
+            context = reply["context"]
+            v = judge(reply, turn["expect"], turn["messages"], turn["sentences"])
+            rows.append({"id": f"{conv['id']}#{n + 1}", "question": turn["user"], "expect": turn["expect"],
+                         "status": reply["status"], "correct": v.correct, "sentence_ok": v.sentence_ok,
+                         "grounded": grounded(reply), "quotes": [(q["title"], q["text"]) for q in reply["quotes"]],
+                         "gold": turn["messages"]})
+    return {"turns": len(rows), "turn_accuracy": _mean(r["correct"] for r in rows),
+            "grounding_rate": _mean(r["grounded"] for r in rows)}, rows
+
+
+def chit_chat(assistant: Assistant, rows: list[dict]) -> dict:
+    return {"items": len(rows), "chitchat_accuracy": _mean(assistant.ask(r["question"]).status == r["expect"] for r in rows)}
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return round(sum(map(float, values)) / len(values), 4) if values else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--split", default="test", choices=["dev", "test"])
+    ap.add_argument("--show-misses", action="store_true")
+    args = ap.parse_args(argv)
+    assistant = Assistant()
+    fitted = assistant.retriever.dense_weight
+    table, detail = {}, {}
+    for name, weight in SYSTEMS.items():
+        assistant.retriever.dense_weight = fitted if weight is None else weight
+        table[name], detail[name] = single_turn(assistant, questions(args.split))
+    assistant.retriever.dense_weight = fitted
+    conv_metrics, conv_rows = multi_turn(assistant, conversations(args.split))
+    chat_metrics = chit_chat(assistant, chitchat(args.split))
+    cols = list(table["hybrid"])
+    print(f"split: {args.split} ({table['hybrid']['questions']} questions)")
+    print(f"{'system':<12}" + "".join(f"{c[:14]:>16}" for c in cols[1:]))
+    for name, m in table.items():
+        print(f"{name:<12}" + "".join(f"{m[c]:>16}" for c in cols[1:]))
+    print(f"conversations: {conv_metrics['turns']} turns, turn accuracy {conv_metrics['turn_accuracy']}, "
+          f"grounding {conv_metrics['grounding_rate']}; chit-chat accuracy {chat_metrics['chitchat_accuracy']} "
+          f"over {chat_metrics['items']} items")
+    if args.show_misses:
+        for r in detail["hybrid"]:
+            if not (r["status"] == r["expect"] and r["sentence_ok"] and (r["rank"] in (None, 1))):
+                print(f"MISS {r['id']} [{r['kind']}] {r['question']!r} → {r['status']} {r['quotes'][:1]} gold={r['gold']} rank={r['rank']} score={r['score']}")
+        for r in conv_rows:
+            if not r["correct"]:
+                print(f"MISS {r['id']} {r['question']!r} expect={r['expect']} → {r['status']} {r['quotes'][:1]} gold={r['gold']}")
+    RESULTS.mkdir(exist_ok=True)
+    metrics = {"split": args.split, **{f"{k}": v for k, v in table.items()}, "conversations": conv_metrics, "chitchat": chat_metrics}
+    name = "metrics.json" if args.split == "test" else f"metrics-{args.split}.json"
+    (RESULTS / name).write_text(json.dumps(metrics, indent=2) + "\n")
+    (RESULTS / name.replace("metrics", "rows").replace(".json", ".jsonl")).write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in detail["hybrid"] + conv_rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""indexer.build: what it writes, when it is a no-op, what it re-embeds."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from assistant import corpus, indexer, store
+from assistant.embed import FakeEmbedder
+from corefix import SMALL_DOC, CountingEmbedder, fake_settings, make_index_dir
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return fake_settings(make_index_dir(tmp_path / "idx"))
+
+
+def test_build_writes_manifest_and_files(settings):
+    report = indexer.build(settings, export_onnx=False)
+    live = settings.store_dir
+    assert live.is_symlink() and report.path == live.resolve()
+    m = json.loads((live / "manifest.json").read_text())
+    assert m["model"] == "fake-hash-64" and m["dim"] == 64 and m["version"] == store.FORMAT_VERSION
+    assert m["corpus_hash"] == corpus.corpus_hash([settings.sources_dir])
+    assert m["built_at"].endswith("Z")
+    assert m["messages"] == report.messages == 4
+    msgs = [json.loads(line) for line in (live / "messages.jsonl").read_text().splitlines()]
+    units = [json.loads(line) for line in (live / "units.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in msgs] == [mm.id for mm in corpus.load([settings.sources_dir])]
+    n_sentences = sum(len(r["sentences"]) for r in msgs)
+    assert len(units) == m["units"] == report.units == report.embedded == len(msgs) + n_sentences
+    assert (live / "vectors.faiss").stat().st_size == m["sizes"]["vectors.faiss"]
+    assert (live / "bm25" / "messages").is_dir() and (live / "bm25" / "sentences").is_dir()
+    assert not report.up_to_date
+
+
+def test_units_are_in_vector_order_and_point_at_their_text(settings):
+    indexer.build(settings, export_onnx=False)
+    st = store.load(settings.store_dir, expect_model="fake-hash-64")
+    vectors = st.vectors.reconstruct_n(0, st.vectors.ntotal)
+    fake = FakeEmbedder()
+    for i, u in enumerate(st.units):
+        text = st.messages[u.message_id].text[u.start:u.end]
+        assert np.allclose(vectors[i], fake.embed_one(text), atol=1e-5), u
+        if u.kind == "message":
+            assert (u.start, u.end) == (0, len(st.messages[u.message_id].text))
+
+
+def test_rebuild_with_unchanged_sources_is_a_noop(settings):
+    first = indexer.build(settings, export_onnx=False)
+    builds = sorted(p.name for p in (settings.index_dir / "builds").iterdir())
+    counter = CountingEmbedder()
+    again = indexer.build(settings, embedder=counter, export_onnx=False)
+    assert again.up_to_date and again.embedded == 0 and counter.texts == []
+    assert again.path == first.path
+    assert sorted(p.name for p in (settings.index_dir / "builds").iterdir()) == builds
+
+
+def test_changing_one_message_reembeds_only_the_changed_units(settings):
+    indexer.build(settings, export_onnx=False)
+    src = settings.sources_dir / "small.txt"
+    old = "Staff valued the early help offer."
+    src.write_text(SMALL_DOC.replace(old, "Staff valued the new early help offer."), encoding="utf-8")
+    counter = CountingEmbedder()
+    report = indexer.build(settings, embedder=counter, export_onnx=False)
+    assert not report.up_to_date
+    # the changed sentence and the message that holds it; nothing else
+    assert report.embedded == len(counter.texts) == 2
+    assert "Staff valued the new early help offer." in counter.texts
+    assert any(t.startswith("Early help and support") and t.endswith("new early help offer.") for t in counter.texts)
+    st = store.load(settings.store_dir, expect_model="fake-hash-64")
+    vectors = st.vectors.reconstruct_n(0, st.vectors.ntotal)
+    for i, u in enumerate(st.units):  # reused vectors still belong to their text
+        assert np.allclose(vectors[i], FakeEmbedder().embed_one(st.messages[u.message_id].text[u.start:u.end]), atol=1e-5)
+
+
+def test_force_reembeds_everything(settings):
+    first = indexer.build(settings, export_onnx=False)
+    counter = CountingEmbedder()
+    report = indexer.build(settings, embedder=counter, force=True, export_onnx=False)
+    assert report.embedded == first.units == len(counter.texts)
+
+
+def test_a_different_model_reembeds_everything(settings):
+    indexer.build(settings, export_onnx=False)
+
+    class Other(CountingEmbedder):
+        name = "other-model"
+
+    other = Other()
+    report = indexer.build(settings, embedder=other, export_onnx=False)
+    assert report.embedded == report.units == len(other.texts)
+    assert store.read_manifest(settings.store_dir)["model"] == "other-model"
+
+
+def test_paths_are_recorded_and_reused(tmp_path):
+    root = make_index_dir(tmp_path / "idx", docs={})
+    elsewhere = tmp_path / "docs"
+    elsewhere.mkdir()
+    (elsewhere / "other.md").write_text("# Other doc\n\n## Part\n\nA body sentence.\n")
+    settings = fake_settings(root)
+    indexer.build(settings, [elsewhere], export_onnx=False)
+    assert store.read_manifest(settings.store_dir)["sources"] == [str(elsewhere.resolve())]
+    again = indexer.build(settings, export_onnx=False)  # no paths: the recorded ones, not the empty sources/
+    assert again.up_to_date
+    assert indexer.manifest_summary(settings)["sources"] == [str(elsewhere.resolve())]
+
+
+def test_old_builds_are_pruned_keeping_two(settings):
+    src = settings.sources_dir / "small.txt"
+    paths = []
+    for i in range(4):
+        src.write_text(SMALL_DOC + f"\nKey message {9 + i}\n\nExtra body number {i}.\n", encoding="utf-8")
+        paths.append(indexer.build(settings, export_onnx=False).path)
+        t = 1_000_000 + i * 100  # distinct mtimes regardless of file-system clock resolution
+        os.utime(paths[-1], (t, t))
+    left = sorted(p for p in (settings.index_dir / "builds").iterdir())
+    assert left == sorted(paths[-2:])
+    assert settings.store_dir.resolve() == paths[-1]
+    assert not list(settings.index_dir.glob(".store-*"))
+
+
+def test_empty_corpus_folder_fails_without_touching_the_index(tmp_path):
+    settings = fake_settings(make_index_dir(tmp_path / "idx", docs={}))
+    with pytest.raises(corpus.CorpusError):
+        indexer.build(settings, export_onnx=False)
+    assert not settings.store_dir.exists()

@@ -1,0 +1,165 @@
+"""query.py: normalising, glossary expansion, unknown terms, quantity questions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import corpus
+from assistant.errors import CorpusError
+from assistant.query import analyse, expand, load_answer_types, load_glossary, normalise, unmet_type, vocabulary
+from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_SOURCES
+
+GLOSSARY = load_glossary(REAL_GLOSSARY)
+TYPES = load_answer_types(REAL_ANSWER_TYPES)
+QUANTITY = next(t for t in TYPES if t.name == "quantity")
+MESSAGES = corpus.load([REAL_SOURCES])
+VOCAB = vocabulary(m.text for m in MESSAGES) | vocabulary([MESSAGES[0].document])
+
+
+def q(text):
+    return analyse(text, GLOSSARY, VOCAB, TYPES)
+
+
+def test_normalise_folds_whitespace():
+    assert normalise("  is\tDV \n\n a   problem?  ") == "is DV a problem?"
+
+
+@pytest.mark.parametrize("text", ["DV still a big problem??", "dv", "Is Dv rising", "what about (DV)?", "DV."])
+def test_dv_expands_to_domestic_abuse_case_insensitively(text):
+    expanded, hits = expand(text, GLOSSARY)
+    assert "dv" in hits
+    assert expanded.startswith(text) and "domestic abuse" in expanded[len(text):]
+
+
+@pytest.mark.parametrize("text", ["is advocacy available", "DVD players", "cpr training", "lacrosse", "the mhz band"])
+def test_glossary_matches_whole_words_only(text):
+    expanded, hits = expand(text, GLOSSARY)
+    assert hits == set() and expanded == text
+
+
+def test_multi_word_terms_and_each_phrase_appended_once():
+    expanded, hits = expand("DV and domestic violence, cost-of-living", GLOSSARY)
+    assert {"dv", "domestic violence", "cost of living"} <= hits
+    tail = expanded[len("DV and domestic violence, cost-of-living"):]
+    assert tail.count("domestic abuse") == 1 and "poverty and deprivation" in tail
+
+
+def test_no_glossary_hit_leaves_text_alone():
+    assert expand("what about mental health", {"dv": ("domestic abuse",)}) == ("what about mental health", set())
+
+
+def test_possessive_term_still_expands():
+    assert "dv" in expand("DV's impact on kids", GLOSSARY)[1]
+
+
+def test_glossary_loading(tmp_path):
+    p = tmp_path / "g.json"
+    p.write_text(json.dumps({"_about": "x", "FOO": ["bar baz"]}))
+    assert load_glossary(p) == {"foo": ("bar baz",)}
+    assert load_glossary(tmp_path / "missing.json") == {}
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    with pytest.raises(CorpusError):
+        load_glossary(bad)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(CorpusError):
+        load_glossary(broken)
+
+
+@pytest.mark.parametrize("text,unknown", [
+    ("What were the 2019 findings?", ("2019",)),
+    ("What does GIRFEC stand for?", ("GIRFEC",)),
+    ("how is the NHS doing", ("NHS",)),
+    ("is it better in Glasgow", ("Glasgow",)),
+    ("did 2,500 children get help", ("2,500",)),
+])
+def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
+    assert q(text).unknown_terms == unknown
+
+
+@pytest.mark.parametrize("text", [
+    "DV still a big problem??",  # glossary acronym
+    "is CAMHS access a problem",  # glossary acronym
+    "what did inspections between 2021 and 2025 find",  # years in the document title
+    "is domestic abuse a problem across Scotland",  # a name the corpus uses
+    "what does key message 5 say",  # single digits are never flagged
+    "early help",
+    "Is EARLY help working",  # a shouted corpus word is not an unknown acronym
+])
+def test_known_terms_are_not_flagged(text):
+    assert q(text).unknown_terms == ()
+
+
+def test_covid_19_is_not_an_unknown_term():
+    assert q("What happened during Covid-19?").unknown_terms == ()
+
+
+def test_plural_glossary_acronym_is_known():
+    assert q("are CPCs effective").unknown_terms == ()
+
+
+@pytest.mark.parametrize("text", ["Is Early Help Working", "IS DOMESTIC ABUSE A PROBLEM"])
+def test_title_case_or_shouted_question_has_no_unknown_terms(text):
+    assert q(text).unknown_terms == ()
+
+
+def test_unknown_terms_are_deduplicated():
+    assert q("GIRFEC and GIRFEC again").unknown_terms == ("GIRFEC",)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("How many children were inspected?", True),
+    ("how much is spent on advocacy", True),
+    ("What percentage of partnerships", True),
+    ("how long do children wait", True),
+    ("how often were plans reviewed", True),
+    ("is early help working", False),
+    ("how are teenagers protected", False),
+    ("manyfold questions", False),
+])
+def test_asks_quantity(text, expected):
+    assert ("quantity" in q(text).asks) is expected
+
+
+def test_what_should_i_know_is_not_advice():
+    assert "advice" not in q("what should I know about early help?").asks
+
+
+def test_advice_questions_are_advice():
+    assert "advice" in q("what should I do if a child discloses abuse?").asks
+
+
+def test_no_answer_types_means_nothing_asked():
+    assert analyse("How many children were inspected?", GLOSSARY, VOCAB).asks == ()
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Twelve partnerships were inspected.", True),
+    ("We saw 3 cases.", True),
+    ("About half of them.", True),
+    ("Staff were confident.", False),
+])
+def test_quantity_evidence(sentence, expected):
+    assert QUANTITY.shown_by(sentence) is expected
+    assert (unmet_type(q("how many cases were there"), sentence, TYPES) is None) is expected
+
+
+def test_unmet_type_is_none_when_nothing_is_asked():
+    assert unmet_type(q("is early help working"), "Staff were confident.", TYPES) is None
+
+
+def test_answer_types_file_errors(tmp_path):
+    assert load_answer_types(tmp_path / "none.json") == ()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"x": {"question": "(unclosed", "evidence": ""}}')
+    with pytest.raises(CorpusError):
+        load_answer_types(bad)
+
+
+def test_query_keeps_user_text_and_expansion_separately():
+    query = q("  DV   still a big problem?? ")
+    assert query.text == "DV still a big problem??"
+    assert query.expanded.startswith(query.text) and "domestic abuse" in query.expanded
