@@ -78,10 +78,10 @@ def decide(result: Result, broad: bool = False, calibration: dict | None = None,
     unmet = unmet_type(result.query, best.sentence.text, types)
     if unmet:
         return Decision(False, [], conf, unmet)
+    if conf < cal["broad_threshold" if broad else "threshold"]:
+        return Decision(False, [], conf, "weak")
     if broad:
         return Decision(True, _one_per_message(candidates, result, cal["broad_margin"], MAX_BROAD), conf)
-    if conf < cal["threshold"]:
-        return Decision(False, [], conf, "weak")
     picks = [best] + [s for s in _one_per_message(candidates[1:], result, 0, 3)
                       if s.message.id != best.message.id and s.score >= cal["extra_quote_margin"] * best.score][:1]
     return Decision(True, picks, conf)

@@ -105,6 +105,10 @@ class Assistant:
             raise InvalidQuestion(f"question is longer than {self.settings.max_question_chars} characters")
         if "\x00" in text:
             raise InvalidQuestion("question contains a NUL character")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidQuestion("question contains characters that are not valid Unicode text") from None
         return text
 
     def _turn(self, text: str, ctx: Context) -> Reply:

@@ -120,7 +120,11 @@ class Retriever:
         w = self.dense_weight
         dense_m, dense_s = self._dense(query.expanded, depth)
         lex_m = self._lexical("messages", query.expanded)
-        lex_s = self._lexical("sentences", query.expanded)
+        # Glossary phrases find the right message; which of its sentences answers is judged on the
+        # user's own words, so an expansion ("lockdown" → "Covid-19 pandemic") can't pick a scene-setter.
+        lex_s = self._lexical("sentences", query.text)
+        if not lex_s.any():
+            lex_s = self._lexical("sentences", query.expanded)
         fused_m = w * dense_m + (1 - w) * lex_m
         order = np.argsort(-fused_m, kind="stable")[:k]
         hits = [Hit(self.messages[i], float(fused_m[i]), float(dense_m[i]), float(lex_m[i])) for i in order]

@@ -25,8 +25,7 @@ def titles(reply):
 
 
 @pytest.mark.parametrize("question,title", [
-    pytest.param("DV still a big problem??", "Key message 1", marks=pytest.mark.xfail(
-        strict=False, reason="declined as 'weak' under the current calibration (threshold 0.88); lead is tuning")),
+    ("DV still a big problem??", "Key message 1"),
     ("early help", "Key message 2"),
 ])
 def test_must_answer(assistant, question, title):
@@ -54,9 +53,10 @@ def test_real_model_index_records_the_model(assistant):
     assert assistant.store.manifest["dim"] == assistant.store.vectors.d > 64
 
 
-@pytest.mark.xfail(strict=False, reason="BUG answer.decide: broad questions skip the confidence threshold, so an "
-                   "off-topic 'overview'/'summary' question is answered (real model: 'summary of the weather in "
-                   "spain' quotes Key message 9)")
-@pytest.mark.parametrize("question", ["give me an overview of football tactics", "summary of the weather in spain"])
+@pytest.mark.parametrize("question", [
+    pytest.param("give me an overview of football tactics", marks=pytest.mark.xfail(
+        strict=True, reason="known gap: broad questions have a lower, dev-fitted threshold and this one scores above it")),
+    "summary of the weather in spain",
+])
 def test_off_topic_broad_question_is_declined(assistant, question):
     assert assistant.ask(question).status == "no_answer"

@@ -1,0 +1,273 @@
+/* Key messages assistant: the chat, shared by the page (/) and the widget (/widget.js).
+ *
+ * Everything the server sends is inserted as text (textContent / text nodes), never as HTML.
+ * The server keeps no state: the `context` of each reply is sent back with the next question. */
+var KMChat = (function () {
+  "use strict";
+
+  var counter = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function srOnly(text) {
+    return el("span", "km-sr-only", text);
+  }
+
+  function reducedMotion() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  /* Python counts characters in code points, JavaScript in UTF-16 units: slice by code points. */
+  function splitAt(text, start, end) {
+    var cps = Array.from(String(text));
+    return [cps.slice(0, start).join(""), cps.slice(start, end).join(""), cps.slice(end).join("")];
+  }
+
+  function isString(x) {
+    return typeof x === "string";
+  }
+
+  function validReply(data) {
+    return data && isString(data.status) && isString(data.reply) && Array.isArray(data.quotes) &&
+      Array.isArray(data.sources) && Array.isArray(data.suggestions);
+  }
+
+  /* The reply's own lines that are not quotations (its framing), in order. */
+  function framingLines(data) {
+    var quotes = data.quotes.map(function (q) { return String(q.text); });
+    return String(data.reply).split("\n").filter(function (line) {
+      if (!line.trim()) return false;
+      return !quotes.some(function (q) { return q && line.indexOf(q) !== -1; });
+    });
+  }
+
+  function mount(root, options) {
+    var opts = options || {};
+    var apiBase = (opts.apiBase || "").replace(/\/+$/, "");
+    var prefix = "km" + (++counter) + "-";
+    var context = {};
+    var pending = false;
+    var doc = root.ownerDocument || document;
+
+    var wrap = el("div", "km");
+    if (opts.heading) {
+      var h = el("h" + (opts.level || 1), "km-title", opts.heading);
+      wrap.appendChild(h);
+    }
+    var note = el("p", "km-note");
+    note.appendChild(doc.createTextNode(opts.document
+      ? "Answers are exact quotes from the " + opts.document + ", naming the message each quote comes from. Nothing else is added."
+      : "Answers are exact quotes from the named document, naming the message each quote comes from. Nothing else is added."));
+    wrap.appendChild(note);
+
+    var log = el("div", "km-log");
+    log.setAttribute("role", "region");
+    log.setAttribute("aria-label", "Conversation");
+    wrap.appendChild(log);
+
+    /* Announces only the newest reply; the history itself is not live. */
+    var live = el("div", "km-sr-only km-live");
+    live.setAttribute("aria-live", "polite");
+    live.setAttribute("aria-atomic", "true");
+    wrap.appendChild(live);
+
+    var form = el("form", "km-form");
+    form.setAttribute("novalidate", "");
+    var label = el("label", "km-label", opts.label || "Ask a question about the key messages");
+    label.htmlFor = prefix + "question";
+    var row = el("div", "km-row");
+    var input = el("input", "km-input");
+    input.id = prefix + "question";
+    input.type = "text";
+    input.name = "question";
+    input.maxLength = 1000;
+    input.autocomplete = "off";
+    input.setAttribute("enterkeyhint", "send");
+    var send = el("button", "km-send", "Send");
+    send.type = "submit";
+    row.appendChild(input);
+    row.appendChild(send);
+    form.appendChild(label);
+    form.appendChild(row);
+    wrap.appendChild(form);
+    root.appendChild(wrap);
+
+    function scrollToTurn(turn) {
+      var behavior = reducedMotion() ? "auto" : "smooth";
+      if (opts.scrollLog) {
+        var delta = turn.getBoundingClientRect().top - log.getBoundingClientRect().top;
+        log.scrollTo({ top: log.scrollTop + delta - 8, behavior: behavior });
+      } else if (turn.scrollIntoView) {
+        turn.scrollIntoView({ block: "nearest", behavior: behavior });
+      }
+    }
+
+    function announce(text) {
+      live.textContent = "";
+      window.setTimeout(function () { live.textContent = text; }, 60);
+    }
+
+    function renderQuote(q, sources, n) {
+      var figure = el("figure", "km-quote");
+      var block = el("blockquote", "km-quote-text");
+      block.appendChild(el("p", null, q.text));
+      figure.appendChild(block);
+      var caption = el("figcaption", "km-quote-title");
+      caption.appendChild(srOnly("Quoted from "));
+      caption.appendChild(doc.createTextNode(String(q.title)));
+      figure.appendChild(caption);
+
+      var source = null;
+      for (var i = 0; i < sources.length; i++) {
+        if (sources[i] && sources[i].message_id === q.message_id) { source = sources[i]; break; }
+      }
+      if (source && isString(source.text)) {
+        var panelId = prefix + "source-" + n;
+        var toggle = el("button", "km-toggle");
+        toggle.type = "button";
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.setAttribute("aria-controls", panelId);
+        var toggleText = el("span", null, "Show source");
+        toggle.appendChild(toggleText);
+        toggle.appendChild(srOnly(": " + q.title));
+
+        var panel = el("div", "km-source");
+        panel.id = panelId;
+        panel.hidden = true;
+        var meta = el("p", "km-source-meta");
+        meta.appendChild(el("strong", null, source.title));
+        if (source.document) meta.appendChild(doc.createTextNode(" — " + source.document));
+        panel.appendChild(meta);
+        var parts = splitAt(source.text, q.start, q.end);
+        var body = el("p", "km-source-text");
+        body.appendChild(doc.createTextNode(parts[0]));
+        body.appendChild(el("mark", null, parts[1]));
+        body.appendChild(doc.createTextNode(parts[2]));
+        panel.appendChild(body);
+
+        toggle.addEventListener("click", function () {
+          var open = toggle.getAttribute("aria-expanded") !== "true";
+          toggle.setAttribute("aria-expanded", open ? "true" : "false");
+          toggleText.textContent = open ? "Hide source" : "Show source";
+          panel.hidden = !open;
+        });
+        figure.appendChild(toggle);
+        figure.appendChild(panel);
+      }
+      return figure;
+    }
+
+    function renderReply(data) {
+      var status = ["answered", "no_answer", "chitchat"].indexOf(data.status) >= 0 ? data.status : "no_answer";
+      var article = el("article", "km-reply km-reply--" + status.replace("_", "-"));
+      article.setAttribute("aria-label", status === "no_answer" ? "Assistant: no answer found" : "Assistant");
+      var lines = status === "answered" ? framingLines(data) : String(data.reply).split("\n").filter(function (l) { return l.trim(); });
+      lines.forEach(function (line) { article.appendChild(el("p", "km-frame", line)); });
+      data.quotes.forEach(function (q) {
+        if (q && isString(q.text)) article.appendChild(renderQuote(q, data.sources, counterNext()));
+      });
+      var suggestions = data.suggestions.filter(isString);
+      if (suggestions.length) {
+        var group = el("div", "km-suggestions");
+        group.setAttribute("role", "group");
+        var gid = prefix + "sugg-" + counterNext();
+        var glabel = el("p", "km-suggestions-label", "Suggested questions");
+        glabel.id = gid;
+        group.setAttribute("aria-labelledby", gid);
+        group.appendChild(glabel);
+        suggestions.forEach(function (s) {
+          var b = el("button", "km-suggestion", s);
+          b.type = "button";
+          b.addEventListener("click", function () {
+            ask(s);
+            input.focus();
+          });
+          group.appendChild(b);
+        });
+        article.appendChild(group);
+      }
+      return article;
+    }
+
+    var seq = 0;
+    function counterNext() { return ++seq; }
+
+    function renderError(message) {
+      var div = el("div", "km-reply km-reply--error");
+      div.setAttribute("role", "alert");
+      div.appendChild(el("p", "km-frame", message));
+      return div;
+    }
+
+    function ask(question) {
+      var text = String(question || "").trim();
+      if (!text || pending) return;
+      pending = true;
+      send.setAttribute("aria-disabled", "true");
+      log.setAttribute("aria-busy", "true");
+
+      var turn = el("section", "km-turn");
+      turn.setAttribute("aria-label", "Question and answer");
+      var you = el("p", "km-you");
+      you.appendChild(srOnly("You asked: "));
+      you.appendChild(doc.createTextNode(text));
+      turn.appendChild(you);
+      var wait = el("p", "km-pending", "Searching the documents…");
+      turn.appendChild(wait);
+      log.appendChild(turn);
+      scrollToTurn(turn);
+
+      fetch(apiBase + "/api/chat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ question: text, context: context }),
+        credentials: "omit",
+        mode: "cors"
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          return { ok: response.ok, data: data };
+        }, function () {
+          return { ok: false, data: null };
+        });
+      }).then(function (result) {
+        turn.removeChild(wait);
+        if (result.ok && validReply(result.data)) {
+          if (result.data.context && typeof result.data.context === "object") context = result.data.context;
+          turn.appendChild(renderReply(result.data));
+          announce(result.data.reply);
+        } else {
+          var msg = result.data && result.data.error && isString(result.data.error.message)
+            ? result.data.error.message : "Sorry, something went wrong. Please try again.";
+          turn.appendChild(renderError(msg));
+        }
+      }, function () {
+        if (wait.parentNode) turn.removeChild(wait);
+        turn.appendChild(renderError("Sorry, the assistant could not be reached. Please try again."));
+      }).then(function () {
+        pending = false;
+        send.removeAttribute("aria-disabled");
+        log.removeAttribute("aria-busy");
+        scrollToTurn(turn);
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value;
+      if (!text.trim() || pending) return;
+      input.value = "";
+      ask(text);
+    });
+
+    if (opts.autofocus) input.focus();
+
+    return { ask: ask, input: input, element: wrap };
+  }
+
+  return { mount: mount };
+})();
