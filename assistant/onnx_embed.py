@@ -1,0 +1,70 @@
+"""Query embeddings from the ONNX export (onnx_export.py): tokenizers + onnxruntime + numpy, no torch.
+
+Loading this module and constructing OnnxEmbedder must not import torch or sentence_transformers;
+tests/test_onnx.py checks that in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Embedder
+from .errors import IndexDamaged
+
+
+def default_threads() -> int:
+    """Intra-op threads: at most 2 (a query is one short sequence; more threads only add contention)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class OnnxEmbedder(Embedder):
+    def __init__(self, onnx_dir: Path, name: str, threads: int | None = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        onnx_dir = Path(onnx_dir)
+        try:
+            facts = json.loads((onnx_dir / "export.json").read_text())
+            self.dim = int(facts["dim"])
+            self.max_seq_length = int(facts.get("max_seq_length", 256))
+            if facts.get("pooling", "mean") != "mean":
+                raise ValueError(f"unsupported pooling {facts.get('pooling')!r}")
+            self.tokenizer = Tokenizer.from_file(str(onnx_dir / "tokenizer.json"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexDamaged(f"the ONNX export in {onnx_dir} is damaged ({exc}); run `assistant index --force`") from exc
+        self.name = name
+        self.tokenizer.enable_truncation(max_length=self.max_seq_length)
+        pad = self.tokenizer.token_to_id("[PAD]")
+        self.tokenizer.enable_padding(pad_id=0 if pad is None else pad, pad_token="[PAD]")
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or default_threads()
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Spinning worker threads burn the other core while idle; under load (a web server, a build) that
+        # tripled query latency on a 2-core machine. Sleep instead.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(onnx_dir / "model.onnx"), sess_options=options,
+                                            providers=["CPUExecutionProvider"])
+        self.input_names = {i.name for i in self.session.get_inputs()}
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Mean-pooled last hidden states (not normalised; Embedder.embed does that)."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask,
+                 "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+        feeds = {k: v for k, v in feeds.items() if k in self.input_names}
+        hidden = self.session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        summed = (hidden * weights).sum(axis=1)
+        counts = np.clip(weights.sum(axis=1), 1e-9, None)
+        return (summed / counts).astype(np.float32)
