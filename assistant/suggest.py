@@ -34,9 +34,16 @@ def _phrases(text: str) -> list[str]:
     return out
 
 
-def topics_of(messages) -> dict[str, str]:
-    """message id → its most distinctive phrase (rare across messages, frequent within)."""
+def topics_of(messages, reviewed: list[str] = ()) -> dict[str, str]:
+    """message id → its most distinctive phrase: a reviewed glossary phrase the message uses (the one
+    fewest messages share), else its rarest-across, most-frequent-within word run."""
     msgs = list(messages)[:CAP]
+    used = {p: [m.id for m in msgs if re.search(rf"\b{re.escape(p)}\b", m.text, re.I)] for p in reviewed}
+    chosen = {}
+    for p, ids in sorted(used.items(), key=lambda kv: (len(kv[1]), -len(kv[0]))):
+        for mid in ids:
+            if len(ids) <= 2 and mid not in chosen:
+                chosen[mid] = p.lower()
     doc_freq = Counter()
     per = {}
     for m in msgs:
@@ -54,13 +61,14 @@ def topics_of(messages) -> dict[str, str]:
                 best, best_score = gram, score
         if best:
             out[m.id] = best
-    return out
+    return out | chosen
 
 
 class Suggester:
     def __init__(self, assistant):
         self.assistant = assistant
-        self._topics = topics_of(assistant.store.messages.values())
+        reviewed = sorted({p for phrases in assistant.retriever.glossary.values() for p in phrases})
+        self._topics = topics_of(assistant.store.messages.values(), reviewed)
 
     @lru_cache(maxsize=4096)
     def question_for(self, message_id: str) -> str | None:
@@ -71,6 +79,12 @@ class Suggester:
         q = render("suggestion", topic=topic)
         result, decision = self.assistant._decide(q, broad=False)
         return q if decision.answered and decision.picks[0].message.id == message_id else None
+
+    @lru_cache(maxsize=4096)
+    def related(self, message_id: str, k: int = 12) -> tuple[str, ...]:
+        """Ids of the messages nearest to this one, worked out once per message."""
+        text = self.assistant.store.messages[message_id].text
+        return tuple(h.message.id for h in self.assistant.retriever.search(text, k=k).hits)
 
     def topics(self, n: int) -> list[str]:
         order = list(self._topics)
@@ -87,13 +101,11 @@ class Suggester:
         """Related messages not yet shown: the nearest neighbours of what was quoted."""
         if not shown_ids:
             return self.starters(n)
-        first = self.assistant.store.messages[shown_ids[0]]
-        result = self.assistant.retriever.search(first.text, k=n + len(shown_ids) + 3)
         out = []
-        for hit in result.hits:
-            if hit.message.id in shown_ids:
+        for mid in self.related(shown_ids[0]):
+            if mid in shown_ids:
                 continue
-            q = self.question_for(hit.message.id)
+            q = self.question_for(mid)
             if q:
                 out.append(q)
             if len(out) == n:
