@@ -68,6 +68,10 @@ class Retriever:
     def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT,
                  answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0):
         import bm25s
+        import faiss
+
+        # One query at a time: OpenMP threads only contend (measured 16 ms vs 0.3 ms p50 at 10k vectors).
+        faiss.omp_set_num_threads(1)
 
         self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
         self.sentence_weight, self.message_bonus = sentence_weight, message_bonus
