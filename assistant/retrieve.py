@@ -46,6 +46,17 @@ class Result:
     sentences: list[SentenceHit] = field(default_factory=list)
 
 
+def fuse(dense, lexical, weight: float):
+    """Convex combination of dense cosine and max-scaled BM25: the one fusion rule everywhere."""
+    return weight * dense + (1 - weight) * lexical
+
+
+def scale(scores: np.ndarray) -> np.ndarray:
+    """BM25 scores divided by the best of this query (0..1); all zeros stay zeros."""
+    top = float(scores.max()) if len(scores) else 0.0
+    return scores / top if top > 0 else scores
+
+
 def tokenize(texts: list[str]):
     import bm25s
     import Stemmer
@@ -99,8 +110,7 @@ class Retriever:
             words = [inv[i] for i in tokens.ids[0]]
         words = [w for w in words if w]
         scores = self.bm25[name].get_scores(words) if words else np.zeros(self.bm25[name].scores["num_docs"])
-        top = float(scores.max()) if len(scores) else 0.0
-        return scores / top if top > 0 else scores
+        return scale(scores)
 
     def _dense(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Best cosine per message and per sentence (0 where not among the k nearest units)."""
@@ -129,7 +139,7 @@ class Retriever:
         lex_s = self._lexical("sentences", query.text)
         if not lex_s.any():
             lex_s = self._lexical("sentences", query.expanded)
-        fused_m = w * dense_m + (1 - w) * lex_m
+        fused_m = fuse(dense_m, lex_m, w)
         order = np.argsort(-fused_m, kind="stable")[:k]
         hits = [Hit(self.messages[i], float(fused_m[i]), float(dense_m[i]), float(lex_m[i])) for i in order]
         sentences = []
@@ -137,7 +147,7 @@ class Retriever:
         for i in order:
             for j in range(len(self.messages[i].sentences)):
                 n = self.sentence_row[(i, j)]
-                score = (ws * dense_s[n] + (1 - ws) * lex_s[n] + bonus * fused_m[i]) / (1 + bonus)
+                score = (fuse(dense_s[n], lex_s[n], ws) + bonus * fused_m[i]) / (1 + bonus)
                 sentences.append(SentenceHit(self.messages[i], j, float(score), float(dense_s[n]), float(lex_s[n])))
         sentences.sort(key=lambda s: -s.score)
         return Result(query, hits, sentences)
