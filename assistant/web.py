@@ -1,34 +1,30 @@
 """The HTTP skin: JSON API, web chat page and embeddable widget over `Assistant`.
 
 `create_app()` is the uvicorn factory (`assistant serve`). The library stays synchronous; chat and
-search run in FastAPI's threadpool. Every error leaves as `{"error": {"code", "message"}}` and no
-input should ever produce a 5xx. Question text is not logged unless `log_questions` is on.
+search run in FastAPI's threadpool. This module owns the routes, their models and the live Assistant;
+http_guard.py owns what every request goes through (body limit, CORS, security headers, the JSON error
+shape `{"error": {"code", "message"}}`; no input should ever produce a 5xx). Question text is not
+logged unless `log_questions` is on.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import logging
-import re
 import threading
 import time
-import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.cors import CORSMiddleware
 
-from .errors import IndexError_, InputError, InvalidContext, InvalidQuestion
+from . import http_guard
+from .errors import IndexError_, InputError
+from .http_guard import ERRORS, ErrorOut, check_value, error
 from .settings import Settings
 
 log = logging.getLogger("assistant.web")
@@ -36,9 +32,6 @@ log = logging.getLogger("assistant.web")
 WEB = Path(__file__).resolve().parent.parent / "web"
 STATIC = WEB / "static"
 TEMPLATES = WEB / "templates"
-MAX_NESTING = 32  # deeper JSON than this is not something this API ever produced
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-         415: "unsupported_media_type", 422: "invalid_request", 500: "internal_error", 503: "index_unavailable"}
 
 
 # -- request and response models (for validation and the OpenAPI schema) -------------------------
@@ -105,23 +98,6 @@ class Health(BaseModel):
     status: str
     messages: int
     model: str
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorOut(BaseModel):
-    error: ErrorBody
-
-
-ERRORS = {code: {"model": ErrorOut} for code in (400, 413, 422, 503)}
-
-
-def error(status: int, message: str, code: str | None = None, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code or CODES.get(status, "error"), "message": message}},
-                        status_code=status, headers=headers)
 
 
 # -- the assistant, loaded once and swapped whole when a new index appears -------------------------
@@ -199,163 +175,9 @@ class Holder:
         return a
 
 
-# -- hostile-input checks the JSON parser and pydantic leave to us ---------------------------------
-def check_value(value: Any, what: str) -> None:
-    """Reject nesting deeper than MAX_NESTING and strings that are not valid Unicode text (lone
-    surrogates cannot be encoded, embedded or logged)."""
-    stack = [(value, 1)]
-    while stack:
-        v, depth = stack.pop()
-        if depth > MAX_NESTING:
-            raise InvalidContext(f"{what} is nested too deeply")
-        if isinstance(v, str):
-            _check_text(v, what)
-        elif isinstance(v, dict):
-            for k, item in v.items():
-                _check_text(k, what)
-                stack.append((item, depth + 1))
-        elif isinstance(v, list):
-            stack.extend((item, depth + 1) for item in v)
-
-
-def _check_text(s: str, what: str) -> None:
-    try:
-        s.encode("utf-8")
-    except UnicodeEncodeError:
-        raise (InvalidQuestion if what == "question" else InvalidContext)(f"{what} contains invalid characters") from None
-
-
-# -- ASGI middleware ------------------------------------------------------------------------------
-def _csp(origins: list[str], extra_script: str = "", extra_style: str = "", extra_img: str = "") -> str:
-    ancestors = " ".join(["'self'", *origins])
-    return ("default-src 'self'; "
-            f"script-src 'self'{extra_script}; style-src 'self'{extra_style}; img-src 'self' data:{extra_img}; "
-            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            f"frame-ancestors {ancestors}")
-
-
-class Guard:
-    """Outermost layer: security headers on every response, and any unexpected exception becomes a
-    generic 500 JSON error, logged without the request's text."""
-
-    def __init__(self, app, settings: Settings, origins: list[str], docs_csp: str, holder: Holder):
-        self.app, self.settings, self.holder = app, settings, holder
-        self.csp = _csp(origins)
-        self.docs_csp = docs_csp
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        self.holder.maybe_reload()
-        csp = self.docs_csp if scope.get("path") == "/docs" else self.csp
-        started = False
-
-        async def send_with_headers(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.lower() not in (b"content-security-policy", b"x-content-type-options", b"referrer-policy")]
-                headers += [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"no-referrer"), (b"cross-origin-opener-policy", b"same-origin")]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_headers)
-        except Exception as exc:
-            if self.settings.log_questions:
-                log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            else:  # the exception message may quote the input: log where it happened, not what it said
-                tb = "".join(traceback.format_tb(exc.__traceback__))
-                log.error("unhandled %s on %s %s\n%s", type(exc).__name__, scope.get("method"), scope.get("path"), tb)
-            if started:
-                raise
-            response = error(500, "Something went wrong on our side. Please try again.")
-            await response(scope, receive, send_with_headers)
-
-
-class BodyLimit:
-    """413 for bodies over max_body_bytes, by Content-Length and by counting what actually arrives
-    (chunked bodies too). The body is read here, bounded, and replayed to the app."""
-
-    def __init__(self, app, max_bytes: int):
-        self.app, self.max = app, max_bytes
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
-        length = headers.get(b"content-length")
-        if length is not None:
-            try:
-                n = int(length)
-                if n < 0:
-                    raise ValueError
-            except ValueError:
-                return await error(400, "Content-Length is not a number.")(scope, receive, send)
-            if n > self.max:
-                return await error(413, f"The request body is larger than {self.max} bytes.")(scope, receive, send)
-        if scope.get("method") in ("GET", "HEAD", "OPTIONS") and length is None and b"transfer-encoding" not in headers:
-            return await self.app(scope, receive, send)
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.max:
-                return await error(413, f"The request body is larger than {self.max} bytes.")(scope, receive, send)
-            chunks.append(body)
-            if not message.get("more_body", False):
-                break
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-
-class JsonCORS(CORSMiddleware):
-    """Starlette's CORS, with a rejected preflight answered in the API's JSON error format."""
-
-    def preflight_response(self, request_headers):
-        response = super().preflight_response(request_headers)
-        if response.status_code < 400:
-            return response
-        keep = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
-        return error(response.status_code, response.body.decode("utf-8", "replace"), "cors_rejected", keep)
-
-
 # -- the app --------------------------------------------------------------------------------------
-def _docs_html(openapi_url: str) -> tuple[str, str]:
-    """Swagger UI's page and a CSP allowing exactly its inline script (by hash) and its CDN."""
-    html = get_swagger_ui_html(openapi_url=openapi_url, title="Key messages assistant – API").body.decode()
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-                      for s in re.findall(r"<script>(.*?)</script>", html, re.S))
-    cdn = " https://cdn.jsdelivr.net"
-    return html, _csp([], extra_script=cdn + " " + hashes, extra_style=cdn, extra_img=" https://fastapi.tiangolo.com")
-
-
 def _message_out(m) -> dict:
     return {"id": m.id, "title": m.title, "document": m.document}
-
-
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
-
-
-def _origins(settings: Settings) -> list[str]:
-    """settings.origins, keeping only well-formed scheme://host[:port] (they go into CSP and CORS headers)."""
-    good = [o for o in settings.origins if _ORIGIN.match(o)]
-    for o in set(settings.origins) - set(good):
-        log.warning("ignoring malformed allowed origin %r (expected scheme://host[:port])", o)
-    return good
 
 
 def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
@@ -365,51 +187,16 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
         settings = assistant.settings if assistant is not None else Settings.from_env()
     if log.level == logging.NOTSET:  # `assistant serve` configures WARNING; request lines are INFO
         log.setLevel(logging.INFO)
-    origins = _origins(settings)
+    origins = http_guard.allowed_origins(settings)
     holder = Holder(settings, assistant)
-    docs_html, docs_csp = _docs_html("/openapi.json")
+    docs_html, docs_csp = http_guard.docs_html("/openapi.json")
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     app = FastAPI(title="Key messages assistant", version="1",
                   description="Answers questions by quoting the indexed documents verbatim, or says it cannot.",
                   docs_url=None, redoc_url=None)
     app.state.holder = holder
-
-    # Innermost first: BodyLimit, then CORS (so 413s carry CORS headers), then Guard outermost.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(JsonCORS, allow_origins=origins, allow_methods=["GET", "POST"],
-                       allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
-    app.add_middleware(Guard, settings=settings, origins=origins, docs_csp=docs_csp, holder=holder)
-
-    # -- errors -------------------------------------------------------------------------------------
-    @app.exception_handler(RequestValidationError)
-    async def validation_failed(request: Request, exc: RequestValidationError):
-        problems = []
-        for e in exc.errors()[:5]:  # never echo the input: it may be a question about a child
-            if e.get("type") == "json_invalid":
-                problems.append("the body is not valid JSON")
-                continue
-            where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
-            problems.append(f"{where}: {e.get('msg', 'invalid')}")
-        return error(422, "; ".join(problems) or "The request is not valid.")
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        message = {404: "Not found.", 405: "Method not allowed."}.get(exc.status_code, str(exc.detail))
-        return error(exc.status_code, message, headers=getattr(exc, "headers", None))
-
-    @app.exception_handler(InputError)
-    async def input_error(request: Request, exc: InputError):
-        code = "invalid_context" if isinstance(exc, InvalidContext) else "invalid_question"
-        return error(422, str(exc), code)
-
-    @app.exception_handler(IndexError_)
-    async def index_error(request: Request, exc: IndexError_):
-        return error(503, "The document index is not available yet. Please try again shortly.")
-
-    @app.exception_handler(RecursionError)
-    async def too_deep(request: Request, exc: RecursionError):
-        return error(422, "The request is nested too deeply.")
+    http_guard.install(app, settings, origins, docs_csp, on_request=holder.maybe_reload)
 
     # -- API ----------------------------------------------------------------------------------------
     @app.post("/api/chat", response_model=ChatReply, responses=ERRORS, tags=["chat"])
