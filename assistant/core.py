@@ -47,7 +47,8 @@ class Assistant:
             self._embedder = make_embedder(s.embedder, s.model, st.path)
         self.store = st
         self.retriever = Retriever(st, self._embedder, s.glossary_path, self.calibration["dense_weight"], s.answer_types_path,
-                                   self.calibration["sentence_weight"], self.calibration["message_bonus"])
+                                   self.calibration["sentence_weight"], self.calibration["message_bonus"],
+                                   self.calibration.get("carry", 0.0))
         self.suggester = Suggester(self)
         self.document = next(iter(st.messages.values())).document if st.messages else ""
         self._loaded_from = st.path

@@ -77,7 +77,8 @@ def build_bm25(messages: list[Message], folder: Path) -> None:
 
 class Retriever:
     def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT,
-                 answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0):
+                 answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0,
+                 carry: float = 0.0):
         import bm25s
         import faiss
 
@@ -85,7 +86,9 @@ class Retriever:
         faiss.omp_set_num_threads(1)
 
         self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
-        self.sentence_weight, self.message_bonus = sentence_weight, message_bonus
+        self.sentence_weight, self.message_bonus, self.carry = sentence_weight, message_bonus, carry
+        self._vectors: dict[str, np.ndarray] = {}
+        self._follows: np.ndarray | None = None
         self.glossary = load_glossary(glossary_path)
         self.answer_types: tuple[AnswerType, ...] = load_answer_types(answer_types_path) if answer_types_path else ()
         self.messages = list(store.messages.values())
@@ -112,9 +115,18 @@ class Retriever:
         scores = self.bm25[name].get_scores(words) if words else np.zeros(self.bm25[name].scores["num_docs"])
         return scale(scores)
 
+    def _embed(self, text: str) -> np.ndarray:
+        """Query vector, remembered for the last few hundred texts (follow-ups and suggestions repeat them)."""
+        hit = self._vectors.get(text)
+        if hit is None:
+            hit = self._vectors[text] = self.embedder.embed([text])
+            if len(self._vectors) > 512:
+                self._vectors.pop(next(iter(self._vectors)))
+        return hit
+
     def _dense(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Best cosine per message and per sentence (0 where not among the k nearest units)."""
-        vector = self.embedder.embed([text])
+        vector = self._embed(text)
         k = min(k, self.store.vectors.ntotal)
         scores, rows = self.store.vectors.search(vector, k)
         per_message = np.zeros(len(self.messages), dtype=np.float32)
@@ -128,6 +140,24 @@ class Retriever:
                 per_sentence[n] = max(per_sentence[n], score)
         return per_message, per_sentence
 
+    def _carry_forward(self, lex: np.ndarray) -> np.ndarray:
+        """A sentence inherits part of its predecessor's lexical match ("In these, we found..." is about
+        the inspections the sentence before named), so a scene-setting sentence does not win on the
+        topic word alone."""
+        if not self.carry:
+            return lex
+        out = lex.copy()
+        same = self._follows_same_message
+        out[1:][same] += self.carry * lex[:-1][same]
+        return out
+
+    @property
+    def _follows_same_message(self) -> np.ndarray:
+        if self._follows is None:
+            owners = np.array([i for i, _ in self.sentence_owner])
+            self._follows = owners[1:] == owners[:-1] if len(owners) > 1 else np.zeros(0, bool)
+        return self._follows
+
     def search(self, text: str, k: int = 10, depth: int = 200, query: Query | None = None) -> Result:
         """The k best messages, and every sentence of them scored, best first."""
         query = query or self.analyse(text)
@@ -139,6 +169,7 @@ class Retriever:
         lex_s = self._lexical("sentences", query.text)
         if not lex_s.any():
             lex_s = self._lexical("sentences", query.expanded)
+        lex_s = scale(self._carry_forward(lex_s))
         fused_m = fuse(dense_m, lex_m, w)
         order = np.argsort(-fused_m, kind="stable")[:k]
         hits = [Hit(self.messages[i], float(fused_m[i]), float(dense_m[i]), float(lex_m[i])) for i in order]
