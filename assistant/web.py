@@ -21,10 +21,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from . import http_guard
 from .errors import IndexError_, InputError
 from .http_guard import ERRORS, ErrorOut, check_value, error
+from .reply import Reply
 from .settings import Settings
 
 log = logging.getLogger("assistant.web")
@@ -41,29 +43,15 @@ class ChatRequest(BaseModel):
     context: Annotated[dict[str, Any] | None, Field(description="The `context` object of the previous reply.")] = None
 
 
-class QuoteOut(BaseModel):
-    message_id: str
-    title: str
-    text: str
-    start: int
-    end: int
-    score: float
+# The reply contract's fields are assistant.reply's Reply, Quote and Source themselves, so the API
+# cannot drift from the library; only documentation is added here: every field is always sent (so
+# "required" in the schema), and what status can be. Reply itself is not changed by this subclass.
+@pydantic_dataclass(config=ConfigDict(json_schema_serialization_defaults_required=True))
+class ChatReply(Reply):
+    """Quotes come best first. For every quote there is a source with the same `message_id` whose
+    `text[start:end]` is the quote's text, and `status` is `answered` exactly when there are quotes."""
 
-
-class SourceOut(BaseModel):
-    message_id: str
-    title: str
-    document: str
-    text: str
-
-
-class ChatReply(BaseModel):
-    status: str = Field(description="answered, no_answer or chitchat")
-    reply: str
-    quotes: list[QuoteOut]
-    sources: list[SourceOut]
-    suggestions: list[str]
-    context: dict[str, Any]
+    status: Annotated[str, Field(description="answered, no_answer or chitchat")]
 
 
 class SearchHit(BaseModel):
