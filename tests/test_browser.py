@@ -4,6 +4,7 @@ real app over HTTP (fake-embedder index). Needs `make browser-deps` (chromium + 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import http.server
 import json
@@ -135,6 +136,19 @@ def ask(page, question: str, label: str = PAGE_LABEL, root=None) -> None:
     box.fill(question)
     box.press("Enter")
     scope.locator(".km-turn .km-reply").nth(turns).wait_for()
+
+
+@contextlib.contextmanager
+def page_at(browser, url: str, width: int, height: int):
+    """A page at url in a new context with that viewport; the context is closed afterwards, pass or fail."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(url)
+        yield page
+    finally:
+        ctx.close()
 
 
 def axe_serious(page) -> list[dict]:
@@ -281,16 +295,12 @@ def test_axe_page_has_no_serious_violations(browser, sites):
 def test_screenshots(browser, sites):
     OUT.mkdir(exist_ok=True)
     for width, height in ((1280, 900), (375, 812)):
-        ctx = browser.new_context(viewport={"width": width, "height": height})
-        p = ctx.new_page()
-        p.set_default_timeout(TIMEOUT)
-        p.goto(sites["app"] + "/")
-        ask(p, ANSWERABLE)
-        p.get_by_role("button", name=re.compile("Show source")).first.click()
-        ask(p, UNANSWERABLE)
-        p.screenshot(path=str(OUT / f"chat-{width}.png"), full_page=True)
-        assert (OUT / f"chat-{width}.png").stat().st_size > 10_000
-        ctx.close()
+        with page_at(browser, sites["app"] + "/", width, height) as p:
+            ask(p, ANSWERABLE)
+            p.get_by_role("button", name=re.compile("Show source")).first.click()
+            ask(p, UNANSWERABLE)
+            p.screenshot(path=str(OUT / f"chat-{width}.png"), full_page=True)
+            assert (OUT / f"chat-{width}.png").stat().st_size > 10_000
 
 
 # -- the widget on another origin -----------------------------------------------------------------
@@ -345,18 +355,14 @@ def test_widget_on_an_origin_not_allowed_cannot_use_the_api(context, sites):
 def test_axe_widget_has_no_serious_violations(browser, sites):
     OUT.mkdir(exist_ok=True)
     for width, height in ((1280, 900), (375, 812)):
-        ctx = browser.new_context(viewport={"width": width, "height": height})
-        page = ctx.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.goto(sites["host"] + "/")
-        assert axe_serious(page) == []  # closed: the launcher
-        page.get_by_role("button", name="Ask the key messages").click()
-        panel = page.get_by_role("dialog", name="Key messages assistant")
-        ask(page, ANSWERABLE, label="Ask a question", root=panel)
-        panel.get_by_role("button", name=re.compile("Show source")).first.click()
-        ask(page, UNANSWERABLE, label="Ask a question", root=panel)
-        found = page.evaluate("async () => (await axe.run(document)).violations"
-                              ".filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help)")
-        assert found == []
-        page.screenshot(path=str(OUT / f"widget-{width}.png"))
-        ctx.close()
+        with page_at(browser, sites["host"] + "/", width, height) as page:
+            assert axe_serious(page) == []  # closed: the launcher
+            page.get_by_role("button", name="Ask the key messages").click()
+            panel = page.get_by_role("dialog", name="Key messages assistant")
+            ask(page, ANSWERABLE, label="Ask a question", root=panel)
+            panel.get_by_role("button", name=re.compile("Show source")).first.click()
+            ask(page, UNANSWERABLE, label="Ask a question", root=panel)
+            found = page.evaluate("async () => (await axe.run(document)).violations"
+                                  ".filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.help)")
+            assert found == []
+            page.screenshot(path=str(OUT / f"widget-{width}.png"))
