@@ -73,9 +73,11 @@ def _has_phrase(ws: list[str], phrase: str) -> bool:
     return f" {phrase} " in " " + " ".join(ws) + " "
 
 
-def route(text: str) -> str | None:
+def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse,
-    more, else, which; None for a question."""
+    more, else, which; None for a question. `content` is the corpus's own topic words: a short turn
+    with a social word and none of them ("cheers mate") is chit-chat, and so is a question put to
+    the assistant itself ("are you a robot?")."""
     data, ws = intents(), words(text)
     if not ws:
         return None
@@ -91,7 +93,22 @@ def route(text: str) -> str | None:
                     return name
     if all(w in filler for w in ws) and len(ws) <= 4:
         return "thanks" if {"thanks", "cheers", "ta"} & set(ws) else None
+    if content and not any(w in content for w in ws):
+        if len(ws) <= 4:
+            for name in ("greeting", "thanks", "goodbye"):
+                if any(w in ws for w in data["whole"][name] if " " not in w):
+                    return name
+        if {"you", "your", "yourself"} & set(ws) and len(ws) <= 10:
+            return "help"
     return None
+
+
+def content_words(vocab, glossary) -> frozenset[str]:
+    """The corpus's topic words: its vocabulary and glossary terms, less stop and filler words."""
+    from .suggest import STOP
+
+    skip = STOP | set(intents()["filler"]) | {"you", "your", "yourself", "i", "me", "my", "what", "who", "how"}
+    return frozenset(w for w in set(vocab) | set(glossary) if w not in skip and len(w) > 1)
 
 
 def is_broad(text: str) -> bool:

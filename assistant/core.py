@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import store as store_mod
 from .answer import Decision, decide, load_calibration
-from .conversation import Context, follow_up_kind, is_broad, more_about, parse_context, route
+from .conversation import Context, content_words, follow_up_kind, is_broad, more_about, parse_context, route
 from .corpus import Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidQuestion
@@ -50,6 +50,7 @@ class Assistant:
                                    self.calibration["sentence_weight"], self.calibration["message_bonus"],
                                    self.calibration.get("carry", 0.0))
         self.suggester = Suggester(self)
+        self.content = content_words(self.retriever.vocab, self.retriever.glossary)
         self.document = next(iter(st.messages.values())).document if st.messages else ""
         self._loaded_from = st.path
 
@@ -62,12 +63,12 @@ class Assistant:
         if target == self._loaded_from:
             return False
         with self._lock:
-            old = (self.store, self.retriever, self.suggester, self.document, self._loaded_from)
+            old = (self.store, self.retriever, self.suggester, self.content, self.document, self._loaded_from)
             try:
                 self._load()
             except Exception as exc:  # a half-built or damaged index must not take the server down
-                self.store, self.retriever, self.suggester, self.document, self._loaded_from = old
-                log.warning("new index not loaded, still serving %s: %s", old[4], exc)
+                self.store, self.retriever, self.suggester, self.content, self.document, self._loaded_from = old
+                log.warning("new index not loaded, still serving %s: %s", old[5], exc)
                 return False
         log.info("index reloaded from %s", self._loaded_from)
         return True
@@ -114,7 +115,7 @@ class Assistant:
 
     def _turn(self, text: str, ctx: Context) -> Reply:
         text = more_about(text) or text
-        intent = route(text)
+        intent = route(text, self.content)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
         if intent in ("greeting", "thanks", "goodbye", "help"):
             return Reply("chitchat", render("chitchat", intent=intent, document=self.document, topics=self.suggester.topics(3)),
