@@ -116,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / name).write_text(json.dumps(metrics, indent=2) + "\n")
     (RESULTS / name.replace("metrics", "rows").replace(".json", ".jsonl")).write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in detail["hybrid"] + conv_rows))
+    if args.split == "test":  # the manager's report: eval/results/report.html and report.md
+        from .report import write
+
+        write(RESULTS, assistant)
     return 0
 
 
