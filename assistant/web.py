@@ -9,10 +9,12 @@ logged unless `log_questions` is on.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -91,7 +93,11 @@ class Health(BaseModel):
 # -- the assistant, loaded once and swapped whole when a new index appears -------------------------
 class Holder:
     """The live Assistant. A re-index is loaded into a *new* Assistant off the request path and swapped
-    in with one assignment, so a request in flight keeps using one consistent index throughout."""
+    in with one assignment, so a request in flight keeps using one consistent index throughout.
+
+    When the new index was built with the same model, the new Assistant gets the live one's query
+    embedder (one ONNX session for the life of the process, not a second one per reload), and the
+    retired Assistant is let go so its build's memory-mapped files can be freed."""
 
     def __init__(self, settings: Settings, assistant=None):
         self.settings = settings
@@ -100,6 +106,7 @@ class Holder:
         self._checked = time.monotonic()
         self._busy = threading.Lock()
         self._failed_target: Path | None = None
+        self._retired: weakref.ref | None = None
         if assistant is None:
             self._build()
 
@@ -107,13 +114,48 @@ class Holder:
         from .core import Assistant
 
         try:
-            new = Assistant(self.settings)
+            new = Assistant(self.settings, embedder=self._reusable_embedder())
         except Exception as exc:  # no index yet, or a damaged one: serve 503s and keep checking
             self.problem = f"{type(exc).__name__}: {exc}"
             log.error("index not loaded: %s", self.problem)
             return False
-        self.assistant, self.problem = new, ""
+        old, self.assistant, self.problem = self.assistant, new, ""
+        if old is not None:
+            self._retired = weakref.ref(old)
+            del old  # this frame must not be what keeps it alive
+            self._release_retired()
         return True
+
+    def _reusable_embedder(self):
+        """The live Assistant's query embedder if the index now in the store was built with the same
+        model as the live one; None (load a fresh one) otherwise, or when in any doubt."""
+        from .store import read_manifest
+
+        live, target = self.assistant, self._target()
+        embedder, store = getattr(live, "_embedder", None), getattr(live, "store", None)
+        if embedder is None or store is None or target is None:
+            return None
+        try:
+            model = read_manifest(target)["model"]
+        except Exception:  # missing or damaged: the fresh load reports it properly
+            return None
+        return embedder if model == store.model == embedder.name else None
+
+    def _release_retired(self) -> None:
+        """Drop what still holds the retired Assistant. suggest.Suggester caches its methods with
+        lru_cache, whose class-level cache holds every Suggester ever built (and so its Assistant,
+        store and mmapped index); clearing it costs the live one only a lazy refill. The Assistant and
+        its Suggester refer to each other, so a collection frees them. A request still in flight on
+        the old index keeps it alive: the next reload check tries again."""
+        from .suggest import Suggester
+
+        for attr in vars(Suggester).values():
+            if callable(getattr(attr, "cache_clear", None)):
+                attr.cache_clear()
+        gc.collect()
+        if self._retired is not None and self._retired() is None:
+            self._retired = None
+            log.info("previous index released")
 
     def _target(self) -> Path | None:
         try:
@@ -147,6 +189,8 @@ class Holder:
             self._busy.release()
 
     def _reload_now(self) -> None:
+        if self._retired is not None:
+            self._release_retired()
         if not self._stale():
             return
         target = self._target()

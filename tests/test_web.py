@@ -7,6 +7,7 @@ import logging
 import re
 import shutil
 import time
+import weakref
 
 import pytest
 from fastapi.testclient import TestClient
@@ -384,3 +385,58 @@ def test_malformed_allowed_origins_are_ignored(fake_settings, fake_assistant):
     r = TestClient(create_app(settings, fake_assistant)).get("/")
     assert csp_directives(r.headers["content-security-policy"])["frame-ancestors"] == ["'self'", "https://ok.example"]
     assert csp_directives(r.headers["content-security-policy"])["script-src"] == ["'self'"]
+
+
+def _wait_for(check, what: str, c, seconds: float = 10) -> None:
+    """Keep the app busy (each request may start a reload check) until check() holds."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, what
+        assert c.get("/healthz").status_code == 200
+        time.sleep(0.02)
+
+
+def test_reload_with_the_same_model_reuses_the_embedder_and_lets_the_old_index_go(fake_settings, tmp_path):
+    from assistant import indexer
+
+    _copy_index_inputs(fake_settings, tmp_path)
+    settings = settings_with(fake_settings, index_dir=tmp_path, reload_seconds=0.05)
+    indexer.build(settings, export_onnx=False)
+    app = create_app(settings)
+    holder, c = app.state.holder, TestClient(app)
+    first = weakref.ref(holder.assistant)
+    embedder = holder.assistant._embedder
+    assert c.post("/api/chat", json={"question": ANSWERABLE}).json()["status"] == "answered"  # fills the suggestion caches
+    (tmp_path / "sources" / "extra.txt").write_text(EXTRA_DOC, encoding="utf-8")
+    indexer.build(settings, export_onnx=False)
+    _wait_for(lambda: first() is not holder.assistant, "the new index was never picked up", c)
+    assert holder.assistant._embedder is embedder  # no second model loaded
+    _wait_for(lambda: first() is None, "the previous Assistant is still referenced after the swap", c)
+
+
+def test_reload_with_another_model_loads_a_fresh_embedder(fake_settings, tmp_path, monkeypatch):
+    from assistant import core, indexer
+    from assistant.embed import FakeEmbedder
+
+    class OtherModel(FakeEmbedder):
+        name = "fake-other-model"
+
+    given = []
+
+    class Recording(core.Assistant):
+        def __init__(self, settings=None, embedder=None):
+            given.append(embedder)
+            super().__init__(settings, embedder)
+
+    monkeypatch.setattr(core, "Assistant", Recording)
+    _copy_index_inputs(fake_settings, tmp_path)
+    settings = settings_with(fake_settings, index_dir=tmp_path, reload_seconds=0.05)
+    indexer.build(settings, export_onnx=False)
+    app = create_app(settings)
+    holder, c = app.state.holder, TestClient(app)
+    assert given == [None]
+    indexer.build(settings, embedder=OtherModel(), force=True, export_onnx=False)
+    _wait_for(lambda: holder.problem, "the index built with another model was never tried", c)
+    assert given[1:] and all(e is None for e in given[1:])  # never handed the live model's embedder
+    assert "IndexMismatch" in holder.problem  # this server is configured for fake-hash-64: refused, as before
+    assert c.get("/healthz").json()["model"] == "fake-hash-64"  # and the old index keeps serving
