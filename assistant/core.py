@@ -74,6 +74,11 @@ class Assistant:
         return True
 
     @property
+    def embedder(self) -> Embedder:
+        """The query embedder in use (a reload with the same model can share it)."""
+        return self._embedder
+
+    @property
     def messages(self) -> list[Message]:
         return list(self.store.messages.values())
 

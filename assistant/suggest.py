@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 
 from .reply import render
 
@@ -69,22 +68,27 @@ class Suggester:
         self.assistant = assistant
         reviewed = sorted({p for phrases in assistant.retriever.glossary.values() for p in phrases})
         self._topics = topics_of(assistant.store.messages.values(), reviewed)
+        # per-instance caches (a class-level lru_cache would keep every reloaded Assistant alive)
+        self._questions: dict[str, str | None] = {}
+        self._related: dict[str, tuple[str, ...]] = {}
 
-    @lru_cache(maxsize=4096)
     def question_for(self, message_id: str) -> str | None:
         """A suggestion for this message, only if asking it really quotes this message first."""
-        topic = self._topics.get(message_id)
-        if not topic:
-            return None
-        q = render("suggestion", topic=topic)
-        result, decision = self.assistant._decide(q, broad=False)
-        return q if decision.answered and decision.picks[0].message.id == message_id else None
+        if message_id not in self._questions:
+            topic, q = self._topics.get(message_id), None
+            if topic:
+                q = render("suggestion", topic=topic)
+                result, decision = self.assistant._decide(q, broad=False)
+                q = q if decision.answered and decision.picks[0].message.id == message_id else None
+            self._questions[message_id] = q
+        return self._questions[message_id]
 
-    @lru_cache(maxsize=4096)
     def related(self, message_id: str, k: int = 12) -> tuple[str, ...]:
         """Ids of the messages nearest to this one, worked out once per message."""
-        text = self.assistant.store.messages[message_id].text
-        return tuple(h.message.id for h in self.assistant.retriever.search(text, k=k).hits)
+        if message_id not in self._related:
+            text = self.assistant.store.messages[message_id].text
+            self._related[message_id] = tuple(h.message.id for h in self.assistant.retriever.search(text, k=k).hits)
+        return self._related[message_id]
 
     def topics(self, n: int) -> list[str]:
         order = list(self._topics)

@@ -132,7 +132,7 @@ class Holder:
         from .store import read_manifest
 
         live, target = self.assistant, self._target()
-        embedder, store = getattr(live, "_embedder", None), getattr(live, "store", None)
+        embedder, store = getattr(live, "embedder", None), getattr(live, "store", None)
         if embedder is None or store is None or target is None:
             return None
         try:
@@ -142,16 +142,9 @@ class Holder:
         return embedder if model == store.model == embedder.name else None
 
     def _release_retired(self) -> None:
-        """Drop what still holds the retired Assistant. suggest.Suggester caches its methods with
-        lru_cache, whose class-level cache holds every Suggester ever built (and so its Assistant,
-        store and mmapped index); clearing it costs the live one only a lazy refill. The Assistant and
-        its Suggester refer to each other, so a collection frees them. A request still in flight on
-        the old index keeps it alive: the next reload check tries again."""
-        from .suggest import Suggester
-
-        for attr in vars(Suggester).values():
-            if callable(getattr(attr, "cache_clear", None)):
-                attr.cache_clear()
+        """The Assistant and its Suggester refer to each other, so a collection frees the retired one
+        (and its mmapped index). A request still in flight on the old index keeps it alive: the next
+        reload check tries again."""
         gc.collect()
         if self._retired is not None and self._retired() is None:
             self._retired = None
