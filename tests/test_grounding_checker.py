@@ -15,7 +15,7 @@ GOOD_QUOTE = {"message_id": "km-1", "title": "Key message 1", "text": _FIRST, "s
 
 def _reply(quote: dict, text: str | None = None) -> dict:
     return {"status": "answered", "quotes": [quote], "sources": [SOURCE], "suggestions": [], "context": {},
-            "reply": text or f"From the {SOURCE['document']}:\n\n“{quote['text']}” ({quote['title']})"}
+            "reply": text or f"From “{SOURCE['document']}”:\n\n“{quote['text']}” ({quote['title']})"}
 
 
 def _fake_server(live_server, reply: dict):
@@ -53,7 +53,7 @@ def test_quote_that_differs_from_its_source_fails(live_server):
 
 
 def test_made_up_reply_text_fails(live_server):
-    made_up = (f"From the {SOURCE['document']}:\n\n“{GOOD_QUOTE['text']}” ({GOOD_QUOTE['title']})\n\n"
+    made_up = (f"From “{SOURCE['document']}”:\n\n“{GOOD_QUOTE['text']}” ({GOOD_QUOTE['title']})\n\n"
                "In my view this shows services are improving everywhere.")
     with _fake_server(live_server, _reply(GOOD_QUOTE, made_up)) as server:
         violations, _ = grounding.run(server.url, [["anything"]])
@@ -79,8 +79,8 @@ def test_fill_ins_are_limited():
     assert grounding.framing_violations(ok, patterns, known, "what did Ofsted say") == []
     # the same template line, but a 'term' the user never typed
     assert grounding.framing_violations(ok, patterns, known, "what did the inspectors say") != []
-    wrong_doc = {"status": "answered", "quotes": [], "reply": "From the Daily Mail:"}
-    assert grounding.framing_violations(wrong_doc, patterns, known, "q") == ["From the Daily Mail:"]
+    wrong_doc = {"status": "answered", "quotes": [], "reply": "From “Daily Mail”:"}
+    assert grounding.framing_violations(wrong_doc, patterns, known, "q") == ["From “Daily Mail”:"]
 
 
 def test_cli_exit_codes(live_server, tmp_path, capsys):
