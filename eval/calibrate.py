@@ -14,7 +14,7 @@ from assistant.conversation import is_broad, route
 from assistant.core import Assistant
 from assistant.query import unmet_type
 
-from .gold import DATA, conversations, questions
+from .gold import DATA, conversations, files, questions
 
 SPLIT = "dev"  # never the test split: tests/test_heldout.py checks this file says so
 CARRY = (0.0, 0.25, 0.5)
@@ -91,7 +91,7 @@ def main() -> int:
     broad_t = min(best_t, min(broad_conf) - 0.03) if broad_conf else best_t  # broad questions share few words with any one message
     cal = json.loads(CALIBRATION.read_text())
     cal.update({
-        "fitted_on": [str((DATA / f"questions-{SPLIT}.jsonl").relative_to(DATA.parent.parent))],
+        "fitted_on": [str(f.relative_to(DATA.parent.parent)) for f in files("questions", SPLIT) + files("conversations", SPLIT)],
         "dense_weight": best[0], "sentence_weight": best[1], "message_bonus": best[2], "carry": best[3],
         "weights": {**{f: round(float(v), 4) for f, v in zip(FEATURES, w[:-1])}, "bias": round(float(w[-1]), 4)},
         "threshold": round(best_t, 2),

@@ -14,14 +14,18 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def questions(split: str) -> list[dict]:
+def files(kind: str, split: str) -> list[Path]:
+    """The fixed files of one split: questions-dev.jsonl plus any questions-dev-*.jsonl written later."""
     assert split in SPLITS
-    return read_jsonl(DATA / f"questions-{split}.jsonl")
+    return sorted(DATA.glob(f"{kind}-{split}.jsonl")) + sorted(DATA.glob(f"{kind}-{split}-*.jsonl"))
+
+
+def questions(split: str) -> list[dict]:
+    return [row for f in files("questions", split) for row in read_jsonl(f)]
 
 
 def conversations(split: str) -> list[dict]:
-    assert split in SPLITS
-    return read_jsonl(DATA / f"conversations-{split}.jsonl")
+    return [row for f in files("conversations", split) for row in read_jsonl(f)]
 
 
 def chitchat(split: str) -> list[dict]:
