@@ -585,7 +585,7 @@ def _print_wikiqa(m: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the extbench folder (default: <repo>/../shared/extbench)")
-    ap.add_argument("--only", default="wikiqa,beir,squad", help="comma-separated: wikiqa,beir,squad")
+    ap.add_argument("--only", default="wikiqa,beir,squad", help="comma-separated: wikiqa,beir,squad (or nfcorpus / arguana alone)")
     ap.add_argument("--quick", action="store_true", help="SQuAD on its first 2,000 questions")
     ap.add_argument("--no-write", action="store_true", help="print only; leave eval/results alone")
     args = ap.parse_args(argv)
@@ -593,7 +593,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extbench: no benchmark data at {args.data}; skipping (pass --data PATH)")
         return 0
     only = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = only - {"wikiqa", "beir", "squad"}
+    if "beir" in only:
+        only |= {"nfcorpus", "arguana"}
+    unknown = only - {"wikiqa", "beir", "squad", "nfcorpus", "arguana"}
     if unknown:
         ap.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     results = {}
@@ -602,13 +604,13 @@ def main(argv: list[str] | None = None) -> int:
 
         results["wikiqa"] = run_wikiqa(args.data / "wikiqa", fit_logistic)
         _print_wikiqa(results["wikiqa"])
-    if "beir" in only and (args.data / "beir").is_dir():
+    if only & {"nfcorpus", "arguana"} and (args.data / "beir").is_dir():
         beir = {}
         nf = args.data / "beir" / "nfcorpus.zip"
-        if nf.exists():
+        if nf.exists() and "nfcorpus" in only:
             beir["nfcorpus"] = run_beir(nf)
         ag = args.data / "beir" / "arguana.zip"
-        if ag.exists():  # ArguAna has no dev qrels: it takes the weight chosen on NFCorpus dev
+        if ag.exists() and "arguana" in only:  # ArguAna has no dev qrels: it takes the weight chosen on NFCorpus dev
             w = beir["nfcorpus"]["weight"] if "nfcorpus" in beir else 0.5
             beir["arguana"] = run_beir(ag, weight=w)
             beir["arguana"]["weight_chosen_on"] = "NFCorpus dev qrels" if "nfcorpus" in beir else "fixed 0.5"
@@ -617,7 +619,8 @@ def main(argv: list[str] | None = None) -> int:
             pub = ", ".join(f"{k} {v:.3f}" for k, v in r["published"].items())
             print(f"  {name:<10} dense {r['dense']:.3f}  bm25 {r['bm25']:.3f}  hybrid {r['hybrid']:.3f} "
                   f"(w={r['weight']}, from {r['weight_chosen_on']})   published: {pub}")
-        results["beir"] = beir
+        saved = json.loads((RESULTS / "extbench.json").read_text()).get("beir", {}) if (RESULTS / "extbench.json").exists() else {}
+        results["beir"] = {**saved, **beir}  # one dataset at a time keeps the other's figures
     if "squad" in only and (args.data / "squad" / "dev-v1.1.json.zip").exists():
         from assistant.answer import load_calibration
 
