@@ -74,10 +74,15 @@ def decide(result: Result, broad: bool = False, calibration: dict | None = None,
     if result.query.unknown_terms:
         return Decision(False, [], 0.0, "unknown")
     best = candidates[0]
-    conf = confidence(features(result, best), cal)
     unmet = unmet_type(result.query, best.sentence.text, types)
-    if unmet:
-        return Decision(False, [], conf, unmet)
+    if unmet:  # a sentence of the same message that shows the kind of answer asked for may stand in
+        shown = [s for s in candidates[1:] if s.message.id == best.message.id
+                 and not unmet_type(result.query, s.sentence.text, types)]
+        if not shown:
+            return Decision(False, [], confidence(features(result, best), cal), unmet)
+        best = shown[0]
+        candidates = [best] + [s for s in candidates if s is not best]
+    conf = confidence(features(result, best), cal)
     if conf < cal["broad_threshold" if broad else "threshold"]:
         return Decision(False, [], conf, "weak")
     if broad:

@@ -54,8 +54,7 @@ def test_real_model_index_records_the_model(assistant):
 
 
 @pytest.mark.parametrize("question", [
-    pytest.param("give me an overview of football tactics", marks=pytest.mark.xfail(
-        strict=True, reason="known gap: broad questions have a lower, dev-fitted threshold and this one scores above it")),
+    "give me an overview of football tactics",
     "summary of the weather in spain",
 ])
 def test_off_topic_broad_question_is_declined(assistant, question):
