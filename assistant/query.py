@@ -24,6 +24,11 @@ class Query:
     expanded: str  # text plus glossary expansions, what retrieval sees
     asks: tuple[str, ...]  # answer types the question asks for (index/answer_types.json)
     unknown_terms: tuple[str, ...]  # numbers, acronyms and names the documents never use
+    own: str = ""  # the user's own words, typing slips mended: what sentence choice sees
+
+    def __post_init__(self):
+        if not self.own:
+            object.__setattr__(self, "own", self.text)
 
 
 def normalise(text: str) -> str:
@@ -88,9 +93,29 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
     return next((name for name in query.asks if not by_name[name].shown_by(sentence)), None)
 
 
-def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = ()) -> Query:
+def mend(text: str, vocab: frozenset[str], ordered: list[str]) -> list[str]:
+    """Corpus words the text nearly spells ('plannng' → 'planning'): one slip in words of 5–7
+    letters, two in longer ones; words the corpus already uses are left alone."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    out = []
+    for word in re.findall(r"[a-z]{5,}", text.lower()):
+        if word in vocab:
+            continue
+        hit = process.extractOne(word, ordered, scorer=Levenshtein.distance, score_cutoff=1 if len(word) <= 7 else 2)
+        if hit and hit[0] not in out:
+            out.append(hit[0])
+    return out
+
+
+def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
+            ordered_vocab: list[str] | None = None) -> Query:
     text = normalise(text)
     expanded, hits = expand(text, glossary)
+    fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
+    if fixes:
+        expanded += " " + " ".join(fixes)
     known = vocab | {w for t in hits for w in t.split()}
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     candidates = _NUMBER.findall(text) + ([] if shouting else _ACRONYM.findall(text) + _PROPER.findall(text))
@@ -98,4 +123,5 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
         c for c in candidates
         if not {c.lower(), c.lower().rstrip("s")} & (known | set(glossary)) and len(c) > 1
     ))
-    return Query(text, expanded, tuple(t.name for t in types if t.question.search(text)), unknown)
+    return Query(text, expanded, tuple(t.name for t in types if t.question.search(text)), unknown,
+                 " ".join([text, *fixes]))

@@ -101,9 +101,10 @@ class Retriever:
                           for u in store.units]
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
         self.vocab = vocabulary(m.text for m in self.messages) | vocabulary([self.messages[0].document] if self.messages else [])
+        self._spellable = sorted(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
     def analyse(self, text: str) -> Query:
-        return analyse(text, self.glossary, self.vocab, self.answer_types)
+        return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable)
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
         tokens = tokenize([text])
@@ -166,7 +167,7 @@ class Retriever:
         lex_m = self._lexical("messages", query.expanded)
         # Glossary phrases find the right message; which of its sentences answers is judged on the
         # user's own words, so an expansion ("lockdown" → "Covid-19 pandemic") can't pick a scene-setter.
-        lex_s = self._lexical("sentences", query.text)
+        lex_s = self._lexical("sentences", query.own)
         if not lex_s.any():
             lex_s = self._lexical("sentences", query.expanded)
         lex_s = scale(self._carry_forward(lex_s))
