@@ -8,7 +8,7 @@ PORT   ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: serve test index eval bench browser-deps clean
+.PHONY: serve test index eval bench extbench browser-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or PYTHON=...)"; exit 1; }
@@ -37,6 +37,10 @@ eval: index
 
 bench: index
 	$(BIN)/python -m eval.bench
+
+# Public benchmarks (WikiQA, SQuAD, BEIR) read from ../shared/extbench; skipped when absent.
+extbench: index
+	$(BIN)/python -m eval.extbench
 
 clean:
 	rm -rf $(VENV) index/builds index/store index/.store-* test-output
