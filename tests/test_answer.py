@@ -100,3 +100,19 @@ def test_broad_gives_one_quote_per_message_up_to_the_limit(assistant):
     assert d.answered and 1 <= len(d.picks) <= MAX_BROAD
     ids = [p.message.id for p in d.picks]
     assert len(set(ids)) == len(ids)
+
+
+def test_a_sentence_of_the_same_message_that_shows_the_answer_type_stands_in(fake_assistant):
+    """'why' asks for a reason: the sentence quoted must state one ('This meant that ...')."""
+    result = search(fake_assistant, "why does independent advocacy provision matter")
+    assert "cause" in result.query.asks and result.sentences[0].message.title == "Key message 11"
+    d = decide(result, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
+    assert d.answered and d.picks[0].message.title == "Key message 11"
+    assert d.picks[0].sentence.text.startswith("This meant that")
+
+
+def test_a_why_question_whose_message_states_no_reason_is_declined(fake_assistant):
+    result = search(fake_assistant, "why are chronologies inconsistent")
+    assert result.sentences[0].message.title == "Key message 10"  # which gives no reason
+    d = decide(result, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
+    assert not d.answered and d.reason == "cause"

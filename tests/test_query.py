@@ -163,3 +163,22 @@ def test_query_keeps_user_text_and_expansion_separately():
     query = q("  DV   still a big problem?? ")
     assert query.text == "DV still a big problem??"
     assert query.expanded.startswith(query.text) and "domestic abuse" in query.expanded
+
+
+def test_mend_fixes_typing_slips_against_the_corpus_words():
+    from assistant.query import mend
+
+    vocab = frozenset({"planning", "aggregated", "difference", "children", "advocacy"})
+    ordered = sorted(vocab)
+    assert mend("kids in care plannng", vocab, ordered) == ["planning"]
+    assert mend("were findings agregated? any differnce", vocab, ordered) == ["aggregated", "difference"]
+    assert mend("children and advocacy", vocab, ordered) == []  # words the corpus uses are left alone
+    assert mend("pizza restaurants", vocab, ordered) == []  # nothing near enough
+
+
+def test_mended_words_reach_retrieval_but_not_the_users_text():
+    from assistant.query import analyse
+
+    vocab = frozenset({"planning", "care"})
+    q = analyse("care plannng", {}, vocab, (), sorted(vocab))
+    assert q.text == "care plannng" and "planning" in q.expanded and q.own == "care plannng planning"
