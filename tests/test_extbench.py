@@ -12,19 +12,22 @@ import pytest
 
 from assistant import retrieve
 from assistant.embed import FakeEmbedder
-from eval import extbench
+from eval import ext_beir, ext_common, ext_squad, ext_wikiqa, extbench
 from eval.calibrate import fit_logistic
 
 
 @pytest.fixture
 def fake_model(monkeypatch, tmp_path):
-    monkeypatch.setattr(extbench, "_EMBEDDER", FakeEmbedder())
-    monkeypatch.setattr(extbench, "_FINGERPRINT", "fake")
-    monkeypatch.setattr(extbench, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(ext_common, "_EMBEDDER", FakeEmbedder())
+    monkeypatch.setattr(ext_common, "_FINGERPRINT", "fake")
+    monkeypatch.setattr(ext_common, "CACHE", tmp_path / "cache")
 
 
 def test_same_fusion_as_the_assistant():
     assert extbench.fuse is retrieve.fuse and extbench.scale is retrieve.scale and extbench.tokenize is retrieve.tokenize
+    assert ext_common.tokenize is retrieve.tokenize
+    for module in (ext_wikiqa, ext_beir, ext_squad):
+        assert module.fuse is retrieve.fuse and module.scale is retrieve.scale
 
 
 def test_metrics_by_hand():
