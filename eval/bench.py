@@ -27,14 +27,9 @@ dev+test questions plus held-out synthetic texts, none of them in the index.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import random
-import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,57 +37,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+from .bench_common import BIN, ROOT, env, log, ms_stats, questions
+from .bench_http import CONCURRENCY, Server, load, part_sustained, part_swap, sequential_chat
+from .bench_scale import part_scale
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results" / "bench.json"
-BIN = Path(sys.executable).parent
-QUESTIONS = ROOT / "eval" / "data" / "questions-dev.jsonl"
 PARTS = ("latency", "cold", "load", "sustained", "swap", "scale")
 SCALES = (10_000, 100_000, 1_000_000)
-CONCURRENCY = 16
 COLD_QUESTION = "is domestic abuse still a problem?"
-OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-# -- small helpers -------------------------------------------------------------------------------
-def pct(values, q: float) -> float:
-    return float(np.percentile(np.asarray(values, dtype=np.float64), q)) if len(values) else float("nan")
-
-
-def ms_stats(seconds) -> dict:
-    return {"p50": round(1000 * pct(seconds, 50), 3), "p99": round(1000 * pct(seconds, 99), 3), "n": len(seconds)}
-
-
-def questions(path: Path = QUESTIONS) -> list[str]:
-    return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def env(**extra) -> dict:
-    return dict(os.environ, **OFFLINE, **{k: str(v) for k, v in extra.items()})
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def proc_status(pid: int, field: str) -> float:
-    """VmRSS / VmHWM of a process in MB (0 when it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
+# -- index copy ----------------------------------------------------------------------------------
 def copy_index(dst: Path) -> Path:
     """index/ (sources, glossary, live build) copied so the server and the swap use their own store."""
     src = ROOT / "index"
@@ -124,21 +79,17 @@ def part_latency(index_dir: Path, rounds: int) -> dict:
     embedder, retriever = a.retriever.embedder, a.retriever
     embed_orig, search_orig = embedder.embed, retriever.search
 
-    def embed(*args, **kw):
-        t = time.perf_counter()
-        try:
-            return embed_orig(*args, **kw)
-        finally:
-            times["embed"] += time.perf_counter() - t
+    def timed(fn, stage: str):
+        """fn, adding its wall time to times[stage] on every call."""
+        def wrapper(*args, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kw)
+            finally:
+                times[stage] += time.perf_counter() - t
+        return wrapper
 
-    def search(*args, **kw):
-        t = time.perf_counter()
-        try:
-            return search_orig(*args, **kw)
-        finally:
-            times["search"] += time.perf_counter() - t
-
-    embedder.embed, retriever.search = embed, search
+    embedder.embed, retriever.search = timed(embed_orig, "embed"), timed(search_orig, "search")
     qs = questions()
     for q in qs:  # warm-up
         a.ask(q)
@@ -205,327 +156,6 @@ def part_cold(index_dir: Path) -> dict:
     return {"cold_ask_s": round(statistics.median(ask), 3), "import_st_s": round(statistics.median(st), 3),
             "python_start_s": round(statistics.median(bare), 3),
             "cold_ask_runs_s": [round(x, 3) for x in ask], "import_st_runs_s": [round(x, 3) for x in st]}
-
-
-# -- HTTP: server and load generator ---------------------------------------------------------------
-class Server:
-    def __init__(self, index_dir: Path, log_path: Path, reload_seconds: float = 1.0):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.reload_seconds = reload_seconds
-        self._log = log_path.open("w")
-        self.proc = subprocess.Popen(
-            [str(BIN / "assistant"), "serve", "--no-index", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=env(ASSISTANT_INDEX_DIR=index_dir, ASSISTANT_RELOAD_SECONDS=reload_seconds),
-            stdout=self._log, stderr=subprocess.STDOUT)
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 120) -> None:
-        import httpx
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited ({self.proc.returncode}); see {self.log_path}:\n"
-                                   + self.log_path.read_text()[-2000:])
-            try:
-                r = httpx.post(self.url + "/api/chat", json={"question": "hello", "context": {}}, timeout=10)
-                if r.status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"server not ready after {timeout} s; see {self.log_path}")
-
-    def rss_mb(self) -> float:
-        return proc_status(self.proc.pid, "VmRSS")
-
-    def peak_rss_mb(self) -> float:
-        return proc_status(self.proc.pid, "VmHWM")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
-        self._log.close()
-
-
-async def _load(url: str, qs: list[str], concurrency: int, seconds: float, max_requests: int, during=None,
-                tail: float = 0.0) -> dict:
-    """`concurrency` connections each posting questions in turn until the time or count runs out."""
-    import httpx
-
-    latencies, errors, kinds = [], 0, {}
-    sent = 0
-    deadline = {"stop": time.monotonic() + seconds}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        async def worker(n: int):
-            nonlocal sent, errors
-            i = n
-            while time.monotonic() < deadline["stop"] and sent < max_requests:
-                sent += 1
-                q = qs[i % len(qs)]
-                i += concurrency
-                t = time.perf_counter()
-                try:
-                    r = await client.post("/api/chat", json={"question": q, "context": {}})
-                    ok = r.status_code == 200 and "reply" in r.json()
-                    kind = f"HTTP {r.status_code}"
-                except (httpx.HTTPError, ValueError) as exc:
-                    ok, kind = False, type(exc).__name__
-                if ok:
-                    latencies.append(time.perf_counter() - t)
-                else:
-                    errors += 1
-                    kinds[kind] = kinds.get(kind, 0) + 1
-
-        started = time.perf_counter()
-        tasks = [asyncio.create_task(worker(n)) for n in range(concurrency)]
-        extra = None
-        if during:  # e.g. an index build: keep the load on until it is done, then a few seconds more
-            extra = await during()
-            deadline["stop"] = max(deadline["stop"], time.monotonic() + tail)
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - started
-    return {"ok": len(latencies), "errors": errors, "error_kinds": kinds, "seconds": round(elapsed, 2),
-            "answers_per_s": round(len(latencies) / elapsed, 2), "latency_ms": ms_stats(latencies), "during": extra}
-
-
-def load(url: str, seconds: float, concurrency: int = CONCURRENCY, max_requests: int = 200_000, during=None,
-         tail: float = 0.0) -> dict:
-    return asyncio.run(_load(url, questions(), concurrency, seconds, max_requests, during, tail))
-
-
-def sequential_chat(url: str, rounds: int) -> dict:
-    import httpx
-
-    qs, ts = questions(), []
-    with httpx.Client(base_url=url, timeout=30) as client:
-        for q in qs:
-            client.post("/api/chat", json={"question": q, "context": {}})
-        for _ in range(rounds):
-            for q in qs:
-                t = time.perf_counter()
-                r = client.post("/api/chat", json={"question": q, "context": {}})
-                r.raise_for_status()
-                ts.append(time.perf_counter() - t)
-    return ms_stats(ts)
-
-
-def part_swap(server: Server, index_dir: Path, seconds: float) -> dict:
-    """`assistant index --force` on the server's index while 16 connections keep asking."""
-    before = (index_dir / "store").resolve()
-
-    async def during():
-        await asyncio.sleep(2)
-        t = time.perf_counter()
-        proc = await asyncio.create_subprocess_exec(
-            str(BIN / "assistant"), "index", "--force", cwd=str(ROOT), env=env(ASSISTANT_INDEX_DIR=index_dir),
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-        code = await proc.wait()
-        return {"index_returncode": code, "index_s": round(time.perf_counter() - t, 2)}
-
-    result = load(server.url, seconds, during=during, tail=server.reload_seconds * 2 + 5)
-    after = (index_dir / "store").resolve()
-    # the server memory-maps the FAISS file of the build it serves: the new build's path in its maps
-    # means it reloaded
-    try:
-        maps = Path(f"/proc/{server.proc.pid}/maps").read_text()
-    except OSError:
-        maps = ""
-    result.update(swapped=before != after, server_reloaded=str(after) in maps, old_build_still_mapped=str(before) in maps)
-    return result
-
-
-# -- scale: synthetic vectors, FAISS builds, recall ----------------------------------------------
-_WORD = re.compile(r"\S+")
-
-
-def synthetic_texts(n: int, seed: int = 0) -> list[str]:
-    """Sentence-like texts: windows of corpus sentences with some words swapped for others."""
-    store_dir = ROOT / "index" / "store"
-    msgs = [json.loads(line) for line in (store_dir / "messages.jsonl").read_text(encoding="utf-8").splitlines()]
-    sents = [m["text"][a:b] for m in msgs for a, b in m["sentences"]] or [m["text"] for m in msgs]
-    extra = []
-    for name in ("questions-dev.jsonl", "questions-test.jsonl", "chitchat.jsonl"):
-        path = ROOT / "eval" / "data" / name
-        if path.exists():
-            extra += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    vocab = sorted({w for s in sents + extra for w in _WORD.findall(s)})
-    sent_words = [_WORD.findall(s) for s in sents]
-    rng = random.Random(seed)
-    seen, out = set(), []
-    while len(out) < n:
-        words = rng.choice(sent_words)
-        length = rng.randint(4, 28)
-        start = rng.randrange(max(1, len(words) - length + 1))
-        chunk = list(words[start:start + length])
-        if rng.random() < 0.3:  # splice in a window of another sentence
-            other = rng.choice(sent_words)
-            s2 = rng.randrange(len(other))
-            chunk += other[s2:s2 + rng.randint(3, 12)]
-        rate = rng.choice((0.1, 0.25, 0.4))
-        chunk = [rng.choice(vocab) if rng.random() < rate else w for w in chunk]
-        text = " ".join(chunk)
-        if text not in seen:
-            seen.add(text)
-            out.append(text)
-    return out
-
-
-def embed_texts(texts: list[str]) -> np.ndarray:
-    from assistant.embed import default_model_path
-    from assistant.onnx_embed import OnnxEmbedder
-
-    onnx_dir = ROOT / "index" / "store" / "onnx"
-    e = OnnxEmbedder(onnx_dir, name=default_model_path().name)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths batch with little padding
-    out = np.zeros((len(texts), e.dim), dtype=np.float32)
-    step, t0 = 4096, time.perf_counter()
-    for i in range(0, len(order), step):
-        rows = order[i:i + step]
-        out[rows] = e.embed([texts[r] for r in rows], batch_size=64)
-        done = min(i + step, len(order))
-        log(f"embedded {done}/{len(texts)} texts ({done / (time.perf_counter() - t0):.0f}/s)")
-    return out
-
-
-def base_vectors(cache: Path, n: int, n_queries: int) -> tuple[np.ndarray, np.ndarray, dict]:
-    """n real embeddings of synthetic text and query embeddings (questions + held-out texts), cached."""
-    cache.mkdir(parents=True, exist_ok=True)
-    texts = synthetic_texts(n + n_queries)
-    key = f"minilm-{n}-{n_queries}"
-    vec_path, q_path, meta_path = cache / f"{key}.npy", cache / f"{key}-queries.npy", cache / f"{key}.json"
-    if vec_path.exists() and q_path.exists() and meta_path.exists():
-        meta = json.loads(meta_path.read_text())
-        return np.load(vec_path), np.load(q_path), meta | {"cached": True}
-    t = time.perf_counter()
-    held_out = texts[n:]
-    qs = questions() + questions(ROOT / "eval" / "data" / "questions-test.jsonl")
-    allv = embed_texts(texts[:n] + held_out + qs)
-    vectors, queries = allv[:n], allv[n:]
-    meta = {"texts": n, "queries": len(queries), "embed_s": round(time.perf_counter() - t, 1),
-            "embed_texts_per_s": round(len(allv) / (time.perf_counter() - t), 1)}
-    np.save(vec_path, vectors)
-    np.save(q_path, queries)
-    meta_path.write_text(json.dumps(meta))
-    return vectors, queries, meta | {"cached": False}
-
-
-def noisy_million(base: np.ndarray, n: int, sigma: float, seed: int = 1) -> np.ndarray:
-    """base rows, then noisy renormalised copies of them until n rows."""
-    rng = np.random.default_rng(seed)
-    out = np.empty((n, base.shape[1]), dtype=np.float32)
-    out[:len(base)] = base
-    for i in range(len(base), n, len(base)):
-        rows = min(len(base), n - i)
-        block = base[:rows] + rng.normal(0, sigma, (rows, base.shape[1])).astype(np.float32)
-        block /= np.linalg.norm(block, axis=1, keepdims=True)
-        out[i:i + rows] = block
-    return out
-
-
-def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> np.ndarray:
-    import faiss
-
-    flat = faiss.IndexFlatIP(vectors.shape[1])
-    flat.add(vectors)
-    return flat.search(queries, k)[1]
-
-
-PROBE = r"""
-import json, resource, sys, time
-import numpy as np
-import faiss
-def rss():
-    for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'):
-            return int(line.split()[1]) / 1024
-path, qpath, gtpath = sys.argv[1:4]
-sweep = json.loads(sys.argv[4])
-base = rss()
-t = time.perf_counter()
-index = faiss.read_index(path, faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-load_s = time.perf_counter() - t
-queries, truth = np.load(qpath), np.load(gtpath)
-def run(index):
-    index.search(queries[:20], 10)
-    ts, found = [], []
-    for q in queries:
-        t = time.perf_counter(); _, rows = index.search(q[None, :], 10); ts.append(time.perf_counter() - t)
-        found.append(rows[0])
-    found = np.array(found)
-    recall = np.mean([len(set(f) & set(g)) / 10 for f, g in zip(found, truth)])
-    return float(np.percentile(ts, 50) * 1000), float(np.percentile(ts, 99) * 1000), float(recall)
-threads = faiss.omp_get_max_threads()
-p50, p99, _ = run(index)
-omp_default = {"threads": threads, "search_p50_ms": round(p50, 3), "search_p99_ms": round(p99, 3)}
-faiss.omp_set_num_threads(1)  # as the query path does (retrieve.py): one query gains nothing from OpenMP
-p50, p99, recall = run(index)
-out = {"load_s": round(load_s, 3), "rss_mb": round(rss() - base, 1), "search_p50_ms": round(p50, 3),
-       "search_p99_ms": round(p99, 3), "recall_at_10": round(recall, 4), "index_type": type(index).__name__,
-       "omp_threads": 1, "omp_default": omp_default}
-hnsw = getattr(index, "hnsw", None)
-if hnsw is not None:
-    out["hnsw"] = {"M": int(hnsw.nb_neighbors(1)), "efConstruction": int(hnsw.efConstruction), "efSearch": int(hnsw.efSearch)}
-    out["ef_sweep"] = {}
-    for ef in sweep:
-        hnsw.efSearch = ef
-        p50, p99, recall = run(index)
-        out["ef_sweep"][str(ef)] = {"search_p50_ms": round(p50, 3), "search_p99_ms": round(p99, 3), "recall_at_10": round(recall, 4)}
-print(json.dumps(out))
-"""
-
-
-def scale_point(vectors: np.ndarray, queries: np.ndarray, work: Path, sweep: list[int]) -> dict:
-    import faiss
-
-    from assistant import store
-
-    t = time.perf_counter()
-    index = store.build_faiss(vectors)
-    build_s = time.perf_counter() - t
-    path = work / f"vectors-{len(vectors)}.faiss"
-    faiss.write_index(index, str(path))
-    del index
-    truth = exact_top(vectors, queries)
-    np.save(work / "queries.npy", queries)
-    np.save(work / "truth.npy", truth)
-    out = subprocess.run([sys.executable, "-c", PROBE, str(path), str(work / "queries.npy"), str(work / "truth.npy"),
-                          json.dumps(sweep)], cwd=ROOT, env=env(), capture_output=True, text=True, timeout=3600)
-    if out.returncode:
-        raise RuntimeError(out.stderr[-2000:])
-    probe = json.loads(out.stdout.strip().splitlines()[-1])
-    size_mb = path.stat().st_size / 2**20
-    path.unlink()
-    return {"build_s": round(build_s, 2), "file_mb": round(size_mb, 1), **probe}
-
-
-def part_scale(sizes: list[int], cache: Path, sigma: float, real: int) -> dict:
-    from assistant import store
-
-    real_n = min(max(s for s in sizes), real)
-    vectors, queries, meta = base_vectors(cache, real_n, n_queries=300)
-    result = {"data": meta | {"exact_limit": store.EXACT_LIMIT, "queries": len(queries),
-                              "real_vectors": real_n,
-                              "note": f"up to {real_n} vectors: real ONNX embeddings of synthetic text; above: those "
-                                      f"plus noisy copies (gaussian sigma {sigma} per dimension, renormalised)"}}
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        for n in sizes:
-            data = vectors[:n] if n <= len(vectors) else noisy_million(vectors, n, sigma)
-            log(f"scale {n}: building")
-            point = scale_point(data, queries, Path(tmp), sweep=[64, 128, 256, 512, 1024])
-            point["synthetic_vectors"] = n > len(vectors)
-            result[str(n)] = point
-            log(f"scale {n}: {point}")
-            del data
-    return result
 
 
 # -- report --------------------------------------------------------------------------------------
@@ -602,13 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                     results["answers_per_s"] = r["answers_per_s"]
                 if "sustained" in parts:
                     log(f"sustained: {args.sustained_seconds} s")
-                    load(server.url, 3)  # warm
-                    start = server.rss_mb()
-                    r = load(server.url, args.sustained_seconds)
-                    end = server.rss_mb()
-                    r.update(rss_start_mb=round(start, 1), rss_end_mb=round(end, 1),
-                             rss_growth_pct=round(100 * (end - start) / start, 2) if start else None)
-                    results["sustained"] = r
+                    results["sustained"] = part_sustained(server, args.sustained_seconds)
                 if "swap" in parts:
                     log(f"index swap under load: {args.swap_seconds} s")
                     results["index_swap"] = part_swap(server, index_dir, args.swap_seconds)

@@ -1,0 +1,180 @@
+"""HTTP parts of eval/bench.py: the `assistant serve` process, the concurrent load generator, the sustained
+run and the index swap under load."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from .bench_common import BIN, ROOT, env, ms_stats, questions
+
+CONCURRENCY = 16
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_status(pid: int, field: str) -> float:
+    """VmRSS / VmHWM of a process in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+
+# -- HTTP: server and load generator ---------------------------------------------------------------
+class Server:
+    def __init__(self, index_dir: Path, log_path: Path, reload_seconds: float = 1.0):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.reload_seconds = reload_seconds
+        self._log = log_path.open("w")
+        self.proc = subprocess.Popen(
+            [str(BIN / "assistant"), "serve", "--no-index", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env=env(ASSISTANT_INDEX_DIR=index_dir, ASSISTANT_RELOAD_SECONDS=reload_seconds),
+            stdout=self._log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 120) -> None:
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited ({self.proc.returncode}); see {self.log_path}:\n"
+                                   + self.log_path.read_text()[-2000:])
+            try:
+                r = httpx.post(self.url + "/api/chat", json={"question": "hello", "context": {}}, timeout=10)
+                if r.status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"server not ready after {timeout} s; see {self.log_path}")
+
+    def rss_mb(self) -> float:
+        return proc_status(self.proc.pid, "VmRSS")
+
+    def peak_rss_mb(self) -> float:
+        return proc_status(self.proc.pid, "VmHWM")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+        self._log.close()
+
+
+async def _load(url: str, qs: list[str], concurrency: int, seconds: float, max_requests: int, during=None,
+                tail: float = 0.0) -> dict:
+    """`concurrency` connections each posting questions in turn until the time or count runs out."""
+    import httpx
+
+    latencies, errors, kinds = [], 0, {}
+    sent = 0
+    deadline = {"stop": time.monotonic() + seconds}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        async def worker(n: int):
+            nonlocal sent, errors
+            i = n
+            while time.monotonic() < deadline["stop"] and sent < max_requests:
+                sent += 1
+                q = qs[i % len(qs)]
+                i += concurrency
+                t = time.perf_counter()
+                try:
+                    r = await client.post("/api/chat", json={"question": q, "context": {}})
+                    ok = r.status_code == 200 and "reply" in r.json()
+                    kind = f"HTTP {r.status_code}"
+                except (httpx.HTTPError, ValueError) as exc:
+                    ok, kind = False, type(exc).__name__
+                if ok:
+                    latencies.append(time.perf_counter() - t)
+                else:
+                    errors += 1
+                    kinds[kind] = kinds.get(kind, 0) + 1
+
+        started = time.perf_counter()
+        tasks = [asyncio.create_task(worker(n)) for n in range(concurrency)]
+        extra = None
+        if during:  # e.g. an index build: keep the load on until it is done, then a few seconds more
+            extra = await during()
+            deadline["stop"] = max(deadline["stop"], time.monotonic() + tail)
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - started
+    return {"ok": len(latencies), "errors": errors, "error_kinds": kinds, "seconds": round(elapsed, 2),
+            "answers_per_s": round(len(latencies) / elapsed, 2), "latency_ms": ms_stats(latencies), "during": extra}
+
+
+def load(url: str, seconds: float, concurrency: int = CONCURRENCY, max_requests: int = 200_000, during=None,
+         tail: float = 0.0) -> dict:
+    return asyncio.run(_load(url, questions(), concurrency, seconds, max_requests, during, tail))
+
+
+def sequential_chat(url: str, rounds: int) -> dict:
+    import httpx
+
+    qs, ts = questions(), []
+    with httpx.Client(base_url=url, timeout=30) as client:
+        for q in qs:
+            client.post("/api/chat", json={"question": q, "context": {}})
+        for _ in range(rounds):
+            for q in qs:
+                t = time.perf_counter()
+                r = client.post("/api/chat", json={"question": q, "context": {}})
+                r.raise_for_status()
+                ts.append(time.perf_counter() - t)
+    return ms_stats(ts)
+
+
+def part_swap(server: Server, index_dir: Path, seconds: float) -> dict:
+    """`assistant index --force` on the server's index while 16 connections keep asking."""
+    before = (index_dir / "store").resolve()
+
+    async def during():
+        await asyncio.sleep(2)
+        t = time.perf_counter()
+        proc = await asyncio.create_subprocess_exec(
+            str(BIN / "assistant"), "index", "--force", cwd=str(ROOT), env=env(ASSISTANT_INDEX_DIR=index_dir),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        code = await proc.wait()
+        return {"index_returncode": code, "index_s": round(time.perf_counter() - t, 2)}
+
+    result = load(server.url, seconds, during=during, tail=server.reload_seconds * 2 + 5)
+    after = (index_dir / "store").resolve()
+    # the server memory-maps the FAISS file of the build it serves: the new build's path in its maps
+    # means it reloaded
+    try:
+        maps = Path(f"/proc/{server.proc.pid}/maps").read_text()
+    except OSError:
+        maps = ""
+    result.update(swapped=before != after, server_reloaded=str(after) in maps, old_build_still_mapped=str(before) in maps)
+    return result
+
+
+def part_sustained(server: Server, seconds: float) -> dict:
+    """`seconds` of load after a short warm-up: errors and the server's RSS growth."""
+    load(server.url, 3)  # warm
+    start = server.rss_mb()
+    r = load(server.url, seconds)
+    end = server.rss_mb()
+    r.update(rss_start_mb=round(start, 1), rss_end_mb=round(end, 1),
+             rss_growth_pct=round(100 * (end - start) / start, 2) if start else None)
+    return r
