@@ -78,7 +78,7 @@ def build_bm25(messages: list[Message], folder: Path) -> None:
 class Retriever:
     def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT,
                  answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0,
-                 carry: float = 0.0):
+                 carry: float = 0.0, cache_size: int = 512):
         import bm25s
         import faiss
 
@@ -88,6 +88,7 @@ class Retriever:
         self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
         self.sentence_weight, self.message_bonus, self.carry = sentence_weight, message_bonus, carry
         self._vectors: dict[str, np.ndarray] = {}
+        self.cache_size = cache_size
         self._follows: np.ndarray | None = None
         self.glossary = load_glossary(glossary_path)
         self.answer_types: tuple[AnswerType, ...] = load_answer_types(answer_types_path) if answer_types_path else ()
@@ -120,9 +121,11 @@ class Retriever:
         """Query vector, remembered for the last few hundred texts (follow-ups and suggestions repeat them)."""
         hit = self._vectors.get(text)
         if hit is None:
-            hit = self._vectors[text] = self.embedder.embed([text])
-            if len(self._vectors) > 512:
-                self._vectors.pop(next(iter(self._vectors)))
+            hit = self.embedder.embed([text])
+            if self.cache_size > 0:
+                self._vectors[text] = hit
+                if len(self._vectors) > self.cache_size:
+                    self._vectors.pop(next(iter(self._vectors)))
         return hit
 
     def _dense(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:

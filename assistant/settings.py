@@ -26,6 +26,7 @@ class Settings:
     log_questions: bool = _setting(False, "Log question text (off by default: staff may type details about a child).")
     max_question_chars: int = _setting(1000, "Longest question accepted, after trimming.")
     max_body_bytes: int = _setting(16384, "Largest request body accepted by the HTTP API.")
+    query_cache: int = _setting(512, "Query vectors remembered per process, for follow-ups and suggestions (0 = off; benchmarks use 0).")
     reload_seconds: float = _setting(2.0, "How often the server checks the store for a newly built index (0 = never).")
 
     @classmethod

@@ -14,7 +14,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 QUESTIONS = ROOT / "eval" / "data" / "questions-dev.jsonl"
-OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+           "ASSISTANT_QUERY_CACHE": "0"}  # the dev questions repeat: measure embedding, not the memo
 
 
 # -- small helpers -------------------------------------------------------------------------------
