@@ -97,9 +97,9 @@ class Assistant:
         except GroundingError as exc:
             log.error("grounding check failed, reply withheld: %s", exc)
             reply = Reply("no_answer", render("failure"), context=ctx.to_dict())
-        extra = {"q": text} if self.settings.log_questions else {}
+        asked = f" question={text!r}" if self.settings.log_questions else ""  # off by default: privacy
         log.info("turn status=%s ms=%.1f messages=%s%s", reply.status, 1000 * (time.perf_counter() - started),
-                 ",".join(q.message_id for q in reply.quotes) or "-", f" question={text!r}" if extra else "")
+                 ",".join(q.message_id for q in reply.quotes) or "-", asked)
         return reply
 
     def _validate(self, question) -> str:
@@ -163,12 +163,10 @@ class Assistant:
             reason = "nothing_else" if intent == "else" else decision.reason
             return self._decline(reason, nxt, terms=result.query.unknown_terms)
         quotes = [quote_of(p.message, p.index, p.score) for p in decision.picks]
-        ids = list(dict.fromkeys(q.message_id for q in quotes))
+        ids = _ids(quotes)
         shown = list(dict.fromkeys((nxt.shown if intent == "else" else []) + ids))[-50:]
         ctx = Context(topic[:2 * self.settings.max_question_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
-        template = "broad" if broad and len(quotes) > 1 else "answered"
-        return Reply("answered", render(template, quotes=quotes, document=self.document, intent=intent), quotes,
-                     [Source.of(self.store.messages[i]) for i in ids], self.suggester.after(ids), ctx.to_dict())
+        return self._answered("broad" if broad and len(quotes) > 1 else "answered", quotes, intent, ctx)
 
     def _from_last(self, intent: str, ctx: Context, nxt: Context) -> Reply:
         """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
@@ -184,13 +182,22 @@ class Assistant:
             rest = [i for i, s in enumerate(m.sentences) if s.start not in shown]
             picks = [(m, i) for i in (rest or range(len(m.sentences)))]
         quotes = [quote_of(m, i, 1.0) for m, i in picks]
-        ids = list(dict.fromkeys(q.message_id for q in quotes))
         new = Context(ctx.topic, [(q.message_id, q.start, q.end) for q in quotes] if intent == "more" else ctx.quoted,
-                      list(dict.fromkeys(ctx.shown + ids)), nxt.turn)
-        return Reply("answered", render("answered", quotes=quotes, document=self.document, intent=intent), quotes,
-                     [Source.of(self.store.messages[i]) for i in ids], self.suggester.after(ids), new.to_dict())
+                      list(dict.fromkeys(ctx.shown + _ids(quotes))), nxt.turn)
+        return self._answered("answered", quotes, intent, new)
+
+    def _answered(self, template: str, quotes: list, intent: str, ctx: Context) -> Reply:
+        """An answer: the framing template around the quotes, each quote's whole message as its source."""
+        ids = _ids(quotes)
+        return Reply("answered", render(template, quotes=quotes, document=self.document, intent=intent), quotes,
+                     [Source.of(self.store.messages[i]) for i in ids], self.suggester.after(ids), ctx.to_dict())
 
     def _decline(self, reason: str, nxt: Context, terms=()) -> Reply:
         return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.document,
                                          topics=self.suggester.topics(3)),
                      suggestions=self.suggester.starters(), context=nxt.to_dict())
+
+
+def _ids(quotes) -> list[str]:
+    """Message ids of the quotes, first appearance first."""
+    return list(dict.fromkeys(q.message_id for q in quotes))
