@@ -44,7 +44,7 @@ class Assistant:
         s = self.settings
         st = store_mod.load(s.store_dir, expect_model=self._expected_model())
         if self._embedder is None:
-            self._embedder = make_embedder(s.embedder, s.model, st.path)
+            self._embedder = make_embedder(s.embedder, s.model, st.path, s.onnx_weights)
         self.store = st
         self.retriever = Retriever(st, self._embedder, s.glossary_path, self.calibration["dense_weight"], s.answer_types_path,
                                    self.calibration["sentence_weight"], self.calibration["message_bonus"],

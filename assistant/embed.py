@@ -106,7 +106,7 @@ class TorchEmbedder(Embedder):
         return self.model.encode(texts, batch_size=len(texts), convert_to_numpy=True, normalize_embeddings=False)
 
 
-def make_embedder(kind: str, model: str = "", store_dir: Path | None = None) -> Embedder:
+def make_embedder(kind: str, model: str = "", store_dir: Path | None = None, weights: str = "int8") -> Embedder:
     """A plain factory: fake, torch, onnx, or auto (ONNX export in the store when present, else torch)."""
     if kind == "fake":
         return FakeEmbedder()
@@ -115,7 +115,7 @@ def make_embedder(kind: str, model: str = "", store_dir: Path | None = None) -> 
     if kind in ("auto", "onnx") and onnx_dir and (onnx_dir / "model.onnx").exists():
         from .onnx_embed import OnnxEmbedder
 
-        return OnnxEmbedder(onnx_dir, name=model_name(path))
+        return OnnxEmbedder(onnx_dir, name=model_name(path), weights=weights)
     if kind == "onnx":
         raise IndexMismatch("no ONNX export in the index; run `assistant index` to build it")
     if kind == "auto" and store_dir is not None:

@@ -22,7 +22,10 @@ def default_threads() -> int:
 
 
 class OnnxEmbedder(Embedder):
-    def __init__(self, onnx_dir: Path, name: str, threads: int | None = None):
+    def __init__(self, onnx_dir: Path, name: str, threads: int | None = None, weights: str = "int8",
+                 file: str | None = None):
+        """weights: "int8" uses model.int8.onnx when the export wrote one (it agreed with fp32), else model.onnx;
+        "fp32" always model.onnx. file names the model file outright (the export's own check uses it)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -36,7 +39,10 @@ class OnnxEmbedder(Embedder):
             self.tokenizer = Tokenizer.from_file(str(onnx_dir / "tokenizer.json"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexDamaged(f"the ONNX export in {onnx_dir} is damaged ({exc}); run `assistant index --force`") from exc
-        self.name = name
+        if file is None:
+            int8 = facts.get("int8") or {}
+            file = int8["file"] if weights == "int8" and int8.get("file") else "model.onnx"
+        self.file, self.name = file, name
         self.tokenizer.enable_truncation(max_length=self.max_seq_length)
         pad = self.tokenizer.token_to_id("[PAD]")
         self.tokenizer.enable_padding(pad_id=0 if pad is None else pad, pad_token="[PAD]")
@@ -51,8 +57,12 @@ class OnnxEmbedder(Embedder):
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(onnx_dir / "model.onnx"), sess_options=options,
-                                            providers=["CPUExecutionProvider"])
+        try:
+            self.session = ort.InferenceSession(str(onnx_dir / file), sess_options=options,
+                                                providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/NoSuchFile types
+            raise IndexDamaged(f"the ONNX model {onnx_dir / file} cannot be loaded ({type(exc).__name__}); "
+                               "run `assistant index --force`") from exc
         self.input_names = {i.name for i in self.session.get_inputs()}
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:

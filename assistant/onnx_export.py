@@ -1,10 +1,16 @@
 """Export the sentence-transformers model to ONNX for a query path without torch.
 
 The folder written holds
-  model.onnx      the transformer: (input_ids, attention_mask, token_type_ids) -> last_hidden_state
-  tokenizer.json  copied from the model folder
-  export.json     where it came from (model folder name, sha256 of its weights, opset) and how to pool
-                  (mean over the attention mask, truncation to max_seq_length, normalise)
+  model.onnx       the transformer: (input_ids, attention_mask, token_type_ids) -> last_hidden_state, with
+                   onnxruntime's transformer fusions applied (Attention, SkipLayerNormalization, BiasGelu:
+                   about 46 nodes instead of 500+; same numbers)
+  model.int8.onnx  the same with its MatMul weights stored as 8-bit integers in blocks of 32 (MatMulNBits,
+                   weight-only). A query reads every weight once, so at fp32 (~42 MB) it is bound by memory;
+                   int8 fits in cache and runs in about two thirds of the time. Written only when its vectors
+                   agree with model.onnx to cosine >= INT8_MIN_COSINE on probe texts (recorded in export.json)
+  tokenizer.json   copied from the model folder
+  export.json      where it came from (model folder name, sha256 of its weights, opset) and how to pool
+                   (mean over the attention mask, truncation to max_seq_length, normalise)
 Pooling and normalisation are done by onnx_embed.OnnxEmbedder in numpy. A build reuses the export of
 the live index when export.json says it came from the same weights with the same opset, so an index
 refresh does not pay for torch.onnx.export (several seconds) every time.
@@ -23,9 +29,21 @@ import warnings
 from pathlib import Path
 
 OPSET = 17
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: fused graph + int8 weights
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 FILES = ("model.onnx", "tokenizer.json", "export.json")
+INT8_FILE = "model.int8.onnx"
+INT8_MIN_COSINE = 0.998  # on PROBES; the shortest inputs ("?", "hi") stray most (0.9989 seen)
+INT8_BLOCK = 32
+PROBES = (  # texts the int8 model is checked on at export (queries of every kind, short and long)
+    "hi", "?", "is domestic abuse still a problem?", "DV still a big problem??", "are kids' views shaping services?",
+    "What did the inspectors say about chronologies?", "How many children were inspected?", "chidlren at rsik of harm",
+    "Leaders had a clear vision for services for children and young people at risk of harm.",
+    "The quality of chronologies was variable and often did not inform assessments of risk.",
+    "What about substance misuse by parents?", "Is there enough support after a child protection plan ends?",
+    "Ça va ? Les enfants à risque — évaluation", "emoji 🙂👍 in a question", "numbers 2021-2025, 13 key messages",
+    " ".join(["Staff across partnerships were not confident these outcomes were being met."] * 30),
+)
 
 
 def weights_file(model_path: Path) -> Path:
@@ -82,11 +100,15 @@ def _read_json(path: Path) -> dict | None:
         return None
 
 
+def _files(facts: dict) -> tuple[str, ...]:
+    return FILES + ((INT8_FILE,) if facts.get("int8") else ())
+
+
 def _reusable(reuse_from: Path | None, source: dict) -> bool:
-    if reuse_from is None or not all((reuse_from / f).exists() for f in FILES):
+    if reuse_from is None:
         return False
     recorded = _read_json(reuse_from / "export.json") or {}
-    return all(recorded.get(k) == v for k, v in source.items())
+    return all(recorded.get(k) == v for k, v in source.items()) and all((reuse_from / f).exists() for f in _files(recorded))
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -97,17 +119,42 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def export(model_path: Path, out_dir: Path, reuse_from: Path | None = None) -> None:
-    """Write model.onnx, tokenizer.json and export.json into out_dir (reusing a matching earlier export)."""
+    """Write model.onnx, model.int8.onnx (when it agrees), tokenizer.json and export.json into out_dir
+    (linking a matching earlier export instead when there is one)."""
     model_path, out_dir = Path(model_path), Path(out_dir)
     source = source_of(model_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     if _reusable(reuse_from, source):
-        for name in FILES:
+        for name in _files(_read_json(reuse_from / "export.json") or {}):
             target = out_dir / name
             target.unlink(missing_ok=True)
             _link_or_copy(reuse_from / name, target)
         return
 
+    # Write to temporary names first so a killed export never leaves a model file that looks complete.
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        raw, fused, int8 = Path(tmp) / "raw.onnx", Path(tmp) / "model.onnx", Path(tmp) / INT8_FILE
+        config = _export_torch(model_path, raw)
+        _fuse(raw, fused, config)
+        shutil.copy2(model_path / "tokenizer.json", Path(tmp) / "tokenizer.json")
+        facts = dict(source, dim=int(config.hidden_size), pooling=_pooling(model_path),
+                     max_seq_length=_max_seq_length(model_path), normalise=_normalise(model_path),
+                     inputs=["input_ids", "attention_mask", "token_type_ids"], output="last_hidden_state")
+        (Path(tmp) / "export.json").write_text(json.dumps(facts))
+        check = _quantise(fused, int8, Path(tmp))
+        os.replace(Path(tmp) / "tokenizer.json", out_dir / "tokenizer.json")
+        os.replace(fused, out_dir / "model.onnx")
+        if check["min_cosine"] >= INT8_MIN_COSINE:
+            os.replace(int8, out_dir / INT8_FILE)
+            facts["int8"] = {"file": INT8_FILE, "bits": 8, "block": INT8_BLOCK} | check
+        else:
+            (out_dir / INT8_FILE).unlink(missing_ok=True)
+            facts["int8_rejected"] = check
+    (out_dir / "export.json").write_text(json.dumps(facts, indent=2) + "\n")
+
+
+def _export_torch(model_path: Path, out: Path):
+    """torch.onnx.export of the transformer with eager attention (the pattern onnxruntime can fuse)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
@@ -122,29 +169,43 @@ def export(model_path: Path, out_dir: Path, reuse_from: Path | None = None) -> N
             out = self.transformer(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state if hasattr(out, "last_hidden_state") else out[0]
 
-    transformer = AutoModel.from_pretrained(str(model_path), local_files_only=True)
-    transformer.eval()
-    encoder = _Encoder(transformer).eval()
-    dim = int(transformer.config.hidden_size)
+    transformer = AutoModel.from_pretrained(str(model_path), local_files_only=True, attn_implementation="eager")
+    encoder = _Encoder(transformer.eval()).eval()
     sample = torch.ones((2, 8), dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
     axes = {n: {0: "batch", 1: "sequence"} for n in names} | {"last_hidden_state": {0: "batch", 1: "sequence"}}
-    # Write to a temporary name first so a killed export never leaves a model.onnx that looks complete.
-    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
-        tmp_model = Path(tmp) / "model.onnx"
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tracer notes about Python-constant shapes, expected here
-            torch.onnx.export(encoder, (sample, torch.ones_like(sample), torch.zeros_like(sample)), str(tmp_model),
-                              input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
-                              opset_version=OPSET, do_constant_folding=True, dynamo=False)
-        data = Path(str(tmp_model) + ".data")
-        if data.exists():  # large models are saved with external data; keep this one self-contained
-            import onnx
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes about Python-constant shapes, expected here
+        torch.onnx.export(encoder, (sample, torch.ones_like(sample), torch.zeros_like(sample)), str(out),
+                          input_names=names, output_names=["last_hidden_state"], dynamic_axes=axes,
+                          opset_version=OPSET, do_constant_folding=True, dynamo=False)
+    return transformer.config
 
-            onnx.save_model(onnx.load(str(tmp_model)), str(out_dir / "model.onnx"), save_as_external_data=False)
-        else:
-            os.replace(tmp_model, out_dir / "model.onnx")
-    shutil.copy2(model_path / "tokenizer.json", out_dir / "tokenizer.json")
-    facts = dict(source, dim=dim, pooling=_pooling(model_path), max_seq_length=_max_seq_length(model_path),
-                 normalise=_normalise(model_path), inputs=names, output="last_hidden_state")
-    (out_dir / "export.json").write_text(json.dumps(facts, indent=2) + "\n")
+
+def _fuse(raw: Path, out: Path, config) -> None:
+    """onnxruntime's transformer optimizer (portable fusions only, opt_level 1); one self-contained file."""
+    import onnx
+    from onnxruntime.transformers import optimizer
+
+    # "bert" fusions match BERT-like encoders; another architecture simply gets fewer of them (same numbers).
+    model = optimizer.optimize_model(str(raw), model_type="bert", num_heads=int(getattr(config, "num_attention_heads", 0)),
+                                     hidden_size=int(getattr(config, "hidden_size", 0)), opt_level=1, use_gpu=False)
+    onnx.save_model(model.model, str(out), save_as_external_data=False)
+
+
+def _quantise(fused: Path, out: Path, folder: Path) -> dict:
+    """8-bit weight-only copy of the fused model, and how closely its vectors follow the fp32 ones
+    (folder holds export.json and tokenizer.json for the probe embedders)."""
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(fused)), bits=8, block_size=INT8_BLOCK, is_symmetric=True,
+                                     accuracy_level=4)
+    quantizer.process()
+    onnx.save_model(quantizer.model.model, str(out), save_as_external_data=False)
+    from .onnx_embed import OnnxEmbedder
+
+    full = OnnxEmbedder(folder, name="probe", file=fused.name).embed(list(PROBES))
+    small = OnnxEmbedder(folder, name="probe", file=out.name).embed(list(PROBES))
+    cosines = (full * small).sum(axis=1)
+    return {"probes": len(PROBES), "min_cosine": round(float(cosines.min()), 6)}

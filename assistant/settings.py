@@ -11,15 +11,18 @@ from .errors import SettingsError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _setting(default, help: str):
-    return field(default=default, metadata={"help": help})
+def _setting(default, help: str, choices: tuple = ()):
+    return field(default=default, metadata={"help": help, "choices": choices})
 
 
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = _setting(ROOT / "index", "Folder holding sources/, glossary.json and the built store/.")
     model: str = _setting("", "sentence-transformers model folder; empty means the packaged all-MiniLM-L6-v2.")
-    embedder: str = _setting("auto", "Query embedder: auto (ONNX when exported, else torch), onnx, torch, or fake (tests).")
+    embedder: str = _setting("auto", "Query embedder: auto (ONNX when exported, else torch), onnx, torch, or fake (tests).",
+                             ("auto", "onnx", "torch", "fake"))
+    onnx_weights: str = _setting("int8", "ONNX query model: int8 (8-bit weights, written only when it agrees with fp32 to cosine >= 0.998) or fp32.",
+                                 ("int8", "fp32"))
     host: str = _setting("127.0.0.1", "Address `assistant serve` binds to.")
     port: int = _setting(8000, "Port `assistant serve` listens on.")
     allowed_origins: str = _setting("", "Comma-separated origins allowed to embed the widget (CORS and frame-ancestors).")
@@ -48,6 +51,10 @@ class Settings:
                 except ValueError:
                     raise SettingsError(f"ASSISTANT_{f.name.upper()}={raw!r} is not a valid {kind.__name__}") from None
         values.update(overrides)
+        for f in fields(cls):
+            choices = f.metadata["choices"]
+            if choices and f.name in values and values[f.name] not in choices:
+                raise SettingsError(f"ASSISTANT_{f.name.upper()}={values[f.name]!r} is not one of {', '.join(choices)}")
         return cls(**values)
 
     @property

@@ -60,23 +60,49 @@ def test_export_files_and_facts(exported, model_path):
     assert facts["pooling"] == "mean" and facts["normalise"] is True and len(facts["weights_sha256"]) == 64
 
 
-def test_same_vectors_as_sentence_transformers(exported, model_path):
+@pytest.fixture(scope="module")
+def reference(model_path) -> np.ndarray:
     from sentence_transformers import SentenceTransformer
 
+    return SentenceTransformer(str(model_path), device="cpu").encode(TEXTS, normalize_embeddings=True)
+
+
+@pytest.mark.parametrize("weights, floor", [("fp32", 0.9999), ("int8", 0.998)])
+def test_same_vectors_as_sentence_transformers(exported, model_path, reference, weights, floor):
+    """fp32 matches to rounding; int8 (8-bit weights) stays within cosine 0.998 on every text, short or long."""
     from assistant.onnx_embed import OnnxEmbedder
 
-    onnx = OnnxEmbedder(exported, name=model_path.name)
-    assert onnx.dim == 384
-    reference = SentenceTransformer(str(model_path), device="cpu").encode(TEXTS, normalize_embeddings=True)
+    onnx = OnnxEmbedder(exported, name=model_path.name, weights=weights)
+    assert onnx.dim == 384 and onnx.file == ("model.onnx" if weights == "fp32" else "model.int8.onnx")
     batched = onnx.embed(TEXTS, batch_size=8)  # padding within a batch
     single = np.vstack([onnx.embed([t]) for t in TEXTS])  # the query path: one text, no padding
     for got in (batched, single):
         assert got.dtype == np.float32 and got.shape == reference.shape
         cosines = (got * reference).sum(axis=1)
         worst = int(np.argmin(cosines))
-        assert cosines.min() >= 0.999, f"cosine {cosines[worst]:.5f} for {TEXTS[worst][:60]!r}"
+        assert cosines.min() >= floor, f"cosine {cosines[worst]:.5f} for {TEXTS[worst][:60]!r}"
     # LONG and LONG + tail share their first 256 tokens, so truncation makes them identical
     assert float(single[-1] @ single[-2]) > 0.9999
+
+
+def test_int8_export_records_its_check(exported):
+    facts = json.loads((exported / "export.json").read_text())
+    assert facts["int8"]["file"] == "model.int8.onnx" and (exported / "model.int8.onnx").exists()
+    assert facts["int8"]["min_cosine"] >= 0.998 and facts["int8"]["probes"] >= 10
+
+
+def test_int8_that_disagrees_is_not_written(model_path, tmp_path, monkeypatch):
+    """When the 8-bit model's vectors stray from fp32 the export keeps fp32 only, and says why."""
+    from assistant import onnx_export
+    from assistant.onnx_embed import OnnxEmbedder
+
+    monkeypatch.setattr(onnx_export, "INT8_MIN_COSINE", 1.0001)  # no model can meet this
+    out = tmp_path / "onnx"
+    onnx_export.export(model_path, out)
+    facts = json.loads((out / "export.json").read_text())
+    assert "int8" not in facts and facts["int8_rejected"]["min_cosine"] < 1.0001
+    assert not (out / "model.int8.onnx").exists()
+    assert OnnxEmbedder(out, name="m", weights="int8").file == "model.onnx"
 
 
 def test_query_path_imports_no_torch(exported):
