@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .query import AnswerType, unmet_type
-from .retrieve import Result, SentenceHit, tokenize
+from .retrieve import Result, SentenceHit, stems
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 FEATURES = ("sentence_dense", "message_dense", "coverage")
@@ -31,19 +31,13 @@ class Decision:
     reason: str = ""  # why declined: weak, unknown, or the unmet answer type (quantity, definition, ...)
 
 
-def _stems(text: str) -> set[str]:
-    tokens = tokenize([text])
-    inv = {v: k for k, v in tokens.vocab.items()}
-    return {inv[i] for i in tokens.ids[0] if inv[i]}
-
-
 def coverage(question: str, expanded: str, text: str) -> float:
     """Share of the question's content words found in the text (a glossary word counts when any of its phrases is)."""
-    asked = _stems(question)
+    asked = stems(question)
     if not asked:
         return 0.0
-    have = _stems(text)
-    extra = _stems(expanded[len(question):]) & have
+    have = stems(text)
+    extra = stems(expanded[len(question):]) & have
     covered = len(asked & have) + (1 if extra and asked - have else 0)
     return min(1.0, covered / len(asked))
 

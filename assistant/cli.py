@@ -129,7 +129,6 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # its DEBUG lines are noise to a person
     try:
         args.func(args, Settings.from_env())
     except AssistantError as exc:

@@ -4,7 +4,11 @@ keeps an absolute scale the answerer can calibrate; the weight is fitted on the 
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -57,21 +61,51 @@ def scale(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
-def tokenize(texts: list[str]):
+def _bm25s():
+    """bm25s, imported late (it is not needed to start), with its logger put back to WARNING: the library
+    sets its own logger to DEBUG on import, which prints "Building index from tokens" to a person."""
     import bm25s
-    import Stemmer
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) default token pattern
+_local = threading.local()
+
+
+def _stop_and_stemmer():
+    """English stop words and a Snowball stemmer, one stemmer per thread (PyStemmer objects are not shared)."""
+    if not hasattr(_local, "stemmer"):
+        import Stemmer
+        from bm25s.stopwords import STOPWORDS_EN
+
+        _local.stop, _local.stemmer = frozenset(STOPWORDS_EN), Stemmer.Stemmer("english")
+    return _local.stop, _local.stemmer
+
+
+def terms(text: str) -> list[str]:
+    """The BM25 terms of a text, for the indexes and the queries alike: lower-cased words of two or more
+    characters, English stop words out, Snowball stems (what bm25s.tokenize does, without its progress bars,
+    which cost more than the scoring on a query)."""
+    stop, stemmer = _stop_and_stemmer()
+    return stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
+
+
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
+    """terms() as a set, remembered: the answerer compares a question with the same few messages many times."""
+    return frozenset(terms(text))
 
 
 def build_bm25(messages: list[Message], folder: Path) -> None:
     """Lexical indexes over messages and over sentences, saved beside the vectors."""
-    import bm25s
+    bm25s = _bm25s()
 
     texts = {"messages": [m.text for m in messages], "sentences": [s.text for m in messages for s in m.sentences]}
     for name in BM25_DIRS:
         bm = bm25s.BM25()
-        bm.index(tokenize(texts[name]), show_progress=False)
+        bm.index([terms(t) for t in texts[name]], show_progress=False)
         bm.save(str(folder / "bm25" / name))
 
 
@@ -79,8 +113,9 @@ class Retriever:
     def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT,
                  answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0,
                  carry: float = 0.0, cache_size: int = 512):
-        import bm25s
         import faiss
+
+        bm25s = _bm25s()
 
         # One query at a time: OpenMP threads only contend (measured 16 ms vs 0.3 ms p50 at 10k vectors).
         faiss.omp_set_num_threads(1)
@@ -108,12 +143,7 @@ class Retriever:
         return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable)
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
-        tokens = tokenize([text])
-        words = [tokens.vocab_inv[i] for i in tokens.ids[0]] if hasattr(tokens, "vocab_inv") else None
-        if words is None:
-            inv = {v: k for k, v in tokens.vocab.items()}
-            words = [inv[i] for i in tokens.ids[0]]
-        words = [w for w in words if w]
+        words = terms(text)
         scores = self.bm25[name].get_scores(words) if words else np.zeros(self.bm25[name].scores["num_docs"])
         return scale(scores)
 

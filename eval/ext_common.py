@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.retrieve import tokenize
+from assistant.retrieve import terms
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results"
@@ -99,9 +99,7 @@ def embed(texts: list[str], label: str = "", cache: bool = True) -> np.ndarray:
 
 def stems(text: str) -> list[str]:
     """The assistant's BM25 tokens (English stop words removed, Snowball stems) for one text."""
-    tokens = tokenize([text])
-    inv = {v: k for k, v in tokens.vocab.items()}
-    return [inv[i] for i in tokens.ids[0] if inv[i]]
+    return terms(text)
 
 
 def bm25_scores(docs: list[list[str]], queries: list[list[str]], k1: float = 1.5, b: float = 0.75) -> list[np.ndarray]:
@@ -119,10 +117,9 @@ class Bm25Index:
     def __init__(self, texts: list[str]):
         import bm25s
 
-        self.tokens = tokenize(texts)
         self.bm = bm25s.BM25()
-        self.bm.index(self.tokens, show_progress=False)
-        self.vocab = self.tokens.vocab
+        self.bm.index([terms(t) for t in texts], show_progress=False)
+        self.vocab = self.bm.vocab_dict
         self.n = len(texts)
 
     def scores(self, query: str) -> np.ndarray:

@@ -4,7 +4,7 @@ answer triggering), BEIR NFCorpus/ArguAna (nDCG@10) and SQuAD v1.1 dev (sentence
     python -m eval.extbench [--data ../shared/extbench] [--only wikiqa,squad,beir] [--quick]
 
 Embeddings come from the assistant's Embedder (the ONNX export of all-MiniLM-L6-v2 in index/store/onnx,
-torch when that is missing), lexical scores from assistant.retrieve.tokenize + bm25s, fusion from
+torch when that is missing), lexical scores from assistant.retrieve.terms + bm25s, fusion from
 assistant.retrieve.fuse/scale. Everything tuned here (fusion weights, the WikiQA answer model and its
 threshold) is fitted on train/dev data only; test data is only scored. The data is read in place and
 never copied into the project; embeddings are cached under eval/results/.cache/ keyed by content hash.
@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.retrieve import fuse, scale, tokenize  # noqa: F401  (the fusion the benchmarks use, for tests)
+from assistant.retrieve import fuse, scale, terms  # noqa: F401  (the fusion the benchmarks use, for tests)
 
 # the shared helpers and each benchmark's code, re-exported so `from eval import extbench` keeps working
 from .ext_beir import load_beir, run_beir  # noqa: F401

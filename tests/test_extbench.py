@@ -24,8 +24,8 @@ def fake_model(monkeypatch, tmp_path):
 
 
 def test_same_fusion_as_the_assistant():
-    assert extbench.fuse is retrieve.fuse and extbench.scale is retrieve.scale and extbench.tokenize is retrieve.tokenize
-    assert ext_common.tokenize is retrieve.tokenize
+    assert extbench.fuse is retrieve.fuse and extbench.scale is retrieve.scale and extbench.terms is retrieve.terms
+    assert ext_common.terms is retrieve.terms
     for module in (ext_wikiqa, ext_beir, ext_squad):
         assert module.fuse is retrieve.fuse and module.scale is retrieve.scale
 
