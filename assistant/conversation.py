@@ -65,12 +65,25 @@ def intents() -> dict:
     return json.loads((PROMPTS / "intents.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _filler() -> frozenset[str]:
+    return frozenset(intents()["filler"])
+
+
+@lru_cache(maxsize=1)
+def _whole() -> list[tuple[str, list[list[str]]]]:
+    """The "whole" intents' phrases as word lists, longest first."""
+    return [(name, [p.split() for p in sorted(phrases, key=len, reverse=True)]) for name, phrases in intents()["whole"].items()]
+
+
 def words(text: str) -> list[str]:
     return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split()
 
 
-def _has_phrase(ws: list[str], phrase: str) -> bool:
-    return f" {phrase} " in " " + " ".join(ws) + " "
+def _has_any(ws: list[str], phrases) -> bool:
+    """Whether any phrase occurs in the words as whole words."""
+    padded = f" {' '.join(ws)} "
+    return any(f" {p} " in padded for p in phrases)
 
 
 def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
@@ -82,16 +95,18 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     if not ws:
         return None
     for name, phrases in data["contains"].items():
-        if any(_has_phrase(ws, p) for p in phrases):
+        if _has_any(ws, phrases):
             return name
-    filler = set(data["filler"])
-    for name, phrases in data["whole"].items():
-        for p in sorted(phrases, key=len, reverse=True):
-            pw = p.split()
-            for i in range(len(ws) - len(pw) + 1):
-                if ws[i : i + len(pw)] == pw and all(w in filler for w in ws[:i] + ws[i + len(pw):]):
+    filler = _filler()
+    others = [i for i, w in enumerate(ws) if w not in filler]  # the phrase must cover every non-filler word
+    first, last = (others[0], others[-1]) if others else (len(ws), -1)
+    for name, phrases in _whole():
+        for pw in phrases:
+            n = len(pw)
+            for i in range(max(0, last - n + 1), min(first, len(ws) - n) + 1):
+                if ws[i : i + n] == pw:
                     return name
-    if all(w in filler for w in ws) and len(ws) <= 4:
+    if not others and len(ws) <= 4:
         return "thanks" if {"thanks", "cheers", "ta"} & set(ws) else None
     if content and not any(w in content for w in ws):
         if len(ws) <= 4:
@@ -113,7 +128,7 @@ def content_words(vocab, glossary) -> frozenset[str]:
 
 def is_broad(text: str) -> bool:
     ws = words(text)
-    return any(_has_phrase(ws, p) for p in intents()["broad"])
+    return _has_any(ws, intents()["broad"])
 
 
 _MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|give me|show me) (?:a bit |some )?more (?:about|on) (?:the )?(.+)$", re.I)
