@@ -1,4 +1,5 @@
-"""Schemathesis against the app's own OpenAPI schema, in process: no input may produce a 5xx.
+"""Schemathesis against the app's own OpenAPI schema, in process: no input may produce a 5xx, and every
+response matches the schema (/api/chat returns the library's reply without a pydantic pass, so this checks it).
 
 The schema is read at import from an app with no index (the OpenAPI document does not depend on
 it); each generated case is then sent to an app serving the fake-embedder index. (Schemathesis's
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from assistant.settings import Settings
 from assistant.web import create_app
@@ -33,7 +34,7 @@ def app(fake_settings, fake_assistant):
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_errors(case, app):
     response = case.call(app=app)
-    case.validate_response(response, checks=[not_a_server_error])
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
     if response.status_code >= 400:  # every error keeps the one JSON shape
         body = response.json()
         assert "error" in body and set(body["error"]) == {"code", "message"}, body
