@@ -225,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
                     results["stages"]["http"] = chat
                     results["http_p50_ms"], results["http_p99_ms"] = chat["p50"], chat["p99"]
                     results["chat_to_encode_ratio"] = round(chat["p50"] / results["stock_encode_p50_ms"], 2)
+                    results["chat_client"] = "http.client (stdlib), one keep-alive connection"
+                    results["chat_httpx_ms"] = sequential_chat(server.url, 1, client="httpx")
                 if "load" in parts:
                     log(f"load: {CONCURRENCY} connections for {args.load_seconds} s")
                     r = load(server.url, args.load_seconds)

@@ -4,10 +4,14 @@ run and the index swap under load."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.client
+import json
 import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 
 from .bench_common import BIN, ROOT, env, ms_stats, questions
@@ -128,20 +132,44 @@ def load(url: str, seconds: float, concurrency: int = CONCURRENCY, max_requests:
     return asyncio.run(_load(url, questions(), concurrency, seconds, max_requests, during, tail))
 
 
-def sequential_chat(url: str, rounds: int) -> dict:
-    import httpx
-
+def sequential_chat(url: str, rounds: int, client: str = "stdlib") -> dict:
+    """One question at a time over one keep-alive connection. client="stdlib" (http.client) adds the least
+    of its own time, so the figure is mostly the server's; "httpx" is a typical Python client (~1 ms more)."""
     qs, ts = questions(), []
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with _client(url, client) as post:
         for q in qs:
-            client.post("/api/chat", json={"question": q, "context": {}})
+            post(q)
         for _ in range(rounds):
             for q in qs:
                 t = time.perf_counter()
-                r = client.post("/api/chat", json={"question": q, "context": {}})
-                r.raise_for_status()
+                post(q)
                 ts.append(time.perf_counter() - t)
     return ms_stats(ts)
+
+
+@contextlib.contextmanager
+def _client(url: str, kind: str):
+    """A function posting one question to /api/chat (raising on a non-200), over one connection."""
+    if kind == "httpx":
+        import httpx
+
+        with httpx.Client(base_url=url, timeout=30) as c:
+            yield lambda q: c.post("/api/chat", json={"question": q, "context": {}}).raise_for_status()
+        return
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+
+    def post(q: str) -> None:
+        conn.request("POST", "/api/chat", json.dumps({"question": q, "context": {}}), {"Content-Type": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200:
+            raise RuntimeError(f"/api/chat answered {r.status}")
+
+    try:
+        yield post
+    finally:
+        conn.close()
 
 
 def part_swap(server: Server, index_dir: Path, seconds: float) -> dict:
