@@ -48,7 +48,8 @@ class Assistant:
         self.store = st
         self.retriever = Retriever(st, self._embedder, s.glossary_path, self.calibration["dense_weight"], s.answer_types_path,
                                    self.calibration["sentence_weight"], self.calibration["message_bonus"],
-                                   self.calibration.get("carry", 0.0), s.query_cache)
+                                   self.calibration.get("carry", 0.0), s.query_cache,
+                                   names_path=s.names_path)
         self.suggester = Suggester(self)
         self.content = content_words(self.retriever.vocab, self.retriever.glossary)
         self.document = next(iter(st.messages.values())).document if st.messages else ""

@@ -16,6 +16,18 @@ _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
+# "16 yr olds", "a 15-year-old", "under 5s", "14yo": an age describes the child asked about, it is not a number asked for
+_AGE = re.compile(r"\b(?:under )?(\d{1,2}) ?(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago))", re.I)
+
+
+def _age_words(text: str) -> tuple[list[str], list[str]]:
+    """The ages a text mentions (as written) and what the documents call children of those ages."""
+    found, words = [], []
+    for m in _AGE.finditer(text):
+        age = int(m.group(1))
+        found.append(m.group(1))
+        words.append("younger children" if age <= 11 else "older young person")
+    return found, list(dict.fromkeys(words))
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,23 @@ def load_glossary(path: Path) -> dict[str, tuple[str, ...]]:
         return {k.lower(): tuple(v) for k, v in raw.items() if not k.startswith("_")}
     except (ValueError, AttributeError, TypeError) as exc:
         raise CorpusError(f"the glossary {path} is not a JSON object of word → list of phrases: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def load_names(path: Path) -> tuple[str, ...]:
+    """Places and bodies the documents never name (index/names.json), lower case."""
+    if not path.exists():
+        return ()
+    try:
+        return tuple(n.lower() for n in json.loads(path.read_text(encoding="utf-8"))["names"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CorpusError(f"the names file {path} is not a JSON object with a list 'names': {exc}") from exc
+
+
+def _padded(text: str) -> str:
+    """Lower-case words between single spaces, for whole-word phrase matching."""
+    lowered = re.sub(r"'s\b", "", text.lower().replace("’", "'"))  # possessives: "Fife's" names Fife
+    return " " + " ".join(re.sub(r"[^a-z0-9' ]+", " ", lowered).split()) + " "
 
 
 def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
@@ -109,19 +138,53 @@ def mend(text: str, vocab: frozenset[str], ordered: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8)
+def trigger_words(types: tuple[AnswerType, ...]) -> list[str]:
+    """The words of five or more letters the answer types' question patterns look for ('funding', 'percentage')."""
+    return sorted({w for t in types for w in re.findall(r"[a-z]{5,}", t.question.pattern.lower())})
+
+
+def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ...]) -> str:
+    """The text with slips in answer-type words mended ('how much fundng' → 'how much funding'), so a
+    misspelt request for a number, date or name is still recognised as one."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    triggers = trigger_words(types)
+    if not triggers:
+        return text
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in vocab or word.lower() in triggers:
+            return word
+        hit = process.extractOne(word.lower(), triggers, scorer=Levenshtein.distance, score_cutoff=1)
+        return hit[0] if hit else word
+
+    # One slip only, in words of six letters or more: 'worse' is not 'worst', 'findings' is not 'funding'.
+    return re.sub(r"[A-Za-z]{6,}", fix, text)
+
+
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
-            ordered_vocab: list[str] | None = None) -> Query:
+            ordered_vocab: list[str] | None = None, names: tuple[str, ...] = ()) -> Query:
     text = normalise(text)
     expanded, hits = expand(text, glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
     if fixes:
         expanded += " " + " ".join(fixes)
-    known = vocab | {w for t in hits for w in t.split()}
+    ages, age_words = _age_words(text)
+    if age_words:
+        expanded += " (" + "; ".join(age_words) + ")"
+    known = vocab | {w for t in hits for w in t.split()} | set(ages)
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     candidates = _NUMBER.findall(text) + ([] if shouting else _ACRONYM.findall(text) + _PROPER.findall(text))
+    padded = _padded(text)
+    seen = {c.lower() for c in candidates}
+    candidates += [n for n in names if f" {n} " in padded and not set(n.split()) <= known and n not in seen]
     unknown = tuple(dict.fromkeys(
         c for c in candidates
         if not {c.lower(), c.lower().rstrip("s")} & (known | set(glossary)) and len(c) > 1
     ))
-    return Query(text, expanded, tuple(t.name for t in types if t.question.search(text)), unknown,
+    meant = typed_as_meant(text, vocab, types)
+    return Query(text, expanded, tuple(t.name for t in types if t.question.search(meant)), unknown,
                  " ".join([text, *fixes]))

@@ -15,7 +15,7 @@ import numpy as np
 
 from .corpus import Message
 from .embed import Embedder
-from .query import AnswerType, Query, analyse, load_answer_types, load_glossary, vocabulary
+from .query import AnswerType, Query, analyse, load_answer_types, load_glossary, load_names, vocabulary
 from .store import Store
 
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
@@ -112,7 +112,7 @@ def build_bm25(messages: list[Message], folder: Path) -> None:
 class Retriever:
     def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT,
                  answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0,
-                 carry: float = 0.0, cache_size: int = 512):
+                 carry: float = 0.0, cache_size: int = 512, names_path: Path | None = None):
         import faiss
 
         bm25s = _bm25s()
@@ -127,6 +127,7 @@ class Retriever:
         self._follows: np.ndarray | None = None
         self.glossary = load_glossary(glossary_path)
         self.answer_types: tuple[AnswerType, ...] = load_answer_types(answer_types_path) if answer_types_path else ()
+        self.names = load_names(names_path) if names_path else ()
         self.messages = list(store.messages.values())
         self.position = {m.id: i for i, m in enumerate(self.messages)}
         self.sentence_owner = [(i, j) for i, m in enumerate(self.messages) for j in range(len(m.sentences))]
@@ -140,7 +141,7 @@ class Retriever:
         self._spellable = sorted(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
     def analyse(self, text: str) -> Query:
-        return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable)
+        return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names)
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
         words = terms(text)

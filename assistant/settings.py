@@ -70,6 +70,10 @@ class Settings:
         return self.index_dir / "glossary.json"
 
     @property
+    def names_path(self) -> Path:
+        return self.index_dir / "names.json"
+
+    @property
     def answer_types_path(self) -> Path:
         return self.index_dir / "answer_types.json"
 

@@ -49,12 +49,12 @@ COLD_QUESTION = "is domestic abuse still a problem?"
 
 # -- index copy ----------------------------------------------------------------------------------
 def copy_index(dst: Path) -> Path:
-    """index/ (sources, glossary, live build) copied so the server and the swap use their own store."""
+    """index/ (sources, the reviewed data files, live build) copied so the server and the swap use their own store."""
     src = ROOT / "index"
     target = (src / "store").resolve()
     dst.mkdir(parents=True)
-    for name in ("glossary.json",):
-        shutil.copy2(src / name, dst / name)
+    for data in src.glob("*.json"):  # glossary, answer types, names: the server must behave as the real one
+        shutil.copy2(data, dst / data.name)
     shutil.copytree(src / "sources", dst / "sources")
     (dst / "builds").mkdir()
     shutil.copytree(target, dst / "builds" / target.name, copy_function=_link_or_copy)

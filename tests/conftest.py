@@ -20,7 +20,7 @@ def fake_settings(tmp_path_factory):
     (folder / "sources").mkdir()
     for src in sorted((ROOT / "index" / "sources").glob("*.txt")):
         shutil.copy(src, folder / "sources" / src.name)
-    for extra in ("glossary.json", "answer_types.json"):  # the query-side data files, when the project has them
+    for extra in ("glossary.json", "answer_types.json", "names.json"):  # the query-side data files
         if (ROOT / "index" / extra).exists():
             shutil.copy(ROOT / "index" / extra, folder / extra)
     settings = Settings.from_env(env={}, index_dir=folder, embedder="fake")

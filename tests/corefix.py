@@ -21,6 +21,7 @@ from assistant.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SOURCES = ROOT / "index" / "sources"
 REAL_GLOSSARY = ROOT / "index" / "glossary.json"
+REAL_NAMES = ROOT / "index" / "names.json"
 REAL_ANSWER_TYPES = ROOT / "index" / "answer_types.json"
 CONTRACT_KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context"}
 QUOTE_KEYS = {"message_id", "title", "text", "start", "end", "score"}
@@ -71,8 +72,9 @@ def make_index_dir(root: Path, docs: dict[str, str] | None = None, real: bool = 
             (src / name).write_text(text, encoding="utf-8")
     if glossary:
         shutil.copy(REAL_GLOSSARY, root / "glossary.json")
-        if REAL_ANSWER_TYPES.exists():
-            shutil.copy(REAL_ANSWER_TYPES, root / "answer_types.json")
+        for data in (REAL_ANSWER_TYPES, REAL_NAMES):
+            if data.exists():
+                shutil.copy(data, root / data.name)
     return root
 
 

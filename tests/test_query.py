@@ -9,7 +9,8 @@ import pytest
 from assistant import corpus
 from assistant.errors import CorpusError
 from assistant.query import analyse, expand, load_answer_types, load_glossary, normalise, unmet_type, vocabulary
-from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_SOURCES
+from assistant.query import load_names
+from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_NAMES, REAL_SOURCES
 
 GLOSSARY = load_glossary(REAL_GLOSSARY)
 TYPES = load_answer_types(REAL_ANSWER_TYPES)
@@ -18,8 +19,11 @@ MESSAGES = corpus.load([REAL_SOURCES])
 VOCAB = vocabulary(m.text for m in MESSAGES) | vocabulary([MESSAGES[0].document])
 
 
+NAMES = load_names(REAL_NAMES)
+
+
 def q(text):
-    return analyse(text, GLOSSARY, VOCAB, TYPES)
+    return analyse(text, GLOSSARY, VOCAB, TYPES, names=NAMES)
 
 
 def test_normalise_folds_whitespace():
@@ -182,3 +186,72 @@ def test_mended_words_reach_retrieval_but_not_the_users_text():
     vocab = frozenset({"planning", "care"})
     q = analyse("care plannng", {}, vocab, (), sorted(vocab))
     assert q.text == "care plannng" and "planning" in q.expanded and q.own == "care plannng planning"
+
+
+@pytest.mark.parametrize("text,unknown", [
+    ("was fife's advocacy provision any good", ("fife",)),
+    ("how does scotland compare with england on child protection", ("england",)),
+    ("are chronologies better in wales", ("wales",)),
+    ("what did ofsted find", ("ofsted",)),
+    ("is it different in the western isles", ("western isles",)),
+])
+def test_places_the_documents_never_name_are_unknown_in_any_case(text, unknown):
+    assert q(text).unknown_terms == unknown
+
+
+def test_a_listed_name_the_documents_use_is_not_unknown():
+    assert q("is domestic abuse a problem across scotland").unknown_terms == ()
+    assert analyse("is DV a problem in scotland", GLOSSARY, VOCAB, TYPES, names=("scotland",)).unknown_terms == ()
+
+
+def test_names_file_errors(tmp_path):
+    assert load_names(tmp_path / "missing.json") == ()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"nomes": []}')
+    with pytest.raises(CorpusError):
+        load_names(bad)
+
+
+@pytest.mark.parametrize("text,expansion", [
+    ("how are concerns about 16 yr olds handled", "older young person"),
+    ("a 15-year-old being exploited", "older young person"),
+    ("what about 14yo kids", "older young person"),
+    ("and for 3 year olds?", "younger children"),
+])
+def test_an_age_is_not_an_unknown_number_and_maps_to_the_documents_words(text, expansion):
+    query = q(text)
+    assert query.unknown_terms == () and expansion in query.expanded
+
+
+def test_a_number_that_is_not_an_age_is_still_unknown():
+    assert q("what happened 16 years ago").unknown_terms == ("16",)
+    assert q("were 16 partnerships inspected").unknown_terms == ("16",)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("how much fundng goes to advocacy services", "quantity"),
+    ("what percentge of kids", "quantity"),
+    ("whats the SW vacancy rate", "quantity"),
+    ("what's the national average for re-registrations", "quantity"),
+    ("how much did child poverty rise", "quantity"),
+    ("what is a chronology", "definition"),
+    ("what's an IRD?", "definition"),
+    ("which month were the covid inspections paused", "date"),
+    ("what should my council do to fix its chronologies", "advice"),
+    ("can you give me a list of local services to refer to?", "advice"),
+    ("who should write the chronology", "advice"),
+])
+def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
+    assert kind in q(text).asks
+
+
+@pytest.mark.parametrize("text", [
+    "do staff rate their team mgrs more than senior leaders",  # rate, the verb
+    "how much effort goes into relationship building",  # a degree, which the documents give
+    "what are the main findings",  # 'findings' is not a slip for 'funding'
+    "reviews of care n support - better or worse",  # 'worse' is not a slip for 'worst'
+    "what is a good chronology like",
+    "what is happening with DV",
+])
+def test_everyday_phrasing_that_asks_for_no_special_kind(text):
+    assert q(text).asks == ()
