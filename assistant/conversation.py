@@ -16,6 +16,28 @@ from .reply import PROMPTS
 CONTEXT_VERSION = 1
 MAX_CONTEXT_BYTES = 8192
 MAX_IDS = 50
+_MESSAGE_NUMBER = re.compile(r"\b(?:key ?messages?|km|kms|msg|message) ?(?:no\.? ?|number |#)?(\d{1,2})\b", re.I)
+_ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
+                         "cover covers mean key message km msg number no please can you could".split())
+
+
+def named_message(text: str, titles: dict[str, str]) -> tuple[str | None, str]:
+    """The message a question names by its title ('what does key message 5 say?', 'KM7?', 'the preamble')
+    and what else it asks about it ('' for the whole message). titles: lower-case title → id."""
+    lowered = " ".join(words(text))
+    m = _MESSAGE_NUMBER.search(text)
+    found = titles.get(f"key message {m.group(1)}") if m else None
+    rest = lowered if not m else lowered.replace(m.group(0).lower(), " ")
+    if found is None:
+        for title, mid in sorted(titles.items(), key=lambda kv: -len(kv[0])):
+            if f" {title} " in f" {lowered} ":
+                found, rest = mid, f" {lowered} ".replace(f" {title} ", " ")
+                break
+    if found is None:
+        return None, ""
+    return found, " ".join(w for w in rest.split() if w not in _ABOUT_WORDS and not w.isdigit())
+
+
 _ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he|she|such|same)\b", re.I)
 _ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
 
@@ -140,14 +162,34 @@ def more_about(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
+_ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b", re.I)
+_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+?)(?: one| bit| stuff)?\W*$", re.I)
+
+
+def else_about(text: str) -> tuple[str, bool]:
+    """A question that asks for what has not been shown yet, and its topic: 'anything else about
+    resources?' → ('resources?', True); 'is complexity mentioned anywhere else?' → (the same text, True)."""
+    m = _ELSE_ABOUT.match(text)
+    if m:
+        return m.group(1), True
+    return text, bool(_ELSEWHERE.search(text))
+
+
+def message_about(text: str) -> str | None:
+    """'what message was the mental health one?' → 'mental health': name the message on that topic."""
+    m = _WHICH_ABOUT.match(text)
+    return m.group(1) if m and m.group(1).lower() not in ("that", "this", "it", "that from", "this from") else None
+
+
 def follow_up_kind(text: str) -> str:
     """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
     ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
     n = len(words(text))
+    if _ANAPHORA.search(text) and n <= 10:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
+        return "anaphoric"
     if _ELLIPSIS.search(text) and n <= 8:
         return "elliptical"
-    if _ANAPHORA.search(text) and n <= 10:
-        return "anaphoric"
     if n <= 3:
         return "elliptical"
     return ""

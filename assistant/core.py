@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 import time
 from dataclasses import replace
 from functools import lru_cache
@@ -12,14 +13,17 @@ from pathlib import Path
 
 from . import store as store_mod
 from .answer import Decision, decide, load_calibration
-from .conversation import Context, content_words, follow_up_kind, is_broad, more_about, parse_context, route
+from .conversation import (Context, content_words, else_about, follow_up_kind, is_broad, message_about, more_about,
+                           named_message, parse_context, route, words)
 from .corpus import Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidQuestion
 from .reply import Reply, Source, check_grounding, quote_of, render
-from .retrieve import Result, Retriever
+from .retrieve import Result, Retriever, stems
 from .settings import Settings
 from .suggest import Suggester
+
+SHORT_FOLLOW_UP = 8  # words: a short question that fails alone is tried against the last topic too
 
 log = logging.getLogger("assistant")
 
@@ -53,6 +57,8 @@ class Assistant:
         self.suggester = Suggester(self)
         self.content = content_words(self.retriever.vocab, self.retriever.glossary)
         self.document = next(iter(st.messages.values())).document if st.messages else ""
+        self._titles = {m.title.lower(): m.id for m in st.messages.values()}
+        self._message_freq = Counter(w for m in st.messages.values() for w in stems(m.text))
         self._loaded_from = st.path
 
     def reload_if_changed(self) -> bool:
@@ -120,7 +126,7 @@ class Assistant:
         return text
 
     def _turn(self, text: str, ctx: Context) -> Reply:
-        text = more_about(text) or text
+        text = more_about(text) or message_about(text) or text
         intent = route(text, self.content)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
         if intent in ("greeting", "thanks", "goodbye", "help"):
@@ -128,6 +134,11 @@ class Assistant:
                          suggestions=self.suggester.starters(), context=nxt.to_dict())
         if intent == "refuse":
             return self._decline("refuse", nxt)
+        named, rest = named_message(text, self._titles) if intent is None else (None, "")
+        if named and not rest:
+            return self._whole_message(named, nxt)
+        if named:  # "what does key message 5 say about poverty?": look only in that message, for "poverty"
+            return self._answer(rest, nxt, exclude={mid for mid in self.store.messages if mid != named}, asked=text)
         if intent in ("more", "which") and ctx.quoted:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
@@ -137,16 +148,40 @@ class Assistant:
         return self._question(text, ctx, nxt)
 
     def _question(self, text: str, ctx: Context, nxt: Context) -> Reply:
+        text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
+        exclude = set(ctx.shown) if elsewhere else set()
         kind = follow_up_kind(text) if ctx.topic else ""
         broad = is_broad(text)
-        if kind == "anaphoric":
-            return self._answer(f"{text} {ctx.topic}", nxt, broad=broad, asked=text)
-        own = self._decide(text, broad)
-        if kind == "elliptical" and not own[1].answered:
-            combined = self._decide(f"{text} {ctx.topic}", broad, asked=text)
+        joined = f"{text} {ctx.topic}"
+        if kind == "anaphoric":  # "is that getting better?": the last topic supplies what "that" is
+            combined = self._decide(joined, broad, exclude, asked=text)
+            if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?": advocacy is the point
+                own = self._decide(text, broad, exclude)
+                if own[1].answered:
+                    return self._reply(*own, nxt, topic=joined, broad=broad)
+            return self._reply(*combined, nxt, topic=joined, broad=broad)
+        own = self._decide(text, broad, exclude)
+        short = kind == "elliptical" or (ctx.topic and own[1].reason == "weak" and len(words(text)) <= SHORT_FOLLOW_UP)
+        if short and not own[1].answered:  # "and advocacy?", "what happens if nothing changes?"
+            combined = self._decide(joined, broad, exclude, asked=text)
             if combined[1].answered:
-                return self._reply(*combined, nxt, topic=f"{text} {ctx.topic}", broad=broad)
+                return self._reply(*combined, nxt, topic=joined, broad=broad)
         return self._reply(*own, nxt, topic=text, broad=broad)
+
+    def _new_topic_words(self, text: str, topic: str) -> set[str]:
+        """Words (or glossary expansions) of the text that name a topic of their own, one only one message
+        uses ('advocacy', 'care experienced'), and that the last topic did not mention."""
+        said = stems(self.retriever.analyse(topic).expanded) if topic else frozenset()
+        return {w for w in stems(self.retriever.analyse(text).expanded)
+                if len(w) >= 4 and self._message_freq.get(w, 0) == 1 and w not in said}
+
+    def _whole_message(self, mid: str, nxt: Context) -> Reply:
+        """'What does key message 5 say?': every sentence of that message, in order."""
+        m = self.store.messages[mid]
+        quotes = [quote_of(m, i, 1.0) for i in range(len(m.sentences))]
+        ctx = Context(m.sentences[0].text if m.sentences else m.title, [(q.message_id, q.start, q.end) for q in quotes],
+                      [mid], nxt.turn)
+        return self._answered("answered", quotes, "", ctx)
 
     def _decide(self, query: str, broad: bool, exclude: set[str] = frozenset(), asked: str | None = None) -> tuple[Result, Decision]:
         result = self.retriever.search(query, k=10)

@@ -17,6 +17,9 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo": an age describes the child asked about, it is not a number asked for
+# "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
+_EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
+                     r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
 _AGE = re.compile(r"\b(?:under )?(\d{1,2}) ?(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago))", re.I)
 
 
@@ -168,7 +171,7 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
             ordered_vocab: list[str] | None = None, names: tuple[str, ...] = ()) -> Query:
     text = normalise(text)
-    expanded, hits = expand(text, glossary)
+    expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
     if fixes:
         expanded += " " + " ".join(fixes)

@@ -137,7 +137,7 @@ class Retriever:
         self.unit_rows = [(self.position[u.message_id], self.sentence_row[starts[(u.message_id, u.start)]] if u.kind == "sentence" else -1)
                           for u in store.units]
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
-        self.vocab = vocabulary(m.text for m in self.messages) | vocabulary([self.messages[0].document] if self.messages else [])
+        self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
         self._spellable = sorted(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
     def analyse(self, text: str) -> Query:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from assistant.conversation import (CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, follow_up_kind, is_broad,
-                                    parse_context, route)
+from assistant.conversation import (CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, else_about, follow_up_kind,
+                                    is_broad, message_about, named_message, parse_context, route)
 from assistant.core import Assistant
 from assistant.errors import InvalidContext
 from corefix import lenient, small_settings  # noqa: F401
@@ -153,3 +153,41 @@ def test_contexts_from_real_replies_are_accepted(small_settings):  # noqa: F811
         assert ctx["v"] == CONTEXT_VERSION and ctx["turn"] == turn
         parsed = parse_context(json.loads(json.dumps(ctx)))
         assert parsed.to_dict() == ctx
+
+
+TITLES = {"preamble": "doc:preamble", "key message 5": "doc:km5", "key message 12": "doc:km12"}
+
+
+@pytest.mark.parametrize("text,named,rest", [
+    ("what does the preamble say?", "doc:preamble", ""),
+    ("what does key message 5 say", "doc:km5", ""),
+    ("KM 12?", "doc:km12", ""),
+    ("tell me about message 5 please", "doc:km5", ""),
+    ("what does key message 5 say about poverty", "doc:km5", "poverty"),
+    ("key message 1", None, ""),  # no such title here: "key message 12" must not match it
+    ("what are the key messages about DV", None, ""),
+    ("does this cover every family?", None, ""),
+])
+def test_named_message(text, named, rest):
+    assert named_message(text, TITLES) == (named, rest)
+
+
+@pytest.mark.parametrize("text,topic,elsewhere", [
+    ("anything else about resources being stretched?", "resources being stretched?", True),
+    ("what else on advocacy", "advocacy", True),
+    ("is complexity of need mentioned anywhere else?", "is complexity of need mentioned anywhere else?", True),
+    ("is DV a problem", "is DV a problem", False),
+])
+def test_else_about(text, topic, elsewhere):
+    assert else_about(text) == (topic, elsewhere)
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("what message was the mental health one?", "mental health"),
+    ("which message covers advocacy", "advocacy"),
+    ("which message says that?", None),
+    ("what message is that from", None),
+    ("is DV a problem", None),
+])
+def test_message_about(text, topic):
+    assert message_about(text) == topic

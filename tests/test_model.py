@@ -59,3 +59,47 @@ def test_real_model_index_records_the_model(assistant):
 ])
 def test_off_topic_broad_question_is_declined(assistant, question):
     assert assistant.ask(question).status == "no_answer"
+
+
+def converse(assistant, *turns):
+    """Each turn's reply, sending the previous reply's context back as a client would."""
+    replies, context = [], {}
+    for text in turns:
+        reply = assistant.ask(text, context)
+        assert grounding_problems(reply, assistant.store.messages) == []
+        replies.append(reply)
+        context = reply.context
+    return replies
+
+
+def test_a_message_named_by_its_title_is_quoted_whole(assistant):
+    reply = assistant.ask("what does key message 11 say?")
+    m = next(m for m in assistant.store.messages.values() if m.title == "Key message 11")
+    assert [q.text for q in reply.quotes] == [s.text for s in m.sentences]
+
+
+def test_a_question_about_a_named_message_looks_only_there(assistant):
+    reply = assistant.ask("what does key message 12 say about families?")
+    assert reply.status == "answered" and titles(reply) == {"Key message 12"}
+
+
+def test_a_new_topic_in_a_pronoun_follow_up_is_not_dragged_back(assistant):
+    first, second = converse(assistant, "do looked after kids get their views heard?", "does advocacy help with that?")
+    assert first.quotes[0].title == "Key message 6"
+    assert second.quotes[0].title == "Key message 11"
+
+
+def test_a_pronoun_follow_up_without_a_topic_of_its_own_keeps_the_last_one(assistant):
+    _, second = converse(assistant, "is DV still a problem?", "what should partnerships do about it?")
+    assert second.quotes[0].title == "Key message 1"
+
+
+def test_anything_else_about_a_topic_leaves_out_what_was_shown(assistant):
+    first, second = converse(assistant, "are kids mental health needs being met?", "anything else about complexity of need?")
+    assert first.quotes[0].title == "Key message 5"
+    assert second.status == "answered" and "Key message 5" not in titles(second)
+
+
+def test_outside_of_x_is_not_about_x(assistant):
+    reply = assistant.ask("outside of covid, do staff have confidence in their leaders?")
+    assert reply.quotes[0].title == "Key message 7"
