@@ -67,7 +67,9 @@ def test_route_ignores_case_and_punctuation():
     ("and advocacy?", "elliptical"),
     ("mental health?", "elliptical"),
     ("is that getting better?", "anaphoric"),
-    ("why does that matter?", "elliptical"),
+    ("why does that matter?", "anaphoric"),  # the pronoun decides, not the opening "why"
+    ("why?", "elliptical"),
+    ("so does this cover every family?", "anaphoric"),
     ("what should partnerships do about it?", "anaphoric"),
     ("is independent advocacy provision embedded consistently across all partnerships in Scotland", ""),
     ("how well are adolescents being protected by services", ""),
