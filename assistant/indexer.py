@@ -55,7 +55,8 @@ def is_current(settings: Settings, paths: list[Path], model: str) -> bool:
         m = store.read_manifest(settings.store_dir)
     except IndexError_:
         return False
-    return m.get("corpus_hash") == corpus.corpus_hash(paths) and m.get("model") == model and _extras_ok(settings, m)
+    return (m.get("corpus_hash") == corpus.corpus_hash(paths) and m.get("model") == model
+            and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
 
 
 def _extras_ok(settings: Settings, manifest: dict) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import numpy as np
 from .corpus import Message, Sentence
 from .errors import IndexDamaged, IndexMismatch, IndexMissing
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a sentence that points back is embedded with its predecessor
 EXACT_LIMIT = 50_000  # above this many vectors, an HNSW graph replaces exact search
 # HNSW settings, measured by eval/bench.py (scale part) on 2 cores at 100k and 1M vectors of dim 384:
 # efConstruction 80 left recall@10 at 0.97 even with efSearch 128; 200 builds a graph that reaches 0.99+.
@@ -58,12 +59,27 @@ class Store:
         return self.manifest["model"]
 
 
+# A sentence that opens by pointing back ("In these, we found...", "This meant that...") is embedded with
+# the sentence before it, so what it is about is in its vector: "how did services cope during covid?"
+# then finds the finding, not only the scene-setting sentence that names Covid.
+_POINTS_BACK = re.compile(r"^(?:In|During|From|Of|For|At) (?:these|this|that|those|them)\b|^(?:These|This|That|Those|They|It|Such|Here)\b")
+
+
+def embedded_text(m: Message, j: int) -> str:
+    """What a sentence unit's vector is made from: the sentence, after its predecessor when it points back."""
+    s = m.sentences[j]
+    if j > 0 and _POINTS_BACK.match(s.text):
+        return m.text[m.sentences[j - 1].start:s.end]
+    return s.text
+
+
 def units_of(messages: list[Message]) -> list[tuple[Unit, str]]:
     out = []
     for m in messages:
         out.append((Unit("message", m.id, 0, len(m.text), _sha(m.text)), m.text))
-        for s in m.sentences:
-            out.append((Unit("sentence", m.id, s.start, s.end, _sha(s.text)), s.text))
+        for j, s in enumerate(m.sentences):
+            text = embedded_text(m, j)
+            out.append((Unit("sentence", m.id, s.start, s.end, _sha(text)), text))
     return out
 
 

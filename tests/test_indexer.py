@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -128,3 +129,26 @@ def test_empty_corpus_folder_fails_without_touching_the_index(tmp_path):
     with pytest.raises(corpus.CorpusError):
         indexer.build(settings, export_onnx=False)
     assert not settings.store_dir.exists()
+
+
+def test_an_index_of_another_format_version_is_rebuilt(settings):
+    indexer.build(settings, export_onnx=False)
+    manifest = settings.store_dir / "manifest.json"
+    m = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps(dict(m, version=store.FORMAT_VERSION - 1)))
+    assert not indexer.build(settings, export_onnx=False).up_to_date
+    assert json.loads(manifest.read_text())["version"] == store.FORMAT_VERSION
+
+
+def test_a_sentence_that_points_back_is_embedded_with_its_predecessor():
+    doc = ("Findings\n\nKey message 1\n\nWe undertook some joint inspections during the pandemic. In these, we found "
+           "responses were effective. Staff felt supported. This meant a lot to families.\n")
+    (m,) = [m for m in corpus.parse_document(Path("doc.txt"), doc) if m.title == "Key message 1"]
+    assert len(m.sentences) == 4
+    texts = [store.embedded_text(m, j) for j in range(len(m.sentences))]
+    s = [x.text for x in m.sentences]
+    assert texts == [s[0], m.text[m.sentences[0].start:m.sentences[1].end], s[2],
+                     m.text[m.sentences[2].start:m.sentences[3].end]]
+    units = store.units_of([m])
+    assert [text for u, text in units[1:]] == texts  # the unit's digest follows what was embedded
+    assert len({u.sha for u, _ in units}) == len(units)
