@@ -67,6 +67,13 @@ class OnnxEmbedder(Embedder):
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         """Mean-pooled last hidden states (not normalised; Embedder.embed does that)."""
+        if len(texts) == 1:  # the query path: one text has no padding, so pooling is a plain mean over tokens
+            e = self.tokenizer.encode(texts[0])
+            ids = np.array([e.ids], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                     "token_type_ids": np.array([e.type_ids], dtype=np.int64)}
+            hidden = self.session.run(None, {k: v for k, v in feeds.items() if k in self.input_names})[0]
+            return hidden.mean(axis=1, dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
