@@ -16,7 +16,7 @@ import numpy as np
 from .corpus import Message
 from .embed import Embedder
 from .query import AnswerType, Query, analyse, load_answer_types, load_glossary, load_names, vocabulary
-from .store import Store
+from .store import Store, embedded_text
 
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
 BM25_DIRS = ("messages", "sentences")
@@ -99,10 +99,11 @@ def stems(text: str) -> frozenset[str]:
 
 
 def build_bm25(messages: list[Message], folder: Path) -> None:
-    """Lexical indexes over messages and over sentences, saved beside the vectors."""
+    """Lexical indexes over messages and over sentences (a sentence that points back with its predecessor,
+    as it is embedded), saved beside the vectors."""
     bm25s = _bm25s()
-
-    texts = {"messages": [m.text for m in messages], "sentences": [s.text for m in messages for s in m.sentences]}
+    texts = {"messages": [m.text for m in messages],
+             "sentences": [embedded_text(m, j) for m in messages for j in range(len(m.sentences))]}
     for name in BM25_DIRS:
         bm = bm25s.BM25()
         bm.index([terms(t) for t in texts[name]], show_progress=False)

@@ -26,7 +26,7 @@ import numpy as np
 from .corpus import Message, Sentence
 from .errors import IndexDamaged, IndexMismatch, IndexMissing
 
-FORMAT_VERSION = 2  # 2: a sentence that points back is embedded with its predecessor
+FORMAT_VERSION = 3  # 2: a sentence that points back is embedded with its predecessor; 3: and BM25-indexed so
 EXACT_LIMIT = 50_000  # above this many vectors, an HNSW graph replaces exact search
 # HNSW settings, measured by eval/bench.py (scale part) on 2 cores at 100k and 1M vectors of dim 384:
 # efConstruction 80 left recall@10 at 0.97 even with efSearch 128; 200 builds a graph that reaches 0.99+.
