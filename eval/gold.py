@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "holdout")  # holdout: eval/data/holdout/, written late by an outsider, scored once, never tuned on
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -17,6 +17,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def files(kind: str, split: str) -> list[Path]:
     """The fixed files of one split: questions-dev.jsonl plus any questions-dev-*.jsonl written later."""
     assert split in SPLITS
+    if split == "holdout":
+        return sorted((DATA / "holdout").glob(f"{kind}*.jsonl"))
     return sorted(DATA.glob(f"{kind}-{split}.jsonl")) + sorted(DATA.glob(f"{kind}-{split}-*.jsonl"))
 
 
@@ -30,7 +32,7 @@ def conversations(split: str) -> list[dict]:
 
 def chitchat(split: str) -> list[dict]:
     assert split in SPLITS
-    return [row for row in read_jsonl(DATA / "chitchat.jsonl") if row["split"] == split]
+    return [row for row in read_jsonl(DATA / "chitchat.jsonl") if row["split"] == split]  # none for holdout
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def _mean(values) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--split", default="test", choices=["dev", "test"])
+    ap.add_argument("--split", default="test", choices=["dev", "test", "holdout"])
     ap.add_argument("--show-misses", action="store_true")
     args = ap.parse_args(argv)
     assistant = Assistant()
