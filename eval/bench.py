@@ -199,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                           "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    # parts not rerun keep their earlier figures in the file; say when each part was measured
+    results["measured"] = dict(results.get("measured", {}), **{p: results["machine"]["when"] for p in parts})
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         index_dir = copy_index(Path(tmp) / "index")
         if "latency" in parts:
