@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -207,11 +208,15 @@ def _quantise(fused: Path, out: Path, folder: Path) -> dict:
     # The fused Attention ops (a third of the weights) take per-channel int8 weights with dynamically
     # quantised inputs; every other MatMul keeps fp32 inputs and 8-bit weights in blocks of INT8_BLOCK.
     attention = folder / "attention-int8.onnx"
-    quantize_dynamic(str(fused), str(attention), per_channel=True, weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["Attention"], extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
-    quantizer = MatMulNBitsQuantizer(onnx.load(str(attention)), bits=8, block_size=INT8_BLOCK, is_symmetric=True,
-                                     accuracy_level=4)
-    quantizer.process()
+    logging.disable(logging.WARNING)  # the quantisers advise "pre-processing" through the root logger: noise here
+    try:
+        quantize_dynamic(str(fused), str(attention), per_channel=True, weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["Attention"], extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        quantizer = MatMulNBitsQuantizer(onnx.load(str(attention)), bits=8, block_size=INT8_BLOCK, is_symmetric=True,
+                                         accuracy_level=4)
+        quantizer.process()
+    finally:
+        logging.disable(logging.NOTSET)
     onnx.save_model(quantizer.model.model, str(out), save_as_external_data=False)
     from .onnx_embed import OnnxEmbedder
 
