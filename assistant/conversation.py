@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import InvalidContext
+from .query import padded, words
 from .reply import PROMPTS
 
 CONTEXT_VERSION = 1
@@ -98,14 +99,10 @@ def _whole() -> list[tuple[str, list[list[str]]]]:
     return [(name, [p.split() for p in sorted(phrases, key=len, reverse=True)]) for name, phrases in intents()["whole"].items()]
 
 
-def words(text: str) -> list[str]:
-    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split()
-
-
 def _has_any(ws: list[str], phrases) -> bool:
     """Whether any phrase occurs in the words as whole words."""
-    padded = f" {' '.join(ws)} "
-    return any(f" {p} " in padded for p in phrases)
+    said = padded(ws)
+    return any(f" {p} " in said for p in phrases)
 
 
 def route(text: str, content: frozenset[str] = frozenset()) -> str | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
 import time
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -14,10 +14,11 @@ from pathlib import Path
 from . import store as store_mod
 from .answer import Decision, decide, load_calibration
 from .conversation import (Context, content_words, else_about, follow_up_kind, is_broad, message_about, more_about,
-                           named_message, parse_context, route, words)
+                           named_message, parse_context, route)
 from .corpus import Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidQuestion
+from .query import words
 from .reply import Reply, Source, check_grounding, quote_of, render
 from .retrieve import Result, Retriever, stems
 from .settings import Settings

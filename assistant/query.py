@@ -16,21 +16,21 @@ _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
-# "16 yr olds", "a 15-year-old", "under 5s", "14yo": an age describes the child asked about, it is not a number asked for
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
 _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
+# "16 yr olds", "a 15-year-old", "under 5s", "14yo": an age describes the child asked about, it is not a number asked for
 _AGE = re.compile(r"\b(?:under )?(\d{1,2}) ?(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago))", re.I)
 
 
 def _age_words(text: str) -> tuple[list[str], list[str]]:
     """The ages a text mentions (as written) and what the documents call children of those ages."""
-    found, words = [], []
+    found, called = [], []
     for m in _AGE.finditer(text):
         age = int(m.group(1))
         found.append(m.group(1))
-        words.append("younger children" if age <= 11 else "older young person")
-    return found, list(dict.fromkeys(words))
+        called.append("younger children" if age <= 11 else "older young person")
+    return found, list(dict.fromkeys(called))
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,14 @@ def load_names(path: Path) -> tuple[str, ...]:
         raise CorpusError(f"the names file {path} is not a JSON object with a list 'names': {exc}") from exc
 
 
-def _padded(text: str) -> str:
-    """Lower-case words between single spaces, for whole-word phrase matching."""
-    lowered = re.sub(r"'s\b", "", text.lower().replace("’", "'"))  # possessives: "Fife's" names Fife
-    return " " + " ".join(re.sub(r"[^a-z0-9' ]+", " ", lowered).split()) + " "
+def words(text: str) -> list[str]:
+    """Lower-case words (letters, digits, apostrophes), punctuation dropped: what phrase matching compares."""
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split()
+
+
+def padded(ws: list[str]) -> str:
+    """Words between single spaces, so a phrase matches whole words only: f" {phrase} " in padded(ws)."""
+    return f" {' '.join(ws)} "
 
 
 def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
@@ -92,8 +96,8 @@ def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[st
 
 
 def vocabulary(texts) -> frozenset[str]:
-    words = {w.lower().strip("'’-") for t in texts for w in _WORDS.findall(t)}
-    return frozenset(words | {part for w in words for part in w.split("-") if part})
+    found = {w.lower().strip("'’-") for t in texts for w in _WORDS.findall(t)}
+    return frozenset(found | {part for w in found for part in w.split("-") if part})
 
 
 @dataclass(frozen=True)
@@ -128,17 +132,23 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
 def mend(text: str, vocab: frozenset[str], ordered: list[str]) -> list[str]:
     """Corpus words the text nearly spells ('plannng' → 'planning'): one slip in words of 5–7
     letters, two in longer ones; words the corpus already uses are left alone."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
     out = []
     for word in re.findall(r"[a-z]{5,}", text.lower()):
         if word in vocab:
             continue
-        hit = process.extractOne(word, ordered, scorer=Levenshtein.distance, score_cutoff=1 if len(word) <= 7 else 2)
-        if hit and hit[0] not in out:
-            out.append(hit[0])
+        hit = _nearest(word, ordered, 1 if len(word) <= 7 else 2)
+        if hit and hit not in out:
+            out.append(hit)
     return out
+
+
+def _nearest(word: str, choices: list[str], slips: int) -> str | None:
+    """The choice within `slips` edits of the word (Levenshtein, rapidfuzz), or None."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    hit = process.extractOne(word, choices, scorer=Levenshtein.distance, score_cutoff=slips)
+    return hit[0] if hit else None
 
 
 @lru_cache(maxsize=8)
@@ -150,9 +160,6 @@ def trigger_words(types: tuple[AnswerType, ...]) -> list[str]:
 def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ...]) -> str:
     """The text with slips in answer-type words mended ('how much fundng' → 'how much funding'), so a
     misspelt request for a number, date or name is still recognised as one."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
     triggers = trigger_words(types)
     if not triggers:
         return text
@@ -161,8 +168,7 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
         word = m.group(0)
         if word.lower() in vocab or word.lower() in triggers:
             return word
-        hit = process.extractOne(word.lower(), triggers, scorer=Levenshtein.distance, score_cutoff=1)
-        return hit[0] if hit else word
+        return _nearest(word.lower(), triggers, 1) or word
 
     # One slip only, in words of six letters or more: 'worse' is not 'worst', 'findings' is not 'funding'.
     return re.sub(r"[A-Za-z]{6,}", fix, text)
@@ -181,9 +187,9 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     known = vocab | {w for t in hits for w in t.split()} | set(ages)
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     candidates = _NUMBER.findall(text) + ([] if shouting else _ACRONYM.findall(text) + _PROPER.findall(text))
-    padded = _padded(text)
+    said = padded(words(re.sub(r"['’]s\b", "", text, flags=re.I)))  # possessives: "Fife's" names Fife
     seen = {c.lower() for c in candidates}
-    candidates += [n for n in names if f" {n} " in padded and not set(n.split()) <= known and n not in seen]
+    candidates += [n for n in names if f" {n} " in said and not set(n.split()) <= known and n not in seen]
     unknown = tuple(dict.fromkeys(
         c for c in candidates
         if not {c.lower(), c.lower().rstrip("s")} & (known | set(glossary)) and len(c) > 1
