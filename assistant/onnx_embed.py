@@ -70,18 +70,18 @@ class OnnxEmbedder(Embedder):
         if len(texts) == 1:  # the query path: one text has no padding, so pooling is a plain mean over tokens
             e = self.tokenizer.encode(texts[0])
             ids = np.array([e.ids], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
-                     "token_type_ids": np.array([e.type_ids], dtype=np.int64)}
-            hidden = self.session.run(None, {k: v for k, v in feeds.items() if k in self.input_names})[0]
+            hidden = self._hidden(ids, np.ones_like(ids), np.array([e.type_ids], dtype=np.int64))
             return hidden.mean(axis=1, dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask,
-                 "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
-        feeds = {k: v for k, v in feeds.items() if k in self.input_names}
-        hidden = self.session.run(None, feeds)[0]
+        hidden = self._hidden(np.array([e.ids for e in encodings], dtype=np.int64), mask,
+                              np.array([e.type_ids for e in encodings], dtype=np.int64))
         weights = mask[:, :, None].astype(np.float32)
         summed = (hidden * weights).sum(axis=1)
         counts = np.clip(weights.sum(axis=1), 1e-9, None)
         return (summed / counts).astype(np.float32)
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray, type_ids: np.ndarray) -> np.ndarray:
+        """The model's last hidden states, fed only the inputs this export declares."""
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": type_ids}
+        return self.session.run(None, {k: v for k, v in feeds.items() if k in self.input_names})[0]
