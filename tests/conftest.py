@@ -20,9 +20,8 @@ def fake_settings(tmp_path_factory):
     (folder / "sources").mkdir()
     for src in sorted((ROOT / "index" / "sources").glob("*.txt")):
         shutil.copy(src, folder / "sources" / src.name)
-    for extra in ("glossary.json", "answer_types.json", "names.json"):  # the query-side data files
-        if (ROOT / "index" / extra).exists():
-            shutil.copy(ROOT / "index" / extra, folder / extra)
+    for data in (ROOT / "index").glob("*.json"):  # the query-side data files, as eval/bench.py copies them
+        shutil.copy(data, folder / data.name)
     settings = Settings.from_env(env={}, index_dir=folder, embedder="fake")
     indexer.build(settings, export_onnx=False)
     return settings
