@@ -105,9 +105,8 @@ class Assistant:
         except GroundingError as exc:
             log.error("grounding check failed, reply withheld: %s", exc)
             reply = Reply("no_answer", render("failure"), context=ctx.to_dict())
-        asked = f" question={text!r}" if self.settings.log_questions else ""  # off by default: privacy
         log.info("turn status=%s ms=%.1f messages=%s%s", reply.status, 1000 * (time.perf_counter() - started),
-                 ",".join(q.message_id for q in reply.quotes) or "-", asked)
+                 ",".join(q.message_id for q in reply.quotes) or "-", self.settings.logged(text))
         return reply
 
     def _validate(self, question) -> str:

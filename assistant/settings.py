@@ -77,6 +77,11 @@ class Settings:
     def answer_types_path(self) -> Path:
         return self.index_dir / "answer_types.json"
 
+    def logged(self, question: str) -> str:
+        """The question as a log line may carry it: ' question=...' only when log_questions is on, else ''
+        (staff may type details about a child)."""
+        return f" question={question.strip()!r}" if self.log_questions else ""
+
     @property
     def origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]

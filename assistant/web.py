@@ -242,9 +242,8 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
             raise
         out = reply.to_dict()
         ids = ",".join(dict.fromkeys(q["message_id"] for q in out["quotes"])) or "-"
-        extra = f" question={body.question.strip()!r}" if settings.log_questions else ""
         log.info("chat http=200 status=%s ms=%.1f messages=%s%s", reply.status,
-                 1000 * (time.perf_counter() - started), ids, extra)
+                 1000 * (time.perf_counter() - started), ids, settings.logged(body.question))
         # The library built and grounding-checked this body; returning it as JSON directly skips FastAPI's
         # second validation against ChatReply (about a millisecond a turn). Tests check it against the schema.
         return JSONResponse(out)
@@ -258,8 +257,8 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
         result = holder.get().search(q, k=k)
         hits = [{"message_id": h.message.id, "title": h.message.title, "score": float(h.score),
                  "dense": float(h.dense), "bm25": float(h.lexical)} for h in result.hits[:k]]
-        extra = f" question={q.strip()!r}" if settings.log_questions else ""
-        log.info("search http=200 ms=%.1f hits=%d%s", 1000 * (time.perf_counter() - started), len(hits), extra)
+        log.info("search http=200 ms=%.1f hits=%d%s", 1000 * (time.perf_counter() - started), len(hits),
+                 settings.logged(q))
         return {"hits": hits}
 
     @app.get("/api/messages", response_model=list[MessageSummary], responses=ERRORS, tags=["documents"])
