@@ -23,7 +23,26 @@ def test_calibration_script_reads_the_dev_split_only():
 
 
 def test_split_files_are_disjoint():
-    def questions(name):
-        return {json.loads(line)["question"].strip().lower() for line in (ROOT / "eval" / "data" / name).read_text().splitlines() if line.strip()}
+    from eval.gold import questions
 
-    assert not questions("questions-dev.jsonl") & questions("questions-test.jsonl")
+    def texts(split):
+        return {" ".join(row["question"].lower().split()) for row in questions(split)}
+
+    dev, test, holdout = texts("dev"), texts("test"), texts("holdout")  # test and holdout may share a question
+    assert not dev & test and not dev & holdout, (dev & test) | (dev & holdout)
+
+
+def test_every_gold_sentence_is_a_verbatim_sentence_of_its_listed_messages():
+    """Every split file, including the later dev files (eval/data/check_gold.py reads the first two only)."""
+    from assistant.corpus import parse_document
+    from eval.gold import SPLITS, conversations, questions
+
+    messages = {m.title: {s.text for s in m.sentences} for m in parse_document(ROOT / "index" / "sources" / "key-messages-2021-2025.txt")}
+    items = [(r["id"], r["messages"], r["sentences"]) for split in SPLITS for r in questions(split)]
+    items += [(f"{c['id']}#{n}", t["messages"], t["sentences"]) for split in SPLITS for c in conversations(split)
+              for n, t in enumerate(c["turns"], 1)]
+    assert len(items) > 700
+    for where, titles, sentences in items:
+        assert set(titles) <= set(messages), where
+        for s in sentences:
+            assert any(s in messages[t] for t in titles), (where, s)
