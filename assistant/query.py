@@ -105,6 +105,12 @@ class AnswerType:
     name: str
     question: re.Pattern
     evidence: re.Pattern | None  # None: the documents never answer this kind of question
+    topic: re.Pattern | None = None  # where the trigger words name a practice, not the thing asked for
+
+    def asked_by(self, question: str) -> bool:
+        """Whether the question asks for this kind of answer ('what are the stats on DV?'), not counting
+        trigger words that are only its topic ('do they use stats to check impact?')."""
+        return bool(self.question.search(self.topic.sub(" ", question) if self.topic else question))
 
     def shown_by(self, sentence: str) -> bool:
         return bool(self.evidence and self.evidence.search(sentence))
@@ -117,7 +123,8 @@ def load_answer_types(path: Path) -> tuple[AnswerType, ...]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return tuple(AnswerType(name, re.compile(spec["question"], re.I),
-                                re.compile(spec["evidence"], re.I if name != "named" else 0) if spec["evidence"] else None)
+                                re.compile(spec["evidence"], re.I if name != "named" else 0) if spec["evidence"] else None,
+                                re.compile(spec["topic"], re.I) if spec.get("topic") else None)
                      for name, spec in raw.items() if not name.startswith("_"))
     except (ValueError, KeyError, TypeError, re.error) as exc:
         raise CorpusError(f"the answer types file {path} is malformed: {exc}") from exc
@@ -195,5 +202,5 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
         if not {c.lower(), c.lower().rstrip("s")} & (known | set(glossary)) and len(c) > 1
     ))
     meant = typed_as_meant(text, vocab, types)
-    return Query(text, expanded, tuple(t.name for t in types if t.question.search(meant)), unknown,
+    return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
                  " ".join([text, *fixes]))

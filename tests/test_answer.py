@@ -104,8 +104,9 @@ def test_broad_gives_one_quote_per_message_up_to_the_limit(assistant):
 
 def test_a_sentence_of_the_same_message_that_shows_the_answer_type_stands_in(fake_assistant):
     """'why' asks for a reason: the sentence quoted must state one ('This meant that ...')."""
-    result = search(fake_assistant, "why does independent advocacy provision matter")
+    result = search(fake_assistant, "why is independent advocacy provision not embedded everywhere")
     assert "cause" in result.query.asks and result.sentences[0].message.title == "Key message 11"
+    assert not result.sentences[0].sentence.text.startswith("This meant that")  # the best states no reason
     d = decide(result, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
     assert d.answered and d.picks[0].message.title == "Key message 11"
     assert d.picks[0].sentence.text.startswith("This meant that")
