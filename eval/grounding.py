@@ -135,7 +135,8 @@ def _fill_ok(kind: str, value: str, known: Known, question: str) -> bool:
     if kind == "titles":
         return _titles_ok(value, known.titles)
     if kind == "terms":  # words the documents don't use: they must come from the question
-        return all(t.strip() and t.strip().lower() in question.lower() for t in value.split(", "))
+        terms = [t.strip().strip("“”") for t in value.split(", ")]
+        return all(t and t.lower() in question.lower() for t in terms)
     if kind == "topics":  # suggested topics: phrases the documents use
         return all(_in_texts(t, known.texts) for t in value.split(", "))
     return value in known.documents or _titles_ok(value, known.titles)

@@ -75,7 +75,7 @@ def test_fill_ins_are_limited():
     patterns = grounding.template_patterns()
     known = grounding.Known({"Joint inspections report"}, {"Key message 1"}, [SOURCE["text"]])
     ok = {"status": "no_answer", "quotes": [], "sources": [],
-          "reply": "These documents don't mention ofsted, so I can't answer that. I only answer with their exact words."}
+          "reply": "These documents don't mention “ofsted”, so I can't answer that. I only answer with their exact words."}
     assert grounding.framing_violations(ok, patterns, known, "what did Ofsted say") == []
     # the same template line, but a 'term' the user never typed
     assert grounding.framing_violations(ok, patterns, known, "what did the inspectors say") != []
