@@ -116,6 +116,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     for name, phrases in data["contains"].items():
         if _has_any(ws, phrases):
             return name
+    if _WHICH.match(text):
+        return "which"
     filler = _filler()
     others = [i for i, w in enumerate(ws) if w not in filler]  # the phrase must cover every non-filler word
     first, last = (others[0], others[-1]) if others else (len(ws), -1)
@@ -161,6 +163,14 @@ def more_about(text: str) -> str | None:
 
 _ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
 _ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b", re.I)
+# "which key message is that from?", "which msg?", "where does it say this?": name the last answer's message(s)
+_WHICH = re.compile(
+    r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
+    r"(?:which|what) (?:key )?(?:message|msg|km)(?: number| no\.?)?"
+    r"(?: (?:is|was) (?:that|this|it)(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)"
+    r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
+    r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
+    r"|(?:what(?:'s|’s| is) the )?source)\s*(?:please|pls)?\W*$", re.I)
 _WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+?)(?: one| bit| stuff)?\W*$", re.I)
 
 

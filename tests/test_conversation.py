@@ -24,6 +24,8 @@ from corefix import lenient, small_settings  # noqa: F401
     ("tell me more", "more"), ("more please", "more"), ("go on", "more"),
     ("anything else?", "else"), ("what else", "else"), ("any other messages?", "else"),
     ("which message says that?", "which"), ("source?", "which"), ("Where is that from?", "which"),
+    ("which key message is that from", "which"), ("which message says this", "which"), ("which msg?", "which"),
+    ("what message was that in", "which"), ("where does it say this?", "which"), ("so which message is it from?", "which"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
@@ -38,6 +40,8 @@ def test_route_intents(text, intent):
     "what more could partnerships do about early help",
     "which partnership scored worst?",
     "how are teenagers protected",
+    "which message covers mental health",  # names a topic: answered by message_about, not the last answer
+    "which one",
     "",
     "???",
 ])
