@@ -139,12 +139,16 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
 def mend(text: str, vocab: frozenset[str], ordered: list[str]) -> list[str]:
     """Corpus words the text nearly spells ('plannng' → 'planning'): one slip in words of 5–7
     letters, two in longer ones; words the corpus already uses are left alone."""
+    from .retrieve import terms  # late: retrieve imports this module
+
     out = []
     for word in re.findall(r"[a-z]{5,}", text.lower()):
         if word in vocab:
             continue
         hit = _nearest(word, ordered, 1 if len(word) <= 7 else 2)
-        if hit and hit not in out:
+        # 'protection' is not a slip for 'protective': the stemmer joins them already, and adding the
+        # corpus word would count that stem twice
+        if hit and hit not in out and terms(hit) != terms(word):
             out.append(hit)
     return out
 

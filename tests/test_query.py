@@ -190,6 +190,16 @@ def test_mend_fixes_typing_slips_against_the_corpus_words():
     assert mend("pizza restaurants", vocab, ordered) == []  # nothing near enough
 
 
+def test_a_word_the_stemmer_already_joins_to_a_corpus_word_is_not_mended():
+    from assistant.query import mend
+
+    vocab = frozenset({"protective", "processes"})
+    # 'protection' is two edits from 'protective' but a real word with the same stem: adding the corpus
+    # word would count the stem twice and outweigh the rest of the question
+    assert mend("deprivation and child protection", vocab, sorted(vocab)) == []
+    assert mend("protectve processes", vocab, sorted(vocab)) == ["protective"]  # a real slip is still mended
+
+
 def test_mended_words_reach_retrieval_but_not_the_users_text():
     from assistant.query import analyse
 
