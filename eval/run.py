@@ -1,14 +1,20 @@
 """`make eval`: answer quality on the held-out TEST split, with BM25-only and dense-only baselines
-in the same run. Prints a table and writes eval/results/metrics.json and per-question rows."""
+in the same run. Prints a table and writes eval/results/metrics.json and per-question rows.
+
+`--url http://127.0.0.1:8000` scores the same split through a running server's POST /api/chat instead,
+passing each reply's `context` back within a conversation (the shipped system only: the baselines and
+hit@1/MRR need the retriever in-process). It writes metrics-<split>-http.json."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from assistant.core import Assistant
 
@@ -16,6 +22,32 @@ from .gold import chitchat, conversations, expected_status, grounded, judge, que
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SYSTEMS = {"hybrid": None, "bm25-only": 0.0, "dense-only": 1.0}
+Ask = Callable[[str, dict], dict]  # (question, context) -> the reply body of the contract
+
+
+def in_process(assistant: Assistant) -> Ask:
+    return lambda question, context: assistant.ask(question, context).to_dict()
+
+
+class over_http:
+    """POST url/api/chat, as a browser or another service would; any non-200 reply is an error here.
+    A context manager: leaving it closes the connection."""
+
+    def __init__(self, url: str, timeout: float = 30.0):
+        import httpx
+
+        self.client, self.url = httpx.Client(timeout=timeout), url.rstrip("/")
+
+    def __call__(self, question: str, context: dict) -> dict:
+        r = self.client.post(f"{self.url}/api/chat", json={"question": question, "context": context or None})
+        r.raise_for_status()
+        return r.json()
+
+    def __enter__(self) -> "over_http":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
 
 
 def rank_of(assistant: Assistant, row: dict) -> int | None:
@@ -23,17 +55,18 @@ def rank_of(assistant: Assistant, row: dict) -> int | None:
     return next((i + 1 for i, h in enumerate(hits) if h.message.title in row["messages"]), None)
 
 
-def single_turn(assistant: Assistant, rows: list[dict]) -> tuple[dict, list[dict]]:
+def single_turn(ask: Ask, rows: list[dict], assistant: Assistant | None = None) -> tuple[dict, list[dict]]:
+    """Status, message and sentence judgements of each reply; ranks (hit@1, MRR) when the retriever is at hand."""
     out, latencies = [], []
     for row in rows:
         started = time.perf_counter()
-        reply = assistant.ask(row["question"]).to_dict()
+        reply = ask(row["question"], {})
         latencies.append(1000 * (time.perf_counter() - started))
         expect = expected_status(row)
         v = judge(reply, expect, row["messages"], row["sentences"])
         out.append({"id": row["id"], "question": row["question"], "kind": row["kind"], "expect": expect,
                     "status": reply["status"], "message_ok": v.message_ok, "sentence_ok": v.sentence_ok,
-                    "rank": rank_of(assistant, row) if row["kind"] != "out_of_scope" else None,
+                    "rank": rank_of(assistant, row) if assistant and row["kind"] != "out_of_scope" else None,
                     "grounded": grounded(reply), "ms": round(latencies[-1], 2),
                     "score": reply["quotes"][0]["score"] if reply["quotes"] else None,
                     "quotes": [(q["title"], q["text"]) for q in reply["quotes"]], "gold": row["messages"]})
@@ -41,10 +74,11 @@ def single_turn(assistant: Assistant, rows: list[dict]) -> tuple[dict, list[dict
     specific = [r for r in out if r["kind"] == "specific"]
     oos = [r for r in out if r["kind"] == "out_of_scope"]
     declined = [r for r in out if r["status"] != "answered"]
+    ranked = {"hit_at_1": _mean(r["rank"] == 1 for r in answerable),
+              "mrr": _mean(1 / r["rank"] if r["rank"] else 0 for r in answerable)} if assistant else {}
     metrics = {
         "questions": len(out),
-        "hit_at_1": _mean(r["rank"] == 1 for r in answerable),
-        "mrr": _mean(1 / r["rank"] if r["rank"] else 0 for r in answerable),
+        **ranked,
         "answer_sentence_accuracy": _mean(r["status"] == "answered" and r["sentence_ok"] for r in specific),
         "answered_message_accuracy": _mean(r["status"] == "answered" and r["message_ok"] for r in answerable),
         "no_answer_precision": _mean(r["kind"] == "out_of_scope" for r in declined),
@@ -56,12 +90,12 @@ def single_turn(assistant: Assistant, rows: list[dict]) -> tuple[dict, list[dict
     return metrics, out
 
 
-def multi_turn(assistant: Assistant, convs: list[dict]) -> tuple[dict, list[dict]]:
+def multi_turn(ask: Ask, convs: list[dict]) -> tuple[dict, list[dict]]:
     rows = []
     for conv in convs:
         context = {}
         for n, turn in enumerate(conv["turns"]):
-            reply = assistant.ask(turn["user"], context).to_dict()
+            reply = ask(turn["user"], context)
             context = reply["context"]
             v = judge(reply, turn["expect"], turn["messages"], turn["sentences"])
             rows.append({"id": f"{conv['id']}#{n + 1}", "question": turn["user"], "expect": turn["expect"],
@@ -72,8 +106,8 @@ def multi_turn(assistant: Assistant, convs: list[dict]) -> tuple[dict, list[dict
             "grounding_rate": _mean(r["grounded"] for r in rows)}, rows
 
 
-def chit_chat(assistant: Assistant, rows: list[dict]) -> dict:
-    return {"items": len(rows), "chitchat_accuracy": _mean(assistant.ask(r["question"]).status == r["expect"] for r in rows)}
+def chit_chat(ask: Ask, rows: list[dict]) -> dict:
+    return {"items": len(rows), "chitchat_accuracy": _mean(ask(r["question"], {})["status"] == r["expect"] for r in rows)}
 
 
 def _mean(values) -> float:
@@ -85,18 +119,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--split", default="test", choices=["dev", "test", "holdout"])
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--url", help="score a running server through POST URL/api/chat instead of in-process")
     args = ap.parse_args(argv)
-    assistant = Assistant()
-    fitted = assistant.retriever.dense_weight
     table, detail = {}, {}
-    for name, weight in SYSTEMS.items():
-        assistant.retriever.dense_weight = fitted if weight is None else weight
-        table[name], detail[name] = single_turn(assistant, questions(args.split))
-    assistant.retriever.dense_weight = fitted
-    conv_metrics, conv_rows = multi_turn(assistant, conversations(args.split))
-    chat_metrics = chit_chat(assistant, chitchat(args.split))
+    with contextlib.ExitStack() as stack:
+        if args.url:
+            assistant, ask = None, stack.enter_context(over_http(args.url))
+            table["hybrid"], detail["hybrid"] = single_turn(ask, questions(args.split))
+        else:
+            assistant = Assistant()
+            ask = in_process(assistant)
+            fitted = assistant.retriever.dense_weight
+            for name, weight in SYSTEMS.items():
+                assistant.retriever.dense_weight = fitted if weight is None else weight
+                table[name], detail[name] = single_turn(ask, questions(args.split), assistant)
+            assistant.retriever.dense_weight = fitted
+        conv_metrics, conv_rows = multi_turn(ask, conversations(args.split))
+        chat_metrics = chit_chat(ask, chitchat(args.split))
     cols = list(table["hybrid"])
-    print(f"split: {args.split} ({table['hybrid']['questions']} questions)")
+    print(f"split: {args.split} ({table['hybrid']['questions']} questions)" + (f", through {args.url}/api/chat" if args.url else ""))
     print(f"{'system':<12}" + "".join(f"{c[:14]:>16}" for c in cols[1:]))
     for name, m in table.items():
         print(f"{name:<12}" + "".join(f"{m[c]:>16}" for c in cols[1:]))
@@ -112,11 +153,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"MISS {r['id']} {r['question']!r} expect={r['expect']} → {r['status']} {r['quotes'][:1]} gold={r['gold']}")
     RESULTS.mkdir(exist_ok=True)
     metrics = {"split": args.split, **{f"{k}": v for k, v in table.items()}, "conversations": conv_metrics, "chitchat": chat_metrics}
-    name = "metrics.json" if args.split == "test" else f"metrics-{args.split}.json"
+    name = "metrics.json" if args.split == "test" and not args.url else f"metrics-{args.split}{'-http' if args.url else ''}.json"
     (RESULTS / name).write_text(json.dumps(metrics, indent=2) + "\n")
     (RESULTS / name.replace("metrics", "rows").replace(".json", ".jsonl")).write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in detail["hybrid"] + conv_rows))
-    if args.split == "test":  # the manager's report: eval/results/report.html and report.md
+    if args.split == "test" and not args.url:  # the manager's report: eval/results/report.html and report.md
         from .report import write
 
         write(RESULTS, assistant)
