@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from assistant.core import Assistant
 
@@ -29,25 +29,20 @@ def in_process(assistant: Assistant) -> Ask:
     return lambda question, context: assistant.ask(question, context).to_dict()
 
 
-class over_http:
+@contextlib.contextmanager
+def over_http(url: str, timeout: float = 30.0) -> Iterator[Ask]:
     """POST url/api/chat, as a browser or another service would; any non-200 reply is an error here.
-    A context manager: leaving it closes the connection."""
+    The connection closes when the `with` block ends."""
+    import httpx
 
-    def __init__(self, url: str, timeout: float = 30.0):
-        import httpx
+    url = url.rstrip("/")
+    with httpx.Client(timeout=timeout) as client:
+        def ask(question: str, context: dict) -> dict:
+            r = client.post(f"{url}/api/chat", json={"question": question, "context": context or None})
+            r.raise_for_status()
+            return r.json()
 
-        self.client, self.url = httpx.Client(timeout=timeout), url.rstrip("/")
-
-    def __call__(self, question: str, context: dict) -> dict:
-        r = self.client.post(f"{self.url}/api/chat", json={"question": question, "context": context or None})
-        r.raise_for_status()
-        return r.json()
-
-    def __enter__(self) -> "over_http":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.client.close()
+        yield ask
 
 
 def rank_of(assistant: Assistant, row: dict) -> int | None:
