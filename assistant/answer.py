@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .query import AnswerType, unmet_type
-from .retrieve import Result, SentenceHit, stems
+from .retrieve import Result, SentenceHit
+from .text import stems
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 FEATURES = ("sentence_dense", "message_dense", "coverage")

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import InvalidContext
-from .query import padded, words
+from .text import padded, words
 from .reply import PROMPTS
 
 CONTEXT_VERSION = 1

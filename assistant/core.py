@@ -18,9 +18,10 @@ from .conversation import (Context, content_words, else_about, follow_up_kind, i
 from .corpus import Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidQuestion
-from .query import words
+from .text import words
 from .reply import Reply, Source, check_grounding, quote_of, render
-from .retrieve import Result, Retriever, stems
+from .retrieve import Result, Retriever
+from .text import stems
 from .settings import Settings
 from .suggest import Suggester
 

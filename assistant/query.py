@@ -10,8 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
+from .text import normalise, padded, terms, words
 
-_WS = re.compile(r"\s+")
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
@@ -46,10 +46,6 @@ class Query:
             object.__setattr__(self, "own", self.text)
 
 
-def normalise(text: str) -> str:
-    return _WS.sub(" ", text).strip()
-
-
 @lru_cache(maxsize=8)
 def load_glossary(path: Path) -> dict[str, tuple[str, ...]]:
     if not path.exists():
@@ -70,16 +66,6 @@ def load_names(path: Path) -> tuple[str, ...]:
         return tuple(n.lower() for n in json.loads(path.read_text(encoding="utf-8"))["names"])
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CorpusError(f"the names file {path} is not a JSON object with a list 'names': {exc}") from exc
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words (letters, digits, apostrophes), punctuation dropped: what phrase matching compares."""
-    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split()
-
-
-def padded(ws: list[str]) -> str:
-    """Words between single spaces, so a phrase matches whole words only: f" {phrase} " in padded(ws)."""
-    return f" {' '.join(ws)} "
 
 
 def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
@@ -139,8 +125,6 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
 def mend(text: str, vocab: frozenset[str], ordered: list[str]) -> list[str]:
     """Corpus words the text nearly spells ('plannng' → 'planning'): one slip in words of 5–7
     letters, two in longer ones; words the corpus already uses are left alone."""
-    from .retrieve import terms  # late: retrieve imports this module
-
     out = []
     for word in re.findall(r"[a-z]{5,}", text.lower()):
         if word in vocab:

@@ -5,10 +5,7 @@ keeps an absolute scale the answerer can calibrate; the weight is fitted on the 
 from __future__ import annotations
 
 import logging
-import re
-import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +14,7 @@ from .corpus import Message
 from .embed import Embedder
 from .query import AnswerType, Query, analyse, load_answer_types, load_glossary, load_names, vocabulary
 from .store import Store, embedded_text
+from .text import stems, terms
 
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
 BM25_DIRS = ("messages", "sentences")
@@ -68,34 +66,6 @@ def _bm25s():
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     return bm25s
-
-
-_WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) default token pattern
-_local = threading.local()
-
-
-def _stop_and_stemmer():
-    """English stop words and a Snowball stemmer, one stemmer per thread (PyStemmer objects are not shared)."""
-    if not hasattr(_local, "stemmer"):
-        import Stemmer
-        from bm25s.stopwords import STOPWORDS_EN
-
-        _local.stop, _local.stemmer = frozenset(STOPWORDS_EN), Stemmer.Stemmer("english")
-    return _local.stop, _local.stemmer
-
-
-def terms(text: str) -> list[str]:
-    """The BM25 terms of a text, for the indexes and the queries alike: lower-cased words of two or more
-    characters, English stop words out, Snowball stems (what bm25s.tokenize does, without its progress bars,
-    which cost more than the scoring on a query)."""
-    stop, stemmer = _stop_and_stemmer()
-    return stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
-
-
-@lru_cache(maxsize=4096)
-def stems(text: str) -> frozenset[str]:
-    """terms() as a set, remembered: the answerer compares a question with the same few messages many times."""
-    return frozenset(terms(text))
 
 
 def build_bm25(messages: list[Message], folder: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.retrieve import terms
+from assistant.text import terms
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results"

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-SPLITS = ("dev", "test", "holdout")  # holdout: eval/data/holdout/, written late by an outsider, scored once, never tuned on
+# holdout: eval/data/holdout/, written late by an outsider, scored once, never tuned on.
+# staff: eval/data/staff/, questions in staff's own words (not the documents'), written by a helper who saw only
+# the corpus, in the same batch as the questions-dev-staff files; scored, never tuned on.
+SPLITS = ("dev", "test", "holdout", "staff")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -17,8 +20,8 @@ def read_jsonl(path: Path) -> list[dict]:
 def files(kind: str, split: str) -> list[Path]:
     """The fixed files of one split: questions-dev.jsonl plus any questions-dev-*.jsonl written later."""
     assert split in SPLITS
-    if split == "holdout":
-        return sorted((DATA / "holdout").glob(f"{kind}*.jsonl"))
+    if split in ("holdout", "staff"):
+        return sorted((DATA / split).glob(f"{kind}*.jsonl"))
     return sorted(DATA.glob(f"{kind}-{split}.jsonl")) + sorted(DATA.glob(f"{kind}-{split}-*.jsonl"))
 
 
@@ -32,7 +35,8 @@ def conversations(split: str) -> list[dict]:
 
 def chitchat(split: str) -> list[dict]:
     assert split in SPLITS
-    return [row for row in read_jsonl(DATA / "chitchat.jsonl") if row["split"] == split]  # none for holdout
+    paths = [DATA / "chitchat.jsonl", *sorted(DATA.glob("chitchat-dev-*.jsonl")), *sorted((DATA / "staff").glob("chitchat*.jsonl"))]
+    return [row for p in paths for row in read_jsonl(p) if row["split"] == split]  # none for holdout
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ def single_turn(ask: Ask, rows: list[dict], assistant: Assistant | None = None) 
                     "quotes": [(q["title"], q["text"]) for q in reply["quotes"]], "gold": row["messages"]})
     answerable = [r for r in out if r["kind"] != "out_of_scope"]
     specific = [r for r in out if r["kind"] == "specific"]
+    broad = [r for r in out if r["kind"] == "broad"]
+    compound = [r for r in out if r["kind"] == "compound"]
     oos = [r for r in out if r["kind"] == "out_of_scope"]
     declined = [r for r in out if r["status"] != "answered"]
     ranked = {"hit_at_1": _mean(r["rank"] == 1 for r in answerable),
@@ -80,9 +82,17 @@ def single_turn(ask: Ask, rows: list[dict], assistant: Assistant | None = None) 
         "no_answer_recall": _mean(r["status"] != "answered" for r in oos),
         "answerable_declined": _mean(r["status"] != "answered" for r in answerable),
         "grounding_rate": _mean(r["grounded"] for r in out),
+        # share of a broad (or compound) question's gold messages that the reply quotes
+        "broad_recall": _mean(_recall(r) for r in broad) if broad else None,
+        "compound_recall": _mean(_recall(r) for r in compound) if compound else None,
         "p50_ms": round(statistics.median(latencies), 2),
     }
     return metrics, out
+
+
+def _recall(row: dict) -> float:
+    quoted = {title for title, _ in row["quotes"]}
+    return len(quoted & set(row["gold"])) / len(row["gold"]) if row["gold"] else 0.0
 
 
 def multi_turn(ask: Ask, convs: list[dict]) -> tuple[dict, list[dict]]:
@@ -112,25 +122,27 @@ def _mean(values) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--split", default="test", choices=["dev", "test", "holdout"])
+    ap.add_argument("--split", default="test", choices=["dev", "test", "holdout", "staff"])
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--url", help="score a running server through POST URL/api/chat instead of in-process")
+    ap.add_argument("--only", default="", help="score only items whose id starts with this (e.g. q-sd, c-sd)")
     args = ap.parse_args(argv)
     table, detail = {}, {}
+    pick = lambda rows: [r for r in rows if r["id"].startswith(tuple(args.only.split(",")))] if args.only else rows
     with contextlib.ExitStack() as stack:
         if args.url:
             assistant, ask = None, stack.enter_context(over_http(args.url))
-            table["hybrid"], detail["hybrid"] = single_turn(ask, questions(args.split))
+            table["hybrid"], detail["hybrid"] = single_turn(ask, pick(questions(args.split)))
         else:
             assistant = Assistant()
             ask = in_process(assistant)
             fitted = assistant.retriever.dense_weight
             for name, weight in SYSTEMS.items():
                 assistant.retriever.dense_weight = fitted if weight is None else weight
-                table[name], detail[name] = single_turn(ask, questions(args.split), assistant)
+                table[name], detail[name] = single_turn(ask, pick(questions(args.split)), assistant)
             assistant.retriever.dense_weight = fitted
-        conv_metrics, conv_rows = multi_turn(ask, conversations(args.split))
-        chat_metrics = chit_chat(ask, chitchat(args.split))
+        conv_metrics, conv_rows = multi_turn(ask, pick(conversations(args.split)))
+        chat_metrics = chit_chat(ask, pick(chitchat(args.split)))
     cols = list(table["hybrid"])
     print(f"split: {args.split} ({table['hybrid']['questions']} questions)" + (f", through {args.url}/api/chat" if args.url else ""))
     print(f"{'system':<12}" + "".join(f"{c[:14]:>16}" for c in cols[1:]))
@@ -148,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"MISS {r['id']} {r['question']!r} expect={r['expect']} → {r['status']} {r['quotes'][:1]} gold={r['gold']}")
     RESULTS.mkdir(exist_ok=True)
     metrics = {"split": args.split, **{f"{k}": v for k, v in table.items()}, "conversations": conv_metrics, "chitchat": chat_metrics}
-    name = "metrics.json" if args.split == "test" and not args.url else f"metrics-{args.split}{'-http' if args.url else ''}.json"
+    name = "metrics.json" if args.split == "test" and not args.url and not args.only else \
+        f"metrics-{args.split}{'-' + args.only.replace(',', '+') if args.only else ''}{'-http' if args.url else ''}.json"
     (RESULTS / name).write_text(json.dumps(metrics, indent=2) + "\n")
     (RESULTS / name.replace("metrics", "rows").replace(".json", ".jsonl")).write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in detail["hybrid"] + conv_rows))
-    if args.split == "test" and not args.url:  # the manager's report: eval/results/report.html and report.md
+    if args.split == "test" and not args.url and not args.only:  # the manager's report: eval/results/report.html and report.md
         from .report import write
 
         write(RESULTS, assistant)

@@ -1,0 +1,77 @@
+"""Words: the one owner of tokenising, stemming, stop words and how rare a word is in English.
+Retrieval, question analysis, the answer model, conversation and suggestions all read text through here."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s's (and scikit-learn's) default token pattern
+_local = threading.local()
+
+# Function words that never make a topic (suggestions, chit-chat detection): general English, no corpus words.
+STOP = frozenset("""a an and are as at be been being but by can could did do does for from had has have
+however if in into is it its itself made make means meant more most much not of on or our over so such
+than that the their them these they this those to under up was we were what when which while who will
+with within without would all also any both each either many other some there here how well further
+very overall wider across about between after before during through against among being given clear""".split())
+
+
+def normalise(text: str) -> str:
+    """Whitespace folded to single spaces, ends trimmed."""
+    return _WS.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words (letters, digits, apostrophes), punctuation dropped: what phrase matching compares."""
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split()
+
+
+def padded(ws: list[str]) -> str:
+    """Words between single spaces, so a phrase matches whole words only: f" {phrase} " in padded(ws)."""
+    return f" {' '.join(ws)} "
+
+
+def _stop_and_stemmer():
+    """English stop words and a Snowball stemmer, one stemmer per thread (PyStemmer objects are not shared)."""
+    if not hasattr(_local, "stemmer"):
+        import Stemmer
+        from bm25s.stopwords import STOPWORDS_EN
+
+        _local.stop, _local.stemmer = frozenset(STOPWORDS_EN), Stemmer.Stemmer("english")
+    return _local.stop, _local.stemmer
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words of two or more characters, English stop words out (not stemmed)."""
+    stop, _ = _stop_and_stemmer()
+    return [w for w in _WORD.findall(text.lower()) if w not in stop]
+
+
+def terms(text: str) -> list[str]:
+    """The BM25 terms of a text, for the indexes and the queries alike: tokens() stemmed with Snowball
+    (what bm25s.tokenize does, without its progress bars, which cost more than the scoring on a query)."""
+    _, stemmer = _stop_and_stemmer()
+    return stemmer.stemWords(tokens(text))
+
+
+def stem(word: str) -> str:
+    return _stop_and_stemmer()[1].stemWord(word)
+
+
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
+    """terms() as a set, remembered: the answerer compares a question with the same few messages many times."""
+    return frozenset(terms(text))
+
+
+@lru_cache(maxsize=65536)
+def rarity(word: str) -> float:
+    """How much a word says, from general English usage (wordfreq's Zipf scale, data inside the wheel):
+    about 0.3 for 'the', 3 for 'prime', 7.5 for a word English text almost never uses. A prior that does
+    not depend on any corpus, so a question's words can be weighed even where the index has never seen them."""
+    from wordfreq import zipf_frequency
+
+    return max(0.25, 7.5 - zipf_frequency(word, "en"))
