@@ -1,22 +1,28 @@
-"""Retrieval result → the sentence(s) that answer, or a decline. Weak evidence is declined: a
-loosely related sentence is never stretched into an answer."""
+"""Retrieval result → the sentence(s) that answer, or a decline, and why.
+
+One learned model decides: for each candidate sentence it gives the probability that the sentence answers
+the question (features.py says what it sees; assistant/calibration.json holds its weights, fitted by
+eval/calibrate.py on WikiQA train and the key-message dev split). The best candidate by that probability is
+quoted when the probability reaches the threshold; otherwise the question is declined. The profile's
+rules (terms the documents never cover, answer types) run first and decline on their own."""
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from . import features as feats
 from .query import AnswerType, unmet_type
 from .retrieve import Result, SentenceHit
-from .text import stems
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
-FEATURES = ("sentence_dense", "message_dense", "coverage")
-MAX_BROAD = 5
+CANDIDATES = 20  # sentences the model scores per question: the cost of deciding never grows with the corpus
+MAX_BROAD = 8  # hand-set: a broad answer stays readable
 
 
 @lru_cache(maxsize=4)
@@ -25,78 +31,159 @@ def load_calibration(path: Path = CALIBRATION) -> dict:
 
 
 @dataclass(frozen=True)
+class Model:
+    """Logistic regression over standardised features: P(sentence answers) = σ(bias + Σ coef·(x−mean)/scale)."""
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    bias: float
+
+    @classmethod
+    def of(cls, m: dict, names: tuple[str, ...]) -> "Model":
+        if tuple(m["features"]) != names:
+            raise ValueError(f"calibration features {m['features']} are not {list(names)}; rerun python -m eval.calibrate")
+        return cls(tuple(m["features"]), np.array(m["mean"]), np.array(m["scale"]), np.array(m["coef"]), float(m["bias"]))
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = self.bias + ((x - self.mean) / self.scale) @ self.coef
+        return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+
+
+TRIGGER_NAMES = ("top_logit", "top_margin") + tuple(f"top_{n}" for n in feats.NAMES)
+
+
+@dataclass(frozen=True)
+class Models:
+    """The ranker (P(this sentence answers), per candidate) and the trigger (P(the best candidate's section
+    answers the question), per question, from the ranker's top two and the top candidate's features)."""
+    ranker: Model
+    trigger: Model
+
+
+_built: dict[tuple[int, int], tuple[dict, dict, Models]] = {}
+
+
+def models_of(cal: dict) -> Models:
+    """The models a calibration describes, built once per pair of model dicts (tests pass variants of the
+    shipped calibration that share them). The cache holds the dicts, so their ids cannot be reused."""
+    r, t = cal["ranker"], cal["trigger"]
+    hit = _built.get((id(r), id(t)))
+    if hit is None or hit[0] is not r or hit[1] is not t:
+        if len(_built) > 16:
+            _built.clear()
+        hit = _built[(id(r), id(t))] = (r, t, Models(Model.of(r, feats.NAMES), Model.of(t, TRIGGER_NAMES)))
+    return hit[2]
+
+
+def trigger_vector(p: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Question-level evidence: the ranker's best probability (as a logit), its lead over the second, and the
+    best candidate's own features. p and x are in the ranker's order, best first."""
+    second = p[1] if len(p) > 1 else 0.0
+    return np.r_[logit(float(p[0])), float(p[0] - second), x[0]]
+
+
+@dataclass(frozen=True)
+class Scored:
+    hit: SentenceHit
+    p: float
+    x: np.ndarray  # the features the model saw, in features.NAMES order
+
+
+@dataclass(frozen=True)
 class Decision:
     answered: bool
     picks: list[SentenceHit]  # best first; empty when declined
-    confidence: float
+    confidence: float  # the model's probability for the best candidate
     reason: str = ""  # why declined: weak, unknown, or the unmet answer type (quantity, definition, ...)
+    scored: tuple[Scored, ...] = ()  # every candidate the model scored, best first (for explain())
 
 
-def coverage(question: str, expanded: str, text: str) -> float:
-    """Share of the question's content words found in the text (a glossary word counts when any of its phrases is)."""
-    asked = stems(question)
-    if not asked:
-        return 0.0
-    have = stems(text)
-    extra = stems(expanded[len(question):]) & have
-    covered = len(asked & have) + (1 if extra and asked - have else 0)
-    return min(1.0, covered / len(asked))
-
-
-def features(result: Result, pick: SentenceHit) -> dict[str, float]:
+def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozenset()) -> tuple[list[SentenceHit], np.ndarray]:
+    """The best CANDIDATES sentences of a result (fused order) and the model's features for each."""
+    cands = [s for s in result.sentences if s.message.id not in exclude][:CANDIDATES]
+    if not cands:
+        return [], np.zeros((0, len(feats.NAMES)))
     q = result.query
-    hit = next(h for h in result.hits if h.message.id == pick.message.id)
-    return {
-        "sentence_dense": pick.dense,
-        "message_dense": hit.dense,
-        "coverage": coverage(q.text, q.expanded, pick.message.text),
-    }
+    asked = feats.Asked.of(q.own, q.expanded, q.text, corpus)
+    message_dense = {h.message.id: h.dense for h in result.hits}
+    best: dict[str, tuple[float, float]] = {}  # message id -> (best dense, best fused) among its candidates
+    for s in cands:
+        d, f = best.get(s.message.id, (-1.0, -1.0))
+        best[s.message.id] = (max(d, s.dense), max(f, s.score))
+    rows = []
+    for rank, s in enumerate(cands):
+        others = [v for mid, v in best.items() if mid != s.message.id]
+        od = max((d for d, _ in others), default=0.0)
+        of = max((f for _, f in others), default=0.0)
+        rows.append(feats.vector(asked, s.sentence.text, s.message.text, s.index, s.dense,
+                                 message_dense.get(s.message.id, s.dense), s.score, od, of, rank))
+    return cands, np.vstack(rows)
 
 
-def confidence(feats: dict[str, float], calibration: dict) -> float:
-    w = calibration["weights"]
-    z = w["bias"] + sum(w[name] * feats[name] for name in FEATURES)
-    return 1 / (1 + math.exp(-z))
+def score(result: Result, corpus: feats.Corpus, cal: dict, exclude: set[str] = frozenset()) -> list[Scored]:
+    """The model's probability for each candidate sentence, best first."""
+    cands, x = candidates(result, corpus, exclude)
+    if not cands:
+        return []
+    p = models_of(cal).ranker.probability(x)
+    order = np.argsort(-p, kind="stable")
+    return [Scored(cands[i], float(p[i]), x[i]) for i in order]
 
 
-def decide(result: Result, broad: bool = False, calibration: dict | None = None, exclude: set[str] = frozenset(),
-           types: tuple[AnswerType, ...] = ()) -> Decision:
-    """Pick the answering sentence(s) from a retrieval result, or decline and say why."""
+def confidence(scored: list[Scored], cal: dict) -> float:
+    """The trigger model's probability that the best candidate's section answers the question."""
+    if not scored:
+        return 0.0
+    v = trigger_vector(np.array([s.p for s in scored]), np.vstack([s.x for s in scored]))
+    return float(models_of(cal).trigger.probability(v[None, :])[0])
+
+
+def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibration: dict | None = None,
+           exclude: set[str] = frozenset(), types: tuple[AnswerType, ...] = (), within: bool = False) -> Decision:
+    """Pick the answering sentence(s) from a retrieval result, or decline and say why. `broad` quotes the
+    best sentence of each message the model finds likely enough to answer (up to MAX_BROAD). `within`: the
+    person chose where to look (a message named by title, "anything else about X?"), so the margins over
+    the messages left out say nothing and a lower, hand-set threshold applies."""
     cal = calibration or load_calibration()
-    candidates = [s for s in result.sentences if s.message.id not in exclude]
-    if not candidates:
+    scored = score(result, corpus, cal, exclude)
+    if not scored:
         return Decision(False, [], 0.0, "weak")
     if result.query.unknown_terms:
-        return Decision(False, [], 0.0, "unknown")
-    best = candidates[0]
-    unmet = unmet_type(result.query, best.sentence.text, types)
+        return Decision(False, [], 0.0, "unknown", tuple(scored))
+    best = scored[0]
+    conf = confidence(scored, cal)
+    unmet = unmet_type(result.query, best.hit.sentence.text, types)
     if unmet:  # a sentence of the same message that shows the kind of answer asked for may stand in
-        shown = [s for s in candidates[1:] if s.message.id == best.message.id
-                 and not unmet_type(result.query, s.sentence.text, types)]
+        shown = [s for s in scored[1:] if s.hit.message.id == best.hit.message.id
+                 and not unmet_type(result.query, s.hit.sentence.text, types)]
         if not shown:
-            return Decision(False, [], confidence(features(result, best), cal), unmet)
+            return Decision(False, [], conf, unmet, tuple(scored))
         best = shown[0]
-        candidates = [best] + [s for s in candidates if s is not best]
-    conf = confidence(features(result, best), cal)
-    if conf < cal["broad_threshold" if broad else "threshold"]:
-        return Decision(False, [], conf, "weak")
+        scored = [best] + [s for s in scored if s is not best]
     if broad:
-        return Decision(True, _one_per_message(candidates, result, cal["broad_margin"], MAX_BROAD), conf)
-    # a second message's sentence only when nearly as good and confident in its own right
-    picks = [best] + [s for s in _one_per_message(candidates[1:], result, 0, 3)
-                      if s.message.id != best.message.id and s.score >= cal["extra_quote_margin"] * best.score
-                      and confidence(features(result, s), cal) >= cal["threshold"]][:1]
-    return Decision(True, picks, conf)
+        if conf < cal["broad_threshold"]:
+            return Decision(False, [], conf, "weak", tuple(scored))
+        floor = cal["broad_share"] * best.p  # hand-set: a message joins a broad answer when its best sentence is this likely
+        picks = _one_per_message(scored, floor, MAX_BROAD)
+        return Decision(True, [s.hit for s in picks], conf, "", tuple(scored))
+    if conf < cal["within_threshold" if within else "threshold"]:
+        return Decision(False, [], conf, "weak", tuple(scored))
+    # a second message's sentence only when nearly as likely to answer as the best
+    extra = [s for s in _one_per_message(scored[1:], cal["extra_quote_margin"] * best.p, 3)
+             if s.hit.message.id != best.hit.message.id][:1]
+    return Decision(True, [best.hit] + [s.hit for s in extra], conf, "", tuple(scored))
 
 
-def _one_per_message(candidates: list[SentenceHit], result: Result, margin: float, limit: int) -> list[SentenceHit]:
-    top = result.hits[0].score if result.hits else 0
-    keep = {h.message.id for h in result.hits if h.score >= margin * top}
+def _one_per_message(scored: list[Scored], threshold: float, limit: int) -> list[Scored]:
     out, seen = [], set()
-    for s in candidates:
-        if s.message.id in keep and s.message.id not in seen:
-            seen.add(s.message.id)
+    for s in scored:
+        if s.p >= threshold and s.hit.message.id not in seen:
+            seen.add(s.hit.message.id)
             out.append(s)
     return out[:limit]
 
 
+def logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))

@@ -138,12 +138,12 @@ class Assistant:
         named, rest = named_message(text, self._titles) if intent is None else (None, "")
         if named and not rest:
             return self._whole_message(named, nxt)
-        if named:  # "what does key message 5 say about poverty?": look only in that message, for "poverty"
-            return self._answer(rest, nxt, exclude={mid for mid in self.store.messages if mid != named}, asked=text)
+        if named:  # "what does key message 5 say about poverty?": look only in that message
+            return self._answer(text, nxt, only={named})
         if intent in ("more", "which") and ctx.quoted:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
-            return self._answer(ctx.topic, nxt, exclude=set(ctx.shown), intent="else")
+            return self._answer(ctx.topic, nxt, exclude=set(ctx.shown), intent="else", within=True)
         if intent in ("more", "which", "else"):
             return self._decline("no_topic", nxt)
         return self._question(text, ctx, nxt)
@@ -151,20 +151,21 @@ class Assistant:
     def _question(self, text: str, ctx: Context, nxt: Context) -> Reply:
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
         exclude = set(ctx.shown) if elsewhere else set()
+        within = bool(elsewhere)
         kind = follow_up_kind(text) if ctx.topic else ""
         broad = is_broad(text)
         joined = f"{text} {ctx.topic}"
         if kind == "anaphoric":  # "is that getting better?": the last topic supplies what "that" is
-            combined = self._decide(joined, broad, exclude, asked=text)
+            combined = self._decide(joined, broad, exclude, asked=text, within=within)
             if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?": advocacy is the point
-                own = self._decide(text, broad, exclude)
+                own = self._decide(text, broad, exclude, within=within)
                 if own[1].answered:
                     return self._reply(*own, nxt, topic=joined, broad=broad)
             return self._reply(*combined, nxt, topic=joined, broad=broad)
-        own = self._decide(text, broad, exclude)
+        own = self._decide(text, broad, exclude, within=within)
         short = kind == "elliptical" or (ctx.topic and own[1].reason == "weak" and len(words(text)) <= SHORT_FOLLOW_UP)
         if short and not own[1].answered:  # "and advocacy?", "what happens if nothing changes?"
-            combined = self._decide(joined, broad, exclude, asked=text)
+            combined = self._decide(joined, broad, exclude, asked=text, within=within)
             if combined[1].answered:
                 return self._reply(*combined, nxt, topic=joined, broad=broad)
         return self._reply(*own, nxt, topic=text, broad=broad)
@@ -184,15 +185,18 @@ class Assistant:
                       [mid], nxt.turn)
         return self._answered("answered", quotes, "", ctx)
 
-    def _decide(self, query: str, broad: bool, exclude: set[str] = frozenset(), asked: str | None = None) -> tuple[Result, Decision]:
-        result = self.retriever.search(query, k=10)
+    def _decide(self, query: str, broad: bool, exclude: set[str] = frozenset(), asked: str | None = None,
+                only: set[str] | None = None, within: bool = False) -> tuple[Result, Decision]:
+        result = self.retriever.search(query, k=10, only=only)
         if asked is not None and asked != query:  # number and name checks apply to what the user typed
             q = self.retriever.analyse(asked)
             result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
-        return result, decide(result, broad=broad, calibration=self.calibration, exclude=exclude, types=self.retriever.answer_types)
+        return result, decide(result, self.retriever.corpus, broad=broad, calibration=self.calibration, exclude=exclude,
+                              types=self.retriever.answer_types, within=within or only is not None)
 
-    def _answer(self, query: str, nxt: Context, broad: bool = False, exclude: set[str] = frozenset(), intent: str = "", asked: str | None = None) -> Reply:
-        result, decision = self._decide(query, broad, exclude, asked)
+    def _answer(self, query: str, nxt: Context, broad: bool = False, exclude: set[str] = frozenset(), intent: str = "",
+                asked: str | None = None, only: set[str] | None = None, within: bool = False) -> Reply:
+        result, decision = self._decide(query, broad, exclude, asked, only, within)
         return self._reply(result, decision, nxt, topic=query if intent != "else" else nxt.topic, broad=broad, intent=intent)
 
     def _reply(self, result: Result, decision: Decision, nxt: Context, topic: str, broad: bool = False, intent: str = "") -> Reply:

@@ -80,10 +80,12 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     pairs = store.units_of(messages)
     cached = {} if force else store.previous_vectors(settings.store_dir, model)
     todo = [i for i, (u, _) in enumerate(pairs) if u.sha not in cached]
+    staging = None
     if embedder is None and todo:
-        embedder = make_embedder("fake" if settings.embedder == "fake" else "torch", settings.model)
+        embedder, staging = _document_embedder(settings, export_onnx)
     dim = embedder.dim if embedder else len(next(iter(cached.values())))
-    fresh = embedder.embed([pairs[i][1] for i in todo], progress=len(messages) > PROGRESS_OVER) if todo else np.zeros((0, dim), np.float32)
+    todo.sort(key=lambda i: len(pairs[i][1]))  # similar lengths batched together pad little
+    fresh = embedder.embed([pairs[i][1] for i in todo], progress=len(todo) > PROGRESS_OVER) if todo else np.zeros((0, dim), np.float32)
     vectors = np.zeros((len(pairs), dim), dtype=np.float32)
     for n, i in enumerate(todo):
         vectors[i] = fresh[n]
@@ -94,7 +96,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     def extra(folder: Path) -> None:
         build_bm25(messages, folder)
         if export_onnx and model != "fake-hash-64":
-            _export(settings, folder)
+            _export(settings, folder, staging)
 
     manifest = {"model": model, "dim": dim, "corpus_hash": corpus.corpus_hash(paths),
                 "sources": [_recorded(p) for p in paths], "documents": sorted({m.document for m in messages})}
@@ -102,13 +104,37 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     return BuildReport(path, len(messages), len(pairs), len(todo))
 
 
-def _export(settings: Settings, folder: Path) -> None:
-    """The query-time ONNX model beside the vectors (reused from the live build when the model is the same)."""
+def _export(settings: Settings, folder: Path, staging: Path | None = None) -> None:
+    """The query-time ONNX model beside the vectors (reused from the export the documents were embedded
+    with, or from the live build, when the model is the same)."""
     try:
         from .onnx_export import export
     except ImportError:
         return
-    export(default_model_path(settings.model), folder / "onnx", reuse_from=settings.store_dir / "onnx")
+    export(default_model_path(settings.model), folder / "onnx", reuse_from=staging or settings.store_dir / "onnx")
+
+
+def _document_embedder(settings: Settings, export_onnx: bool) -> tuple[Embedder, Path | None]:
+    """What embeds the documents: the ONNX export at fp32 in batches on every core (the same model and
+    pooling the queries use, about five times sentence-transformers on torch here), exported once into
+    index/.onnx-staging/ (or linked from the live build); torch when ONNX cannot be had; the fake in tests."""
+    if settings.embedder == "fake":
+        return make_embedder("fake"), None
+    if export_onnx:
+        try:
+            import os
+
+            from .onnx_embed import OnnxEmbedder
+            from .onnx_export import export, is_current
+
+            staging = settings.index_dir / ".onnx-staging"
+            path = default_model_path(settings.model)
+            if not is_current(staging, path):
+                export(path, staging, reuse_from=settings.store_dir / "onnx")
+            return OnnxEmbedder(staging, name=model_name(path), weights="fp32", threads=os.cpu_count() or 1), staging
+        except ImportError:
+            pass
+    return make_embedder("torch", settings.model), None
 
 
 def manifest_summary(settings: Settings) -> dict:

@@ -116,6 +116,11 @@ def _reusable(reuse_from: Path | None, source: dict) -> bool:
     return all(recorded.get(k) == v for k, v in source.items()) and all((reuse_from / f).exists() for f in _files(recorded))
 
 
+def is_current(out_dir: Path, model_path: Path) -> bool:
+    """Whether out_dir already holds a complete export of this model."""
+    return _reusable(Path(out_dir), source_of(Path(model_path)))
+
+
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)

@@ -12,6 +12,7 @@ import numpy as np
 
 from .corpus import Message
 from .embed import Embedder
+from .features import Corpus
 from .query import AnswerType, Query, analyse, load_answer_types, load_glossary, load_names, vocabulary
 from .store import Store, embedded_text
 from .text import stems, terms
@@ -108,6 +109,8 @@ class Retriever:
         self.unit_rows = [(self.position[u.message_id], self.sentence_row[starts[(u.message_id, u.start)]] if u.kind == "sentence" else -1)
                           for u in store.units]
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
+        self.corpus = _statistics(self.bm25["sentences"])
+        self._unit_rows_of: dict[int, list[int]] | None = None
         self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
         self._spellable = sorted(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
@@ -130,11 +133,25 @@ class Retriever:
                     self._vectors.pop(next(iter(self._vectors)))
         return hit
 
-    def _dense(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Best cosine per message and per sentence (0 where not among the k nearest units)."""
+    def _rows_of(self, positions: list[int]) -> np.ndarray:
+        """Vector rows of the units of these messages (positions in self.messages)."""
+        if self._unit_rows_of is None:
+            self._unit_rows_of = {}
+            for row, (i, _) in enumerate(self.unit_rows):
+                self._unit_rows_of.setdefault(i, []).append(row)
+        return np.array([r for i in positions for r in self._unit_rows_of.get(i, [])], dtype=np.int64)
+
+    def _dense(self, text: str, k: int, only: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Best cosine per message and per sentence (0 where not among the k nearest units); with `only`,
+        exact cosines for every unit of those messages and 0 elsewhere."""
         vector = self._embed(text)
-        k = min(k, self.store.vectors.ntotal)
-        scores, rows = self.store.vectors.search(vector, k)
+        if only is not None:
+            rows = self._rows_of(only)
+            scores = (self.store.vectors.reconstruct_batch(rows) @ vector[0])[None, :] if len(rows) else np.zeros((1, 0))
+            rows = rows[None, :]
+        else:
+            k = min(k, self.store.vectors.ntotal)
+            scores, rows = self.store.vectors.search(vector, k)
         per_message = np.zeros(len(self.messages), dtype=np.float32)
         per_sentence = np.zeros(len(self.sentence_owner), dtype=np.float32)
         for score, row in zip(scores[0], rows[0]):
@@ -164,11 +181,14 @@ class Retriever:
             self._follows = owners[1:] == owners[:-1] if len(owners) > 1 else np.zeros(0, bool)
         return self._follows
 
-    def search(self, text: str, k: int = 10, depth: int = 200, query: Query | None = None) -> Result:
-        """The k best messages, and every sentence of them scored, best first."""
+    def search(self, text: str, k: int = 10, depth: int = 200, query: Query | None = None,
+               only: set[str] | None = None) -> Result:
+        """The k best messages, and every sentence of them scored, best first; `only` restricts the search
+        to those message ids."""
         query = query or self.analyse(text)
         w = self.dense_weight
-        dense_m, dense_s = self._dense(query.expanded, depth)
+        allowed = sorted(self.position[m] for m in only if m in self.position) if only is not None else None
+        dense_m, dense_s = self._dense(query.expanded, depth, allowed)
         lex_m = self._lexical("messages", query.expanded)
         # Glossary phrases find the right message; which of its sentences answers is judged on the
         # user's own words, so an expansion ("lockdown" → "Covid-19 pandemic") can't pick a scene-setter.
@@ -177,7 +197,9 @@ class Retriever:
             lex_s = self._lexical("sentences", query.expanded)
         lex_s = scale(self._carry_forward(lex_s))
         fused_m = fuse(dense_m, lex_m, w)
-        order = np.argsort(-fused_m, kind="stable")[:k]
+        if allowed is not None:
+            fused_m = np.where(np.isin(np.arange(len(fused_m)), allowed), fused_m, -np.inf)
+        order = [i for i in np.argsort(-fused_m, kind="stable")[:k] if np.isfinite(fused_m[i])]
         hits = [Hit(self.messages[i], float(fused_m[i]), float(dense_m[i]), float(lex_m[i])) for i in order]
         sentences = []
         ws, bonus = self.sentence_weight, self.message_bonus
@@ -188,3 +210,11 @@ class Retriever:
                 sentences.append(SentenceHit(self.messages[i], j, float(score), float(dense_s[n]), float(lex_s[n])))
         sentences.sort(key=lambda s: -s.score)
         return Result(query, hits, sentences)
+
+
+def _statistics(bm) -> Corpus:
+    """IDF statistics of the sentence index, read from bm25s's term-major score matrix (a term's
+    document frequency is the length of its column)."""
+    indptr = np.asarray(bm.scores["indptr"])
+    df = np.diff(np.append(indptr, len(bm.scores["indices"])))
+    return Corpus.of({t: int(df[i]) for t, i in bm.vocab_dict.items() if t and i < len(df)}, int(bm.scores["num_docs"]))

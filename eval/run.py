@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"split: {args.split} ({table['hybrid']['questions']} questions)" + (f", through {args.url}/api/chat" if args.url else ""))
     print(f"{'system':<12}" + "".join(f"{c[:14]:>16}" for c in cols[1:]))
     for name, m in table.items():
-        print(f"{name:<12}" + "".join(f"{m[c]:>16}" for c in cols[1:]))
+        print(f"{name:<12}" + "".join(f"{'-' if m[c] is None else m[c]:>16}" for c in cols[1:]))
     print(f"conversations: {conv_metrics['turns']} turns, turn accuracy {conv_metrics['turn_accuracy']}, "
           f"grounding {conv_metrics['grounding_rate']}; chit-chat accuracy {chat_metrics['chitchat_accuracy']} "
           f"over {chat_metrics['items']} items")

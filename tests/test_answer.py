@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import MAX_BROAD, confidence, coverage, decide, features, load_calibration
+import numpy as np
+
+from assistant import features as feats
+from assistant.answer import CANDIDATES, MAX_BROAD, TRIGGER_NAMES, Model, candidates, load_calibration
+from assistant.answer import decide as _decide
 from assistant.core import Assistant
 from corefix import small_settings  # noqa: F401  (fixture)
 
@@ -18,8 +22,18 @@ def cal(**over):
     return dict(load_calibration(), **over)
 
 
-ALWAYS = cal(threshold=0.0)
-NEVER = cal(threshold=1.01)  # a probability never reaches it
+ALWAYS = cal(threshold=0.0, broad_threshold=0.0)
+NEVER = cal(threshold=1.01, broad_threshold=1.01)  # a probability never reaches it
+CORPUS = [None]
+
+
+def decide(result, **kw):
+    return _decide(result, CORPUS[0], **kw)
+
+
+@pytest.fixture(autouse=True)
+def _corpus(assistant):
+    CORPUS[0] = assistant.retriever.corpus
 
 
 def search(a, text):
@@ -29,14 +43,18 @@ def search(a, text):
 def test_calibration_file_has_what_decide_needs():
     c = load_calibration()
     assert 0 <= c["threshold"] <= 1 and 0 <= c["dense_weight"] <= 1
-    assert set(c["weights"]) >= {"sentence_dense", "message_dense", "coverage", "bias"}
+    assert c["ranker"]["features"] == list(feats.NAMES) and c["trigger"]["features"] == list(TRIGGER_NAMES)
+    for m in (c["ranker"], c["trigger"]):
+        assert len(m["coef"]) == len(m["mean"]) == len(m["scale"]) == len(m["features"])
+    assert any("WikiQA-train" in f for f in c["fitted_on"]) and not any("test" in f.lower() for f in c["fitted_on"])
 
 
 def test_answers_with_the_best_sentence_when_threshold_allows(assistant):
     result = search(assistant, "does early help prevent harm for families")
     d = decide(result, calibration=ALWAYS)
     assert d.answered and d.picks and d.reason == ""
-    assert d.picks[0] is result.sentences[0]
+    assert d.picks[0] is d.scored[0].hit  # the ranker's best
+    assert [x.p for x in d.scored] == sorted((x.p for x in d.scored), reverse=True)
     assert 1 <= len(d.picks) <= 2
     assert len({p.message.id for p in d.picks}) == len(d.picks)
     assert 0 <= d.confidence <= 1
@@ -54,21 +72,45 @@ def test_threshold_is_the_boundary(assistant):
     assert not decide(result, calibration=cal(threshold=min(1.0, conf + 1e-6))).answered
 
 
-def test_confidence_is_the_logistic_of_the_features(assistant):
+def test_ranker_probability_is_the_logistic_of_the_standardised_features(assistant):
     result = search(assistant, "independent advocacy for young people")
-    feats = features(result, result.sentences[0])
-    assert set(feats) == {"sentence_dense", "message_dense", "coverage"}
-    c = load_calibration()
-    higher = dict(feats, coverage=feats["coverage"] + 0.5)
-    assert (confidence(higher, c) > confidence(feats, c)) == (c["weights"]["coverage"] > 0)
-    assert confidence(feats, c) == pytest.approx(decide(result, calibration=ALWAYS).confidence)
+    cands, x = candidates(result, assistant.retriever.corpus)
+    assert 0 < len(cands) <= CANDIDATES and x.shape == (len(cands), len(feats.NAMES))
+    m = load_calibration()["ranker"]
+    z = m["bias"] + ((x - np.array(m["mean"])) / np.array(m["scale"])) @ np.array(m["coef"])
+    d = decide(result, calibration=ALWAYS)
+    assert max(s.p for s in d.scored) == pytest.approx(float((1 / (1 + np.exp(-z))).max()))
+    model = Model.of(m, feats.NAMES)
+    up = x[:1].copy()
+    i = feats.NAMES.index("sentence_cover")
+    up[0, i] += 0.5
+    assert (model.probability(up)[0] > model.probability(x[:1])[0]) == (m["coef"][i] > 0)
 
 
-def test_coverage():
-    assert coverage("early help", "early help", "Early help was offered.") == 1.0
-    assert coverage("early help", "early help", "Nothing relevant here.") == 0.0
-    assert 0 < coverage("early help for teenagers", "early help for teenagers", "Early help was offered.") < 1
-    assert coverage("the and of", "the and of", "anything") == 0.0  # stopwords only
+def test_model_of_the_wrong_features_is_refused():
+    m = dict(load_calibration()["ranker"], features=["something", "else"])
+    with pytest.raises(ValueError, match="eval.calibrate"):
+        Model.of(m, feats.NAMES)
+
+
+def test_cover_weighs_the_questions_words_by_idf():
+    corpus = feats.Corpus.of({"earli": 2, "help": 5, "teenag": 1}, 10)
+    asked = feats.Asked.of("early help for teenagers", "early help for teenagers", "early help for teenagers", corpus)
+    assert asked.cover(frozenset({"earli", "help", "teenag"})) == 1.0
+    assert asked.cover(frozenset()) == 0.0
+    rare, common = asked.cover(frozenset({"teenag"})), asked.cover(frozenset({"help"}))
+    assert 0 < common < rare < 1  # the rarer word says more
+    unknown = feats.Asked.of("prime numbers", "prime numbers", "prime numbers", corpus)
+    assert unknown.unknown_share == 1.0 and asked.unknown_share == 0.0
+
+
+def test_asked_kinds_and_their_evidence():
+    corpus = feats.Corpus.of({}, 1)
+    how_many = feats.Asked.of("how many", "how many", "how many referrals were there", corpus)
+    assert how_many.kind == "number" and how_many.unmet("No figure here.") and not how_many.unmet("There were 12.")
+    when = feats.Asked.of("when", "when", "when was the bridge built", corpus)
+    assert when.kind == "date" and not when.unmet("It opened in 1932.")
+    assert feats.Asked.of("x", "x", "is advocacy available", corpus).kind == ""
 
 
 def test_excluded_messages_are_never_picked(assistant):

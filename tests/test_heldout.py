@@ -8,9 +8,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_calibration_records_only_dev_data():
+    """fitted_on lists what eval/calibrate.py read: the key-message dev files and WikiQA's train split."""
+    from eval.gold import files
+
     cal = json.loads((ROOT / "assistant" / "calibration.json").read_text())
     assert cal["fitted_on"], "calibration.json must say what it was fitted on"
-    assert all("dev" in f and "test" not in f for f in cal["fitted_on"])
+    ours = [f for f in cal["fitted_on"] if f.startswith("eval/")]
+    assert ours == [str(f.relative_to(ROOT)) for f in files("questions", "dev")]
+    assert all("-dev" in f and "test" not in f for f in ours)
+    assert [f for f in cal["fitted_on"] if f not in ours] == [f for f in cal["fitted_on"] if f.endswith("WikiQA-train.tsv")]
 
 
 def test_calibration_script_reads_the_dev_split_only():
@@ -22,14 +28,29 @@ def test_calibration_script_reads_the_dev_split_only():
     assert not any(s == "test" or "-test" in s for s in strings)
 
 
+def _norm(text: str) -> str:
+    """Lower case, punctuation and spacing ignored: 'DV still a problem??' is 'dv still a problem'."""
+    import re
+
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("’", "'").replace("'", "")).split())
+
+
+def _texts(split: str) -> set[str]:
+    """Every question and every conversation turn of five words or more (shorter turns such as 'tell me
+    more' or 'thanks' are the same in every split by nature)."""
+    from eval.gold import conversations, questions
+
+    out = {_norm(r["question"]) for r in questions(split)}
+    out |= {_norm(t["user"]) for c in conversations(split) for t in c["turns"] if len(_norm(t["user"]).split()) >= 5}
+    return out
+
+
 def test_split_files_are_disjoint():
-    from eval.gold import questions
-
-    def texts(split):
-        return {" ".join(row["question"].lower().split()) for row in questions(split)}
-
-    dev, test, holdout = texts("dev"), texts("test"), texts("holdout")  # test and holdout may share a question
-    assert not dev & test and not dev & holdout, (dev & test) | (dev & holdout)
+    """No dev question or turn is a held-out one once case and punctuation are ignored (test, holdout and the
+    staff split may share one: none of them is fitted on)."""
+    dev = _texts("dev")
+    for split in ("test", "holdout", "staff"):
+        assert not dev & _texts(split), (split, sorted(dev & _texts(split)))
 
 
 def test_every_gold_sentence_is_a_verbatim_sentence_of_its_listed_messages():

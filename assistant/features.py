@@ -1,0 +1,84 @@
+"""What the answer model sees of one candidate sentence: evidence that means the same on any corpus.
+
+Every feature is scale-free: cosines, shares of the question's weight, margins, position. Word weights
+come from the index's own statistics (IDF over its sentences) and, for words the index never uses, from
+general English (text.rarity), so nothing here knows which documents are indexed."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import rarity, stem, stems, tokens
+
+NAMES = ("sentence_dense", "message_dense", "sentence_cover", "message_cover", "rarest_covered", "unknown_share",
+         "dense_margin", "fused", "fused_margin", "position", "length", "type_unmet", "n_terms", "glossary_cover", "fused_rank")
+
+# Generic answer kinds any corpus can show or fail to show: a count or amount, a date, a person or body.
+_ASKS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|often|far|big|large|tall)\b|\b(?:what|which) (?:percentage|proportion|number|rate|amount)\b", re.I)
+_ASKS_DATE = re.compile(r"\bwhen (?:was|were|did|is|does|do)\b|\bwhat (?:year|date|month|century|decade)\b|\bin what year\b", re.I)
+_ASKS_PERSON = re.compile(r"^\s*who\b", re.I)
+_SHOWS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|third|quarter|dozen|majority|most|few|several)\b", re.I)
+_SHOWS_DATE = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|century|decade)\b", re.I)
+_SHOWS_PERSON = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The index statistics features need: IDF per stem over the indexed sentences."""
+    idf: dict[str, float]
+    unseen_idf: float  # what a stem the index never uses would weigh
+
+    @classmethod
+    def of(cls, doc_freq: dict[str, int], n_docs: int) -> "Corpus":
+        n = max(n_docs, 1)
+        return cls({t: math.log(1 + n / (df + 0.5)) for t, df in doc_freq.items()}, math.log(1 + n / 0.5))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The question's words, weighed once per question."""
+    stems: tuple[str, ...]
+    idf: tuple[float, ...]
+    unknown_share: float  # share of the question's English-rarity weight on words the index never uses
+    rarest: str  # stem of the question's rarest word ("" when it has none)
+    expansion: frozenset[str]  # stems that only the profile's glossary added
+    kind: str  # "number", "date", "person" or ""
+
+    @classmethod
+    def of(cls, own: str, expanded: str, text: str, corpus: Corpus) -> "Asked":
+        seen: dict[str, float] = {}
+        for w in tokens(own):
+            seen.setdefault(stem(w), rarity(w))
+        st = tuple(seen)
+        idf = tuple(corpus.idf.get(s, corpus.unseen_idf) for s in st)
+        total = sum(seen.values())
+        unknown = sum(r for s, r in seen.items() if s not in corpus.idf) / total if total else 0.0
+        rarest = max(seen, key=seen.get) if seen else ""
+        kind = ("number" if _ASKS_NUMBER.search(text) else "date" if _ASKS_DATE.search(text)
+                else "person" if _ASKS_PERSON.search(text) else "")
+        return cls(st, idf, unknown, rarest, stems(expanded) - frozenset(st), kind)
+
+    def cover(self, have: frozenset[str]) -> float:
+        total = sum(self.idf)
+        return sum(w for s, w in zip(self.stems, self.idf) if s in have) / total if total else 0.0
+
+    def unmet(self, sentence: str) -> bool:
+        shows = {"number": _SHOWS_NUMBER, "date": _SHOWS_DATE, "person": _SHOWS_PERSON}.get(self.kind)
+        return bool(shows and not shows.search(sentence))
+
+
+def vector(asked: Asked, sentence: str, message: str, position: int, dense: float, message_dense: float,
+           fused: float, best_other_dense: float, best_other_fused: float, rank: int) -> np.ndarray:
+    """The features of one candidate, in NAMES order."""
+    s_have, m_have = stems(sentence), stems(message)
+    return np.array([
+        dense, message_dense, asked.cover(s_have), asked.cover(m_have),
+        float(bool(asked.rarest) and asked.rarest in m_have), asked.unknown_share,
+        dense - best_other_dense, fused, fused - best_other_fused,
+        1.0 / (1 + position), math.log1p(len(sentence.split())), float(asked.unmet(sentence)),
+        math.log1p(len(asked.stems)), float(bool(asked.expansion & s_have)), 1.0 / (1 + rank),
+    ], dtype=np.float64)

@@ -1,0 +1,165 @@
+"""Generality: the assistant on documents nobody tuned it for, with an empty profile.
+
+    python -m eval.foreign [--data ../shared/extbench] [--pages N] [--keep DIR]
+
+Builds a corpus from the WikiQA **test** pages (public encyclopedia summaries; nothing here is fitted on
+them): the pages are split in two by a hash of their title, one half is written as Markdown documents
+(one `##` section a page) and indexed with `assistant index` into a fresh, temporary index folder that
+has no glossary, names, answer types or profile. Then, through the library exactly as `POST /api/chat`
+calls it:
+
+- answerable: questions whose page is indexed and has a correct sentence → answered rate, and whether the
+  top quote contains (or is contained in) a correct sentence;
+- absent topics: questions whose page is *not* indexed → declined rate;
+- on-topic, no answer: questions whose page is indexed but has no correct sentence (reported, no target);
+- p50 latency, against the key messages' p50 over the dev questions in the same run.
+
+Writes eval/results/foreign.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ext_common import RESULTS, ROOT
+from .ext_wikiqa import load_wikiqa
+
+DEFAULT_DATA = ROOT.parent / "shared" / "extbench"
+PER_FILE = 40  # pages per Markdown document
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    sentences: tuple[str, ...]
+
+
+def indexed(title: str) -> bool:
+    """Half of the pages, fixed by a hash of the title (not by anything about the questions)."""
+    return hashlib.sha256(title.encode()).digest()[0] % 2 == 0
+
+
+def pages_of(rows: list[dict]) -> list[Page]:
+    seen: dict[str, Page] = {}
+    for r in rows:
+        seen.setdefault(r["title"], Page(r["title"], tuple(r["sentences"])))
+    return sorted(seen.values(), key=lambda p: p.title)
+
+
+def write_documents(pages: list[Page], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(0, len(pages), PER_FILE):
+        part = pages[n:n + PER_FILE]
+        body = [f"# Encyclopedia extracts, part {n // PER_FILE + 1}\n"]
+        for p in part:
+            body.append(f"## {p.title}\n\n{' '.join(s.strip() for s in p.sentences)}\n")
+        (folder / f"part-{n // PER_FILE + 1:03d}.md").write_text("\n".join(body), encoding="utf-8")
+
+
+def contains_answer(quote: str, gold: list[str]) -> bool:
+    q = " ".join(quote.split())
+    return any((g := " ".join(s.split())) and (g in q or q in g and len(q) >= 0.6 * len(g)) for s in gold)
+
+
+def build_index(index_dir: Path) -> float:
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir)}
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "assistant"), "index", str(index_dir / "sources")],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def ask_all(assistant, questions: list[str]) -> tuple[list[dict], list[float]]:
+    replies, ms = [], []
+    for q in questions:
+        t = time.perf_counter()
+        replies.append(assistant.ask(q, {}).to_dict())
+        ms.append(1000 * (time.perf_counter() - t))
+    return replies, ms
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--keep", type=Path, help="build the foreign index here and keep it (default: a temporary folder)")
+    ap.add_argument("--show-misses", action="store_true")
+    args = ap.parse_args(argv)
+    folder = args.data / "wikiqa"
+    if not (folder / "WikiQA-test.tsv").exists():
+        print(f"no WikiQA test data in {folder}; skipped")
+        return 0
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    rows = load_wikiqa(folder, "test")
+    pages = pages_of(rows)
+    inside = [p for p in pages if indexed(p.title)]
+    answerable = [r for r in rows if indexed(r["title"]) and any(r["labels"])]
+    no_answer = [r for r in rows if indexed(r["title"]) and not any(r["labels"])]
+    absent = [r for r in rows if not indexed(r["title"])]
+
+    with tempfile.TemporaryDirectory(prefix="foreign-") as tmp:
+        index_dir = args.keep or Path(tmp)
+        write_documents(inside, index_dir / "sources")
+        build_s = build_index(index_dir)
+        foreign = Assistant(Settings.from_env(index_dir=index_dir, query_cache=0))
+        km = Assistant(Settings.from_env(query_cache=0))
+        from .gold import questions as gold_questions
+
+        km_questions = [r["question"] for r in gold_questions("dev")]
+        ask_all(km, km_questions[:20])  # warm both the same way
+        ask_all(foreign, [r["question"] for r in answerable[:20]])
+        ans_replies, ms_a = ask_all(foreign, [r["question"] for r in answerable])
+        absent_replies, ms_b = ask_all(foreign, [r["question"] for r in absent])
+        na_replies, _ = ask_all(foreign, [r["question"] for r in no_answer])
+        _, km_ms = ask_all(km, km_questions)
+
+    gold = [[s for s, y in zip(r["sentences"], r["labels"]) if y] for r in answerable]
+    answered = [rep["status"] == "answered" for rep in ans_replies]
+    top_ok = [bool(rep["quotes"]) and contains_answer(rep["quotes"][0]["text"], g) for rep, g in zip(ans_replies, gold)]
+    declined_absent = [rep["status"] != "answered" for rep in absent_replies]
+    declined_na = [rep["status"] != "answered" for rep in na_replies]
+    p50 = statistics.median(ms_a + ms_b)
+    km_p50 = statistics.median(km_ms)
+    out = {
+        "corpus": f"WikiQA test pages, half indexed by title hash: {len(inside)} pages in "
+                  f"{(len(inside) + PER_FILE - 1) // PER_FILE} Markdown documents, empty profile",
+        "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+        "index_build_s": round(build_s, 1),
+        "answerable": len(answerable), "absent": len(absent), "on_topic_no_answer": len(no_answer),
+        "answerable_answered": round(sum(answered) / len(answered), 4),
+        "top_quote_contains_answer": round(sum(top_ok) / len(top_ok), 4),
+        "absent_declined": round(sum(declined_absent) / len(declined_absent), 4),
+        "on_topic_no_answer_declined": round(sum(declined_na) / len(declined_na), 4),
+        "p50_ms": round(p50, 2), "key_messages_p50_ms": round(km_p50, 2), "p50_ratio": round(p50 / km_p50, 2),
+    }
+    print(f"foreign corpus: {out['corpus']} (index built in {build_s:.0f} s)")
+    print(f"  answerable answered        {out['answerable_answered']:.3f}  ({len(answerable)} questions; target >= 0.90)")
+    print(f"  top quote contains answer  {out['top_quote_contains_answer']:.3f}  (target >= 0.70)")
+    print(f"  absent topics declined     {out['absent_declined']:.3f}  ({len(absent)} questions; target >= 0.85)")
+    print(f"  on-topic, no answer, declined {out['on_topic_no_answer_declined']:.3f}  ({len(no_answer)} questions; no target)")
+    print(f"  p50 {p50:.2f} ms vs key messages {km_p50:.2f} ms: ratio {out['p50_ratio']} (target <= 2)")
+    if args.show_misses:
+        for r, rep, ok in zip(answerable, ans_replies, top_ok):
+            if not ok:
+                print(f"MISS answerable {r['question']!r} → {rep['status']} {rep['quotes'][0]['text'][:90] if rep['quotes'] else ''!r}")
+        for r, rep in zip(absent, absent_replies):
+            if rep["status"] == "answered":
+                print(f"MISS absent {r['question']!r} → {rep['quotes'][0]['text'][:90]!r}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "foreign.json").write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
