@@ -164,8 +164,10 @@ class Retriever:
             self._follows = owners[1:] == owners[:-1] if len(owners) > 1 else np.zeros(0, bool)
         return self._follows
 
-    def search(self, text: str, k: int = 10, depth: int = 200, query: Query | None = None) -> Result:
-        """The k best messages, and every sentence of them scored, best first."""
+    def search(self, text: str, k: int = 10, depth: int = 200, query: Query | None = None,
+               allowed: set[str] | None = None) -> Result:
+        """The k best messages (only those with ids in `allowed`, when given), and every sentence of them
+        scored, best first."""
         query = query or self.analyse(text)
         w = self.dense_weight
         dense_m, dense_s = self._dense(query.expanded, depth)
@@ -177,7 +179,10 @@ class Retriever:
             lex_s = self._lexical("sentences", query.expanded)
         lex_s = scale(self._carry_forward(lex_s))
         fused_m = fuse(dense_m, lex_m, w)
-        order = np.argsort(-fused_m, kind="stable")[:k]
+        order = np.argsort(-fused_m, kind="stable")
+        if allowed is not None:
+            order = order[[self.messages[i].id in allowed for i in order]]
+        order = order[:k]
         hits = [Hit(self.messages[i], float(fused_m[i]), float(dense_m[i]), float(lex_m[i])) for i in order]
         sentences = []
         ws, bonus = self.sentence_weight, self.message_bonus

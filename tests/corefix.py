@@ -24,8 +24,8 @@ REAL_GLOSSARY = ROOT / "index" / "glossary.json"
 REAL_NAMES = ROOT / "index" / "names.json"
 REAL_ANSWER_TYPES = ROOT / "index" / "answer_types.json"
 CONTRACT_KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context"}
-QUOTE_KEYS = {"message_id", "title", "text", "start", "end", "score"}
-SOURCE_KEYS = {"message_id", "title", "document", "text"}
+QUOTE_KEYS = {"message_id", "title", "text", "start", "end", "score", "page", "document"}
+SOURCE_KEYS = {"message_id", "title", "document", "text", "document_id", "url"}
 
 SMALL_DOC = """Small test report
 
