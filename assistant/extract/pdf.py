@@ -57,7 +57,7 @@ def _why(exc: Exception) -> str:
     if any("password" in type(e).__name__.lower() or "encrypt" in type(e).__name__.lower()
            or "password" in str(e).lower() for e in chain):
         return "it is encrypted (password-protected); save an unprotected copy and index that"
-    return f"it is damaged or not a PDF ({type(chain[-1]).__name__})"
+    return "it is damaged or not a PDF"
 
 
 def _lines(page) -> list[Line]:
