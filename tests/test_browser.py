@@ -426,10 +426,20 @@ def test_multi_document_answer_cites_page_and_opens_it(context, library_app):
                         " return [r.status, r.headers.get('content-type'), r.headers.get('content-disposition'),"
                         " String.fromCharCode(...b.slice(0, 5))]; }", href)
     assert got[0] == 200 and got[1] == "application/pdf" and got[2].startswith("inline") and got[3] == "%PDF-"
+    ask(page, "what does key message 5 say?")  # a message on page 2 of the PDF
+    link = page.locator(".km-reply").last.locator("a.km-open").first
+    assert link.inner_text().startswith("Open page 2")
+    href = link.get_attribute("href")
+    assert href == f"/documents/{STEM}#page=2"
     with context.expect_event("page") as opened:
         link.click()
     tab = opened.value
     assert tab.url == library_app + href
+    tab.wait_for_load_state()
+    tab.wait_for_timeout(1500)  # chromium's PDF viewer draws the page after load
+    OUT.mkdir(exist_ok=True)
+    tab.screenshot(path=str(OUT / "cited-page.png"))  # the viewer at the cited page, for a person to look at
+    assert (OUT / "cited-page.png").stat().st_size > 10_000
     assert not errors, errors
 
 

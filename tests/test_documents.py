@@ -185,8 +185,9 @@ def test_chat_documents_filter_over_http(http):
     assert r.status_code == 422
 
 
-def test_page_is_served_with_the_document_count(http):
-    assert http.get("/").status_code == 200
+def test_page_names_how_many_documents_are_indexed(http):
+    r = http.get("/")
+    assert r.status_code == 200 and 'data-document="2 indexed documents"' in r.text
 
 
 # -- the CLI: unreadable files, updating a folder -------------------------------------------------
