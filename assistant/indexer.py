@@ -78,7 +78,8 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     model = embedder.name if embedder else expected_model(settings)
     if not force and is_current(settings, paths, model):
         m = store.read_manifest(settings.store_dir)
-        return BuildReport(settings.store_dir.resolve(), m["messages"], m["units"], 0, True, len(m.get("documents", [])),
+        return BuildReport(settings.store_dir.resolve(), m["messages"], m["units"], 0, True,
+                           len(store.previous_documents(settings.store_dir)),
                            tuple(Unreadable(_absolute(f), why) for f, why in m.get("skipped", [])))
     found = corpus.read(paths)
     messages = found.messages
