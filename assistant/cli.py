@@ -1,4 +1,4 @@
-"""`assistant` command line: index, search, ask, chat, serve, settings. A thin skin: library errors
+"""`assistant` command line: index, documents, search, ask, chat, serve, settings. A thin skin: library errors
 become one-line messages and exit status 2, never a traceback."""
 
 from __future__ import annotations
@@ -23,11 +23,24 @@ def cmd_index(args, settings: Settings) -> None:
     from .indexer import build
 
     report = build(settings, [Path(p) for p in args.paths] or None, force=args.force)
+    for bad in report.skipped:  # one line each; the rest was indexed
+        print(f"assistant: skipped {bad.path}: {bad.reason}", file=sys.stderr)
     if report.up_to_date:
         print(f"index is up to date: {report.messages} messages, {report.units} units ({report.path})")
     else:
         print(f"indexed {report.messages} messages, {report.units} units; embedded {report.embedded}, "
               f"reused {report.units - report.embedded} ({report.path})")
+
+
+def cmd_documents(args, settings: Settings) -> None:
+    docs = _assistant(settings).documents
+    if args.json:
+        print(json.dumps({"documents": [{k: getattr(d, k) for k in ("id", "title", "file", "format", "pages", "messages",
+                                                                     "indexed_at")} for d in docs]}, ensure_ascii=False, indent=2))
+        return
+    for d in docs:
+        pages = f", {d.pages} pages" if d.pages else ""
+        print(f"{d.id}  {d.title}  ({d.file}, {d.format}{pages}, {d.messages} messages, indexed {d.indexed_at})")
 
 
 def cmd_search(args, settings: Settings) -> None:
@@ -42,14 +55,16 @@ def print_reply(reply, as_json: bool) -> None:
         return
     print(reply.reply)
     if reply.sources:
-        print("\nSources: " + "; ".join(f"{s.title} ({s.document})" for s in reply.sources))
+        pages = {q.message_id: q.page for q in reversed(reply.quotes) if q.page}
+        print("\nSources: " + "; ".join(" · ".join([s.title] + ([f"page {pages[s.message_id]}"] if s.message_id in pages else [])
+                                                   + [s.document]) for s in reply.sources))
     if reply.suggestions:
         print("You could also ask: " + " | ".join(reply.suggestions))
 
 
 def cmd_ask(args, settings: Settings) -> None:
     context = json.loads(args.context) if args.context else None
-    print_reply(_assistant(settings).ask(args.question, context), args.json)
+    print_reply(_assistant(settings).ask(args.question, context, documents=args.document or None), args.json)
 
 
 def cmd_chat(args, settings: Settings) -> None:
@@ -101,7 +116,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description="Answers questions by quoting the indexed documents.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("index", help="build or refresh the index (no-op when up to date)")
-    s.add_argument("paths", nargs="*", help=".txt/.md files or folders (default: what was indexed last, else index/sources)")
+    s.add_argument("paths", nargs="*", help=".pdf/.docx/.html/.htm/.txt/.md files or folders (default: what was indexed last, else index/sources)")
     s.add_argument("--force", action="store_true", help="re-embed everything")
     s.set_defaults(func=cmd_index)
     s = sub.add_parser("search", help="rank messages for a question")
@@ -112,7 +127,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("question")
     s.add_argument("--json", action="store_true", help="print the reply contract as JSON")
     s.add_argument("--context", help="the context object from a previous --json reply")
+    s.add_argument("--document", action="append", metavar="ID", help="search only this document (repeatable; ids from `assistant documents`)")
     s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("documents", help="list the indexed documents")
+    s.add_argument("--json", action="store_true", help="print the same JSON as GET /api/documents")
+    s.set_defaults(func=cmd_documents)
     s = sub.add_parser("chat", help="a conversation in the terminal")
     s.set_defaults(func=cmd_chat)
     s = sub.add_parser("serve", help="serve the web chat, widget and JSON API")

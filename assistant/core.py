@@ -15,9 +15,9 @@ from . import store as store_mod
 from .answer import Decision, decide, load_calibration
 from .conversation import (Context, content_words, else_about, follow_up_kind, is_broad, message_about, more_about,
                            named_message, parse_context, route)
-from .corpus import Message
+from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
-from .errors import GroundingError, InvalidQuestion
+from .errors import GroundingError, InvalidDocuments, InvalidQuestion
 from .text import words
 from .reply import Reply, Source, check_grounding, quote_of, render
 from .retrieve import Result, Retriever
@@ -58,7 +58,8 @@ class Assistant:
                                    names_path=s.names_path)
         self.suggester = Suggester(self)
         self.content = content_words(self.retriever.vocab, self.retriever.glossary)
-        self.document = next(iter(st.messages.values())).document if st.messages else ""
+        titles = list(dict.fromkeys(m.document for m in st.messages.values()))
+        self.document = titles[0] if len(titles) == 1 else f"{len(titles)} indexed documents" if titles else ""
         self._titles = {m.title.lower(): m.id for m in st.messages.values()}
         self._message_freq = Counter(w for m in st.messages.values() for w in stems(m.text))
         self._loaded_from = st.path
@@ -91,16 +92,31 @@ class Assistant:
     def messages(self) -> list[Message]:
         return list(self.store.messages.values())
 
+    @property
+    def documents(self) -> list[Document]:
+        return list(self.store.documents.values())
+
+    def _allowed(self, documents: list[str] | None) -> set[str] | None:
+        """Ids of the messages of the documents named (None: every document); unknown ids are an input error."""
+        if not documents:
+            return None
+        unknown = [d for d in documents if d not in self.store.documents]
+        if unknown:
+            raise InvalidDocuments(f"no indexed document has the id {unknown[0]!r}")
+        wanted = set(documents)
+        return {m.id for m in self.store.messages.values() if m.document_id in wanted}
+
     def search(self, text: str, k: int = 5) -> Result:
         return self.retriever.search(self._validate(text), k=k)
 
     # -- one turn --------------------------------------------------------------------------------
-    def ask(self, question: str, context: dict | None = None) -> Reply:
-        """Answer one turn by quoting the documents, or decline; every reply passes the grounding check."""
+    def ask(self, question: str, context: dict | None = None, documents: list[str] | None = None) -> Reply:
+        """Answer one turn by quoting the documents (only those with the ids in `documents`, when given), or
+        decline; every reply passes the grounding check."""
         started = time.perf_counter()
         text = self._validate(question)
         ctx = parse_context(context, self.settings.max_question_chars)
-        reply = self._turn(text, ctx)
+        reply = self._turn(text, ctx, self._allowed(documents))
         try:
             check_grounding(reply)
         except GroundingError as exc:
@@ -126,7 +142,7 @@ class Assistant:
             raise InvalidQuestion("question contains characters that are not valid Unicode text") from None
         return text
 
-    def _turn(self, text: str, ctx: Context) -> Reply:
+    def _turn(self, text: str, ctx: Context, allowed: set[str] | None = None) -> Reply:
         text = more_about(text) or message_about(text) or text
         intent = route(text, self.content)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
@@ -139,16 +155,16 @@ class Assistant:
         if named and not rest:
             return self._whole_message(named, nxt)
         if named:  # "what does key message 5 say about poverty?": look only in that message
-            return self._answer(text, nxt, only={named})
+            return self._answer(text, nxt, only={named} & allowed if allowed is not None else {named})
         if intent in ("more", "which") and ctx.quoted:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
-            return self._answer(ctx.topic, nxt, exclude=set(ctx.shown), intent="else", within=True)
+            return self._answer(ctx.topic, nxt, exclude=set(ctx.shown), intent="else", within=True, allowed=allowed)
         if intent in ("more", "which", "else"):
             return self._decline("no_topic", nxt)
-        return self._question(text, ctx, nxt)
+        return self._question(text, ctx, nxt, allowed)
 
-    def _question(self, text: str, ctx: Context, nxt: Context) -> Reply:
+    def _question(self, text: str, ctx: Context, nxt: Context, allowed: set[str] | None = None) -> Reply:
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
         exclude = set(ctx.shown) if elsewhere else set()
         within = bool(elsewhere)
@@ -156,16 +172,16 @@ class Assistant:
         broad = is_broad(text)
         joined = f"{text} {ctx.topic}"
         if kind == "anaphoric":  # "is that getting better?": the last topic supplies what "that" is
-            combined = self._decide(joined, broad, exclude, asked=text, within=within)
+            combined = self._decide(joined, broad, exclude, asked=text, within=within, allowed=allowed)
             if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?": advocacy is the point
-                own = self._decide(text, broad, exclude, within=within)
+                own = self._decide(text, broad, exclude, within=within, allowed=allowed)
                 if own[1].answered:
                     return self._reply(*own, nxt, topic=joined, broad=broad)
             return self._reply(*combined, nxt, topic=joined, broad=broad)
-        own = self._decide(text, broad, exclude, within=within)
+        own = self._decide(text, broad, exclude, within=within, allowed=allowed)
         short = kind == "elliptical" or (ctx.topic and own[1].reason == "weak" and len(words(text)) <= SHORT_FOLLOW_UP)
         if short and not own[1].answered:  # "and advocacy?", "what happens if nothing changes?"
-            combined = self._decide(joined, broad, exclude, asked=text, within=within)
+            combined = self._decide(joined, broad, exclude, asked=text, within=within, allowed=allowed)
             if combined[1].answered:
                 return self._reply(*combined, nxt, topic=joined, broad=broad)
         return self._reply(*own, nxt, topic=text, broad=broad)
@@ -186,8 +202,9 @@ class Assistant:
         return self._answered("answered", quotes, "", ctx)
 
     def _decide(self, query: str, broad: bool, exclude: set[str] = frozenset(), asked: str | None = None,
-                only: set[str] | None = None, within: bool = False) -> tuple[Result, Decision]:
-        result = self.retriever.search(query, k=10, only=only)
+                only: set[str] | None = None, within: bool = False, allowed: set[str] | None = None) -> tuple[Result, Decision]:
+        """only: a message the person named; allowed: the documents' messages the person chose to search."""
+        result = self.retriever.search(query, k=10, only=only if only is not None else allowed)
         if asked is not None and asked != query:  # number and name checks apply to what the user typed
             q = self.retriever.analyse(asked)
             result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
@@ -195,8 +212,9 @@ class Assistant:
                               types=self.retriever.answer_types, within=within or only is not None)
 
     def _answer(self, query: str, nxt: Context, broad: bool = False, exclude: set[str] = frozenset(), intent: str = "",
-                asked: str | None = None, only: set[str] | None = None, within: bool = False) -> Reply:
-        result, decision = self._decide(query, broad, exclude, asked, only, within)
+                asked: str | None = None, only: set[str] | None = None, within: bool = False,
+                allowed: set[str] | None = None) -> Reply:
+        result, decision = self._decide(query, broad, exclude, asked, only, within, allowed)
         return self._reply(result, decision, nxt, topic=query if intent != "else" else nxt.topic, broad=broad, intent=intent)
 
     def _reply(self, result: Result, decision: Decision, nxt: Context, topic: str, broad: bool = False, intent: str = "") -> Reply:
@@ -231,7 +249,7 @@ class Assistant:
         """An answer: the framing template around the quotes, each quote's whole message as its source."""
         ids = _ids(quotes)
         return Reply("answered", render(template, quotes=quotes, document=self.document, intent=intent), quotes,
-                     [Source.of(self.store.messages[i]) for i in ids], self.suggester.after(ids), ctx.to_dict())
+                     [Source.of(self.store.messages[i], quotes) for i in ids], self.suggester.after(ids), ctx.to_dict())
 
     def _decline(self, reason: str, nxt: Context, terms=()) -> Reply:
         return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.document,

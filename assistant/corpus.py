@@ -1,8 +1,8 @@
-"""Source documents → messages → sentences, with character offsets into the verbatim text.
+"""Source documents → messages → sentences, with character offsets into the extracted text.
 
-A plain-text document is blocks separated by blank lines. Its first block is the title; a block that
-is a single short line without closing punctuation ("Key message 5") is a heading; text between the
-title and the first heading is the preamble. Markdown uses `#` headings. Text is never altered.
+`extract/` reads each format into sections (title, text, page starts); this module turns them into
+`Message`s with stable ids and pysbd sentences, and describes each indexed file as a `Document`.
+A message's text is the section's text exactly as extracted: every quote is `text[start:end]`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import CorpusError
+from .errors import CorpusError, Unreadable
+from .extract import FORMATS, PREAMBLE, Extracted, extract
+from .extract.plain import parse as parse_plain
 
-SUFFIXES = (".txt", ".md")
-PREAMBLE = "Preamble"
-_BLOCK = re.compile(r"\S(?:.*?\S)??(?=[ \t]*\n[ \t]*\n|\s*\Z)", re.S)
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+SUFFIXES = tuple(FORMATS)
+
+__all__ = ["PREAMBLE", "SUFFIXES", "Corpus", "Document", "Message", "Sentence", "corpus_hash", "load", "parse_document",
+           "read", "slug", "source_files", "split_sentences"]
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,42 @@ class Sentence:
 class Message:
     id: str
     title: str
-    document: str
+    document: str  # the document's title
     text: str
     sentences: tuple[Sentence, ...] = field(default=(), compare=False)
+    document_id: str = ""
+    pages: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # (offset, page starting there); () when not paged
 
     def sentence_index(self, start: int) -> int:
         return next(i for i, s in enumerate(self.sentences) if s.start == start)
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page on which the character at `offset` is, or None for a format without pages."""
+        page = None
+        for at, p in self.pages:
+            if at > offset:
+                break
+            page = p
+        return page
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str  # the prefix of its messages' ids
+    title: str
+    file: str  # the file's name
+    format: str  # txt, md, pdf, docx or html
+    pages: int | None
+    messages: int
+    sha: str  # of the file's bytes
+    indexed_at: str = ""  # when this content was first indexed (UTC, ISO 8601)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    messages: list[Message]
+    documents: list[tuple[Document, Path]]  # each indexed document and the file it was read from
+    skipped: list[Unreadable]  # files that could not be read, each with the reason
 
 
 def slug(text: str) -> str:
@@ -66,71 +98,31 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
-def _is_heading(block: str) -> bool:
-    bare = block.rstrip().rstrip("\"'”’)]")
-    return "\n" not in block and len(block.split()) <= 12 and not bare.endswith((".", "?", "!", ":", ";", ","))
-
-
-def _sections_txt(text: str) -> tuple[str, list[tuple[str, str]]]:
-    blocks = list(_BLOCK.finditer(text))
-    if not blocks:
-        return "", []
-    title, sections, current_title, body = blocks[0].group(0).strip(), [], PREAMBLE, []
-    for block in blocks[1:]:
-        if _is_heading(block.group(0)):
-            sections.append((current_title, body))
-            current_title, body = block.group(0).strip(), []
-        else:
-            body.append(block)
-    sections.append((current_title, body))
-    # the verbatim span from a section's first block to its last, blank lines between them included
-    return title, [(t, text[b[0].start() : b[-1].end()]) for t, b in sections if b]
-
-
-def _sections_md(text: str) -> tuple[str, list[tuple[str, str]]]:
-    heads = list(_MD_HEADING.finditer(text))
-    title, sections = "", []
-    spans = [(PREAMBLE, 0, heads[0].start() if heads else len(text))]
-    for i, h in enumerate(heads):
-        end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        if not title and h.group(1) == "#":
-            title = h.group(2).strip()
-            spans[-1] = (PREAMBLE, h.end(), end)
-            continue
-        spans.append((h.group(2).strip(), h.end(), end))
-    for t, s, e in spans:
-        body = text[s:e].strip()
-        if body:
-            sections.append((t, body))
-    return title, sections
-
-
-def parse_document(path: Path, text: str | None = None) -> list[Message]:
-    """Messages of one .txt or .md document."""
-    if text is None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CorpusError(f"cannot read {path}: {exc}") from exc
-    text = text.replace("\r\n", "\n").removeprefix("\ufeff")
-    title, sections = (_sections_md if path.suffix.lower() == ".md" else _sections_txt)(text)
-    if not sections:
-        raise CorpusError(f"{path} holds no text to index")
-    document = title or path.stem
+def messages_of(path: Path, found: Extracted) -> list[Message]:
+    """One message per section, ids `<file stem>:<section title>` (numbered when a title repeats)."""
+    if not found.sections:
+        raise Unreadable(path, "it holds no text to index")
+    document, doc_id = found.title or path.stem, slug(path.stem)
     seen: dict[str, int] = {}
     messages = []
-    for section_title, body in sections:
-        mid = base = f"{slug(path.stem)}:{slug(section_title)}"
+    for section in found.sections:
+        mid = base = f"{doc_id}:{slug(section.title)}"
         while mid in seen:
             seen[base] = seen.get(base, 1) + 1
             mid = f"{base}-{seen[base]}"
         seen[mid] = 1
-        messages.append(Message(mid, section_title, document, body, split_sentences(body)))
+        messages.append(Message(mid, section.title, document, section.text, split_sentences(section.text), doc_id,
+                                section.pages))
     return messages
 
 
+def parse_document(path: Path, text: str | None = None) -> list[Message]:
+    """Messages of one document (of any format); `text` stands in for a .txt or .md file's contents."""
+    return messages_of(path, extract(path) if text is None else parse_plain(path, text))
+
+
 def source_files(paths: list[Path]) -> list[Path]:
-    """The .txt/.md files named, or found below the folders named, in a stable order."""
+    """The documents named, or found below the folders named, in a stable order."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -140,16 +132,41 @@ def source_files(paths: list[Path]) -> list[Path]:
         else:
             raise CorpusError(f"no such file or folder: {p}")
     if not files:
-        raise CorpusError(f"no .txt or .md documents found in {', '.join(map(str, paths))}")
+        raise CorpusError(f"no documents ({', '.join(SUFFIXES)}) found in {', '.join(map(str, paths))}")
     return files
 
 
+def read(paths: list[Path]) -> Corpus:
+    """Every readable document below `paths`; the others are listed with the reason, not raised.
+    CorpusError only when nothing at all can be indexed."""
+    messages, documents, skipped, owners = [], [], [], {}
+    for f in source_files(paths):
+        doc_id = slug(f.stem)
+        if doc_id in owners:
+            skipped.append(Unreadable(f, f"its name clashes with {owners[doc_id]}; rename one so message ids stay unique"))
+            continue
+        try:
+            found = extract(f)
+            parsed = messages_of(f, found)
+            data = f.read_bytes()
+        except Unreadable as exc:
+            skipped.append(exc)
+            continue
+        except OSError as exc:
+            skipped.append(Unreadable(f, exc.strerror or str(exc)))
+            continue
+        owners[doc_id] = f
+        messages.extend(parsed)
+        documents.append((Document(doc_id, parsed[0].document, f.name, found.format, found.pages, len(parsed),
+                                   hashlib.sha256(data).hexdigest()), f))
+    if not messages:
+        raise CorpusError("nothing could be indexed: " + "; ".join(str(e) for e in skipped))
+    return Corpus(messages, documents, skipped)
+
+
 def load(paths: list[Path]) -> list[Message]:
-    messages = [m for f in source_files(paths) for m in parse_document(f)]
-    ids = [m.id for m in messages]
-    if len(set(ids)) != len(ids):
-        raise CorpusError("two documents share a file name; rename one so message ids stay unique")
-    return messages
+    """The messages of every readable document below `paths`."""
+    return read(paths).messages
 
 
 def corpus_hash(paths: list[Path]) -> str:

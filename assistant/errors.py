@@ -6,10 +6,12 @@ AssistantError
 │   ├── IndexMismatch      built with another model or format version
 │   └── IndexDamaged       files missing, truncated or inconsistent
 ├── SettingsError          an environment setting has a value of the wrong kind
-├── CorpusError            a source document cannot be read or holds no text
+├── CorpusError            the sources cannot be indexed (none found, none readable, names clash)
+│   └── Unreadable         one file cannot be read (damaged, encrypted, no text layer, empty); names file and reason
 ├── InputError             a question or context the caller must fix
 │   ├── InvalidQuestion
-│   └── InvalidContext
+│   ├── InvalidContext
+│   └── InvalidDocuments   a document filter naming documents that are not indexed
 └── GroundingError         a quote failed the verbatim check (a bug; never shown to users)
 """
 
@@ -42,6 +44,14 @@ class CorpusError(AssistantError):
     pass
 
 
+class Unreadable(CorpusError):
+    """One source file that yields no text, with the file and the reason, for a one-line message."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"cannot index {path}: {reason}")
+
+
 class InputError(AssistantError):
     pass
 
@@ -51,6 +61,10 @@ class InvalidQuestion(InputError):
 
 
 class InvalidContext(InputError):
+    pass
+
+
+class InvalidDocuments(InputError):
     pass
 
 

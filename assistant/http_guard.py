@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from .errors import IndexError_, InputError, InvalidContext, InvalidQuestion
+from .errors import IndexError_, InputError, InvalidContext, InvalidDocuments, InvalidQuestion
 from .settings import Settings
 
 log = logging.getLogger("assistant.web")  # one logger for the whole HTTP layer, as operators filter on it
@@ -235,7 +235,8 @@ def install(app: FastAPI, settings: Settings, origins: list[str], docs_csp: str,
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):
-        code = "invalid_context" if isinstance(exc, InvalidContext) else "invalid_question"
+        code = ("invalid_context" if isinstance(exc, InvalidContext)
+                else "invalid_documents" if isinstance(exc, InvalidDocuments) else "invalid_question")
         return error(422, str(exc), code)
 
     @app.exception_handler(IndexError_)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import corpus, store
 from .embed import Embedder, default_model_path, make_embedder, model_name
-from .errors import IndexError_
+from .errors import IndexError_, Unreadable
 from .retrieve import build_bm25
 from .settings import ROOT, Settings
 
@@ -24,6 +25,8 @@ class BuildReport:
     units: int
     embedded: int  # units embedded this time (the rest were reused)
     up_to_date: bool = False
+    documents: int = 0
+    skipped: tuple[Unreadable, ...] = ()  # files that could not be read, each naming the reason
 
 
 def source_paths(settings: Settings, paths: list[Path] | None) -> list[Path]:
@@ -75,8 +78,12 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     model = embedder.name if embedder else expected_model(settings)
     if not force and is_current(settings, paths, model):
         m = store.read_manifest(settings.store_dir)
-        return BuildReport(settings.store_dir.resolve(), m["messages"], m["units"], 0, up_to_date=True)
-    messages = corpus.load(paths)
+        return BuildReport(settings.store_dir.resolve(), m["messages"], m["units"], 0, True,
+                           len(store.previous_documents(settings.store_dir)),
+                           tuple(Unreadable(_absolute(f), why) for f, why in m.get("skipped", [])))
+    found = corpus.read(paths)
+    messages = found.messages
+    documents = _dated(found.documents, store.previous_documents(settings.store_dir))
     pairs = store.units_of(messages)
     cached = {} if force else store.previous_vectors(settings.store_dir, model)
     todo = [i for i, (u, _) in enumerate(pairs) if u.sha not in cached]
@@ -99,9 +106,20 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
             _export(settings, folder, staging)
 
     manifest = {"model": model, "dim": dim, "corpus_hash": corpus.corpus_hash(paths),
-                "sources": [_recorded(p) for p in paths], "documents": sorted({m.document for m in messages})}
-    path = store.write(settings.index_dir, manifest, messages, [u for u, _ in pairs], vectors, extra)
-    return BuildReport(path, len(messages), len(pairs), len(todo))
+                "sources": [_recorded(p) for p in paths], "documents": sorted({m.document for m in messages}),
+                "skipped": [[_recorded(e.path), e.reason] for e in found.skipped]}
+    path = store.write(settings.index_dir, manifest, messages, [u for u, _ in pairs], vectors, extra, documents)
+    return BuildReport(path, len(messages), len(pairs), len(todo), False, len(documents), tuple(found.skipped))
+
+
+def _dated(documents: list[tuple[corpus.Document, Path]], before: dict[str, corpus.Document]):
+    """Each document with when its content was first indexed: kept from the live build when unchanged."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    out = []
+    for doc, source in documents:
+        old = before.get(doc.id)
+        out.append((replace(doc, indexed_at=old.indexed_at if old and old.sha == doc.sha and old.indexed_at else now), source))
+    return out
 
 
 def _export(settings: Settings, folder: Path, staging: Path | None = None) -> None:

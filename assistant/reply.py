@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from .corpus import Message
 from .errors import GroundingError
@@ -22,6 +23,8 @@ class Quote:
     start: int
     end: int
     score: float
+    page: int | None = None  # 1-based page where the quote starts; None for a format without pages
+    document: str = ""  # the title of the document it comes from
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,21 @@ class Source:
     title: str
     document: str
     text: str
+    document_id: str | None = None
+    url: str | None = None  # opens the original file (at the quote's page for a PDF); None when not served
 
     @classmethod
-    def of(cls, m: Message) -> "Source":
-        return cls(m.id, m.title, m.document, m.text)
+    def of(cls, m: Message, quotes=()) -> "Source":
+        """The whole message as a source; its link opens the page of the first of `quotes` taken from it."""
+        if not m.document_id:
+            return cls(m.id, m.title, m.document, m.text)
+        page = next((q.page for q in quotes if q.message_id == m.id and q.page), None) or m.page_at(0)
+        return cls(m.id, m.title, m.document, m.text, m.document_id, document_url(m.document_id, page))
+
+
+def document_url(document_id: str, page: int | None = None) -> str:
+    """Where the web app serves a document's original file (GET /documents/{id}), at a page when paged."""
+    return f"/documents/{quote(document_id, safe='')}" + (f"#page={page}" if page else "")
 
 
 @dataclass
@@ -51,7 +65,8 @@ class Reply:
 
 def quote_of(message: Message, index: int, score: float) -> Quote:
     s = message.sentences[index]
-    return Quote(message.id, message.title, message.text[s.start : s.end], s.start, s.end, round(float(score), 4))
+    return Quote(message.id, message.title, message.text[s.start : s.end], s.start, s.end, round(float(score), 4),
+                 message.page_at(s.start), message.document)
 
 
 @lru_cache(maxsize=1)

@@ -184,7 +184,7 @@ class Retriever:
     def search(self, text: str, k: int = 10, depth: int = 200, query: Query | None = None,
                only: set[str] | None = None) -> Result:
         """The k best messages, and every sentence of them scored, best first; `only` restricts the search
-        to those message ids."""
+        to those message ids (a message named by title, the documents a person chose), scored exactly."""
         query = query or self.analyse(text)
         w = self.dense_weight
         allowed = sorted(self.position[m] for m in only if m in self.position) if only is not None else None

@@ -2,7 +2,9 @@
 
 index/store is a symlink to index/builds/<stamp>/, which holds
   manifest.json    model, dimension, corpus hash, build time, format version, file sizes
-  messages.jsonl   one message a line: id, title, document, text, sentence spans
+  messages.jsonl   one message a line: id, title, document, document_id, text, sentence spans, page starts
+  documents.jsonl  one indexed document a line: id, title, file, format, pages, messages, sha, indexed_at
+  files/           a copy of each indexed document's original file, served by GET /documents/{id}
   units.jsonl      one embedded unit a line (a message or one of its sentences), in vector order
   vectors.faiss    the FAISS index over those vectors (memory-mapped when read)
   bm25/            bm25s indexes over messages and over sentences (JSON and .npy, no pickle)
@@ -23,10 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import Message, Sentence
+from .corpus import Document, Message, Sentence
 from .errors import IndexDamaged, IndexMismatch, IndexMissing
 
-FORMAT_VERSION = 3  # 2: a sentence that points back is embedded with its predecessor; 3: and BM25-indexed so
+FORMAT_VERSION = 4  # 2: a sentence that points back is embedded with its predecessor; 3: and BM25-indexed so;
+# 4: documents.jsonl, files/, and each message's document_id and page starts
 EXACT_LIMIT = 50_000  # above this many vectors, an HNSW graph replaces exact search
 # HNSW settings, measured by eval/bench.py (scale part) on 2 cores at 100k and 1M vectors of dim 384:
 # efConstruction 80 left recall@10 at 0.97 even with efSearch 128; 200 builds a graph that reaches 0.99+.
@@ -34,7 +37,10 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 256  # applied again on load, so it can be changed without a rebuild
 REBUILD = "run `assistant index` (or `make index`) to rebuild it"
-_FILES = ("messages.jsonl", "units.jsonl", "vectors.faiss")
+_FILES = ("messages.jsonl", "units.jsonl", "vectors.faiss", "documents.jsonl")
+MEDIA_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8", "md": "text/markdown; charset=utf-8",
+               "html": "text/html; charset=utf-8",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,24 @@ class Store:
     messages: dict[str, Message]
     units: list[Unit]
     vectors: object  # faiss.Index
+    documents: dict[str, Document]
 
     @property
     def model(self) -> str:
         return self.manifest["model"]
+
+    def original(self, document_id: str) -> Path | None:
+        """The copy of an indexed document's original file, or None for any id that is not indexed."""
+        doc = self.documents.get(document_id)
+        if doc is None:
+            return None
+        path = self.path / "files" / original_name(doc)
+        return path if path.is_file() else None
+
+
+def original_name(doc: Document) -> str:
+    """The name the copy of a document's file has in files/: its id and suffix, never a name from outside."""
+    return doc.id + {"html": ".html"}.get(doc.format, "." + doc.format)
 
 
 # A sentence that opens by pointing back ("In these, we found...", "This meant that...") is embedded with
@@ -107,8 +127,10 @@ def _write_jsonl(path: Path, rows) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[Unit], vectors: np.ndarray, extra=None) -> Path:
-    """Write a complete build beside the live one, then point index/store at it in one rename."""
+def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[Unit], vectors: np.ndarray, extra=None,
+          documents: list[tuple[Document, Path]] = ()) -> Path:
+    """Write a complete build beside the live one, then point index/store at it in one rename. `documents`
+    are the indexed documents with the files they were read from, copied into files/."""
     import faiss
 
     builds = index_dir / "builds"
@@ -118,15 +140,20 @@ def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[
     tmp.mkdir()
     try:
         _write_jsonl(tmp / "messages.jsonl", (
-            {"id": m.id, "title": m.title, "document": m.document, "text": m.text,
-             "sentences": [[s.start, s.end] for s in m.sentences]} for m in messages))
+            {"id": m.id, "title": m.title, "document": m.document, "document_id": m.document_id, "text": m.text,
+             "sentences": [[s.start, s.end] for s in m.sentences], "pages": [list(p) for p in m.pages]} for m in messages))
         _write_jsonl(tmp / "units.jsonl", (u.__dict__ for u in units))
+        _write_jsonl(tmp / "documents.jsonl", (d.__dict__ for d, _ in documents))
+        (tmp / "files").mkdir()
+        for doc, source in documents:
+            shutil.copyfile(source, tmp / "files" / original_name(doc))
         faiss.write_index(build_faiss(vectors), str(tmp / "vectors.faiss"))
         if extra:
             extra(tmp)
         manifest = dict(manifest, version=FORMAT_VERSION, units=len(units), messages=len(messages),
                         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                        sizes={f: (tmp / f).stat().st_size for f in _FILES})
+                        sizes={f: (tmp / f).stat().st_size for f in _FILES + tuple(
+                            f"files/{original_name(d)}" for d, _ in documents)})
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         _fsync_tree(tmp)
         final = builds / stamp
@@ -199,13 +226,20 @@ def load(store_dir: Path, expect_model: str | None = None) -> Store:
         for line in (path / "messages.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             sents = tuple(Sentence(a, b, row["text"][a:b]) for a, b in row["sentences"])
-            messages[row["id"]] = Message(row["id"], row["title"], row["document"], row["text"], sents)
+            messages[row["id"]] = Message(row["id"], row["title"], row["document"], row["text"], sents,
+                                          row["document_id"], tuple((a, b) for a, b in row["pages"]))
+        documents = {}
+        for line in (path / "documents.jsonl").read_text(encoding="utf-8").splitlines():
+            doc = Document(**json.loads(line))
+            documents[doc.id] = doc
         units = [Unit(**json.loads(line)) for line in (path / "units.jsonl").read_text(encoding="utf-8").splitlines()]
         vectors = faiss.read_index(str(path / "vectors.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
         if hasattr(vectors, "hnsw"):  # memory-mapping works for HNSW too (faiss 1.15); efSearch is a search-time knob
             vectors.hnsw.efSearch = HNSW_EF_SEARCH
         if vectors.ntotal != len(units) or len(units) != manifest["units"] or len(messages) != manifest["messages"]:
             raise IndexDamaged("the vectors, units and messages disagree in number")
+        if any(m.document_id not in documents for m in messages.values()):
+            raise IndexDamaged("a message belongs to no indexed document")
         if vectors.d != manifest["dim"] or any(u.message_id not in messages for u in units):
             raise IndexDamaged("units refer to unknown messages or the wrong dimension")
         spans = {(m.id, s.start, s.end) for m in messages.values() for s in m.sentences}
@@ -216,7 +250,7 @@ def load(store_dir: Path, expect_model: str | None = None) -> Store:
         raise IndexDamaged(f"the index at {store_dir} is damaged: {exc}; {REBUILD}") from exc
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexDamaged(f"the index at {store_dir} is damaged ({type(exc).__name__}: {exc}); {REBUILD}") from exc
-    return Store(path, manifest, messages, units, vectors)
+    return Store(path, manifest, messages, units, vectors, documents)
 
 
 def previous_vectors(store_dir: Path, model: str) -> dict[str, np.ndarray]:
@@ -227,3 +261,12 @@ def previous_vectors(store_dir: Path, model: str) -> dict[str, np.ndarray]:
     except Exception:  # no usable previous build: embed everything
         return {}
     return {u.sha: matrix[i] for i, u in enumerate(old.units)}
+
+
+def previous_documents(store_dir: Path) -> dict[str, Document]:
+    """The live build's documents by id (to keep when each was first indexed); empty when there is none."""
+    try:
+        rows = (store_dir / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+        return {d.id: d for d in (Document(**json.loads(r)) for r in rows)}
+    except (OSError, ValueError, TypeError):
+        return {}

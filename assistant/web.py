@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +30,7 @@ from .errors import IndexError_, InputError
 from .http_guard import ERRORS, ErrorOut, check_value, error
 from .reply import Reply
 from .settings import Settings
+from .store import MEDIA_TYPES
 
 log = logging.getLogger("assistant.web")
 
@@ -43,6 +44,8 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     question: Annotated[str, Field(min_length=1, description="1–1000 characters after trimming.")]
     context: Annotated[dict[str, Any] | None, Field(description="The `context` object of the previous reply.")] = None
+    documents: Annotated[list[str] | None, Field(
+        max_length=1000, description="Ids of indexed documents (GET /api/documents) to search; none or empty: all.")] = None
 
 
 # The reply contract's fields are assistant.reply's Reply, Quote and Source themselves, so the API
@@ -82,6 +85,20 @@ class SentenceSpan(BaseModel):
 class MessageFull(MessageSummary):
     text: str
     sentences: list[SentenceSpan]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    file: str
+    format: str
+    pages: int | None
+    messages: int
+    indexed_at: str
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentOut]
 
 
 class Health(BaseModel):
@@ -205,6 +222,11 @@ def _message_out(m) -> dict:
     return {"id": m.id, "title": m.title, "document": m.document}
 
 
+def _document_out(d) -> dict:
+    return {"id": d.id, "title": d.title, "file": d.file, "format": d.format, "pages": d.pages, "messages": d.messages,
+            "indexed_at": d.indexed_at}
+
+
 def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
     """The ASGI app. With no arguments (the uvicorn factory) it reads Settings.from_env() and loads the
     Assistant for them; tests pass their own settings and, optionally, an already loaded Assistant."""
@@ -236,7 +258,7 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
             check_value(body.context, "context")
         a = holder.get()
         try:
-            reply = a.ask(body.question, body.context)
+            reply = a.ask(body.question, body.context, documents=body.documents)
         except InputError as exc:
             log.info("chat http=422 code=%s ms=%.1f", type(exc).__name__, 1000 * (time.perf_counter() - started))
             raise
@@ -274,6 +296,25 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
         if m is None:
             return error(404, "No message has that id.")
         return {**_message_out(m), "text": m.text, "sentences": [{"start": s.start, "end": s.end} for s in m.sentences]}
+
+    @app.get("/api/documents", response_model=DocumentList, responses=ERRORS, tags=["documents"])
+    def documents() -> dict:
+        """Every indexed document: id (for `documents` in /api/chat and GET /documents/{id}), title, file name,
+        format, number of pages (null when not paged), number of messages and when it was first indexed."""
+        return {"documents": [_document_out(d) for d in holder.get().documents]}
+
+    @app.get("/documents/{document_id:path}", responses={404: {"model": ErrorOut}, 503: {"model": ErrorOut}},
+             response_class=Response, tags=["documents"])
+    def original(document_id: str):
+        """The original file of an indexed document, shown inline (a PDF opens at `#page=N`). Only files that
+        were indexed are served: any other id or path is a 404."""
+        a = holder.get()
+        path = a.store.original(document_id)
+        if path is None:
+            return error(404, "No indexed document has that id.")
+        doc = a.store.documents[document_id]
+        return FileResponse(path, media_type=MEDIA_TYPES[doc.format], content_disposition_type="inline",
+                            filename=doc.file)
 
     @app.get("/healthz", response_model=Health, responses={503: {"model": ErrorOut}}, tags=["service"])
     def healthz():

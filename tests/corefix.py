@@ -24,8 +24,8 @@ REAL_GLOSSARY = ROOT / "index" / "glossary.json"
 REAL_NAMES = ROOT / "index" / "names.json"
 REAL_ANSWER_TYPES = ROOT / "index" / "answer_types.json"
 CONTRACT_KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context"}
-QUOTE_KEYS = {"message_id", "title", "text", "start", "end", "score"}
-SOURCE_KEYS = {"message_id", "title", "document", "text"}
+QUOTE_KEYS = {"message_id", "title", "text", "start", "end", "score", "page", "document"}
+SOURCE_KEYS = {"message_id", "title", "document", "text", "document_id", "url"}
 
 SMALL_DOC = """Small test report
 
@@ -91,7 +91,7 @@ def build_fake(root: Path, docs: dict[str, str] | None = None, real: bool = Fals
 def lenient(assistant):
     """Answer whenever there is any evidence (threshold 0): the fake embedder's scores are not what
     the shipped calibration was fitted on, and structural tests need answers to inspect."""
-    assistant.calibration = dict(load_calibration(), threshold=0.0, within_threshold=0.0, broad_threshold=0.0)
+    assistant.calibration = dict(load_calibration(), threshold=0.0, within_threshold=0.0, broad_threshold=0.0, broad_share=0.0)
     return assistant
 
 

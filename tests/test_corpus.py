@@ -154,13 +154,16 @@ def test_ids_are_stable_across_parses_and_independent_of_folder(tmp_path):
     assert [m.id for m in corpus.load([tmp_path])] == [m.id for m in parse("doc.txt", SMALL_DOC)]
 
 
-def test_two_documents_with_the_same_stem_are_refused(tmp_path):
+def test_a_second_document_with_the_same_stem_is_skipped_and_named(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "doc.txt").write_text(SMALL_DOC, encoding="utf-8")
-    (tmp_path / "b" / "doc.txt").write_text(SMALL_DOC, encoding="utf-8")
-    with pytest.raises(CorpusError):
-        corpus.load([tmp_path])
+    (tmp_path / "b" / "doc.md").write_text("# Other\n\n## Part\n\nSome text.\n", encoding="utf-8")
+    found = corpus.read([tmp_path])
+    assert [d.file for d, _ in found.documents] == ["doc.txt"]
+    (bad,) = found.skipped
+    assert bad.path == tmp_path / "b" / "doc.md" and "clashes" in bad.reason and "doc.txt" in bad.reason
+    assert len({m.id for m in found.messages}) == len(found.messages)
 
 
 # -- the real corpus -----------------------------------------------------------------------------
@@ -291,13 +294,13 @@ def test_folder_without_documents_is_a_corpus_error(tmp_path):
 
 
 def test_source_files_order_is_stable_and_filters_suffixes(tmp_path):
-    for name in ["b.txt", "a.md", "c.TXT", "d.pdf", "sub/e.txt"]:
+    for name in ["b.txt", "a.md", "c.TXT", "d.pdf", "sub/e.txt", "f.json", "g.doc"]:
         p = tmp_path / name
         p.parent.mkdir(exist_ok=True)
         p.write_text(SMALL_DOC)
     names = [p.relative_to(tmp_path).as_posix() for p in corpus.source_files([tmp_path])]
     assert names == sorted(names)
-    assert set(names) == {"a.md", "b.txt", "c.TXT", "sub/e.txt"}
+    assert set(names) == {"a.md", "b.txt", "c.TXT", "d.pdf", "sub/e.txt"}
 
 
 def test_corpus_hash_changes_with_content_and_name(tmp_path):

@@ -94,8 +94,8 @@ def test_declines_and_chitchat_without_quotes_pass():
 def test_to_dict_has_exactly_the_contract_keys():
     d = good_reply().to_dict()
     assert set(d) == CONTRACT_KEYS
-    assert set(d["quotes"][0]) == {"message_id", "title", "text", "start", "end", "score"}
-    assert set(d["sources"][0]) == {"message_id", "title", "document", "text"}
+    assert set(d["quotes"][0]) == {"message_id", "title", "text", "start", "end", "score", "page", "document"}
+    assert set(d["sources"][0]) == {"message_id", "title", "document", "text", "document_id", "url"}
 
 
 def test_render_uses_reviewed_templates_and_strict_undefined():

@@ -23,9 +23,9 @@ def assert_contract(body: dict) -> None:
     assert (body["status"] == "answered") == bool(body["quotes"])
     sources = {s["message_id"]: s for s in body["sources"]}
     for s in body["sources"]:
-        assert set(s) == {"message_id", "title", "document", "text"}
+        assert set(s) == {"message_id", "title", "document", "text", "document_id", "url"}
     for q in body["quotes"]:
-        assert set(q) == {"message_id", "title", "text", "start", "end", "score"}
+        assert set(q) == {"message_id", "title", "text", "start", "end", "score", "page", "document"}
         src = sources[q["message_id"]]
         assert src["text"][q["start"]:q["end"]] == q["text"]
         assert q["title"] == src["title"]

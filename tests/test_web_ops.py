@@ -120,7 +120,7 @@ class _Broken:
     def __init__(self, settings):
         self.settings = settings
 
-    def ask(self, question, context=None):
+    def ask(self, question, context=None, documents=None):
         raise RuntimeError(f"boom while answering {question!r}")
 
     def search(self, text, k=5):

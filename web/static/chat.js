@@ -32,18 +32,21 @@ var KMChat = (function () {
     return typeof x === "string";
   }
 
+  function isPage(x) {
+    return typeof x === "number" && x >= 1 && Math.floor(x) === x;
+  }
+
+  /* "Key message 5 · page 2 · <document title>" */
+  function citation(q) {
+    var parts = [String(q.title)];
+    if (isPage(q.page)) parts.push("page " + q.page);
+    if (isString(q.document) && q.document) parts.push(q.document);
+    return parts.join(" · ");
+  }
+
   function validReply(data) {
     return data && isString(data.status) && isString(data.reply) && Array.isArray(data.quotes) &&
       Array.isArray(data.sources) && Array.isArray(data.suggestions);
-  }
-
-  /* The reply's own lines that are not quotations (its framing), in order. */
-  function framingLines(data) {
-    var quotes = data.quotes.map(function (q) { return String(q.text); });
-    return String(data.reply).split("\n").filter(function (line) {
-      if (!line.trim()) return false;
-      return !quotes.some(function (q) { return q && line.indexOf(q) !== -1; });
-    });
   }
 
   function mount(root, options) {
@@ -64,6 +67,55 @@ var KMChat = (function () {
       ? "Answers are exact quotes from the " + opts.document + ", naming the message each quote comes from. Nothing else is added."
       : "Answers are exact quotes from the named document, naming the message each quote comes from. Nothing else is added."));
     wrap.appendChild(note);
+
+    /* The indexed documents, each a link to its original; with more than one, a choice of which to search. */
+    var chosen = null;
+    function library(docs) {
+      if (!Array.isArray(docs) || !docs.length) return;
+      var box = el("details", "km-library");
+      box.appendChild(el("summary", null, docs.length === 1 ? "1 indexed document" : docs.length + " indexed documents"));
+      var list = el(docs.length > 1 ? "fieldset" : "div", "km-library-list");
+      if (docs.length > 1) list.appendChild(el("legend", null, "Search in"));
+      var checks = [];
+      docs.forEach(function (d) {
+        if (!d || !isString(d.id) || !isString(d.title)) return;
+        var row = el("div", "km-library-doc");
+        var facts = [String(d.format || "").toUpperCase()];
+        if (isPage(d.pages)) facts.push(d.pages + (d.pages === 1 ? " page" : " pages"));
+        if (typeof d.messages === "number") facts.push(d.messages + (d.messages === 1 ? " section" : " sections"));
+        if (docs.length > 1) {
+          var id = prefix + "doc-" + checks.length;
+          var check = el("input");
+          check.type = "checkbox";
+          check.id = id;
+          check.checked = true;
+          check.value = d.id;
+          var label = el("label", null, d.title);
+          label.htmlFor = id;
+          checks.push(check);
+          row.appendChild(check);
+          row.appendChild(label);
+        } else {
+          row.appendChild(el("span", "km-library-title", d.title));
+        }
+        row.appendChild(doc.createTextNode(" (" + facts.join(", ") + ") "));
+        var link = el("a", "km-open", "Open");
+        link.href = apiBase + "/documents/" + encodeURIComponent(d.id);
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.appendChild(srOnly(" " + d.title + " (opens in a new tab)"));
+        row.appendChild(link);
+        list.appendChild(row);
+      });
+      box.appendChild(list);
+      wrap.insertBefore(box, log);
+      if (checks.length > 1) {
+        chosen = function () {
+          var ids = checks.filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
+          return ids.length && ids.length < checks.length ? ids : null;  /* none or all ticked: search everything */
+        };
+      }
+    }
 
     var log = el("div", "km-log");
     log.setAttribute("role", "region");
@@ -119,12 +171,22 @@ var KMChat = (function () {
       figure.appendChild(block);
       var caption = el("figcaption", "km-quote-title");
       caption.appendChild(srOnly("Quoted from "));
-      caption.appendChild(doc.createTextNode(String(q.title)));
+      caption.appendChild(doc.createTextNode(citation(q)));
       figure.appendChild(caption);
 
       var source = null;
       for (var i = 0; i < sources.length; i++) {
         if (sources[i] && sources[i].message_id === q.message_id) { source = sources[i]; break; }
+      }
+      if (source && isString(source.url) && source.url.charAt(0) === "/") {
+        /* the original file, opened at the page this quote starts on (a PDF viewer reads #page=N) */
+        var href = apiBase + source.url.split("#")[0] + (isPage(q.page) ? "#page=" + q.page : "");
+        var open = el("a", "km-open", isPage(q.page) ? "Open page " + q.page : "Open the document");
+        open.href = href;
+        open.target = "_blank";
+        open.rel = "noopener";
+        open.appendChild(srOnly(" of " + (q.document || source.document || "the document") + " (opens in a new tab)"));
+        figure.appendChild(open);
       }
       if (source && isString(source.text)) {
         var panelId = prefix + "source-" + n;
@@ -166,10 +228,25 @@ var KMChat = (function () {
       var status = ["answered", "no_answer", "chitchat"].indexOf(data.status) >= 0 ? data.status : "no_answer";
       var article = el("article", "km-reply km-reply--" + status.replace("_", "-"));
       article.setAttribute("aria-label", status === "no_answer" ? "Assistant: no answer found" : "Assistant");
-      var lines = status === "answered" ? framingLines(data) : String(data.reply).split("\n").filter(function (l) { return l.trim(); });
-      lines.forEach(function (line) { article.appendChild(el("p", "km-frame", line)); });
-      data.quotes.forEach(function (q) {
-        if (q && isString(q.text)) article.appendChild(renderQuote(q, data.sources, counterNext()));
+      /* The reply's lines in order: a line holding a quote becomes that quote's figure, so framing such as
+         "From <document>:" stays above the quotes it introduces. */
+      var quotes = status === "answered" ? data.quotes.filter(function (q) { return q && isString(q.text) && q.text; }) : [];
+      var shown = [];
+      String(data.reply).split("\n").forEach(function (line) {
+        if (!line.trim()) return;
+        var q = null;
+        for (var i = 0; i < quotes.length; i++) {
+          if (shown.indexOf(i) < 0 && line.indexOf(quotes[i].text) !== -1) { q = i; break; }
+        }
+        if (q === null) {
+          article.appendChild(el("p", "km-frame", line));
+        } else {
+          shown.push(q);
+          article.appendChild(renderQuote(quotes[q], data.sources, counterNext()));
+        }
+      });
+      quotes.forEach(function (q, i) {
+        if (shown.indexOf(i) < 0) article.appendChild(renderQuote(q, data.sources, counterNext()));
       });
       var suggestions = data.suggestions.filter(isString);
       if (suggestions.length) {
@@ -225,7 +302,8 @@ var KMChat = (function () {
       fetch(apiBase + "/api/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ question: text, context: context }),
+        body: JSON.stringify(chosen && chosen() ? { question: text, context: context, documents: chosen() }
+                                                : { question: text, context: context }),
         credentials: "omit",
         mode: "cors"
       }).then(function (response) {
@@ -263,6 +341,14 @@ var KMChat = (function () {
       input.value = "";
       ask(text);
     });
+
+    if (opts.library) {
+      fetch(apiBase + "/api/documents", { credentials: "omit", mode: "cors" }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (data) {
+        if (data && Array.isArray(data.documents)) library(data.documents);
+      }, function () { /* the list is a help, not needed to ask */ });
+    }
 
     if (opts.autofocus) input.focus();
 

@@ -8,6 +8,7 @@
     heading: "Key messages assistant",
     level: 1,
     document: root.getAttribute("data-document") || "",
+    library: true,
     autofocus: true
   });
 })();
