@@ -105,7 +105,7 @@ def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozens
     if not cands:
         return [], np.zeros((0, len(feats.NAMES)))
     q = result.query
-    asked = feats.Asked.of(q.own, q.expanded, q.text, corpus)
+    asked = feats.Asked.of(q.own, q.expanded, q.text, corpus, q.glossed)
     message_dense = {h.message.id: h.dense for h in result.hits}
     best: dict[str, tuple[float, float]] = {}  # message id -> (best dense, best fused) among its candidates
     for s in cands:
@@ -164,9 +164,17 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
     if broad:
         if conf < cal["broad_threshold"]:
             return Decision(False, [], conf, "weak", tuple(scored))
-        floor = cal["broad_share"] * best.p  # hand-set: a message joins a broad answer when its best sentence is this likely
-        picks = _one_per_message(scored, floor, MAX_BROAD)
-        return Decision(True, [s.hit for s in picks], conf, "", tuple(scored))
+        # every message whose fused score is within broad_margin of the best joins, with its best sentence
+        top = max((h.score for h in result.hits if h.message.id not in exclude), default=0.0)
+        keep = [h.message.id for h in result.hits if h.message.id not in exclude and h.score >= cal["broad_margin"] * top]
+        best_of = {}
+        for s in scored:
+            best_of.setdefault(s.hit.message.id, s.hit)
+        for s in result.sentences:  # a message with no sentence among the candidates: its best by the search
+            best_of.setdefault(s.message.id, s)
+        picks = [best_of[mid] for mid in keep if mid in best_of][:MAX_BROAD]
+        picks.sort(key=lambda h: h is not best.hit)  # the model's best first
+        return Decision(True, picks, conf, "", tuple(scored))
     if conf < cal["within_threshold" if within else "threshold"]:
         return Decision(False, [], conf, "weak", tuple(scored))
     # a second message's sentence only when nearly as likely to answer as the best

@@ -9,25 +9,30 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .text import padded, words
-from .reply import PROMPTS
+from .reply import PROMPTS, Reply, Source, quote_of, render
+from .text import STOP, padded, stems, words
+
+if TYPE_CHECKING:
+    from .answer import Decision
+    from .retrieve import Result
 
 CONTEXT_VERSION = 1
 MAX_CONTEXT_BYTES = 8192
 MAX_IDS = 50
-_MESSAGE_NUMBER = re.compile(r"\b(?:key ?messages?|km|kms|msg|message) ?(?:no\.? ?|number |#)?(\d{1,2})\b", re.I)
 _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
                          "cover covers mean key message km msg number no please can you could".split())
 
 
-def named_message(text: str, titles: dict[str, str]) -> tuple[str | None, str]:
-    """The message a question names by its title ('what does key message 5 say?', 'KM7?', 'the preamble')
-    and what else it asks about it ('' for the whole message). titles: lower-case title → id."""
+def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:
+    """The message a question names by its title ('what does key message 5 say?', 'the preamble', or 'KM7?'
+    through the profile's numbered-title scheme) and what else it asks about it ('' for the whole message).
+    titles: lower-case title → id; numbered: the profile's NumberedTitles, if any."""
     lowered = " ".join(words(text))
-    m = _MESSAGE_NUMBER.search(text)
-    found = titles.get(f"key message {m.group(1)}") if m else None
+    m = numbered.pattern.search(text) if numbered else None
+    found = titles.get(numbered.title.format(n=int(m.group(1))).lower()) if m else None
     rest = lowered if not m else lowered.replace(m.group(0).lower(), " ")
     if found is None:
         for title, mid in sorted(titles.items(), key=lambda kv: -len(kv[0])):
@@ -141,8 +146,6 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
 
 def content_words(vocab, glossary) -> frozenset[str]:
     """The corpus's topic words: its vocabulary and glossary terms, less stop and filler words."""
-    from .suggest import STOP
-
     skip = STOP | set(intents()["filler"]) | {"you", "your", "yourself", "i", "me", "my", "what", "who", "how"}
     return frozenset(w for w in set(vocab) | set(glossary) if w not in skip and len(w) > 1)
 
@@ -200,3 +203,213 @@ def follow_up_kind(text: str) -> str:
     if n <= 3:
         return "elliptical"
     return ""
+
+
+# -- turns ---------------------------------------------------------------------------------------
+SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
+MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
+_SPLIT = re.compile(r"\s*(?:\band also\b|\bas well as\b|\band\b|&|\bplus\b|;)\s*", re.I)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One reading of a question, decided: what the search found and what the answer model made of it."""
+    result: "Result"
+    decision: "Decision"
+
+    @property
+    def answered(self) -> bool:
+        return self.decision.answered
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a turn is to be searched: the text, and where the person asked to look."""
+    text: str
+    broad: bool = False
+    exclude: frozenset[str] = frozenset()
+    asked: str | None = None  # what the person typed, when the text searched also carries the last topic
+    only: frozenset[str] | None = None  # a message named by title, or the documents chosen
+    within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
+
+
+class Conversation:
+    """One turn of a conversation: routing, follow-ups against the context, overviews, compound questions,
+    and the reply. `decide` is the library's one way to answer a reading (core.Assistant.decide)."""
+
+    def __init__(self, library, decide, suggester, max_question_chars: int = 1000):
+        self.lib, self.decide, self.suggester = library, decide, suggester
+        self.max_chars = max_question_chars
+
+    # -- routing --------------------------------------------------------------------------------
+    def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None) -> "Reply":
+        lib = self.lib
+        text = more_about(text) or message_about(text) or text
+        intent = route(text, lib.content)
+        nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
+        if intent in ("greeting", "thanks", "goodbye", "help"):
+            return Reply("chitchat", render("chitchat", intent=intent, document=lib.document, topics=self.suggester.topics(3)),
+                         suggestions=self.suggester.starters(), context=nxt.to_dict())
+        if intent == "refuse":
+            return self._decline("refuse", nxt)
+        named, rest = named_message(text, lib.titles, lib.profile.numbered) if intent is None else (None, "")
+        if named and (allowed is None or named in allowed):
+            if not rest:
+                return self._whole_message(named, nxt)
+            # "what does key message 5 say about poverty?": the whole question, in that message only
+            return self._reply(self.decide(Reading(text, only=frozenset({named}), within=True)), nxt, topic=text)
+        if intent in ("more", "which") and ctx.quoted:
+            return self._from_last(intent, ctx, nxt)
+        if intent == "else" and ctx.topic:
+            found = self.decide(Reading(ctx.topic, exclude=frozenset(ctx.shown), within=True, only=allowed))
+            return self._reply(found, nxt, topic=nxt.topic, intent="else")
+        if intent in ("more", "which", "else"):
+            return self._decline("no_topic", nxt)
+        return self._question(text, ctx, nxt, allowed)
+
+    def _question(self, text: str, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
+        text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
+        exclude = frozenset(ctx.shown) if elsewhere else frozenset()
+        broad = is_broad(text)
+        if broad and self._overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
+            return self._overview_reply(nxt, allowed)
+        own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere))
+        kind = self._follow_up(text, ctx.topic)
+        if kind:
+            joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
+            combined = self.decide(joined)
+            if kind == "anaphoric" and self._new_topic_words(text, ctx.topic):
+                own = self.decide(own_reading)  # "does advocacy help with that?": advocacy is the point
+                if own.answered:
+                    return self._reply(own, nxt, topic=joined.text, broad=broad)
+            if combined.answered or kind == "anaphoric":
+                return self._reply(combined, nxt, topic=joined.text, broad=broad)
+        own = self.decide(own_reading)
+        if not broad and not kind:
+            both = self._compound(text, allowed)
+            if both:
+                return self._both(both, nxt, text)
+        return self._reply(own, nxt, topic=text, broad=broad)
+
+    def _follow_up(self, text: str, topic: str) -> str:
+        """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
+        getting better?"), elides it ("and advocacy?", "what about teenagers?", a few topic words), or shares
+        its subject; '' otherwise. An unrelated question ("any good lunch spots?") is never read with it."""
+        if not topic:
+            return ""
+        kind = follow_up_kind(text)
+        ws = words(text)
+        topical = [w for w in ws if w in self.lib.content]
+        if kind == "anaphoric":
+            return kind
+        if kind == "elliptical" and topical and len(ws) <= SHORT_FOLLOW_UP:
+            return kind
+        if len(ws) <= SHORT_FOLLOW_UP and self._shares_subject(text, topic):
+            return "elliptical"
+        return ""
+
+    def _shares_subject(self, text: str, topic: str) -> bool:
+        """Whether the question and the last topic share a word that names a subject: one used by fewer than
+        a third of the messages ('children' or 'staff' in every message names nothing)."""
+        freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
+        return any(freq.get(w, 0) * 3 < n or freq.get(w, 0) <= 1 for w in stems(text) & stems(topic))
+
+    def _new_topic_words(self, text: str, topic: str) -> set[str]:
+        """Words (or glossary expansions) of the text that name a topic of their own, one only one message
+        uses ('advocacy', 'care experienced'), and that the last topic did not mention."""
+        analyse = self.lib.retriever.analyse
+        said = stems(analyse(topic).expanded) if topic else frozenset()
+        return {w for w in stems(analyse(text).expanded)
+                if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said}
+
+    # -- overviews and compound questions ----------------------------------------------------------
+    def _overview(self, text: str) -> bool:
+        """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own."""
+        skip = _filler() | self.lib.collection_words | set(intents()["overview"])
+        left = [w for w in words(text) if w not in skip and w not in STOP and not w.isdigit()]
+        return not left
+
+    def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
+        """The lead sentence of every message, in document order (too many messages: a broad answer instead)."""
+        ms = [m for m in self.lib.store.messages.values() if m.sentences and (allowed is None or m.id in allowed)]
+        if len(ms) > MAX_OVERVIEW:
+            return self._decline("too_broad", nxt)
+        quotes = [quote_of(m, 0, 1.0) for m in ms]
+        ctx = Context("", [(q.message_id, q.start, q.end) for q in quotes], [m.id for m in ms][-MAX_IDS:], nxt.turn)
+        return self._answered("broad", quotes, "overview", ctx)
+
+    def _compound(self, text: str, allowed) -> list[Answer] | None:
+        """'X and Y': each part answered on its own, from two different messages, or None."""
+        for m in _SPLIT.finditer(text):
+            left, right = text[:m.start()].strip(" ,:?"), text[m.end():].strip(" ,:?")
+            if not ([w for w in words(left) if w in self.lib.content] and [w for w in words(right) if w in self.lib.content]):
+                continue
+            # each part is a topic the person named, so the lower bar of a chosen place applies to it
+            a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
+            if a.answered and b.answered:
+                ma, mb = a.decision.picks[0].message.id, b.decision.picks[0].message.id
+                if ma != mb:
+                    return [a, b]
+        return None
+
+    # -- replies --------------------------------------------------------------------------------
+    def _reply(self, found: Answer, nxt: Context, topic: str, broad: bool = False, intent: str = "") -> "Reply":
+        decision = found.decision
+        if not decision.answered:
+            reason = "nothing_else" if intent == "else" else decision.reason
+            return self._decline(reason, nxt, terms=found.result.query.unknown_terms)
+        quotes = [quote_of(p.message, p.index, p.score) for p in decision.picks]
+        ids = _ids(quotes)
+        shown = list(dict.fromkeys((nxt.shown if intent == "else" else []) + ids))[-MAX_IDS:]
+        ctx = Context(topic[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
+        return self._answered("broad" if broad and len(quotes) > 1 else "answered", quotes, intent, ctx)
+
+    def _whole_message(self, mid: str, nxt: Context) -> "Reply":
+        """'What does key message 5 say?': every sentence of that message, in order."""
+        m = self.lib.store.messages[mid]
+        quotes = [quote_of(m, i, 1.0) for i in range(len(m.sentences))]
+        ctx = Context(m.sentences[0].text if m.sentences else m.title, [(q.message_id, q.start, q.end) for q in quotes],
+                      [mid], nxt.turn)
+        return self._answered("answered", quotes, "", ctx)
+
+    def _from_last(self, intent: str, ctx: Context, nxt: Context) -> "Reply":
+        """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
+        messages = self.lib.store.messages
+        last = [(messages.get(mid), start) for mid, start, _ in ctx.quoted]
+        last = [(m, start) for m, start in last if m is not None and any(s.start == start for s in m.sentences)]
+        if not last:
+            return self._decline("no_topic", nxt)
+        if intent == "which":
+            picks = list(dict.fromkeys((m, m.sentence_index(start)) for m, start in last))
+        else:
+            m = last[0][0]
+            shown = {start for mm, start in last if mm.id == m.id}
+            rest = [i for i, s in enumerate(m.sentences) if s.start not in shown]
+            picks = [(m, i) for i in (rest or range(len(m.sentences)))]
+        quotes = [quote_of(m, i, 1.0) for m, i in picks]
+        new = Context(ctx.topic, [(q.message_id, q.start, q.end) for q in quotes] if intent == "more" else ctx.quoted,
+                      list(dict.fromkeys(ctx.shown + _ids(quotes)))[-MAX_IDS:], nxt.turn)
+        return self._answered("answered", quotes, intent, new)
+
+    def _answered(self, template: str, quotes: list, intent: str, ctx: Context) -> "Reply":
+        """An answer: the framing template around the quotes, each quote's whole message as its source."""
+        ids = _ids(quotes)
+        messages = self.lib.store.messages
+        return Reply("answered", render(template, quotes=quotes, document=self.lib.document, intent=intent), quotes,
+                     [Source.of(messages[i], quotes) for i in ids], self.suggester.after(ids), ctx.to_dict())
+
+    def _both(self, parts: list[Answer], nxt: Context, text: str) -> "Reply":
+        """A compound question's reply: each part's best quote, in the order asked."""
+        quotes = [quote_of(p.decision.picks[0].message, p.decision.picks[0].index, p.decision.picks[0].score) for p in parts]
+        ctx = Context(text[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], _ids(quotes), nxt.turn)
+        return self._answered("answered", quotes, "", ctx)
+
+    def _decline(self, reason: str, nxt: Context, terms=()) -> "Reply":
+        return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.lib.document,
+                                         topics=self.suggester.topics(3)),
+                     suggestions=self.suggester.starters(), context=nxt.to_dict())
+
+
+def _ids(quotes) -> list[str]:
+    """Message ids of the quotes, first appearance first."""
+    return list(dict.fromkeys(q.message_id for q in quotes))

@@ -7,27 +7,60 @@ import logging
 import threading
 import time
 from collections import Counter
-from dataclasses import replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from . import store as store_mod
-from .answer import Decision, decide, load_calibration
-from .conversation import (Context, content_words, else_about, follow_up_kind, is_broad, message_about, more_about,
-                           named_message, parse_context, route)
+from .answer import decide, load_calibration
+from .conversation import Answer, Conversation, Reading, content_words, is_broad, parse_context
 from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidDocuments, InvalidQuestion
-from .text import words
-from .reply import Reply, Source, check_grounding, quote_of, render
+from .profile import Profile
+from .profile import stamp as profile_stamp
+from .reply import Reply, check_grounding, render
 from .retrieve import Result, Retriever
-from .text import stems
+from .store import Store
 from .settings import Settings
 from .suggest import Suggester
-
-SHORT_FOLLOW_UP = 8  # words: a short question that fails alone is tried against the last topic too
+from .text import stems, words
 
 log = logging.getLogger("assistant")
+
+
+@dataclass
+class Library:
+    """One loaded index with what answering needs: the store, its retriever and profile, the answer model's
+    calibration, and facts about the corpus worked out once. It refers to nothing above it, so the
+    conversation and the suggester can hold it without a reference cycle."""
+    store: Store
+    retriever: Retriever
+    profile: Profile
+    calibration: dict
+    content: frozenset[str]  # the corpus's topic words
+    document: str  # the document's title, or "N indexed documents"
+    collection_words: frozenset[str]  # words of the documents' titles
+    titles: dict[str, str]  # lower-case message title -> id
+    message_freq: Counter  # stem -> number of messages that use it
+
+    @classmethod
+    def of(cls, st: Store, retriever: Retriever, profile: Profile, calibration: dict) -> "Library":
+        titles = list(dict.fromkeys(m.document for m in st.messages.values()))
+        return cls(st, retriever, profile, calibration,
+                   content_words(retriever.vocab, retriever.glossary) - profile.stop_words,
+                   titles[0] if len(titles) == 1 else f"{len(titles)} indexed documents" if titles else "",
+                   frozenset(w for t in titles for w in words(t)),
+                   {m.title.lower(): m.id for m in st.messages.values()},
+                   Counter(w for m in st.messages.values() for w in stems(m.text)))
+
+    def decide(self, reading: Reading) -> Answer:
+        """The library's one way to answer a reading of a question: search, then the answer model."""
+        r = self.retriever
+        result = r.search(reading.text, k=10, only=set(reading.only) if reading.only is not None else None)
+        if reading.asked is not None and reading.asked != reading.text:  # number and name checks apply to what was typed
+            q = r.analyse(reading.asked)
+            result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
+        return Answer(result, decide(result, r.corpus, broad=reading.broad, calibration=self.calibration,
+                                     exclude=set(reading.exclude), types=r.answer_types, within=reading.within))
 
 
 class Assistant:
@@ -35,8 +68,36 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self._embedder = embedder
         self._lock = threading.Lock()
-        self.calibration = load_calibration()
+        self._calibration = load_calibration()
         self._load()
+
+    @property
+    def calibration(self) -> dict:
+        return self.lib.calibration
+
+    @calibration.setter
+    def calibration(self, value: dict) -> None:  # tests and evaluation try other thresholds
+        self._calibration = self.lib.calibration = value
+
+    @property
+    def store(self) -> Store:
+        return self.lib.store
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.lib.retriever
+
+    @property
+    def profile(self) -> Profile:
+        return self.lib.profile
+
+    @property
+    def document(self) -> str:
+        return self.lib.document
+
+    @property
+    def content(self) -> frozenset[str]:
+        return self.lib.content
 
     # -- loading and reloading -------------------------------------------------------------------
     def _expected_model(self) -> str:
@@ -51,34 +112,32 @@ class Assistant:
         st = store_mod.load(s.store_dir, expect_model=self._expected_model())
         if self._embedder is None:
             self._embedder = make_embedder(s.embedder, s.model, st.path, s.onnx_weights)
-        self.store = st
-        self.retriever = Retriever(st, self._embedder, s.glossary_path, self.calibration["dense_weight"], s.answer_types_path,
-                                   self.calibration["sentence_weight"], self.calibration["message_bonus"],
-                                   self.calibration.get("carry", 0.0), s.query_cache,
-                                   names_path=s.names_path)
-        self.suggester = Suggester(self)
-        self.content = content_words(self.retriever.vocab, self.retriever.glossary)
-        titles = list(dict.fromkeys(m.document for m in st.messages.values()))
-        self.document = titles[0] if len(titles) == 1 else f"{len(titles)} indexed documents" if titles else ""
-        self._titles = {m.title.lower(): m.id for m in st.messages.values()}
-        self._message_freq = Counter(w for m in st.messages.values() for w in stems(m.text))
-        self._loaded_from = st.path
+        profile, stamp = Profile.load(s.index_dir), profile_stamp(s.index_dir)
+        cal = self._calibration
+        retriever = Retriever(st, self._embedder, profile, cal["dense_weight"], cal["sentence_weight"], cal["message_bonus"],
+                              cal.get("carry", 0.0), s.query_cache)
+        lib = Library.of(st, retriever, profile, cal)
+        suggester = Suggester(st, retriever, profile, lambda q, decide=lib.decide: decide(Reading(q)))
+        self.lib, self.suggester = lib, suggester
+        self.conversation = Conversation(lib, lib.decide, suggester, s.max_question_chars)
+        self._profile_stamp, self._loaded_from = stamp, st.path
 
     def reload_if_changed(self) -> bool:
-        """Swap in a newly built index (the store symlink moved); keep serving the old one on any error."""
+        """Swap in a newly built index (the store symlink moved) or an edited profile (glossary, names, answer
+        types, profile.json); keep serving the old one on any error."""
         try:
             target = self.settings.store_dir.resolve()
         except OSError:
             return False
-        if target == self._loaded_from:
+        if target == self._loaded_from and profile_stamp(self.settings.index_dir) == self._profile_stamp:
             return False
         with self._lock:
-            old = (self.store, self.retriever, self.suggester, self.content, self.document, self._loaded_from)
+            old = dict(self.__dict__)
             try:
                 self._load()
             except Exception as exc:  # a half-built or damaged index must not take the server down
-                self.store, self.retriever, self.suggester, self.content, self.document, self._loaded_from = old
-                log.warning("new index not loaded, still serving %s: %s", old[5], exc)
+                self.__dict__.update(old)
+                log.warning("new index not loaded, still serving %s: %s", old["_loaded_from"], exc)
                 return False
         log.info("index reloaded from %s", self._loaded_from)
         return True
@@ -96,7 +155,7 @@ class Assistant:
     def documents(self) -> list[Document]:
         return list(self.store.documents.values())
 
-    def _allowed(self, documents: list[str] | None) -> set[str] | None:
+    def _allowed(self, documents: list[str] | None) -> frozenset[str] | None:
         """Ids of the messages of the documents named (None: every document); unknown ids are an input error."""
         if not documents:
             return None
@@ -104,7 +163,7 @@ class Assistant:
         if unknown:
             raise InvalidDocuments(f"no indexed document has the id {unknown[0]!r}")
         wanted = set(documents)
-        return {m.id for m in self.store.messages.values() if m.document_id in wanted}
+        return frozenset(m.id for m in self.store.messages.values() if m.document_id in wanted)
 
     def search(self, text: str, k: int = 5) -> Result:
         return self.retriever.search(self._validate(text), k=k)
@@ -116,7 +175,7 @@ class Assistant:
         started = time.perf_counter()
         text = self._validate(question)
         ctx = parse_context(context, self.settings.max_question_chars)
-        reply = self._turn(text, ctx, self._allowed(documents))
+        reply = self.conversation.turn(text, ctx, self._allowed(documents))
         try:
             check_grounding(reply)
         except GroundingError as exc:
@@ -142,121 +201,11 @@ class Assistant:
             raise InvalidQuestion("question contains characters that are not valid Unicode text") from None
         return text
 
-    def _turn(self, text: str, ctx: Context, allowed: set[str] | None = None) -> Reply:
-        text = more_about(text) or message_about(text) or text
-        intent = route(text, self.content)
-        nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
-        if intent in ("greeting", "thanks", "goodbye", "help"):
-            return Reply("chitchat", render("chitchat", intent=intent, document=self.document, topics=self.suggester.topics(3)),
-                         suggestions=self.suggester.starters(), context=nxt.to_dict())
-        if intent == "refuse":
-            return self._decline("refuse", nxt)
-        named, rest = named_message(text, self._titles) if intent is None else (None, "")
-        if named and not rest:
-            return self._whole_message(named, nxt)
-        if named:  # "what does key message 5 say about poverty?": look only in that message
-            return self._answer(text, nxt, only={named} & allowed if allowed is not None else {named})
-        if intent in ("more", "which") and ctx.quoted:
-            return self._from_last(intent, ctx, nxt)
-        if intent == "else" and ctx.topic:
-            return self._answer(ctx.topic, nxt, exclude=set(ctx.shown), intent="else", within=True, allowed=allowed)
-        if intent in ("more", "which", "else"):
-            return self._decline("no_topic", nxt)
-        return self._question(text, ctx, nxt, allowed)
+    def decide(self, reading: Reading) -> Answer:
+        return self.lib.decide(reading)
 
-    def _question(self, text: str, ctx: Context, nxt: Context, allowed: set[str] | None = None) -> Reply:
-        text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
-        exclude = set(ctx.shown) if elsewhere else set()
-        within = bool(elsewhere)
-        kind = follow_up_kind(text) if ctx.topic else ""
-        broad = is_broad(text)
-        joined = f"{text} {ctx.topic}"
-        if kind == "anaphoric":  # "is that getting better?": the last topic supplies what "that" is
-            combined = self._decide(joined, broad, exclude, asked=text, within=within, allowed=allowed)
-            if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?": advocacy is the point
-                own = self._decide(text, broad, exclude, within=within, allowed=allowed)
-                if own[1].answered:
-                    return self._reply(*own, nxt, topic=joined, broad=broad)
-            return self._reply(*combined, nxt, topic=joined, broad=broad)
-        own = self._decide(text, broad, exclude, within=within, allowed=allowed)
-        short = kind == "elliptical" or (ctx.topic and own[1].reason == "weak" and len(words(text)) <= SHORT_FOLLOW_UP)
-        if short and not own[1].answered:  # "and advocacy?", "what happens if nothing changes?"
-            combined = self._decide(joined, broad, exclude, asked=text, within=within, allowed=allowed)
-            if combined[1].answered:
-                return self._reply(*combined, nxt, topic=joined, broad=broad)
-        return self._reply(*own, nxt, topic=text, broad=broad)
-
-    def _new_topic_words(self, text: str, topic: str) -> set[str]:
-        """Words (or glossary expansions) of the text that name a topic of their own, one only one message
-        uses ('advocacy', 'care experienced'), and that the last topic did not mention."""
-        said = stems(self.retriever.analyse(topic).expanded) if topic else frozenset()
-        return {w for w in stems(self.retriever.analyse(text).expanded)
-                if len(w) >= 4 and self._message_freq.get(w, 0) == 1 and w not in said}
-
-    def _whole_message(self, mid: str, nxt: Context) -> Reply:
-        """'What does key message 5 say?': every sentence of that message, in order."""
-        m = self.store.messages[mid]
-        quotes = [quote_of(m, i, 1.0) for i in range(len(m.sentences))]
-        ctx = Context(m.sentences[0].text if m.sentences else m.title, [(q.message_id, q.start, q.end) for q in quotes],
-                      [mid], nxt.turn)
-        return self._answered("answered", quotes, "", ctx)
-
-    def _decide(self, query: str, broad: bool, exclude: set[str] = frozenset(), asked: str | None = None,
-                only: set[str] | None = None, within: bool = False, allowed: set[str] | None = None) -> tuple[Result, Decision]:
-        """only: a message the person named; allowed: the documents' messages the person chose to search."""
-        result = self.retriever.search(query, k=10, only=only if only is not None else allowed)
-        if asked is not None and asked != query:  # number and name checks apply to what the user typed
-            q = self.retriever.analyse(asked)
-            result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
-        return result, decide(result, self.retriever.corpus, broad=broad, calibration=self.calibration, exclude=exclude,
-                              types=self.retriever.answer_types, within=within or only is not None)
-
-    def _answer(self, query: str, nxt: Context, broad: bool = False, exclude: set[str] = frozenset(), intent: str = "",
-                asked: str | None = None, only: set[str] | None = None, within: bool = False,
-                allowed: set[str] | None = None) -> Reply:
-        result, decision = self._decide(query, broad, exclude, asked, only, within, allowed)
-        return self._reply(result, decision, nxt, topic=query if intent != "else" else nxt.topic, broad=broad, intent=intent)
-
-    def _reply(self, result: Result, decision: Decision, nxt: Context, topic: str, broad: bool = False, intent: str = "") -> Reply:
-        if not decision.answered:
-            reason = "nothing_else" if intent == "else" else decision.reason
-            return self._decline(reason, nxt, terms=result.query.unknown_terms)
-        quotes = [quote_of(p.message, p.index, p.score) for p in decision.picks]
-        ids = _ids(quotes)
-        shown = list(dict.fromkeys((nxt.shown if intent == "else" else []) + ids))[-50:]
-        ctx = Context(topic[:2 * self.settings.max_question_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
-        return self._answered("broad" if broad and len(quotes) > 1 else "answered", quotes, intent, ctx)
-
-    def _from_last(self, intent: str, ctx: Context, nxt: Context) -> Reply:
-        """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
-        last = [(self.store.messages.get(mid), start) for mid, start, _ in ctx.quoted]
-        last = [(m, start) for m, start in last if m is not None and any(s.start == start for s in m.sentences)]
-        if not last:
-            return self._decline("no_topic", nxt)
-        if intent == "which":
-            picks = [(m, m.sentence_index(start)) for m, start in last]
-        else:
-            m = last[0][0]
-            shown = {start for mm, start in last if mm.id == m.id}
-            rest = [i for i, s in enumerate(m.sentences) if s.start not in shown]
-            picks = [(m, i) for i in (rest or range(len(m.sentences)))]
-        quotes = [quote_of(m, i, 1.0) for m, i in picks]
-        new = Context(ctx.topic, [(q.message_id, q.start, q.end) for q in quotes] if intent == "more" else ctx.quoted,
-                      list(dict.fromkeys(ctx.shown + _ids(quotes))), nxt.turn)
-        return self._answered("answered", quotes, intent, new)
-
-    def _answered(self, template: str, quotes: list, intent: str, ctx: Context) -> Reply:
-        """An answer: the framing template around the quotes, each quote's whole message as its source."""
-        ids = _ids(quotes)
-        return Reply("answered", render(template, quotes=quotes, document=self.document, intent=intent), quotes,
-                     [Source.of(self.store.messages[i], quotes) for i in ids], self.suggester.after(ids), ctx.to_dict())
-
-    def _decline(self, reason: str, nxt: Context, terms=()) -> Reply:
-        return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.document,
-                                         topics=self.suggester.topics(3)),
-                     suggestions=self.suggester.starters(), context=nxt.to_dict())
-
-
-def _ids(quotes) -> list[str]:
-    """Message ids of the quotes, first appearance first."""
-    return list(dict.fromkeys(q.message_id for q in quotes))
+    def explain(self, question: str) -> Answer:
+        """Why a self-contained question is answered or declined: what was searched, every candidate the
+        model scored with its features and probability, the confidence and the reason (evaluation uses this)."""
+        text = self._validate(question)
+        return self.decide(Reading(text, broad=is_broad(text)))

@@ -40,31 +40,39 @@ class Corpus:
 
 @dataclass(frozen=True)
 class Asked:
-    """The question's words, weighed once per question."""
+    """The question's words, weighed once per question. A word the profile's glossary explains counts as
+    known, and as found wherever the documents' words it stands for are found."""
     stems: tuple[str, ...]
     idf: tuple[float, ...]
-    unknown_share: float  # share of the question's English-rarity weight on words the index never uses
+    means: tuple[frozenset[str], ...]  # per word: its stem, plus the stems of what the glossary says it means
+    unknown_share: float  # share of the question's English-rarity weight on words neither index nor glossary knows
     rarest: str  # stem of the question's rarest word ("" when it has none)
     expansion: frozenset[str]  # stems that only the profile's glossary added
     kind: str  # "number", "date", "person" or ""
 
     @classmethod
-    def of(cls, own: str, expanded: str, text: str, corpus: Corpus) -> "Asked":
+    def of(cls, own: str, expanded: str, text: str, corpus: Corpus, glossed: tuple[tuple[str, str], ...] = ()) -> "Asked":
+        gloss: dict[str, frozenset[str]] = {}
+        for term, meaning in glossed:
+            for w in tokens(term):
+                gloss[stem(w)] = gloss.get(stem(w), frozenset()) | stems(meaning)
         seen: dict[str, float] = {}
         for w in tokens(own):
             seen.setdefault(stem(w), rarity(w))
         st = tuple(seen)
-        idf = tuple(corpus.idf.get(s, corpus.unseen_idf) for s in st)
+        idf = tuple(corpus.idf.get(s, corpus.unseen_idf) if s not in gloss else
+                    max((corpus.idf.get(t, corpus.unseen_idf) for t in gloss[s]), default=corpus.unseen_idf) for s in st)
+        means = tuple(frozenset({s}) | gloss.get(s, frozenset()) for s in st)
         total = sum(seen.values())
-        unknown = sum(r for s, r in seen.items() if s not in corpus.idf) / total if total else 0.0
+        unknown = sum(r for s, r in seen.items() if s not in corpus.idf and s not in gloss) / total if total else 0.0
         rarest = max(seen, key=seen.get) if seen else ""
         kind = ("number" if _ASKS_NUMBER.search(text) else "date" if _ASKS_DATE.search(text)
                 else "person" if _ASKS_PERSON.search(text) else "")
-        return cls(st, idf, unknown, rarest, stems(expanded) - frozenset(st), kind)
+        return cls(st, idf, means, unknown, rarest, stems(expanded) - frozenset(st), kind)
 
     def cover(self, have: frozenset[str]) -> float:
         total = sum(self.idf)
-        return sum(w for s, w in zip(self.stems, self.idf) if s in have) / total if total else 0.0
+        return sum(w for m, w in zip(self.means, self.idf) if m & have) / total if total else 0.0
 
     def unmet(self, sentence: str) -> bool:
         shows = {"number": _SHOWS_NUMBER, "date": _SHOWS_DATE, "person": _SHOWS_PERSON}.get(self.kind)
@@ -77,7 +85,7 @@ def vector(asked: Asked, sentence: str, message: str, position: int, dense: floa
     s_have, m_have = stems(sentence), stems(message)
     return np.array([
         dense, message_dense, asked.cover(s_have), asked.cover(m_have),
-        float(bool(asked.rarest) and asked.rarest in m_have), asked.unknown_share,
+        float(bool(asked.rarest) and bool(asked.means[asked.stems.index(asked.rarest)] & m_have)), asked.unknown_share,
         dense - best_other_dense, fused, fused - best_other_fused,
         1.0 / (1 + position), math.log1p(len(sentence.split())), float(asked.unmet(sentence)),
         math.log1p(len(asked.stems)), float(bool(asked.expansion & s_have)), 1.0 / (1 + rank),

@@ -19,17 +19,23 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
 _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
-# "16 yr olds", "a 15-year-old", "under 5s", "14yo": an age describes the child asked about, it is not a number asked for
-_AGE = re.compile(r"\b(?:under )?(\d{1,2}) ?(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago))", re.I)
+# "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "13-16s", "16+": an age (or a range of
+# ages) describes the child asked about, it is not a number asked for
+_AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to) ?(\d{1,2}))? ?"
+                  r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+)", re.I)
 
 
-def _age_words(text: str) -> tuple[list[str], list[str]]:
-    """The ages a text mentions (as written) and what the documents call children of those ages."""
+def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
+    """The ages a text mentions (as written) and what the documents call children of those ages (the
+    profile's age bands, through `wording(age) -> str | None`)."""
     found, called = [], []
     for m in _AGE.finditer(text):
-        age = int(m.group(1))
-        found.append(m.group(1))
-        called.append("younger children" if age <= 11 else "older young person")
+        for g in (m.group(1), m.group(2)):
+            if g:
+                found.append(g)
+                said = wording(int(g)) if wording else None
+                if said:
+                    called.append(said)
     return found, list(dict.fromkeys(called))
 
 
@@ -40,6 +46,7 @@ class Query:
     asks: tuple[str, ...]  # answer types the question asks for (index/answer_types.json)
     unknown_terms: tuple[str, ...]  # numbers, acronyms and names the documents never use
     own: str = ""  # the user's own words, typing slips mended: what sentence choice sees
+    glossed: tuple[tuple[str, str], ...] = ()  # (a glossary term the question uses, the documents' words it stands for)
 
     def __post_init__(self):
         if not self.own:
@@ -170,25 +177,27 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
-            ordered_vocab: list[str] | None = None, names: tuple[str, ...] = ()) -> Query:
+            ordered_vocab: list[str] | None = None, names: tuple[str, ...] = (), age_wording=None) -> Query:
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
     if fixes:
         expanded += " " + " ".join(fixes)
-    ages, age_words = _age_words(text)
+    ages, age_words = _age_words(text, age_wording)
     if age_words:
         expanded += " (" + "; ".join(age_words) + ")"
-    known = vocab | {w for t in hits for w in t.split()} | set(ages)
+    extra = {w for t in hits for w in t.split()} | set(ages)
+    known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     candidates = _NUMBER.findall(text) + ([] if shouting else _ACRONYM.findall(text) + _PROPER.findall(text))
     said = padded(words(re.sub(r"['’]s\b", "", text, flags=re.I)))  # possessives: "Fife's" names Fife
     seen = {c.lower() for c in candidates}
-    candidates += [n for n in names if f" {n} " in said and not set(n.split()) <= known and n not in seen]
+    candidates += [n for n in names if f" {n} " in said and not all(known(w) for w in n.split()) and n not in seen]
     unknown = tuple(dict.fromkeys(
         c for c in candidates
-        if not {c.lower(), c.lower().rstrip("s")} & (known | set(glossary)) and len(c) > 1
+        if not (known(c.lower()) or known(c.lower().rstrip("s"))) and len(c) > 1
     ))
     meant = typed_as_meant(text, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
-                 " ".join([text, *fixes]))
+                 " ".join([text, *fixes]), tuple((t, " ".join(glossary[t])) for t in sorted(hits)) + tuple(
+                     (a, w) for a, w in zip(ages, age_words)))

@@ -13,7 +13,8 @@ import numpy as np
 from .corpus import Message
 from .embed import Embedder
 from .features import Corpus
-from .query import AnswerType, Query, analyse, load_answer_types, load_glossary, load_names, vocabulary
+from .profile import Profile
+from .query import AnswerType, Query, analyse, vocabulary
 from .store import Store, embedded_text
 from .text import stems, terms
 
@@ -82,9 +83,8 @@ def build_bm25(messages: list[Message], folder: Path) -> None:
 
 
 class Retriever:
-    def __init__(self, store: Store, embedder: Embedder, glossary_path: Path, dense_weight: float = DENSE_WEIGHT,
-                 answer_types_path: Path | None = None, sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0,
-                 carry: float = 0.0, cache_size: int = 512, names_path: Path | None = None):
+    def __init__(self, store: Store, embedder: Embedder, profile: Profile | None = None, dense_weight: float = DENSE_WEIGHT,
+                 sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0, carry: float = 0.0, cache_size: int = 512):
         import faiss
 
         bm25s = _bm25s()
@@ -97,9 +97,10 @@ class Retriever:
         self._vectors: dict[str, np.ndarray] = {}
         self.cache_size = cache_size
         self._follows: np.ndarray | None = None
-        self.glossary = load_glossary(glossary_path)
-        self.answer_types: tuple[AnswerType, ...] = load_answer_types(answer_types_path) if answer_types_path else ()
-        self.names = load_names(names_path) if names_path else ()
+        self.profile = profile or Profile()
+        self.glossary = self.profile.glossary
+        self.answer_types: tuple[AnswerType, ...] = self.profile.answer_types
+        self.names = self.profile.names
         self.messages = list(store.messages.values())
         self.position = {m.id: i for i, m in enumerate(self.messages)}
         self.sentence_owner = [(i, j) for i, m in enumerate(self.messages) for j in range(len(m.sentences))]
@@ -115,7 +116,7 @@ class Retriever:
         self._spellable = sorted(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
     def analyse(self, text: str) -> Query:
-        return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names)
+        return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording)
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
         words = terms(text)

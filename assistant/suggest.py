@@ -1,108 +1,133 @@
-"""Next questions the corpus can answer, built from the corpus itself: each message's most
-distinctive phrase, put into a reviewed template, and kept only if the assistant then answers it
-from that message."""
+"""Next questions the documents can answer, as a person would type them: "What do the key messages say about
+independent advocacy?". A message's topic is its own heading when the heading says what it is about, else
+the reviewed glossary phrase it uses, else its most distinctive noun-like phrase. Everything is worked out
+per message, once, when that message is first suggested: no cost that grows with the corpus per question."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from typing import Callable
 
+import numpy as np
+
+from .profile import Profile
 from .reply import render
+from .text import STOP, stem, words
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
-STOP = frozenset("""a an and are as at be been being but by can could did do does for from had has have
-however if in into is it its itself made make means meant more most much not of on or our over so such
-than that the their them these they this those to under up was we were what when which while who will
-with within without would all also any both each either many other some there here how well further
-very overall wider across about between after before during through against among being given clear
-areas area""".split())
-CAP = 200  # messages whose topics are worked out up front; larger corpora use the first CAP
-
-
-def _phrases(text: str) -> list[str]:
-    words = _TOKEN.findall(text)
-    out = []
-    for n in (3, 2, 1):
-        for i in range(len(words) - n + 1):
-            gram = words[i : i + n]
-            inner = [w.lower() for w in gram]
-            if inner[0] in STOP or inner[-1] in STOP or any(w in STOP and w != "and" for w in inner):
-                continue
-            out.append(" ".join(gram))
-    return out
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
+# words that make a phrase a clause or a verdict rather than a subject ("not consistently effective")
+_NOT_A_SUBJECT = frozenset("""not no cannot can't never nor without only just also still even then however overall
+there here were was been being had has have did does do will would should could may might must shall""".split())
+_GENERIC_TITLES = re.compile(r"^(?:preamble|introduction|summary|overview|contents|background|foreword|appendix"
+                             r"|(?:part|section|chapter|annex)\s*\w*|[\W\d_]*)$", re.I)
+RELATED = 6  # nearest messages looked at for "what next" suggestions
 
 
-def topics_of(messages, reviewed: list[str] = ()) -> dict[str, str]:
-    """message id → its most distinctive phrase: a reviewed glossary phrase the message uses (the one
-    fewest messages share), else its rarest-across, most-frequent-within word run."""
-    msgs = list(messages)[:CAP]
-    used = {p: [m.id for m in msgs if re.search(rf"\b{re.escape(p)}\b", m.text, re.I)] for p in reviewed}
-    chosen = {}
-    for p, ids in sorted(used.items(), key=lambda kv: (len(kv[1]), -len(kv[0]))):
-        for mid in ids:
-            if len(ids) <= 2 and mid not in chosen:
-                chosen[mid] = p.lower()
-    doc_freq = Counter()
-    per = {}
-    for m in msgs:
-        grams = Counter(p.lower() for p in _phrases(m.text))
-        per[m.id] = grams
-        doc_freq.update(set(grams))
-    n = max(len(msgs), 1)
-    out = {}
-    for m in msgs:
-        best, best_score = None, 0.0
-        for gram, tf in per[m.id].items():
-            idf = math.log(1 + n / doc_freq[gram])
-            score = idf * (1 + 0.3 * (tf - 1)) * (1 + 0.35 * (len(gram.split()) - 1)) * (1 if doc_freq[gram] == 1 else 0.5)
-            if score > best_score:
-                best, best_score = gram, score
-        if best:
-            out[m.id] = best
-    return out | chosen
+def _subject_like(gram: list[str]) -> bool:
+    low = [w.lower() for w in gram]
+    if low[0] in STOP or low[-1] in STOP or any(w in _NOT_A_SUBJECT for w in low):
+        return False
+    if any(w in STOP and w not in ("and", "of") for w in low):
+        return False
+    # adverbs and verb forms rarely name a subject: "effectively", "embedded", "involving"
+    if any(w.endswith("ly") or (w.endswith("ed") and len(w) > 4) for w in low) or low[0].endswith("ing"):
+        return False
+    # a subject ends in a noun: not in a typical adjective ending ("confident and competent", "effective")
+    last = low[-1]
+    return not (last.endswith(("ive", "ful", "ous", "able", "ible", "ant", "ic")) or (last.endswith("ent") and not last.endswith("ment")))
 
 
 class Suggester:
-    def __init__(self, assistant):
-        self.assistant = assistant
-        reviewed = sorted({p for phrases in assistant.retriever.glossary.values() for p in phrases})
-        self._topics = topics_of(assistant.store.messages.values(), reviewed)
-        # per-instance caches (a class-level lru_cache would keep every reloaded Assistant alive)
-        self._questions: dict[str, str | None] = {}
+    def __init__(self, store, retriever, profile: Profile, ask: Callable[[str], object]):
+        self.store, self.retriever, self.profile, self.ask = store, retriever, profile, ask
+        self._topic: dict[str, str | None] = {}
         self._related: dict[str, tuple[str, ...]] = {}
+        self._order = list(store.messages)
+        self._starters: list[str] | None = None
+        titles = {m.document for m in store.messages.values()}
+        self._collection = frozenset(w for t in titles | {profile.collection} for w in words(t))
+
+    # -- a message's topic and question -----------------------------------------------------------
+    def topic(self, message_id: str) -> str | None:
+        if message_id not in self._topic:
+            self._topic[message_id] = self._work_out_topic(self.store.messages[message_id])
+        return self._topic[message_id]
+
+    def _work_out_topic(self, m) -> str | None:
+        title = m.title.strip()
+        numbered = self.profile.numbered
+        if (title and not _GENERIC_TITLES.match(title) and len(title.split()) <= 8
+                and not (numbered and numbered.pattern.search(title)) and title.lower() != m.document.lower()):
+            return title
+        idf, unseen = self.retriever.corpus.idf, self.retriever.corpus.unseen_idf
+        weigh = lambda phrase: sum(idf.get(stem(w), unseen) for w in words(phrase))
+        text = m.text.lower()
+        common = math.log(1 + 6.0)  # the IDF of a word in a sixth of the sentences: too common to be a topic
+        reviewed = {p for ps in self.profile.glossary.values() for p in ps
+                    if re.search(rf"\b{re.escape(p.lower())}\b", text) and _subject_like(p.split())
+                    and max(idf.get(stem(w), unseen) for w in words(p)) > common
+                    and not set(words(p)) <= self._collection}
+        if reviewed:
+            return max(sorted(reviewed), key=lambda p: (weigh(p) / len(p.split()) ** 0.5, len(p)))
+        tokens = _WORD.findall(m.text)
+        best, best_score = None, 0.0
+        for n in (3, 2, 1):
+            for i in range(len(tokens) - n + 1):
+                gram = tokens[i:i + n]
+                if not _subject_like(gram) or any(w.lower() in self.profile.stop_words for w in gram):
+                    continue
+                score = weigh(" ".join(gram)) * (1 + 0.35 * (n - 1)) / n ** 0.5
+                if score > best_score:
+                    best, best_score = " ".join(w.lower() if not w.isupper() else w for w in gram), score
+        return best
 
     def question_for(self, message_id: str) -> str | None:
-        """A suggestion for this message, only if asking it really quotes this message first."""
-        if message_id not in self._questions:
-            topic, q = self._topics.get(message_id), None
-            if topic:
-                q = render("suggestion", topic=topic)
-                result, decision = self.assistant._decide(q, broad=False)
-                q = q if decision.answered and decision.picks[0].message.id == message_id else None
-            self._questions[message_id] = q
-        return self._questions[message_id]
+        t = self.topic(message_id)
+        return render("suggestion", topic=t, collection=self.profile.collection) if t else None
 
-    def related(self, message_id: str, k: int = 12) -> tuple[str, ...]:
-        """Ids of the messages nearest to this one, worked out once per message."""
+    # -- which messages to suggest ---------------------------------------------------------------
+    def related(self, message_id: str) -> tuple[str, ...]:
+        """The messages whose vectors are nearest this one's (one vector search, remembered)."""
         if message_id not in self._related:
-            text = self.assistant.store.messages[message_id].text
-            self._related[message_id] = tuple(h.message.id for h in self.assistant.retriever.search(text, k=k).hits)
+            r = self.retriever
+            rows = r._rows_of([r.position[message_id]])[:1]
+            near: list[str] = []
+            if len(rows):
+                vector = r.store.vectors.reconstruct_batch(rows).astype(np.float32)
+                _, found = r.store.vectors.search(vector, min(r.store.vectors.ntotal, 4 * RELATED))
+                for row in found[0]:
+                    if row >= 0:
+                        mid = r.messages[r.unit_rows[row][0]].id
+                        if mid != message_id and mid not in near:
+                            near.append(mid)
+            self._related[message_id] = tuple(near[:RELATED])
         return self._related[message_id]
 
     def topics(self, n: int) -> list[str]:
-        order = list(self._topics)
-        step = max(1, len(order) // n) if order else 1
-        return [self._topics[i] for i in order[::step][:n]]
+        step = max(1, math.ceil(len(self._order) / n)) if self._order else 1
+        return [t for t in (self.topic(i) for i in self._order[::step][:n]) if t]
 
     def starters(self, n: int = 3) -> list[str]:
-        order = list(self._topics)
-        step = max(1, len(order) // (n + 1))
-        out = [q for q in (self.question_for(i) for i in order[::step]) if q]
-        return out[:n]
+        """Questions spread over the corpus, each checked once: asked, it is answered from its own message."""
+        if self._starters is None:
+            step = max(1, len(self._order) // (n + 1))
+            out = []
+            for mid in self._order[::step][: 3 * n]:
+                q = self.question_for(mid)
+                if q and self._answers_from(q, mid):
+                    out.append(q)
+                if len(out) == n:
+                    break
+            self._starters = out
+        return self._starters[:n]
+
+    def _answers_from(self, question: str, message_id: str) -> bool:
+        found = self.ask(question)
+        return found.answered and found.decision.picks[0].message.id == message_id
 
     def after(self, shown_ids: list[str], n: int = 3) -> list[str]:
-        """Related messages not yet shown: the nearest neighbours of what was quoted."""
+        """Questions about the messages nearest what was just quoted, not yet shown."""
         if not shown_ids:
             return self.starters(n)
         out = []
@@ -110,7 +135,7 @@ class Suggester:
             if mid in shown_ids:
                 continue
             q = self.question_for(mid)
-            if q:
+            if q and q not in out:
                 out.append(q)
             if len(out) == n:
                 break

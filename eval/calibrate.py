@@ -71,7 +71,7 @@ def wikiqa_examples(folder: Path, dense_weight: float, sentence_weight: float, b
     embedder = OnnxEmbedder(Settings.from_env().store_dir / "onnx", name="all-MiniLM-L6-v2", weights="fp32", threads=2)
     indexer.build(settings, [index_dir / "sources"], embedder=embedder, export_onnx=False)
     st = store.load(settings.store_dir)
-    r = Retriever(st, embedder, index_dir / "no-glossary.json", dense_weight, None, sentence_weight, bonus, cache_size=0)
+    r = Retriever(st, embedder, None, dense_weight, sentence_weight, bonus, cache_size=0)  # an empty profile
     out = Examples([], [], [], [])
     for row in rows:
         result = r.search(row["question"], k=10)
@@ -207,13 +207,13 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": chosen["t"],
         "broad_threshold": round(max(0.05, chosen["t"] - 0.1), 2),
         "hand_set": ["within_threshold", "broad_threshold (threshold - 0.1: broad questions share few words with any one sentence)",
-                     "broad_share", "extra_quote_margin",
+                     "broad_margin", "extra_quote_margin",
                      "dense_weight, sentence_weight, message_bonus, carry (fitted by an earlier version of this script "
                      "on the dev files of the time; not refitted here)"],
     })
-    for old in ("weights", "broad_margin", "model"):
+    for old in ("weights", "broad_share", "model"):
         cal.pop(old, None)
-    cal.setdefault("broad_share", 0.5)
+    cal.setdefault("broad_margin", 0.8)
     cal.setdefault("within_threshold", 0.05)
     CALIBRATION.write_text(json.dumps(cal, indent=2) + "\n")
     for name, rec in (("ranker", ranker_record), ("trigger", trigger_record)):

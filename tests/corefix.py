@@ -91,7 +91,7 @@ def build_fake(root: Path, docs: dict[str, str] | None = None, real: bool = Fals
 def lenient(assistant):
     """Answer whenever there is any evidence (threshold 0): the fake embedder's scores are not what
     the shipped calibration was fitted on, and structural tests need answers to inspect."""
-    assistant.calibration = dict(load_calibration(), threshold=0.0, within_threshold=0.0, broad_threshold=0.0, broad_share=0.0)
+    assistant.calibration = dict(load_calibration(), threshold=0.0, within_threshold=0.0, broad_threshold=0.0, broad_margin=0.0)
     return assistant
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from assistant.conversation import (CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, else_about, follow_up_kind,
                                     is_broad, message_about, named_message, parse_context, route)
 from assistant.core import Assistant
+from assistant.profile import Profile
 from assistant.errors import InvalidContext
 from corefix import lenient, small_settings  # noqa: F401
 
@@ -162,6 +164,7 @@ def test_contexts_from_real_replies_are_accepted(small_settings):  # noqa: F811
 
 
 TITLES = {"preamble": "doc:preamble", "key message 5": "doc:km5", "key message 12": "doc:km12"}
+KM_PROFILE = Profile.load(Path(__file__).resolve().parent.parent / "index")  # its numbered-title scheme: "KM 12"
 
 
 @pytest.mark.parametrize("text,named,rest", [
@@ -175,7 +178,7 @@ TITLES = {"preamble": "doc:preamble", "key message 5": "doc:km5", "key message 1
     ("does this cover every family?", None, ""),
 ])
 def test_named_message(text, named, rest):
-    assert named_message(text, TITLES) == (named, rest)
+    assert named_message(text, TITLES, KM_PROFILE.numbered) == (named, rest)
 
 
 @pytest.mark.parametrize("text,topic,elsewhere", [

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from assistant import core
+from assistant import conversation, core
 from assistant.core import Assistant
 from assistant.corpus import Message, split_sentences
 from assistant.errors import GroundingError
@@ -125,7 +125,7 @@ def test_assistant_answers_when_nothing_is_corrupted(assistant):
 
 @pytest.mark.parametrize("corruption", ["text", "offsets", "message"])
 def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, corruption):
-    real = core.quote_of
+    real = conversation.quote_of
 
     def corrupt(message, index, score):
         q = real(message, index, score)
@@ -136,7 +136,7 @@ def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, 
         other = next(i for i in assistant.store.messages if i != q.message_id)  # attributed to the wrong message
         return Quote(other, q.title, q.text, q.start, q.end, q.score)
 
-    monkeypatch.setattr(core, "quote_of", corrupt)
+    monkeypatch.setattr(conversation, "quote_of", corrupt)
     with caplog.at_level(logging.ERROR, logger="assistant"):
         reply = assistant.ask(QUESTION, {"v": 1, "topic": "", "quoted": [], "shown": [], "turn": 4})
     assert reply.status == "no_answer" and reply.quotes == [] and reply.sources == []
