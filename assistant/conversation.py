@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
 from .reply import PROMPTS, Reply, Source, quote_of, render
-from .text import STOP, padded, stems, words
+from .text import STOP, padded, stem, stems, words
 
 if TYPE_CHECKING:
     from .answer import Decision
@@ -273,13 +273,15 @@ class Conversation:
         broad = is_broad(text)
         if broad and self._overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
             return self._overview_reply(nxt, allowed)
+        if broad and self._off_topic(text):  # "give me an overview of football tactics"
+            return self._decline("weak", nxt)
         own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere))
         kind = self._follow_up(text, ctx.topic)
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
-            if kind == "anaphoric" and self._new_topic_words(text, ctx.topic):
-                own = self.decide(own_reading)  # "does advocacy help with that?": advocacy is the point
+            if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
+                own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:
                     return self._reply(own, nxt, topic=joined.text, broad=broad)
             if combined.answered or kind == "anaphoric":
@@ -312,7 +314,8 @@ class Conversation:
         """Whether the question and the last topic share a word that names a subject: one used by fewer than
         a third of the messages ('children' or 'staff' in every message names nothing)."""
         freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
-        return any(freq.get(w, 0) * 3 < n or freq.get(w, 0) <= 1 for w in stems(text) & stems(topic))
+        shared = (stems(text) & stems(topic)) - {stem(w) for w in STOP}
+        return any(0 < freq.get(w, 0) and (freq[w] * 3 < n or freq[w] == 1) for w in shared)
 
     def _new_topic_words(self, text: str, topic: str) -> set[str]:
         """Words (or glossary expansions) of the text that name a topic of their own, one only one message
@@ -328,6 +331,15 @@ class Conversation:
         skip = _filler() | self.lib.collection_words | set(intents()["overview"])
         left = [w for w in words(text) if w not in skip and w not in STOP and not w.isdigit()]
         return not left
+
+    def _off_topic(self, text: str) -> bool:
+        """A broad question whose own topic words are all unknown to the documents and the glossary."""
+        skip = _filler() | self.lib.collection_words | set(intents()["overview"]) | STOP
+        cue = {w for p in intents()["broad"] for w in p.split()} | {"where", "why", "whats", "what's", "hows", "how's"}
+        left = [w for w in words(text) if w not in skip and w not in cue and not w.isdigit()]
+        idf = self.lib.retriever.corpus.idf
+        glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
+        return bool(left) and not any(stem(w) in idf or w in glossed for w in left)
 
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (too many messages: a broad answer instead)."""

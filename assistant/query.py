@@ -22,7 +22,7 @@ _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|e
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "13-16s", "16+": an age (or a range of
 # ages) describes the child asked about, it is not a number asked for
 _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to) ?(\d{1,2}))? ?"
-                  r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+)", re.I)
+                  r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+(?!\s*\d))", re.I)
 
 
 def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
