@@ -99,9 +99,11 @@ class Decision:
     scored: tuple[Scored, ...] = ()  # every candidate the model scored, best first (for explain())
 
 
-def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozenset()) -> tuple[list[SentenceHit], np.ndarray]:
-    """The best CANDIDATES sentences of a result (fused order) and the model's features for each."""
-    cands = [s for s in result.sentences if s.message.id not in exclude][:CANDIDATES]
+def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozenset(),
+               limit: int | None = CANDIDATES) -> tuple[list[SentenceHit], np.ndarray]:
+    """The best `limit` sentences of a result (fused order) and the model's features for each (the WikiQA
+    benchmark scores every sentence of a page: limit None)."""
+    cands = [s for s in result.sentences if s.message.id not in exclude][:limit]
     if not cands:
         return [], np.zeros((0, len(feats.NAMES)))
     q = result.query
@@ -111,19 +113,22 @@ def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozens
     for s in cands:
         d, f = best.get(s.message.id, (-1.0, -1.0))
         best[s.message.id] = (max(d, s.dense), max(f, s.score))
+    dense = np.array([s.dense for s in cands])
+    mean, std = float(dense.mean()), float(dense.std())
     rows = []
     for rank, s in enumerate(cands):
         others = [v for mid, v in best.items() if mid != s.message.id]
         od = max((d for d, _ in others), default=0.0)
         of = max((f for _, f in others), default=0.0)
         rows.append(feats.vector(asked, s.sentence.text, s.message.text, s.index, s.dense,
-                                 message_dense.get(s.message.id, s.dense), s.score, od, of, rank))
+                                 message_dense.get(s.message.id, s.dense), s.score, od, of, rank, s.message.title, mean, std))
     return cands, np.vstack(rows)
 
 
-def score(result: Result, corpus: feats.Corpus, cal: dict, exclude: set[str] = frozenset()) -> list[Scored]:
+def score(result: Result, corpus: feats.Corpus, cal: dict, exclude: set[str] = frozenset(),
+          limit: int | None = CANDIDATES) -> list[Scored]:
     """The model's probability for each candidate sentence, best first."""
-    cands, x = candidates(result, corpus, exclude)
+    cands, x = candidates(result, corpus, exclude, limit)
     if not cands:
         return []
     p = models_of(cal).ranker.probability(x)

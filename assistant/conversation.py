@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -256,8 +256,13 @@ class Conversation:
         if named and (allowed is None or named in allowed):
             if not rest:
                 return self._whole_message(named, nxt)
-            # "what does key message 5 say about poverty?": the whole question, in that message only
-            return self._reply(self.decide(Reading(text, only=frozenset({named}), within=True)), nxt, topic=text)
+            # "what does key message 5 say about poverty?": the whole question, in that message only; the person
+            # chose the message, so its best sentence answers unless the topic is one the documents never use
+            found = self.decide(Reading(text, only=frozenset({named}), within=True))
+            d = found.decision
+            if not d.answered and d.reason == "weak" and d.scored and not self._off_topic(rest):
+                found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
+            return self._reply(found, nxt, topic=text)
         if intent in ("more", "which") and ctx.quoted:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import rarity, stem, stems, tokens
+from .text import rarity, stem, stems, terms, tokens
 
 NAMES = ("sentence_dense", "message_dense", "sentence_cover", "message_cover", "rarest_covered", "unknown_share",
-         "dense_margin", "fused", "fused_margin", "position", "length", "type_unmet", "n_terms", "glossary_cover", "fused_rank")
+         "dense_margin", "fused", "fused_margin", "position", "length", "type_unmet", "n_terms", "glossary_cover", "fused_rank", "dense_z", "rest_cover", "bigram_cover", "defines", "title_asked")
 
 # Generic answer kinds any corpus can show or fail to show: a count or amount, a date, a person or body.
 _ASKS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|often|far|big|large|tall)\b|\b(?:what|which) (?:percentage|proportion|number|rate|amount)\b", re.I)
@@ -24,6 +24,8 @@ _ASKS_PERSON = re.compile(r"^\s*who\b", re.I)
 _SHOWS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|half|third|quarter|dozen|majority|most|few|several)\b", re.I)
 _SHOWS_DATE = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|century|decade)\b", re.I)
 _SHOWS_PERSON = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+")
+_ASKS_WHAT = re.compile(r"^\s*(?:what|who)(?:'s| is| are| was| were| does| do)\b", re.I)
+_SHOWS_DEFINITION = re.compile(r"\b(?:is|was|are|were) (?:a|an|the|one of)\b|\brefers? to\b|\bknown as\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Asked:
     rarest: str  # stem of the question's rarest word ("" when it has none)
     expansion: frozenset[str]  # stems that only the profile's glossary added
     kind: str  # "number", "date", "person" or ""
+    what: bool = False  # "what is ...", "who was ...": a description or definition may answer
 
     @classmethod
     def of(cls, own: str, expanded: str, text: str, corpus: Corpus, glossed: tuple[tuple[str, str], ...] = ()) -> "Asked":
@@ -68,11 +71,21 @@ class Asked:
         rarest = max(seen, key=seen.get) if seen else ""
         kind = ("number" if _ASKS_NUMBER.search(text) else "date" if _ASKS_DATE.search(text)
                 else "person" if _ASKS_PERSON.search(text) else "")
-        return cls(st, idf, means, unknown, rarest, stems(expanded) - frozenset(st), kind)
+        return cls(st, idf, means, unknown, rarest, stems(expanded) - frozenset(st), kind, bool(_ASKS_WHAT.search(text)))
 
-    def cover(self, have: frozenset[str]) -> float:
-        total = sum(self.idf)
-        return sum(w for m, w in zip(self.means, self.idf) if m & have) / total if total else 0.0
+    def cover(self, have: frozenset[str], skip: frozenset[str] = frozenset()) -> float:
+        """IDF-weighted share of the question's words found in `have` (words in `skip` left out of both)."""
+        pairs = [(m, w) for s, m, w in zip(self.stems, self.means, self.idf) if s not in skip]
+        total = sum(w for _, w in pairs)
+        return sum(w for m, w in pairs if m & have) / total if total else 0.0
+
+    def bigram_cover(self, sentence: str) -> float:
+        """Share of the question's adjacent word pairs that the sentence has too."""
+        pairs = set(zip(self.stems, self.stems[1:]))
+        if not pairs:
+            return 0.0
+        st = terms(sentence)
+        return len(pairs & set(zip(st, st[1:]))) / len(pairs)
 
     def unmet(self, sentence: str) -> bool:
         shows = {"number": _SHOWS_NUMBER, "date": _SHOWS_DATE, "person": _SHOWS_PERSON}.get(self.kind)
@@ -80,13 +93,20 @@ class Asked:
 
 
 def vector(asked: Asked, sentence: str, message: str, position: int, dense: float, message_dense: float,
-           fused: float, best_other_dense: float, best_other_fused: float, rank: int) -> np.ndarray:
-    """The features of one candidate, in NAMES order."""
+           fused: float, best_other_dense: float, best_other_fused: float, rank: int, title: str = "",
+           dense_mean: float = 0.0, dense_std: float = 1.0) -> np.ndarray:
+    """The features of one candidate, in NAMES order. title: its message's heading (words every sentence
+    under it is about, so the question's other words tell its sentences apart); dense_mean/std: over the
+    candidates scored with it."""
     s_have, m_have = stems(sentence), stems(message)
+    about = stems(title)
     return np.array([
         dense, message_dense, asked.cover(s_have), asked.cover(m_have),
         float(bool(asked.rarest) and bool(asked.means[asked.stems.index(asked.rarest)] & m_have)), asked.unknown_share,
         dense - best_other_dense, fused, fused - best_other_fused,
         1.0 / (1 + position), math.log1p(len(sentence.split())), float(asked.unmet(sentence)),
         math.log1p(len(asked.stems)), float(bool(asked.expansion & s_have)), 1.0 / (1 + rank),
+        (dense - dense_mean) / (dense_std or 1.0), asked.cover(s_have, skip=about), asked.bigram_cover(sentence),
+        float(asked.what and bool(_SHOWS_DEFINITION.search(sentence))),
+        len(about & frozenset(asked.stems)) / len(about) if about else 0.0,
     ], dtype=np.float64)

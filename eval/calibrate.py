@@ -56,7 +56,9 @@ class Examples:
             self.kind.append(kind)
 
 
-def wikiqa_examples(folder: Path, dense_weight: float, sentence_weight: float, bonus: float) -> Examples:
+def wikiqa_examples(folder: Path, dense_weight: float, sentence_weight: float, bonus: float) -> tuple[Examples, Examples]:
+    """WikiQA train asked of its corpus (half the pages indexed), and asked within each question's own page
+    (every sentence of it: how the assistant searches a message a person names, and the WikiQA protocol)."""
     from assistant import indexer, store
     from assistant.onnx_embed import OnnxEmbedder
     from assistant.retrieve import Retriever
@@ -72,7 +74,8 @@ def wikiqa_examples(folder: Path, dense_weight: float, sentence_weight: float, b
     indexer.build(settings, [index_dir / "sources"], embedder=embedder, export_onnx=False)
     st = store.load(settings.store_dir)
     r = Retriever(st, embedder, None, dense_weight, sentence_weight, bonus, cache_size=0)  # an empty profile
-    out = Examples([], [], [], [])
+    by_title = {m.title: m.id for m in r.messages}
+    out, page = Examples([], [], [], []), Examples([], [], [], [])
     for row in rows:
         result = r.search(row["question"], k=10)
         cands, x = candidates(result, r.corpus)
@@ -81,7 +84,11 @@ def wikiqa_examples(folder: Path, dense_weight: float, sentence_weight: float, b
         section = np.array([float(present and bool(gold) and c.message.title == row["title"]) for c in cands])
         y = np.array([float(sec > 0 and contains_answer(c.sentence.text, gold)) for c, sec in zip(cands, section)])
         out.add(x, y, section, "absent" if not present else "answerable" if gold else "no_answer")
-    return out
+        if present and row["title"] in by_title:
+            cands, x = candidates(r.search(row["question"], k=1, only={by_title[row["title"]]}), r.corpus, limit=None)
+            y = np.array([float(bool(gold) and contains_answer(c.sentence.text, gold)) for c in cands])
+            page.add(x, y, y, "answerable" if gold else "no_answer")  # in a page, the sentence is the section
+    return out, page
 
 
 def key_message_examples(assistant) -> Examples:
@@ -103,7 +110,7 @@ def key_message_examples(assistant) -> Examples:
     return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, l2: float = 0.01, steps: int = 4000,
+def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, l2: float = 0.001, steps: int = 6000,
                  lr: float = 0.5) -> np.ndarray:
     """Weighted, L2-regularised logistic regression by gradient descent; the last weight is the bias."""
     xb = np.hstack([x, np.ones((len(x), 1))])
@@ -133,7 +140,7 @@ def per_question(exs: list[Examples], ranker) -> tuple[np.ndarray, np.ndarray, n
     tx, sec, right, kinds, src = [], [], [], [], []
     global fused_right
     fused_right = []
-    for name, ex in zip(("km", "wikiqa"), exs):
+    for name, ex in zip(("km", "wikiqa", "wikiqa_page"), exs):
         for x, y, section, kind in zip(ex.x, ex.y, ex.section, ex.kind):
             p = ranker(x)
             order = np.argsort(-p, kind="stable")
@@ -155,22 +162,22 @@ def main(argv: list[str] | None = None) -> int:
     cal = json.loads(CALIBRATION.read_text())
     assistant = Assistant()
     km = key_message_examples(assistant)
-    wq = wikiqa_examples(args.data / "wikiqa", cal["dense_weight"], cal["sentence_weight"], cal["message_bonus"])
+    wq, wp = wikiqa_examples(args.data / "wikiqa", cal["dense_weight"], cal["sentence_weight"], cal["message_bonus"])
     print(f"examples: key messages {len(km.x)} questions, WikiQA train {len(wq.x)} questions "
           f"({sum(k == 'absent' for k in wq.kind)} absent topics)")
-    x = np.vstack(km.x + wq.x)
-    y = np.concatenate(km.y + wq.y)
-    # each question counts once; the two sources count the same in total
-    weight = np.concatenate([np.full(len(a), 1 / len(a) / len(km.x)) for a in km.x] +
-                            [np.full(len(a), 1 / len(a) / len(wq.x)) for a in wq.x])
+    sources = (km, wq, wp)
+    x = np.vstack([a for ex in sources for a in ex.x])
+    y = np.concatenate([a for ex in sources for a in ex.y])
+    # each question counts once; the three sources (key messages, WikiQA corpus, WikiQA pages) the same in total
+    weight = np.concatenate([np.full(len(a), 1 / len(a) / len(ex.x)) for ex in sources for a in ex.x])
     ranker_record, ranker = standardised_fit(x, y, weight, feats.NAMES)
-    tx, tsec, tright, tkind, tsrc = per_question([km, wq], ranker)
+    tx, tsec, tright, tkind, tsrc = per_question([km, wq, wp], ranker)
     src = np.array(tsrc)
-    tweight = np.where(src == "km", 1 / (src == "km").sum(), 1 / (src == "wikiqa").sum())
+    tweight = np.array([1 / (src == s_).sum() for s_ in src])
     trigger_record, trigger = standardised_fit(tx, tsec, tweight, TRIGGER_NAMES)
     conf = trigger(tx)
     kinds = np.array(tkind)
-    for name in ("km", "wikiqa"):
+    for name in ("km", "wikiqa", "wikiqa_page"):
         m = src == name
         print(f"{name}: top sentence answers {tright[m & (kinds == 'answerable')].mean():.3f} "
               f"(in fused order {np.array(fused_right)[m & (kinds == 'answerable')].mean():.3f}), "
@@ -203,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         "fitted_on": read,
         "ranker": ranker_record,
         "trigger": trigger_record,
-        "examples": {"key_message_questions": len(km.x), "wikiqa_train_questions": len(wq.x)},
+        "examples": {"key_message_questions": len(km.x), "wikiqa_train_questions": len(wq.x),
+                     "wikiqa_train_questions_in_their_page": len(wp.x)},
         "threshold": chosen["t"],
         "hand_set": ["within_threshold", "broad_threshold (a broad question names no one thing, so only the lowest bar applies)",
                      "broad_margin (a message joins a broad answer when its fused score is within this share of the best; "
