@@ -19,6 +19,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*")
 # words that make a phrase a clause or a verdict rather than a subject ("not consistently effective")
 _NOT_A_SUBJECT = frozenset("""not no cannot can't never nor without only just also still even then however overall
 there here were was been being had has have did does do will would should could may might must shall""".split())
+# common verbs that open a verb phrase, not a subject ("prevent harm", "keep children safe")
+_VERB_FIRST = frozenset("""prevent keep address ensure identify prioritise prioritize involve improve reduce make take give
+get build use sustain continue meet help""".split())
 _GENERIC_TITLES = re.compile(r"^(?:preamble|introduction|summary|overview|contents|background|foreword|appendix"
                              r"|(?:part|section|chapter|annex)\s*\w*|[\W\d_]*)$", re.I)
 RELATED = 6  # nearest messages looked at for "what next" suggestions
@@ -32,6 +35,12 @@ def _subject_like(gram: list[str]) -> bool:
         return False
     # adverbs and verb forms rarely name a subject: "effectively", "embedded", "involving"
     if any(w.endswith("ly") or (w.endswith("ed") and len(w) > 4) for w in low) or low[0].endswith("ing"):
+        return False
+    if low[0] in _VERB_FIRST:
+        return False
+    # one word alone is a subject when it looks like a noun: a plural, a noun ending, or a name
+    if len(low) == 1 and not (gram[0][:1].isupper() or low[0].endswith(
+            ("s", "tion", "ment", "ness", "ity", "ship", "ence", "ance", "ism", "age", "ure", "ogy", "th"))):
         return False
     # a subject ends in a noun: not in a typical adjective ending ("confident and competent", "effective")
     last = low[-1]
@@ -75,7 +84,8 @@ class Suggester:
         for n in (3, 2, 1):
             for i in range(len(tokens) - n + 1):
                 gram = tokens[i:i + n]
-                if not _subject_like(gram) or any(w.lower() in self.profile.stop_words for w in gram):
+                if (not _subject_like(gram) or any(w.lower() in self.profile.stop_words for w in gram)
+                        or {w.lower() for w in gram} <= self._collection):
                     continue
                 score = weigh(" ".join(gram)) * (1 + 0.35 * (n - 1)) / n ** 0.5
                 if score > best_score:

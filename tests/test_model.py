@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant import indexer
@@ -103,3 +105,25 @@ def test_anything_else_about_a_topic_leaves_out_what_was_shown(assistant):
 def test_outside_of_x_is_not_about_x(assistant):
     reply = assistant.ask("outside of covid, do staff have confidence in their leaders?")
     assert reply.quotes[0].title == "Key message 7"
+
+
+@pytest.mark.parametrize("unrelated", ["any good lunch spots near the office?", "who won the football last night?", "what's 2+2?"])
+def test_an_unrelated_question_after_a_topic_is_declined(assistant, unrelated):
+    first, then = converse(assistant, "is DV still an issue?", unrelated)
+    assert first.status == "answered" and then.status != "answered"
+
+
+def test_overview_compound_and_broad_answers(assistant):
+    overview = assistant.ask("sum up all the key messages")
+    assert [q.title for q in overview.quotes] == [m.title for m in assistant.messages]
+    both = assistant.ask("DV and mental health: what does it say on both?")
+    assert [q.title for q in both.quotes][:2] == ["Key message 1", "Key message 5"]
+    assert len(titles(assistant.ask("what are the main challenges?"))) >= 3
+
+
+def test_every_suggestion_is_a_question_a_person_would_type(assistant):
+    asked = [assistant.suggester.question_for(m.id) for m in assistant.messages]
+    for q in filter(None, asked):
+        assert re.fullmatch(r"What do the key messages say about [A-Za-z][\w ,’'-]*[A-Za-z0-9]\?", q), q
+        assert not re.search(r"\b(not|cannot|consistently|were|was)\b", q), q
+    assert sum(q is not None for q in asked) >= len(asked) - 1

@@ -1,0 +1,158 @@
+"""The conversation's turn logic on the real corpus with the fake embedder (fast): follow-ups use the context
+only when they lean on it, overviews, compound questions, and the profile."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant import indexer
+from assistant.core import Assistant
+from assistant.profile import Profile
+from corefix import build_fake, fake_settings, grounding_problems, lenient, make_index_dir, real_fake_settings  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def km(real_fake_settings):  # noqa: F811
+    return lenient(Assistant(real_fake_settings))
+
+
+def converse(a, *turns):
+    out, ctx = [], {}
+    for t in turns:
+        r = a.ask(t, ctx)
+        assert grounding_problems(r, a.store.messages) == []
+        out.append(r)
+        ctx = r.context
+    return out
+
+
+def titles(r):
+    return [q.title for q in r.quotes]
+
+
+class Recorder:
+    """Wraps the library's decide and keeps every Reading the conversation asked for."""
+
+    def __init__(self, decide):
+        self.decide, self.readings = decide, []
+
+    def __call__(self, reading):
+        self.readings.append(reading)
+        return self.decide(reading)
+
+
+@pytest.fixture
+def recorded(km):
+    rec = Recorder(km.conversation.decide)
+    km.conversation.decide = rec
+    yield km, rec
+    km.conversation.decide = rec.decide
+
+
+TOPIC = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [], "shown": [], "turn": 1}
+
+
+@pytest.mark.parametrize("follow_up", ["is that getting better?", "and for teenagers?", "what about domestic abuse in covid?"])
+def test_a_follow_up_that_leans_on_the_topic_is_searched_with_it(recorded, follow_up):
+    a, rec = recorded
+    a.ask(follow_up, TOPIC)
+    assert any(TOPIC["topic"] in r.text and r.asked == follow_up for r in rec.readings), rec.readings
+
+
+@pytest.mark.parametrize("unrelated", ["any good lunch spots near the office?", "who won the football last night?", "what's 2+2?"])
+def test_an_unrelated_question_is_never_searched_with_the_last_topic(recorded, unrelated):
+    a, rec = recorded
+    a.ask(unrelated, TOPIC)
+    assert rec.readings and not any(TOPIC["topic"] in r.text for r in rec.readings)
+
+
+def test_without_a_context_nothing_is_searched_with_a_topic(recorded):
+    a, rec = recorded
+    a.ask("is that getting better?")
+    assert [r.text for r in rec.readings] == ["is that getting better?"]
+
+
+def test_an_overview_quotes_every_lead_sentence_in_document_order(km):
+    r = km.ask("sum up the key messages for my team briefing")
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    assert r.status == "answered" and [q.text for q in r.quotes] == leads
+    assert [q.text for q in km.ask("give me an overview of early help").quotes] != leads  # a topic of its own
+
+
+def test_a_compound_question_is_searched_part_by_part(recorded):
+    a, rec = recorded
+    a.ask("what does it say about independent advocacy and about chronologies?")
+    texts = [r.text for r in rec.readings]
+    assert "what does it say about independent advocacy" in texts and "about chronologies" in texts
+
+
+def test_a_broad_question_about_something_the_documents_never_cover_is_declined(km):
+    assert km.ask("give me an overview of football tactics").status == "no_answer"
+
+
+def test_a_fresh_index_folder_has_an_empty_profile_and_still_answers(tmp_path):
+    settings = fake_settings(make_index_dir(tmp_path, docs={"notes.md": "# Notes\n\n## Bridges\n\nThe bridge opened in 1932 and "
+                                                                 "carries trains.\n\n## Rivers\n\nThe river floods in spring.\n"},
+                                            glossary=False))
+    indexer.build(settings, export_onnx=False)
+    a = lenient(Assistant(settings))
+    assert a.profile == Profile() and a.retriever.glossary == {}
+    r = a.ask("when did the bridge open?")
+    assert r.status == "answered" and r.quotes[0].title == "Bridges"
+    assert all(re.fullmatch(r"What do the documents say about [A-Za-z][\w ,'’-]*\?", s) for s in r.suggestions + a.suggester.starters())
+
+
+def test_a_malformed_profile_is_named(tmp_path):
+    from assistant.errors import CorpusError
+
+    (tmp_path / "profile.json").write_text('{"numbered_titles": {"title": "X {n}"}}')
+    with pytest.raises(CorpusError, match="profile"):
+        Profile.load(tmp_path)
+
+
+def test_an_edited_glossary_is_picked_up_without_a_restart(tmp_path):
+    settings = build_fake(tmp_path / "idx", real=True)
+    a = Assistant(settings)
+    assert "zorblat" not in a.retriever.glossary
+    path = settings.index_dir / "glossary.json"
+    glossary = json.loads(path.read_text())
+    glossary["zorblat"] = ["domestic abuse"]
+    path.write_text(json.dumps(glossary))
+    assert a.reload_if_changed() is True
+    assert a.retriever.glossary["zorblat"] == ("domestic abuse",)
+    assert a.reload_if_changed() is False  # nothing changed since
+
+
+FOREIGN = """# Field notes
+
+## Section 1
+
+Earthquakes happen when stress in the crust is released along faults. Seismometers record the waves they send out.
+
+## Section 2
+
+Prime numbers have exactly two divisors. The sieve of Eratosthenes lists them efficiently.
+
+## Section 3
+
+Honey bees communicate the location of flowers through a waggle dance. Colonies overwinter by clustering together.
+
+## Glaciers
+
+Glaciers form where snow accumulates faster than it melts, and they carve valleys as they move.
+"""
+
+
+def test_suggestions_on_a_foreign_corpus_are_well_formed_questions(tmp_path):
+    settings = fake_settings(make_index_dir(tmp_path, docs={"notes.md": FOREIGN}, glossary=False))
+    indexer.build(settings, export_onnx=False)
+    a = Assistant(settings)
+    asked = {m.title: a.suggester.question_for(m.id) for m in a.messages}
+    assert asked["Glaciers"] == "What do the documents say about Glaciers?"  # a heading that says what it is about
+    for title, q in asked.items():
+        assert q and re.fullmatch(r"What do the documents say about [A-Za-z][\w ,'’-]*[A-Za-z0-9]\?", q), (title, q)
+        topic = q.removeprefix("What do the documents say about ").removesuffix("?").lower().split()
+        assert topic[0] not in {"the", "of", "and", "not", "have", "happen", "record", "lists"}, q
