@@ -74,3 +74,25 @@ def grounded(reply: dict) -> bool:
 
 def expected_status(row: dict) -> str:
     return "no_answer" if row["kind"] == "out_of_scope" else "answered"
+
+
+def near_duplicates(split: str, of: str = "dev", threshold: float = 0.8) -> list[tuple[str, str]]:
+    """Items of `split` whose words (case and punctuation ignored) overlap an item of `of` by this Jaccard
+    share or more: (item, the closest `of` item). A held-out figure means less the more of these it has."""
+    import re
+
+    def bag(t: str) -> frozenset[str]:
+        return frozenset(re.sub(r"[^a-z0-9 ]+", " ", t.lower().replace("’", "'").replace("'", "")).split())
+
+    def texts(s: str) -> list[str]:
+        return [r["question"] for r in questions(s)] + [t["user"] for c in conversations(s) for t in c["turns"]
+                                                        if len(t["user"].split()) >= 5]
+
+    pool = [(bag(t), t) for t in texts(of)]
+    out = []
+    for t in texts(split):
+        b = bag(t)
+        best = max(pool, key=lambda p: len(b & p[0]) / (len(b | p[0]) or 1), default=None)
+        if best and len(b & best[0]) / (len(b | best[0]) or 1) >= threshold:
+            out.append((t, best[1]))
+    return out

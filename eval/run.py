@@ -1,4 +1,4 @@
-"""`make eval`: answer quality on the held-out TEST split, with BM25-only and dense-only baselines
+"""`make eval`: answer quality on the TEST split (read many times: see README; the staff split and the holdout are the cleaner checks), with BM25-only and dense-only baselines
 in the same run. Prints a table and writes eval/results/metrics.json and per-question rows.
 
 `--url http://127.0.0.1:8000` scores the same split through a running server's POST /api/chat instead,
@@ -151,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"conversations: {conv_metrics['turns']} turns, turn accuracy {conv_metrics['turn_accuracy']}, "
           f"grounding {conv_metrics['grounding_rate']}; chit-chat accuracy {chat_metrics['chitchat_accuracy']} "
           f"over {chat_metrics['items']} items")
+    if args.split != "dev":
+        from .gold import near_duplicates
+
+        dups = near_duplicates(args.split)
+        print(f"near-duplicates of dev items (word Jaccard >= 0.8): {len(dups)} of this split's questions and longer turns")
     if args.show_misses:
         for r in detail["hybrid"]:
             if not (r["status"] == r["expect"] and r["sentence_ok"] and (r["rank"] in (None, 1))):

@@ -27,7 +27,7 @@ def loose(real_fake_settings):  # noqa: F811
 QUESTIONS = [
     "DV still a big problem??", "early help", "is domestic abuse still a problem for children and young people",
     "how are teenagers protected", "summarise the main findings", "what about mental health?",
-    "How many children were inspected?", "Which partnership scored worst?", "What does GIRFEC stand for?",
+    "How many families were inspected?", "Which partnership scored worst?", "What does MARAC stand for?",
     "What were the 2019 findings?", "is advocacy available for all kids", "hello", "thanks", "bye",
     "what can you do?", "write me a poem", "tell me more", "anything else?", "which message says that?",
     "are chronologies any good?", "mental health outcomes?", "?", "a", "ÄÖÜ 中文 🙂",

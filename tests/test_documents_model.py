@@ -18,8 +18,8 @@ from docfix import BANNER, FOOTER, KM_TXT, NAV, km_docx, km_html, km_pdf
 pytestmark = pytest.mark.model
 
 QUESTION = "Is mental health still a challenge for young people?"
-SAME = [QUESTION, "DV still a big problem??", "early help", "are kids' views shaping services?",
-        "How many children were inspected?", "what about poverty?"]
+SAME = [QUESTION, "DV still a big problem??", "early help", "are children's views shaping services?",
+        "How many families were inspected?", "what about poverty?"]
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ SCRIPTS = [
     ["early help", "anything else?", "anything else?"],
     ["hello", "how are teenagers protected", "what about mental health?"],
     ["summarise the main findings", "tell me more"],
-    ["How many children were inspected?", "why?"],
+    ["How many families were inspected?", "why?"],
     ["write me a poem", "thanks"],
 ]
 

@@ -67,3 +67,17 @@ def test_every_gold_sentence_is_a_verbatim_sentence_of_its_listed_messages():
         assert set(titles) <= set(messages), where
         for s in sentences:
             assert any(s in messages[t] for t in titles), (where, s)
+
+
+def test_no_held_out_question_is_written_into_a_test():
+    """Test and holdout questions stay out of the tests (a rule written for a held-out miss would make its figure
+    meaningless): no string in tests/*.py is a held-out question once case and punctuation are ignored."""
+    held = _texts("test") | _texts("holdout") | _texts("staff")
+    found = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value.split()) >= 3:
+                if _norm(node.value) in held:
+                    found.append((path.name, node.value))
+    assert not found, found

@@ -38,9 +38,9 @@ def test_must_answer(assistant, question, title):
 
 
 @pytest.mark.parametrize("question", [
-    "How many children were inspected?",
+    "How many families were inspected?",
     "Which partnership scored worst?",
-    "What does GIRFEC stand for?",
+    "What does MARAC stand for?",
     "What were the 2019 findings?",
 ])
 def test_must_decline(assistant, question):

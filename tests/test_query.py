@@ -85,7 +85,7 @@ def test_glossary_loading(tmp_path):
     ("did 2,500 children get help", ("2,500",)),
     # places and bodies from index/names.json, in any case
     ("was fife's advocacy provision any good", ("fife",)),
-    ("how does scotland compare with england on child protection", ("england",)),
+    ("how does scotland compare with england on protecting children", ("england",)),
     ("are chronologies better in wales", ("wales",)),
     ("what did ofsted find", ("ofsted",)),
     ("is it different in the western isles", ("western isles",)),
@@ -129,7 +129,7 @@ def test_unknown_terms_are_deduplicated():
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("How many children were inspected?", True),
+    ("How many families were inspected?", True),
     ("how much is spent on advocacy", True),
     ("What percentage of partnerships", True),
     ("how long do children wait", True),
@@ -151,7 +151,7 @@ def test_advice_questions_are_advice():
 
 
 def test_no_answer_types_means_nothing_asked():
-    assert analyse("How many children were inspected?", GLOSSARY, VOCAB).asks == ()
+    assert analyse("How many families were inspected?", GLOSSARY, VOCAB).asks == ()
 
 
 @pytest.mark.parametrize("sentence,expected", [
@@ -265,12 +265,12 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
 
 @pytest.mark.parametrize("text", [
     "do staff rate their team mgrs more than senior leaders",  # rate, the verb
-    "how much effort goes into relationship building",  # a degree, which the documents give
+    "how much time do staff put into building relationships",  # a degree, which the documents give
     "what are the main findings",  # 'findings' is not a slip for 'funding'
     "reviews of care n support - better or worse",  # 'worse' is not a slip for 'worst'
     "what is a good chronology like",
     "what is happening with DV",
-    "do they use stats to know if services make a difference?",  # using data is the topic, not a number
+    "do councils use stats to check whether services help?",  # using data is the topic, not a number
     "how good are partnerships at using performance figures",
     "do partnerships analyse their statistics well",
     "why does staff confidence in strategic leadership matter",  # consequences, not causes
@@ -280,7 +280,7 @@ def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()
 
 
-@pytest.mark.parametrize("text", ["any good news?", "strengths?", "bad news?"])
+@pytest.mark.parametrize("text", ["any good news at all?", "strengths?", "bad news?"])
 def test_evaluative_words_reach_the_documents_wording(text):
     """'good news' shares no word with the documents; the glossary gives retrieval the words they use."""
     from assistant.conversation import is_broad

@@ -20,7 +20,7 @@ TURNS = [
     "anything else?",
     "independent advocacy provision embedded across partnerships",
     "why is that?",
-    "What does GIRFEC stand for?",
+    "What does MARAC stand for?",
     "thanks",
 ]
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from assistant.web import create_app
 from webfix import ANSWERABLE, assert_error, client, settings_with  # noqa: F401
 
-UNANSWERABLE = "What does GIRFEC stand for?"  # declined by the unknown-term rule whatever the embedder
+UNANSWERABLE = "What does MARAC stand for?"  # declined by the unknown-term rule whatever the embedder
 KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context"}
 
 
