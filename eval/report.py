@@ -42,15 +42,13 @@ def restore_extbench(results: Path = RESULTS) -> dict:
 
 
 def confidences(rows: list[dict], assistant=None) -> dict[str, dict]:
-    """id → {"confidence", "reason", "right"} for single-turn rows, from the library's own decide()."""
-    from assistant.answer import decide
-    from assistant.conversation import is_broad, route
+    """id → {"confidence", "reason", "right"} for single-turn rows, from the library's own explain()."""
+    from assistant.conversation import route
 
     if assistant is None:
         from assistant.core import Assistant
 
         assistant = Assistant()
-    r = assistant.retriever
     out = {}
     for row in rows:
         if "kind" not in row:
@@ -59,9 +57,8 @@ def confidences(rows: list[dict], assistant=None) -> dict[str, dict]:
         if route(q):
             out[row["id"]] = {"confidence": None, "reason": "routed", "right": False}
             continue
-        result = r.search(q, k=10)
-        d = decide(result, broad=is_broad(q), calibration=assistant.calibration, types=r.answer_types)
-        top = result.sentences[0].message.title if result.sentences else None
+        d = assistant.explain(q).decision
+        top = d.scored[0].hit.message.title if d.scored else None
         rule = d.reason if d.reason and d.reason != "weak" else ""
         out[row["id"]] = {"confidence": round(d.confidence, 4), "reason": rule,
                           "right": row["kind"] != "out_of_scope" and top in row["gold"]}
