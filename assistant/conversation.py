@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 CONTEXT_VERSION = 1
 MAX_CONTEXT_BYTES = 8192
 MAX_IDS = 50
+MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
 _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
                          "cover covers mean key message km msg number no please can you could".split())
 
@@ -29,15 +30,18 @@ _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me sho
 def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:
     """The message a question names by its title ('what does key message 5 say?', 'the preamble', or 'KM7?'
     through the profile's numbered-title scheme) and what else it asks about it ('' for the whole message).
-    titles: lower-case title → id; numbered: the profile's NumberedTitles, if any."""
-    lowered = " ".join(words(text))
+    titles: a title's words (text.words, joined by spaces) → id; numbered: the profile's NumberedTitles, if any.
+    Cost: the question's word runs looked up, longest first, whatever the number of messages."""
+    ws = words(text)
+    lowered = " ".join(ws)
     m = numbered.pattern.search(text) if numbered else None
-    found = titles.get(numbered.title.format(n=int(m.group(1))).lower()) if m else None
+    found = titles.get(" ".join(words(numbered.title.format(n=int(m.group(1)))))) if m else None
     rest = lowered if not m else lowered.replace(m.group(0).lower(), " ")
     if found is None:
-        for title, mid in sorted(titles.items(), key=lambda kv: -len(kv[0])):
-            if f" {title} " in f" {lowered} ":
-                found, rest = mid, f" {lowered} ".replace(f" {title} ", " ")
+        for n in range(min(len(ws), MAX_TITLE_WORDS), 0, -1):
+            hit = next((i for i in range(len(ws) - n + 1) if " ".join(ws[i:i + n]) in titles), None)
+            if hit is not None:
+                found, rest = titles[" ".join(ws[hit:hit + n])], " ".join(ws[:hit] + ws[hit + n:])
                 break
     if found is None:
         return None, ""
@@ -348,9 +352,9 @@ class Conversation:
 
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (too many messages: a broad answer instead)."""
+        if len(allowed if allowed is not None else self.lib.store.messages) > MAX_OVERVIEW:
+            return self._decline("too_broad", nxt)  # checked first: no pass over a large corpus
         ms = [m for m in self.lib.store.messages.values() if m.sentences and (allowed is None or m.id in allowed)]
-        if len(ms) > MAX_OVERVIEW:
-            return self._decline("too_broad", nxt)
         quotes = [quote_of(m, 0, 1.0) for m in ms]
         ctx = Context("", [(q.message_id, q.start, q.end) for q in quotes], [m.id for m in ms][-MAX_IDS:], nxt.turn)
         return self._answered("broad", quotes, "overview", ctx)

@@ -39,7 +39,7 @@ class Library:
     content: frozenset[str]  # the corpus's topic words
     document: str  # the document's title, or "N indexed documents"
     collection_words: frozenset[str]  # words of the documents' titles
-    titles: dict[str, str]  # lower-case message title -> id
+    titles: dict[str, str]  # a message title's words (text.words, space-joined) -> id
     message_freq: Counter  # stem -> number of messages that use it
 
     @classmethod
@@ -49,7 +49,7 @@ class Library:
                    content_words(retriever.vocab, retriever.glossary) - profile.stop_words,
                    titles[0] if len(titles) == 1 else f"{len(titles)} indexed documents" if titles else "",
                    frozenset(w for t in titles for w in words(t)),
-                   {m.title.lower(): m.id for m in st.messages.values()},
+                   {" ".join(words(m.title)): m.id for m in st.messages.values()},
                    Counter(w for m in st.messages.values() for w in stems(m.text)))
 
     def decide(self, reading: Reading) -> Answer:

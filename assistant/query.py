@@ -129,14 +129,31 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
     return next((name for name in query.asks if not by_name[name].shown_by(sentence)), None)
 
 
-def mend(text: str, vocab: frozenset[str], ordered: list[str]) -> list[str]:
+class Spellable:
+    """The corpus's words grouped by first letter and length, so a slip is looked for among the few words
+    that could be it, not the whole vocabulary (a first-letter slip is not mended)."""
+
+    def __init__(self, words):
+        self._by: dict[tuple[str, int], list[str]] = {}
+        for w in sorted(words):
+            self._by.setdefault((w[0], len(w)), []).append(w)
+
+    def near(self, word: str, slips: int) -> list[str]:
+        return [w for n in range(len(word) - slips, len(word) + slips + 1) for w in self._by.get((word[0], n), ())]
+
+
+def mend(text: str, vocab: frozenset[str], spellable) -> list[str]:
     """Corpus words the text nearly spells ('plannng' → 'planning'): one slip in words of 5–7
-    letters, two in longer ones; words the corpus already uses are left alone."""
+    letters, two in longer ones; words the corpus already uses are left alone. `spellable`: a Spellable,
+    or a plain list of words (tests)."""
+    if not isinstance(spellable, Spellable):
+        spellable = Spellable(spellable)
     out = []
     for word in re.findall(r"[a-z]{5,}", text.lower()):
         if word in vocab:
             continue
-        hit = _nearest(word, ordered, 1 if len(word) <= 7 else 2)
+        slips = 1 if len(word) <= 7 else 2
+        hit = _nearest(word, spellable.near(word, slips), slips)
         # 'protection' is not a slip for 'protective': the stemmer joins them already, and adding the
         # corpus word would count that stem twice
         if hit and hit not in out and terms(hit) != terms(word):
@@ -177,7 +194,7 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
-            ordered_vocab: list[str] | None = None, names: tuple[str, ...] = (), age_wording=None) -> Query:
+            ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None) -> Query:
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []

@@ -14,7 +14,7 @@ from .corpus import Message
 from .embed import Embedder
 from .features import Corpus
 from .profile import Profile
-from .query import AnswerType, Query, analyse, vocabulary
+from .query import AnswerType, Query, Spellable, analyse, vocabulary
 from .store import Store, embedded_text
 from .text import stems, terms
 
@@ -113,7 +113,7 @@ class Retriever:
         self.corpus = _statistics(self.bm25["sentences"])
         self._unit_rows_of: dict[int, list[int]] | None = None
         self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
-        self._spellable = sorted(w for w in self.vocab if len(w) >= 4 and w.isalpha())
+        self._spellable = Spellable(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
     def analyse(self, text: str) -> Query:
         return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording)
