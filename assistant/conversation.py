@@ -130,8 +130,11 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     filler = _filler()
     others = [i for i, w in enumerate(ws) if w not in filler]  # the phrase must cover every non-filler word
     first, last = (others[0], others[-1]) if others else (len(ws), -1)
+    said = padded(ws)
     for name, phrases in _whole():
         for pw in phrases:
+            if f" {' '.join(pw)} " not in said:  # one C-speed scan, not a slice per word per phrase
+                continue
             n = len(pw)
             for i in range(max(0, last - n + 1), min(first, len(ws) - n) + 1):
                 if ws[i : i + n] == pw:
@@ -177,8 +180,10 @@ _WHICH = re.compile(
     r"(?: (?:is|was) (?:that|this|it)(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)"
     r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
     r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
-    r"|(?:what(?:'s|’s| is) the )?source)\s*(?:please|pls)?\W*$", re.I)
-_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+?)(?: one| bit| stuff)?\W*$", re.I)
+    r"|(?:what(?:'s|’s| is) the )?source)(?:\s*(?:please|pls))?\W*$", re.I)  # not \s*…\W*: both match spaces, quadratic
+# The topic's ending (" one", " bit", " stuff", punctuation) is cut in message_about: a lazy (.+?) before \W*$
+# retried the whole tail at every character, quadratic on a long question.
+_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+)$", re.I)
 
 
 def else_about(text: str) -> tuple[str, bool]:
@@ -193,7 +198,20 @@ def else_about(text: str) -> tuple[str, bool]:
 def message_about(text: str) -> str | None:
     """'what message was the mental health one?' → 'mental health': name the message on that topic."""
     m = _WHICH_ABOUT.match(text)
-    return m.group(1) if m and m.group(1).lower() not in ("that", "this", "it", "that from", "this from") else None
+    topic = _without_ending(m.group(1)) if m else ""
+    return topic if topic and topic.lower() not in ("that", "this", "it", "that from", "this from") else None
+
+
+def _without_ending(topic: str) -> str:
+    """'mental health one?' → 'mental health': trailing punctuation, then one of ' one', ' bit', ' stuff'."""
+    end = len(topic)
+    while end and not (topic[end - 1].isalnum() or topic[end - 1] == "_"):
+        end -= 1
+    topic = topic[:end]
+    for ending in (" one", " bit", " stuff"):
+        if topic.lower().endswith(ending) and len(topic) > len(ending):
+            return topic[: -len(ending)]
+    return topic
 
 
 def follow_up_kind(text: str) -> str:

@@ -127,7 +127,7 @@ class Retriever:
         """Query vector, remembered for the last few hundred texts (follow-ups and suggestions repeat them)."""
         hit = self._vectors.get(text)
         if hit is None:
-            hit = self.embedder.embed([text])
+            hit = self.embedder.embed_query(text)
             if self.cache_size > 0:
                 self._vectors[text] = hit
                 if len(self._vectors) > self.cache_size:
