@@ -89,7 +89,8 @@ def parse_context(raw, max_topic_chars: int = 1000) -> Context:
           and type(turn) is int and 0 <= turn <= 10**6)
     if not ok:
         raise InvalidContext("context fields have the wrong types or sizes")
-    return Context(topic, [tuple(q) for q in quoted], list(shown), turn)
+    # A forged context repeating one quote must not make a reply repeat it: keep each once, in order.
+    return Context(topic, list(dict.fromkeys(tuple(q) for q in quoted)), list(dict.fromkeys(shown)), turn)
 
 
 @lru_cache(maxsize=1)
@@ -446,7 +447,7 @@ class Conversation:
     def _decline(self, reason: str, nxt: Context, terms=()) -> "Reply":
         return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.lib.document,
                                          topics=self.suggester.topics(3)),
-                     suggestions=self.suggester.starters(), context=nxt.to_dict())
+                     suggestions=self.suggester.starters(), context=nxt.to_dict(), reason=reason)
 
 
 def _ids(quotes) -> list[str]:

@@ -23,7 +23,7 @@ REAL_SOURCES = ROOT / "index" / "sources"
 REAL_GLOSSARY = ROOT / "index" / "glossary.json"
 REAL_NAMES = ROOT / "index" / "names.json"
 REAL_ANSWER_TYPES = ROOT / "index" / "answer_types.json"
-CONTRACT_KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context"}
+CONTRACT_KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context", "id", "reason"}
 QUOTE_KEYS = {"message_id", "title", "text", "start", "end", "score", "page", "document"}
 SOURCE_KEYS = {"message_id", "title", "document", "text", "document_id", "url"}
 
