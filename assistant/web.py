@@ -1,10 +1,12 @@
 """The HTTP skin: JSON API, web chat page and embeddable widget over `Assistant`.
 
 `create_app()` is the uvicorn factory (`assistant serve`). The library stays synchronous; chat and
-search run in FastAPI's threadpool. This module owns the routes, their models and the live Assistant;
-http_guard.py owns what every request goes through (body limit, CORS, security headers, the JSON error
-shape `{"error": {"code", "message"}}`; no input should ever produce a 5xx). Question text is not
-logged unless `log_questions` is on.
+search run in worker threads, at most settings.concurrency at once, so the event loop stays free for
+`/healthz` and the rest however hard `/api/chat` is pushed. This module owns the routes, their models
+and the live Assistant; http_guard.py owns what every request goes through (body limit, tokens and rate
+limit, CORS, security headers, the JSON error shape `{"error": {"code", "message"}}`; no input should
+ever produce a 5xx); feedback.py owns the usage database. Question text is not logged or stored unless
+`log_questions` is on.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import logging
 import threading
 import time
 import weakref
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,6 +32,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from . import http_guard
 from .errors import IndexError_, InputError
+from .feedback import FeedbackUnavailable, Turn, UsageLog, Verdict
 from .http_guard import ERRORS, ErrorOut, check_value, error
 from .reply import Reply
 from .settings import Settings
@@ -107,6 +113,41 @@ class Health(BaseModel):
     model: str
 
 
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    reply_id: Annotated[str, Field(min_length=32, max_length=32, pattern="^[0-9a-f]{32}$",
+                                   description="The `id` of the reply this is about.")]
+    helpful: Annotated[bool, Field(description="Whether the answer helped.")]
+    comment: Annotated[str, Field(max_length=500, description="Optional, at most 500 characters.")] = ""
+
+
+class FeedbackStored(BaseModel):
+    stored: bool
+
+
+STORE_FILES = ("manifest.json", "messages.jsonl", "units.jsonl", "vectors.faiss")
+
+
+def profile_stamp(settings: Settings) -> tuple:
+    """When and how big each profile file (glossary, names, answer types) is: a change means reload."""
+    stamp = []
+    for path in (settings.glossary_path, settings.names_path, settings.answer_types_path):
+        try:
+            st = path.stat()
+            stamp.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
+def _forget_profile() -> None:
+    """The profile loaders remember files by path; an edited file must be read again."""
+    from .query import load_answer_types, load_glossary, load_names
+
+    for loader in (load_glossary, load_names, load_answer_types):
+        loader.cache_clear()
+
+
 # -- the assistant, loaded once and swapped whole when a new index appears -------------------------
 class Holder:
     """The live Assistant. A re-index is loaded into a *new* Assistant off the request path and swapped
@@ -122,21 +163,29 @@ class Holder:
         self.problem = ""
         self._checked = time.monotonic()
         self._busy = threading.Lock()
-        self._failed_target: Path | None = None
+        self._failed_key: tuple | None = None
+        self._loaded_key: tuple | None = None
         self._retired: weakref.ref | None = None
+        self._health: tuple[float, str] = (-1.0, "")
         if assistant is None:
             self._build()
+        else:
+            store = getattr(assistant, "store", None)
+            self._loaded_key = (Path(store.path).resolve() if store else None, profile_stamp(settings))
 
     def _build(self) -> bool:
         from .core import Assistant
 
+        key = (self._target(), profile_stamp(self.settings))
         try:
+            _forget_profile()
             new = Assistant(self.settings, embedder=self._reusable_embedder())
         except Exception as exc:  # no index yet, or a damaged one: serve 503s and keep checking
             self.problem = f"{type(exc).__name__}: {exc}"
             log.error("index not loaded: %s", self.problem)
             return False
         old, self.assistant, self.problem = self.assistant, new, ""
+        self._loaded_key, self._health = key, (-1.0, "")
         if old is not None:
             self._retired = weakref.ref(old)
             del old  # this frame must not be what keeps it alive
@@ -173,11 +222,15 @@ class Holder:
         except OSError:
             return None
 
+    def _key(self) -> tuple:
+        return (self._target(), profile_stamp(self.settings))
+
     def _stale(self) -> bool:
+        """A new index in the store, or an edited profile file, that has not failed to load already."""
         if self.assistant is None:
             return True
-        target = self._target()
-        return target is not None and target != self._failed_target and target != Path(self.assistant.store.path).resolve()
+        key = self._key()
+        return key[0] is not None and key != self._failed_key and key != self._loaded_key
 
     def maybe_reload(self) -> None:
         """Called on each request: at most every reload_seconds, look for a new index in the background."""
@@ -203,18 +256,47 @@ class Holder:
             self._release_retired()
         if not self._stale():
             return
-        target = self._target()
+        key = self._key()
         if self._build():
-            self._failed_target = None
+            self._failed_key = None
             log.info("index reloaded from %s", self.assistant.store.path)
         else:
-            self._failed_target = target
+            self._failed_key = key
 
     def get(self):
         a = self.assistant
         if a is None:
             raise IndexError_("the index is not loaded yet")
         return a
+
+    def health(self) -> str:
+        """'' while the served index is loaded and its files are readable; else what is wrong, in words
+        an operator can act on and without paths. Checked at most once a second."""
+        at, problem = self._health
+        now = time.monotonic()
+        if now - at < 1.0:
+            return problem
+        problem = self._check_files()
+        self._health = (now, problem)
+        return problem
+
+    def _check_files(self) -> str:
+        a = self.assistant
+        if a is None:
+            return "The document index is not loaded: build it with `assistant index`."
+        folder = Path(a.store.path)
+        for name in STORE_FILES:
+            try:
+                with open(folder / name, "rb") as f:
+                    f.read(1)
+            except OSError:
+                return f"The served index's {name} is missing or unreadable: rebuild it with `assistant index`."
+        try:
+            if not any((folder / "bm25").iterdir()):
+                raise OSError
+        except OSError:
+            return "The served index's bm25 folder is missing or unreadable: rebuild it with `assistant index`."
+        return ""
 
 
 # -- the app --------------------------------------------------------------------------------------
@@ -236,47 +318,71 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
         log.setLevel(logging.INFO)
     origins = http_guard.allowed_origins(settings)
     holder = Holder(settings, assistant)
-    docs_html, docs_csp = http_guard.docs_html("/openapi.json")
+    usage = UsageLog(settings.db, settings.retention_days, settings.log_questions)
+    workers = anyio.CapacityLimiter(max(1, settings.concurrency))
     templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        usage.close()
 
     app = FastAPI(title="Key messages assistant", version="1",
                   description="Answers questions by quoting the indexed documents verbatim, or says it cannot.",
-                  docs_url=None, redoc_url=None)
-    app.state.holder = holder
-    http_guard.install(app, settings, origins, docs_csp, on_request=holder.maybe_reload)
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.router.redirect_slashes = False  # a redirect would be built from the request's Host header
+    app.state.holder, app.state.usage = holder, usage
+    http_guard.install(app, settings, origins, on_request=holder.maybe_reload)
 
     # -- API ----------------------------------------------------------------------------------------
     @app.post("/api/chat", response_model=ChatReply, responses=ERRORS, tags=["chat"])
     async def chat(body: ChatRequest) -> JSONResponse:
-        """Answer one turn by quoting the documents, or decline kindly. Send back `context` with the next question."""
-        # async on purpose: a turn is a few milliseconds of CPU (onnxruntime releases the GIL), and handing it
-        # to the thread pool cost about 1 ms a turn in hops between threads on 2 cores (measured: p50 7.8 ms
-        # vs 6.7 ms). Turns queue on the event loop instead; `--workers N` adds processes for throughput.
+        """Answer one turn by quoting the documents, or decline kindly. Send back `context` with the next question.
+        The reply's `id` names it for `POST /api/feedback`."""
+        # The turn runs in a worker thread, at most settings.concurrency at once: on the event loop, a flood of
+        # chat requests made /healthz wait seconds (issue 14). The hop costs about a millisecond a turn.
         started = time.perf_counter()
         check_value(body.question, "question")
         if body.context is not None:
             check_value(body.context, "context")
         a = holder.get()
         try:
-            reply = a.ask(body.question, body.context, documents=body.documents)
+            reply = await anyio.to_thread.run_sync(partial(a.ask, body.question, body.context, documents=body.documents),
+                                                   limiter=workers)
         except InputError as exc:
             log.info("chat http=422 code=%s ms=%.1f", type(exc).__name__, 1000 * (time.perf_counter() - started))
             raise
         out = reply.to_dict()
-        ids = ",".join(dict.fromkeys(q["message_id"] for q in out["quotes"])) or "-"
-        log.info("chat http=200 status=%s ms=%.1f messages=%s%s", reply.status,
-                 1000 * (time.perf_counter() - started), ids, settings.logged(body.question))
+        ids = tuple(dict.fromkeys(q["message_id"] for q in out["quotes"]))
+        ms = 1000 * (time.perf_counter() - started)
+        usage.record_turn(Turn(reply.id, reply.status, reply.reason, ids, ms,
+                               body.question.strip() if settings.log_questions else None))
+        log.info("chat http=200 status=%s ms=%.1f messages=%s%s", reply.status, ms, ",".join(ids) or "-",
+                 settings.logged(body.question))
         # The library built and grounding-checked this body; returning it as JSON directly skips FastAPI's
         # second validation against ChatReply (about a millisecond a turn). Tests check it against the schema.
         return JSONResponse(out)
 
+    @app.post("/api/feedback", response_model=FeedbackStored, tags=["chat"],
+              responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}})
+    async def feedback(body: FeedbackRequest):
+        """Whether a reply helped, and optionally why (stored with the reply's status and quoted message ids)."""
+        check_value(body.comment, "comment")
+        try:
+            found = await anyio.to_thread.run_sync(usage.feedback, Verdict(body.reply_id, body.helpful, body.comment))
+        except FeedbackUnavailable:
+            return error(503, "Feedback could not be stored just now. Please try again shortly.", "feedback_unavailable")
+        if not found:
+            return error(404, "No reply has that id (replies are kept for a limited time).")
+        return {"stored": True}
+
     @app.get("/api/search", response_model=SearchResult, responses=ERRORS, tags=["chat"])
-    def search(q: Annotated[str, Query(min_length=1, description="The question (1–1000 characters after trimming).")],
-               k: Annotated[int, Query(ge=1, le=20, description="How many messages to return.")] = 5) -> dict:
+    async def search(q: Annotated[str, Query(min_length=1, description="The question (1–1000 characters after trimming).")],
+                     k: Annotated[int, Query(ge=1, le=20, description="How many messages to return.")] = 5) -> dict:
         """Messages ranked for a question, with fused, dense and BM25 scores."""
         started = time.perf_counter()
         check_value(q, "question")
-        result = holder.get().search(q, k=k)
+        result = await anyio.to_thread.run_sync(holder.get().search, q, k, limiter=workers)
         hits = [{"message_id": h.message.id, "title": h.message.title, "score": float(h.score),
                  "dense": float(h.dense), "bm25": float(h.lexical)} for h in result.hits[:k]]
         log.info("search http=200 ms=%.1f hits=%d%s", 1000 * (time.perf_counter() - started), len(hits),
@@ -317,13 +423,17 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
                             filename=doc.file)
 
     @app.get("/healthz", response_model=Health, responses={503: {"model": ErrorOut}}, tags=["service"])
-    def healthz():
-        """200 once the index is loaded; 503 until then."""
+    async def healthz():
+        """200 while the served index is loaded and its files are readable; 503 saying what is wrong otherwise.
+        Answered on the event loop, never queued behind chat turns, and never rate limited."""
+        problem = holder.health()
         a = holder.assistant
-        if a is None:
+        if problem or a is None:
             return JSONResponse({"status": "unavailable", "messages": 0, "model": "", "error": {
-                "code": "index_unavailable", "message": "The document index is not loaded."}}, status_code=503)
+                "code": "index_unavailable", "message": problem or "The document index is not loaded."}}, status_code=503)
         return {"status": "ok", "messages": len(a.store.messages), "model": _model_name(a)}
+
+    app.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)  # load balancers ask with HEAD
 
     # -- pages --------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -338,8 +448,9 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
                         headers={"Cache-Control": "no-cache"})
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs():
-        return HTMLResponse(docs_html)
+    def docs(request: Request):
+        """The API's reference, drawn from /openapi.json by our own script: nothing from another origin."""
+        return templates.TemplateResponse(request, "docs.html", {})
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
