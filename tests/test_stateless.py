@@ -33,7 +33,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def servers(fake_settings):
-    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(fake_settings.index_dir), "ASSISTANT_EMBEDDER": "fake",
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(fake_settings.index_dir), "ASSISTANT_EMBEDDER": "fake", "ASSISTANT_DB": str(fake_settings.db),
            "PYTHONPATH": str(ROOT)}
     procs, urls = [], []
     try:
