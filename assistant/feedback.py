@@ -99,6 +99,8 @@ class UsageLog:
             try:
                 if turns:
                     self._write_turns(turns)
+            except Exception as exc:  # the writer must outlive any one batch, whatever went wrong
+                log.warning("%d usage rows not written: %s", len(turns), type(exc).__name__)
             finally:
                 for _ in batch:
                     self._queue.task_done()
@@ -114,7 +116,7 @@ class UsageLog:
                 db.executemany("INSERT OR IGNORE INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
                 db.execute("COMMIT")
                 self._prune(db)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             self._rollback()
             log.warning("%d usage rows not written: %s", len(rows), type(exc).__name__)
 
@@ -134,7 +136,7 @@ class UsageLog:
                            (verdict.reply_id, time.time(), int(verdict.helpful), row[0], row[1], comment,
                             row[2] if self.keep_questions else None))
                 return True
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             self._rollback()
             log.warning("feedback not written: %s", type(exc).__name__)
             raise FeedbackUnavailable() from None
