@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from assistant import conversation, query
+from assistant import conversation, query, text
 from assistant.settings import ROOT
 
 # Prefixes reach the patterns' deeper branches; units are the runs a backtracking engine chokes on.
@@ -28,7 +28,7 @@ def crafted(n: int, prefix: str, unit: str, suffix: str) -> str:
 def user_text_patterns() -> dict[str, re.Pattern]:
     """Every compiled pattern the turn applies to what the user typed: the conversation and query
     modules' own, and the reviewed answer-type patterns (question and topic; evidence reads the corpus)."""
-    found = {f"{m.__name__}.{k}": v for m in (conversation, query) for k, v in vars(m).items() if isinstance(v, re.Pattern)}
+    found = {f"{m.__name__}.{k}": v for m in (conversation, query, text) for k, v in vars(m).items() if isinstance(v, re.Pattern)}
     for name, spec in json.loads((ROOT / "index" / "answer_types.json").read_text(encoding="utf-8")).items():
         for part in ("question", "topic"):
             if not name.startswith("_") and spec.get(part):

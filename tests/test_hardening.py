@@ -56,16 +56,16 @@ def test_an_edited_profile_file_is_picked_up_without_a_restart(own_index):
 
     settings = dataclasses.replace(own_index, reload_seconds=0.2)
     c = TestClient(create_app(settings, Assistant(settings)))
-    question = {"question": "is zorblax provision embedded?"}
+    question = {"question": "is independent advocacy embedded in the islands?"}
     assert c.post("/api/chat", json=question).json()["status"] == "answered"
     names = json.loads(settings.names_path.read_text(encoding="utf-8"))
-    names["names"].append("zorblax")
+    names["names"].append("islands")
     settings.names_path.write_text(json.dumps(names), encoding="utf-8")
     deadline = time.monotonic() + 15
     while (reply := c.post("/api/chat", json=question).json())["status"] == "answered":
         assert time.monotonic() < deadline, "the edited names.json was not picked up"
         time.sleep(0.2)
-    assert reply["status"] == "no_answer" and "zorblax" in reply["reply"].lower()
+    assert reply["status"] == "no_answer" and "islands" in reply["reply"].lower()
 
 
 # -- what a reply may repeat ----------------------------------------------------------------------------
