@@ -232,9 +232,9 @@ def install(app: FastAPI, settings: Settings, origins: list[str], on_request: Ca
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):
-        code = ("invalid_context" if isinstance(exc, InvalidContext)
-                else "invalid_documents" if isinstance(exc, InvalidDocuments) else "invalid_question")
-        return error(422, str(exc), code)
+        if isinstance(exc, InvalidDocuments):  # the library's message names the id sent: never echo request values
+            return error(422, "documents lists an id that is not indexed (see GET /api/documents).", "invalid_documents")
+        return error(422, str(exc), "invalid_context" if isinstance(exc, InvalidContext) else "invalid_question")
 
     @app.exception_handler(IndexError_)
     async def index_error(request: Request, exc: IndexError_):

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from assistant.core import Assistant
 from assistant.web import create_app
 from servefix import app_servers, fresh_index
-from webfix import ANSWERABLE, assert_error, client  # noqa: F401  (client is a fixture)
+from webfix import ANSWERABLE, client  # noqa: F401  (client is a fixture)
 
 
 @pytest.fixture
@@ -115,6 +115,7 @@ def test_errors_never_repeat_request_keys_or_values(client):
         client.post("/api/chat", json={"question": {"evil_key_7f3a": "evil_value_9c1b"}}),
         client.post("/api/chat", json={"evil_key_7f3a": "evil_value_9c1b"}),
         client.post("/api/chat", json={"question": "x", "context": "evil_value_9c1b"}),
+        client.post("/api/chat", json={"question": "x", "documents": ["evil_value_9c1b"]}),
         client.get("/api/search", params={"q": "x", "k": "evil_value_9c1b"}),
         client.get("/api/search", params={"evil_key_7f3a": "evil_value_9c1b"}),
         client.post("/api/feedback", json={"reply_id": "evil_value_9c1b", "helpful": True, "evil_key_7f3a": 1}),

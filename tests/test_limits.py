@@ -42,8 +42,8 @@ def test_no_rate_limit_by_default(client):
 def test_forwarded_address_counts_only_from_a_trusted_proxy(fake_settings, fake_assistant):
     # TestClient's peer address is "testclient": trusted here, so each forwarded client has its own bucket.
     trusted = app_client(fake_settings, fake_assistant, rate_limit="2/minute", trusted_proxies="testclient")
-    for client in ("203.0.113.1", "203.0.113.2"):
-        codes = [trusted.get("/api/messages", headers={"X-Forwarded-For": client}).status_code for _ in range(3)]
+    for address in ("203.0.113.1", "203.0.113.2"):
+        codes = [trusted.get("/api/messages", headers={"X-Forwarded-For": address}).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
     # Untrusted peer: the header is the sender's own claim and is ignored, so changing it does not help.
     untrusted = app_client(fake_settings, fake_assistant, rate_limit="2/minute", trusted_proxies="127.0.0.1")
