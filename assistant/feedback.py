@@ -75,16 +75,20 @@ class UsageLog:
         self._lock = threading.Lock()  # one writer at a time on our connection
         self._db: sqlite3.Connection | None = None
         self._pruned = 0.0
+        self._counts = threading.Lock()
+        self._queued = self._handled = 0  # turns put on the queue / written or dropped by the writer
         self._thread = threading.Thread(target=self._run, name="usage-writer", daemon=True)
         self._thread.start()
 
     # -- turns: queued, written in the background ------------------------------------------------
     def record_turn(self, turn: Turn) -> None:
         turn = replace(turn, question=turn.question if self.keep_questions else None, at=turn.at or time.time())
-        try:
-            self._queue.put_nowait(turn)
-        except queue.Full:
-            log.warning("usage row dropped: the writer is behind (database slow or locked)")
+        with self._counts:
+            try:
+                self._queue.put_nowait(turn)
+                self._queued += 1
+            except queue.Full:
+                log.warning("usage row dropped: the writer is behind (database slow or locked)")
 
     def _run(self) -> None:
         while True:
@@ -102,8 +106,8 @@ class UsageLog:
             except Exception as exc:  # the writer must outlive any one batch, whatever went wrong
                 log.warning("%d usage rows not written: %s", len(turns), type(exc).__name__)
             finally:
-                for _ in batch:
-                    self._queue.task_done()
+                with self._counts:
+                    self._handled += len(turns)
             if None in batch:
                 return
 
@@ -121,16 +125,23 @@ class UsageLog:
             log.warning("%d usage rows not written: %s", len(rows), type(exc).__name__)
 
     # -- feedback: written now ---------------------------------------------------------------------
-    def feedback(self, verdict: Verdict, question_wait: float = 2.0) -> bool:
-        """Store a verdict on a reply; False when no turn has that reply id (after the queue drains)."""
-        self.flush(question_wait)
+    def feedback(self, verdict: Verdict, wait: float = 2.0) -> bool:
+        """Store a verdict on a reply; False when no turn has that reply id (once the turns queued before
+        this call have been written: a verdict can arrive right after its answer)."""
+        stored = self._store(verdict)
+        if stored is None:
+            self.flush(wait)
+            stored = self._store(verdict)
+        return bool(stored)
+
+    def _store(self, verdict: Verdict) -> bool | None:
         comment = verdict.comment.strip()[:MAX_COMMENT]
         try:
             with self._lock:
                 db = self._connection()
                 row = db.execute("SELECT status, messages, question FROM turns WHERE reply_id = ?", (verdict.reply_id,)).fetchone()
                 if row is None:
-                    return False
+                    return None
                 db.execute("INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(reply_id) DO UPDATE SET "
                            "at = excluded.at, helpful = excluded.helpful, comment = excluded.comment",
                            (verdict.reply_id, time.time(), int(verdict.helpful), row[0], row[1], comment,
@@ -142,9 +153,12 @@ class UsageLog:
             raise FeedbackUnavailable() from None
 
     def flush(self, timeout: float = 2.0) -> None:
-        """Wait (at most timeout seconds) until every queued turn has been written or dropped."""
+        """Wait (at most timeout seconds) until the turns queued so far have been written or dropped; later
+        ones are not waited for, so a busy server does not hold a caller up."""
+        with self._counts:
+            target = self._queued
         deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+        while self._handled < target and time.monotonic() < deadline:
             time.sleep(0.005)
 
     def close(self) -> None:

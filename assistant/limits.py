@@ -21,11 +21,11 @@ from .settings import Settings
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """What the gate decided about one request: status 0 lets it through."""
+class Refusal:
+    """Why the gate turns a request away, as the HTTP answer says it."""
 
-    status: int = 0
-    message: str = ""
+    status: int
+    message: str
     headers: tuple[tuple[str, str], ...] = ()
 
 
@@ -73,18 +73,19 @@ class Policy:
     def active(self) -> bool:
         return bool(self.tokens or self.rate)
 
-    def check(self, scope) -> Verdict:
+    def check(self, scope) -> Refusal | None:
+        """None lets the request through."""
         if not scope.get("path", "").startswith("/api/") or scope.get("method") == "OPTIONS":
-            return Verdict()
+            return None
         if self.tokens and not self._authorised(scope):
-            return Verdict(401, "This API needs an access token: send the header Authorization: Bearer <token>.",
+            return Refusal(401, "This API needs an access token: send the header Authorization: Bearer <token>.",
                            (("WWW-Authenticate", "Bearer"),))
         if self.rate:
             wait = self.rate.retry_after(client_address(scope, self.proxies))
             if wait:
-                return Verdict(429, f"Too many requests. Please wait {wait} seconds and try again.",
+                return Refusal(429, f"Too many requests. Please wait {wait} seconds and try again.",
                                (("Retry-After", str(wait)),))
-        return Verdict()
+        return None
 
     def _authorised(self, scope) -> bool:
         header = next((v for k, v in scope.get("headers", []) if k.lower() == b"authorization"), b"")
@@ -103,8 +104,8 @@ class Gate:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and self.policy.active:
-            verdict = self.policy.check(scope)
-            if verdict.status:
-                response = self.refuse(verdict.status, verdict.message, headers=dict(verdict.headers))
+            refusal = self.policy.check(scope)
+            if refusal is not None:
+                response = self.refuse(refusal.status, refusal.message, headers=dict(refusal.headers))
                 return await response(scope, receive, send)
         await self.app(scope, receive, send)
