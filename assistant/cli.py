@@ -116,7 +116,7 @@ def cmd_report(args, settings: Settings) -> None:
     from . import report
 
     summary = report.build(settings.db, report.seconds(args.since))
-    print(json.dumps(summary.to_dict(), indent=2) if args.json else report.text(summary))
+    print(json.dumps(summary.to_dict(), indent=2) if args.json else report.text(summary, report.titles(settings.store_dir)))
 
 
 def cmd_settings(args, settings: Settings) -> None:

@@ -19,7 +19,8 @@ from .settings import Settings
 
 log = logging.getLogger("assistant.web")
 
-STORE_FILES = ("manifest.json", "messages.jsonl", "units.jsonl", "vectors.faiss")
+# What store.load reads (store.py lists the same files as _FILES, plus the bm25/ folder checked below).
+STORE_FILES = ("manifest.json", "messages.jsonl", "units.jsonl", "vectors.faiss", "documents.jsonl")
 
 
 def profile_stamp(settings: Settings) -> tuple:

@@ -3,6 +3,7 @@ question text is read, even when the database holds some."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -77,6 +78,15 @@ def build(path: Path, since_seconds: int, now: float | None = None) -> Report:
                   feedback=FeedbackCounts(sum(1 for h, _ in verdicts if h), sum(1 for h, _ in verdicts if not h),
                                           sum(1 for _, c in verdicts if c)),
                   top_messages=quoted.most_common(5), p50_ms=_percentile(latency, 0.5), p95_ms=_percentile(latency, 0.95))
+
+
+def titles(store_dir: Path) -> dict[str, str]:
+    """Message id → title from the built index, so the report names messages as staff know them; {} if unreadable."""
+    try:
+        lines = (Path(store_dir) / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+        return {m["id"]: m["title"] for m in map(json.loads, filter(None, lines))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def text(report: Report, titles: dict[str, str] | None = None) -> str:

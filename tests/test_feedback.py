@@ -43,8 +43,10 @@ def test_feedback_round_trip_is_counted_by_the_report(fake_settings, fake_assist
     assert sum(out["decline_reasons"].values()) == 1
     assert out["top_messages"][0]["message_id"] == replies[0]["quotes"][0]["message_id"]
     assert out["p50_ms"] is not None and out["p95_ms"] >= out["p50_ms"]
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(settings.index_dir))
     assert cli.main(["report", "--since", "7d"]) == 0
-    assert "helpful 1, not helpful 1" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "helpful 1, not helpful 1" in printed and "most quoted: Key message 1 2" in printed
 
     with sqlite3.connect(settings.db) as db:
         row = db.execute("SELECT status, messages, comment FROM feedback WHERE reply_id = ?", (replies[1]["id"],)).fetchone()
