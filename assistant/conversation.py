@@ -231,7 +231,9 @@ def follow_up_kind(text: str) -> str:
 # -- turns ---------------------------------------------------------------------------------------
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
-_SPLIT = re.compile(r"\s*(?:\band also\b|\bas well as\b|\band\b|&|\bplus\b|;)\s*", re.I)
+# No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
+# _compound strips the parts instead.
+_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\bplus\b|;", re.I)
 
 
 @dataclass(frozen=True)
@@ -381,7 +383,7 @@ class Conversation:
     def _compound(self, text: str, allowed) -> list[Answer] | None:
         """'X and Y': each part answered on its own, from two different messages, or None."""
         for m in _SPLIT.finditer(text):
-            left, right = text[:m.start()].strip(" ,:?"), text[m.end():].strip(" ,:?")
+            left, right = text[:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
             if not ([w for w in words(left) if w in self.lib.content] and [w for w in words(right) if w in self.lib.content]):
                 continue
             # each part is a topic the person named, so the lower bar of a chosen place applies to it

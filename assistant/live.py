@@ -15,32 +15,13 @@ import weakref
 from pathlib import Path
 
 from .errors import IndexError_
+from .profile import stamp as profile_stamp
 from .settings import Settings
 
 log = logging.getLogger("assistant.web")
 
 # What store.load reads (store.py lists the same files as _FILES, plus the bm25/ folder checked below).
 STORE_FILES = ("manifest.json", "messages.jsonl", "units.jsonl", "vectors.faiss", "documents.jsonl")
-
-
-def profile_stamp(settings: Settings) -> tuple:
-    """When and how big each profile file (glossary, names, answer types) is: a change means reload."""
-    stamp = []
-    for path in (settings.glossary_path, settings.names_path, settings.answer_types_path):
-        try:
-            st = path.stat()
-            stamp.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            stamp.append(None)
-    return tuple(stamp)
-
-
-def _forget_profile() -> None:
-    """The profile loaders remember files by path; an edited file must be read again."""
-    from .query import load_answer_types, load_glossary, load_names
-
-    for loader in (load_glossary, load_names, load_answer_types):
-        loader.cache_clear()
 
 
 # -- the assistant, loaded once and swapped whole when a new index appears -------------------------
@@ -66,14 +47,13 @@ class Holder:
             self._build()
         else:
             store = getattr(assistant, "store", None)
-            self._loaded_key = (Path(store.path).resolve() if store else None, profile_stamp(settings))
+            self._loaded_key = (Path(store.path).resolve() if store else None, profile_stamp(settings.index_dir))
 
     def _build(self) -> bool:
         from .core import Assistant
 
-        key = (self._target(), profile_stamp(self.settings))
+        key = (self._target(), profile_stamp(self.settings.index_dir))
         try:
-            _forget_profile()
             new = Assistant(self.settings, embedder=self._reusable_embedder())
         except Exception as exc:  # no index yet, or a damaged one: serve 503s and keep checking
             self.problem = f"{type(exc).__name__}: {exc}"
@@ -118,7 +98,7 @@ class Holder:
             return None
 
     def _key(self) -> tuple:
-        return (self._target(), profile_stamp(self.settings))
+        return (self._target(), profile_stamp(self.settings.index_dir))
 
     def _stale(self) -> bool:
         """A new index in the store, or an edited profile file, that has not failed to load already."""

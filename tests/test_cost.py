@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from assistant import conversation, query, text
+from assistant import conversation, features, query, suggest, text
 from assistant.settings import ROOT
 
 # Prefixes reach the patterns' deeper branches; units are the runs a backtracking engine chokes on.
@@ -26,13 +26,18 @@ def crafted(n: int, prefix: str, unit: str, suffix: str) -> str:
 
 
 def user_text_patterns() -> dict[str, re.Pattern]:
-    """Every compiled pattern the turn applies to what the user typed: the conversation and query
-    modules' own, and the reviewed answer-type patterns (question and topic; evidence reads the corpus)."""
-    found = {f"{m.__name__}.{k}": v for m in (conversation, query, text) for k, v in vars(m).items() if isinstance(v, re.Pattern)}
+    """Every compiled pattern a turn may apply to what the user typed: the modules' own (some read only the
+    corpus; testing them too costs nothing), the reviewed answer-type patterns (question and topic; evidence
+    reads the corpus) and the profile's numbered-title pattern."""
+    found = {f"{m.__name__}.{k}": v for m in (conversation, features, query, suggest, text)
+             for k, v in vars(m).items() if isinstance(v, re.Pattern)}
     for name, spec in json.loads((ROOT / "index" / "answer_types.json").read_text(encoding="utf-8")).items():
         for part in ("question", "topic"):
             if not name.startswith("_") and spec.get(part):
                 found[f"answer_types.{name}.{part}"] = re.compile(spec[part], re.I)
+    numbered = json.loads((ROOT / "index" / "profile.json").read_text(encoding="utf-8")).get("numbered_titles")
+    if numbered:
+        found["profile.numbered_titles"] = re.compile(numbered["pattern"], re.I)
     return found
 
 
@@ -126,6 +131,7 @@ def test_no_crafted_turn_costs_twice_a_plain_one_with_the_real_model():
     from assistant.settings import Settings
 
     assistant = Assistant(Settings.from_env(env={}, query_cache=0))
-    families = [(p, u, s) for p, u, s in FAMILIES if s == "?" and p in ("", "which message", "is that ", "what is a ")]
+    families = [(p, u, s) for p, u, s in FAMILIES if s == "?" and p in ("", "which message", "is that ")
+                and u in ("a", "1", "'", "-", ",", "?", "a-" * 60 + " ")]
     slow = _slow_turns(assistant, 2.0, families, runs=5)
     assert not slow, f"crafted turns cost more than 2× a plain one: {slow[:5]}"
