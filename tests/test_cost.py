@@ -4,6 +4,7 @@ backtracked quadratically, so one 3 KB request cost ~25 plain ones)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import statistics
@@ -114,12 +115,15 @@ FAMILIES = [(p, u, s) for p in ("", "what is a ", "what message is the ", "which
             for u in ("a", "a ", "what ", "1", "A", "'", "-", ",", "?", "1,", "-a", "what is ", "a-" * 60 + " ") for s in ("x", "?")]
 
 
-def test_no_crafted_turn_costs_much_more_than_a_plain_one(fake_assistant):
+def test_no_crafted_turn_costs_much_more_than_a_plain_one(fake_settings):
     """The longest allowed question and follow-up topic, with the fake embedder, so that patterns,
     tokenising and mending are nearly all the cost. A crafted short follow-up searches twice (alone, then
     with the topic) where a plain long question searches once, so the bound here is 4×; the quadratic
     patterns this guards against cost 25–35× (70 ms against 2 ms)."""
-    slow = _slow_turns(fake_assistant, 4.0, FAMILIES, runs=5)
+    from assistant.core import Assistant
+
+    uncached = Assistant(dataclasses.replace(fake_settings, query_cache=0))  # every run pays in full
+    slow = _slow_turns(uncached, 4.0, FAMILIES, runs=5)
     assert not slow, f"crafted turns cost more than 4× a plain one: {slow[:5]}"
 
 

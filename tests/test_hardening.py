@@ -171,3 +171,18 @@ def test_healthz_stays_fast_while_chat_is_flooded(own_index):
     p99 = health[int(0.99 * (len(health) - 1))]
     assert answered[0] > 50, "the flood did not reach the server"
     assert p99 < 0.1, f"/healthz p99 {1000 * p99:.0f} ms under the flood (median {1000 * statistics.median(health):.0f} ms)"
+
+
+def test_worker_threads_share_the_query_caches_safely(fake_settings):
+    """Turns run in worker threads now: remembering query vectors and readings, with evictions, from eight
+    threads at once never raises, and the caches stay within their size."""
+    import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
+
+    a = Assistant(dataclasses.replace(fake_settings, query_cache=8))
+    questions = [f"what about early help for family number {n}?" for n in range(200)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda q: a.ask(q).status, questions * 2))
+    assert len(statuses) == 400 and set(statuses) <= {"answered", "no_answer", "chitchat"}
+    r = a.lib.retriever
+    assert len(r._vectors) <= 8 and len(r._queries) <= 8
