@@ -79,7 +79,8 @@ def make_index_dir(root: Path, docs: dict[str, str] | None = None, real: bool = 
 
 
 def fake_settings(index_dir: Path, **overrides) -> Settings:
-    return Settings.from_env(env={}, index_dir=index_dir, embedder="fake", **overrides)
+    # usage rows go beside the test's index, never into the checkout's var/
+    return Settings.from_env(env={}, index_dir=index_dir, embedder="fake", **{"db": index_dir / "usage.sqlite3", **overrides})
 
 
 def build_fake(root: Path, docs: dict[str, str] | None = None, real: bool = False, **overrides) -> Settings:
