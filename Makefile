@@ -8,7 +8,7 @@ PORT   ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: serve test index eval bench extbench browser-deps clean
+.PHONY: serve test index eval bench extbench browser-deps nginx-deps report clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or PYTHON=...)"; exit 1; }
@@ -29,7 +29,11 @@ browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --silent --prefix tests/browser
 
-test: index browser-deps
+# Debian's nginx for the reverse-proxy tests (they start their own on loopback, never the system service).
+nginx-deps:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+
+test: index browser-deps nginx-deps
 	$(BIN)/python -m pytest
 
 eval: index
@@ -41,6 +45,10 @@ bench: index
 # Public benchmarks (WikiQA, SQuAD, BEIR) read from ../shared/extbench; skipped when absent.
 extbench: index
 	$(BIN)/python -m eval.extbench
+
+# Usage and feedback counts for the last week from the server's database (ASSISTANT_DB).
+report: $(STAMP)
+	$(BIN)/assistant report --since 7d
 
 clean:
 	rm -rf $(VENV) index/builds index/store index/.store-* test-output

@@ -1,4 +1,4 @@
-"""`assistant` command line: index, documents, search, ask, chat, serve, settings. A thin skin: library errors
+"""`assistant` command line: index, documents, search, ask, chat, serve, report, settings. A thin skin: library errors
 become one-line messages and exit status 2, never a traceback."""
 
 from __future__ import annotations
@@ -102,9 +102,21 @@ def cmd_serve(args, settings: Settings) -> None:
 
     if not args.no_index:
         build(settings)
+    # Behind the shipped nginx configuration (deploy/), nginx bounds header size and read time; these bound
+    # what reaches uvicorn: open connections and requests, idle keep-alive, and whose forwarded headers count.
     uvicorn.run("assistant.web:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers, log_level="info",
-                access_log=False)  # the access log would carry query strings (questions) to the logs
+                access_log=False,  # the access log would carry query strings (questions) to the logs
+                limit_concurrency=settings.limit_concurrency, timeout_keep_alive=settings.keep_alive_seconds,
+                timeout_graceful_shutdown=10, h11_max_incomplete_event_size=16384, server_header=False,
+                proxy_headers=bool(settings.proxies), forwarded_allow_ips=",".join(sorted(settings.proxies)) or None)
+
+
+def cmd_report(args, settings: Settings) -> None:
+    from . import report
+
+    summary = report.build(settings.db, report.seconds(args.since))
+    print(json.dumps(summary.to_dict(), indent=2) if args.json else report.text(summary, report.titles(settings.store_dir)))
 
 
 def cmd_settings(args, settings: Settings) -> None:
@@ -140,6 +152,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--no-index", action="store_true", help="do not build a missing or stale index first")
     s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("report", help="usage and feedback counts from the server's database (no question text)")
+    s.add_argument("--since", default="7d", help="how far back: 7d, 12h, 30m (default 7d)")
+    s.add_argument("--json", action="store_true", help="print the counts as JSON")
+    s.set_defaults(func=cmd_report)
     s = sub.add_parser("settings", help="list every setting with its default")
     s.set_defaults(func=cmd_settings)
     return p

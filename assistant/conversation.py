@@ -89,7 +89,8 @@ def parse_context(raw, max_topic_chars: int = 1000) -> Context:
           and type(turn) is int and 0 <= turn <= 10**6)
     if not ok:
         raise InvalidContext("context fields have the wrong types or sizes")
-    return Context(topic, [tuple(q) for q in quoted], list(shown), turn)
+    # A forged context repeating one quote must not make a reply repeat it: keep each once, in order.
+    return Context(topic, list(dict.fromkeys(tuple(q) for q in quoted)), list(dict.fromkeys(shown)), turn)
 
 
 @lru_cache(maxsize=1)
@@ -130,8 +131,11 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     filler = _filler()
     others = [i for i, w in enumerate(ws) if w not in filler]  # the phrase must cover every non-filler word
     first, last = (others[0], others[-1]) if others else (len(ws), -1)
+    said = padded(ws)
     for name, phrases in _whole():
         for pw in phrases:
+            if f" {' '.join(pw)} " not in said:  # one C-speed scan, not a slice per word per phrase
+                continue
             n = len(pw)
             for i in range(max(0, last - n + 1), min(first, len(ws) - n) + 1):
                 if ws[i : i + n] == pw:
@@ -177,8 +181,10 @@ _WHICH = re.compile(
     r"(?: (?:is|was) (?:that|this|it)(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)"
     r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
     r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
-    r"|(?:what(?:'s|’s| is) the )?source)\s*(?:please|pls)?\W*$", re.I)
-_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+?)(?: one| bit| stuff)?\W*$", re.I)
+    r"|(?:what(?:'s|’s| is) the )?source)(?:\s*(?:please|pls))?\W*$", re.I)  # not \s*…\W*: both match spaces, quadratic
+# The topic's ending (" one", " bit", " stuff", punctuation) is cut in message_about: a lazy (.+?) before \W*$
+# retried the whole tail at every character, quadratic on a long question.
+_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+)$", re.I)
 
 
 def else_about(text: str) -> tuple[str, bool]:
@@ -193,7 +199,20 @@ def else_about(text: str) -> tuple[str, bool]:
 def message_about(text: str) -> str | None:
     """'what message was the mental health one?' → 'mental health': name the message on that topic."""
     m = _WHICH_ABOUT.match(text)
-    return m.group(1) if m and m.group(1).lower() not in ("that", "this", "it", "that from", "this from") else None
+    topic = _without_ending(m.group(1)) if m else ""
+    return topic if topic and topic.lower() not in ("that", "this", "it", "that from", "this from") else None
+
+
+def _without_ending(topic: str) -> str:
+    """'mental health one?' → 'mental health': trailing punctuation, then one of ' one', ' bit', ' stuff'."""
+    end = len(topic)
+    while end and not (topic[end - 1].isalnum() or topic[end - 1] == "_"):
+        end -= 1
+    topic = topic[:end]
+    for ending in (" one", " bit", " stuff"):
+        if topic.lower().endswith(ending) and len(topic) > len(ending):
+            return topic[: -len(ending)]
+    return topic
 
 
 def follow_up_kind(text: str) -> str:
@@ -212,7 +231,9 @@ def follow_up_kind(text: str) -> str:
 # -- turns ---------------------------------------------------------------------------------------
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
-_SPLIT = re.compile(r"\s*(?:\band also\b|\bas well as\b|\band\b|&|\bplus\b|;)\s*", re.I)
+# No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
+# _compound strips the parts instead.
+_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\bplus\b|;", re.I)
 
 
 @dataclass(frozen=True)
@@ -362,7 +383,7 @@ class Conversation:
     def _compound(self, text: str, allowed) -> list[Answer] | None:
         """'X and Y': each part answered on its own, from two different messages, or None."""
         for m in _SPLIT.finditer(text):
-            left, right = text[:m.start()].strip(" ,:?"), text[m.end():].strip(" ,:?")
+            left, right = text[:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
             if not ([w for w in words(left) if w in self.lib.content] and [w for w in words(right) if w in self.lib.content]):
                 continue
             # each part is a topic the person named, so the lower bar of a chosen place applies to it
@@ -428,7 +449,7 @@ class Conversation:
     def _decline(self, reason: str, nxt: Context, terms=()) -> "Reply":
         return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.lib.document,
                                          topics=self.suggester.topics(3)),
-                     suggestions=self.suggester.starters(), context=nxt.to_dict())
+                     suggestions=self.suggester.starters(), context=nxt.to_dict(), reason=reason)
 
 
 def _ids(quotes) -> list[str]:

@@ -43,6 +43,25 @@ class Embedder:
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 
+    def embed_query(self, text: str) -> np.ndarray:
+        """One query's vector (a 1-row array), from query_text(text)."""
+        return self.embed([query_text(text)])
+
+
+_QUERY_WORD = re.compile(r"[^\W_]+")
+LONGEST_WORD = 24  # characters; longer runs of letters are not words anyone types
+
+
+def query_text(text: str) -> str:
+    """What is embedded for a query: the text itself, unless it is mostly not words (runs of punctuation or
+    digits, 500-letter "words"), when only its words are, each cut to 16 characters. Such input is not a
+    question, and embedding it whole costs up to 256 tokens per search, twice per follow-up: about 3× a
+    plain question of the longest allowed length (issue 14). Questions as people type them are unchanged."""
+    words = _QUERY_WORD.findall(text)
+    if len(text) <= 6 * len(words) + 32 and all(len(w) <= LONGEST_WORD for w in words):
+        return text
+    return " ".join(w[:16] for w in words[:256])
+
 
 def normalise(v: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(v, axis=1, keepdims=True)

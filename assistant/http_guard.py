@@ -1,7 +1,8 @@
 """HTTP hardening for the web app: what every request and response goes through, whatever the route.
 
-The body-size limit, CORS (with a rejected preflight in the API's JSON error shape), security headers
-(CSP with `frame-ancestors` from the allowed origins, nosniff, no-referrer), the one JSON error shape
+The body-size limit, bearer tokens and the rate limit (limits.py), CORS (with a rejected preflight in the
+API's JSON error shape), security headers (a CSP allowing nothing outside the app, with `frame-ancestors`
+from the allowed origins; nosniff, no-referrer), the one JSON error shape
 `{"error": {"code", "message"}}` for every error, a generic 500 for anything unexpected (logged without
 the request's text), and the hostile-input checks the JSON parser and pydantic leave to us.
 `install()` puts all of it on an app; web.py owns the routes.
@@ -9,8 +10,6 @@ the request's text), and the hostile-input checks the JSON parser and pydantic l
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import re
 import traceback
@@ -18,20 +17,23 @@ from typing import Any, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from .errors import IndexError_, InputError, InvalidContext, InvalidDocuments, InvalidQuestion
+from .limits import Gate, Policy
 from .settings import Settings
 
 log = logging.getLogger("assistant.web")  # one logger for the whole HTTP layer, as operators filter on it
 
 MAX_NESTING = 32  # deeper JSON than this is not something this API ever produced
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-         415: "unsupported_media_type", 422: "invalid_request", 500: "internal_error", 503: "index_unavailable"}
+CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
+         415: "unsupported_media_type", 422: "invalid_request", 429: "rate_limited", 500: "internal_error",
+         503: "index_unavailable"}
+# Field names a validation error may name; any other key in a request is the sender's text, not ours.
+FIELDS = frozenset({"question", "context", "documents", "reply_id", "helpful", "comment", "q", "k", "message_id", "document_id"})
 
 
 # -- the one error shape ----------------------------------------------------------------------------
@@ -90,21 +92,13 @@ def allowed_origins(settings: Settings) -> list[str]:
     return good
 
 
-def csp(origins: list[str], extra_script: str = "", extra_style: str = "", extra_img: str = "") -> str:
+def csp(origins: list[str]) -> str:
+    """Nothing from outside the app (the API docs included); only the allowed origins may frame it."""
     ancestors = " ".join(["'self'", *origins])
     return ("default-src 'self'; "
-            f"script-src 'self'{extra_script}; style-src 'self'{extra_style}; img-src 'self' data:{extra_img}; "
+            "script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             f"frame-ancestors {ancestors}")
-
-
-def docs_html(openapi_url: str) -> tuple[str, str]:
-    """Swagger UI's page and a CSP allowing exactly its inline script (by hash) and its CDN."""
-    html = get_swagger_ui_html(openapi_url=openapi_url, title="Key messages assistant – API").body.decode()
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-                      for s in re.findall(r"<script>(.*?)</script>", html, re.S))
-    cdn = " https://cdn.jsdelivr.net"
-    return html, csp([], extra_script=cdn + " " + hashes, extra_style=cdn, extra_img=" https://fastapi.tiangolo.com")
 
 
 # -- ASGI middleware ------------------------------------------------------------------------------
@@ -113,16 +107,15 @@ class Guard:
     generic 500 JSON error, logged without the request's text. `on_request` runs first on every
     HTTP request (the app uses it to look for a newly built index)."""
 
-    def __init__(self, app, settings: Settings, origins: list[str], docs_csp: str, on_request: Callable[[], None]):
+    def __init__(self, app, settings: Settings, origins: list[str], on_request: Callable[[], None]):
         self.app, self.settings, self.on_request = app, settings, on_request
         self.csp = csp(origins)
-        self.docs_csp = docs_csp
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         self.on_request()
-        policy = self.docs_csp if scope.get("path") == "/docs" else self.csp
+        policy = self.csp
         started = False
 
         async def send_with_headers(message):
@@ -209,13 +202,16 @@ class JsonCORS(CORSMiddleware):
 
 
 # -- putting it on an app ---------------------------------------------------------------------------
-def install(app: FastAPI, settings: Settings, origins: list[str], docs_csp: str, on_request: Callable[[], None]) -> None:
+def install(app: FastAPI, settings: Settings, origins: list[str], on_request: Callable[[], None]) -> None:
     """The middleware stack and the exception handlers that turn every error into the JSON shape."""
-    # Innermost first: BodyLimit, then CORS (so 413s carry CORS headers), then Guard outermost.
+    # Innermost first: BodyLimit, the Gate (tokens, rate limit: before a body is read), then CORS (so 413s,
+    # 401s and 429s carry CORS headers the widget can read), then Guard outermost.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Gate, policy=Policy(settings), refuse=error)
     app.add_middleware(JsonCORS, allow_origins=origins, allow_methods=["GET", "POST"],
-                       allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
-    app.add_middleware(Guard, settings=settings, origins=origins, docs_csp=docs_csp, on_request=on_request)
+                       allow_headers=["Content-Type", "Authorization"], expose_headers=["Retry-After"],
+                       allow_credentials=False, max_age=600)
+    app.add_middleware(Guard, settings=settings, origins=origins, on_request=on_request)
 
     @app.exception_handler(RequestValidationError)
     async def validation_failed(request: Request, exc: RequestValidationError):
@@ -224,7 +220,8 @@ def install(app: FastAPI, settings: Settings, origins: list[str], docs_csp: str,
             if e.get("type") == "json_invalid":
                 problems.append("the body is not valid JSON")
                 continue
-            where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
+            where = ".".join(str(p) if p in FIELDS or isinstance(p, int) else "(a field)"
+                             for p in e.get("loc", ()) if p not in ("body", "query", "path")) or "body"
             problems.append(f"{where}: {e.get('msg', 'invalid')}")
         return error(422, "; ".join(problems) or "The request is not valid.")
 
@@ -235,9 +232,9 @@ def install(app: FastAPI, settings: Settings, origins: list[str], docs_csp: str,
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError):
-        code = ("invalid_context" if isinstance(exc, InvalidContext)
-                else "invalid_documents" if isinstance(exc, InvalidDocuments) else "invalid_question")
-        return error(422, str(exc), code)
+        if isinstance(exc, InvalidDocuments):  # the library's message names the id sent: never echo request values
+            return error(422, "documents lists an id that is not indexed (see GET /api/documents).", "invalid_documents")
+        return error(422, str(exc), "invalid_context" if isinstance(exc, InvalidContext) else "invalid_question")
 
     @app.exception_handler(IndexError_)
     async def index_error(request: Request, exc: IndexError_):

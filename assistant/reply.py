@@ -3,6 +3,7 @@ grounding check every reply passes before it leaves the library."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ from .errors import GroundingError
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 STATUSES = ("answered", "no_answer", "chitchat")
+MAX_TERMS, MAX_TERM_CHARS = 3, 24  # a decline names at most this much of what the user typed
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Reply:
     sources: list[Source] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     context: dict = field(default_factory=dict)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # random: names this reply for feedback, says nothing of it
+    reason: str = ""  # why it declined (a no_answer's reason: unknown, quantity, weak, …), else ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -73,10 +77,22 @@ def quote_of(message: Message, index: int, score: float) -> Quote:
 def _env():
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(PROMPTS)), autoescape=False, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
     )
+    env.filters["few_short"] = few_short
+    return env
+
+
+def few_short(terms) -> list[str]:
+    """The user's own words as a reply may repeat them: the first few, each cut short (a decline that
+    echoed 985 characters of a question could be made to say anything)."""
+    out = []
+    for t in list(dict.fromkeys(terms))[:MAX_TERMS]:
+        t = " ".join(str(t).split())
+        out.append(t if len(t) <= MAX_TERM_CHARS else t[: MAX_TERM_CHARS - 1].rstrip() + "…")
+    return out
 
 
 def render(template: str, **values) -> str:

@@ -5,6 +5,7 @@ keeps an absolute scale the answerer can calibrate; the weight is fitted on the 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +96,8 @@ class Retriever:
         self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
         self.sentence_weight, self.message_bonus, self.carry = sentence_weight, message_bonus, carry
         self._vectors: dict[str, np.ndarray] = {}
+        self._queries: dict[str, Query] = {}
+        self._remembering = threading.Lock()  # turns run in worker threads: evictions must not interleave
         self.cache_size = cache_size
         self._follows: np.ndarray | None = None
         self.profile = profile or Profile()
@@ -116,7 +119,21 @@ class Retriever:
         self._spellable = Spellable(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
     def analyse(self, text: str) -> Query:
-        return analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording)
+        """The question read against the profile, remembered like query vectors: a follow-up reads its text,
+        its topic and both together several times a turn, each pass linear in up to 3,000 characters."""
+        hit = self._queries.get(text)
+        if hit is None:
+            hit = analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording)
+            self._remember(self._queries, text, hit)
+        return hit
+
+    def _remember(self, cache: dict, key: str, value) -> None:
+        """Keep value under key, dropping the oldest entries past cache_size (0 = remember nothing)."""
+        if self.cache_size > 0:
+            with self._remembering:
+                cache[key] = value
+                while len(cache) > self.cache_size:
+                    cache.pop(next(iter(cache)))
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
         words = terms(text)
@@ -127,11 +144,8 @@ class Retriever:
         """Query vector, remembered for the last few hundred texts (follow-ups and suggestions repeat them)."""
         hit = self._vectors.get(text)
         if hit is None:
-            hit = self.embedder.embed([text])
-            if self.cache_size > 0:
-                self._vectors[text] = hit
-                if len(self._vectors) > self.cache_size:
-                    self._vectors.pop(next(iter(self._vectors)))
+            hit = self.embedder.embed_query(text)
+            self._remember(self._vectors, text, hit)
         return hit
 
     def _rows_of(self, positions: list[int]) -> np.ndarray:

@@ -31,6 +31,14 @@ class Settings:
     max_body_bytes: int = _setting(16384, "Largest request body accepted by the HTTP API.")
     query_cache: int = _setting(512, "Query vectors remembered per process, for follow-ups and suggestions (0 = off; benchmarks use 0).")
     reload_seconds: float = _setting(2.0, "How often the server checks the store for a newly built index (0 = never).")
+    concurrency: int = _setting(2, "Chat and search requests computed at once per server process, in threads off the event loop; the rest wait.")
+    limit_concurrency: int = _setting(64, "Open connections and requests per server process before uvicorn answers 503 (`--limit-concurrency`).")
+    keep_alive_seconds: int = _setting(5, "How long `assistant serve` keeps an idle connection open (uvicorn `--timeout-keep-alive`).")
+    trusted_proxies: str = _setting("127.0.0.1", "Comma-separated proxy addresses whose X-Forwarded-For/-Proto are believed (empty = none).")
+    rate_limit: str = _setting("", "Requests to /api/* per client address, e.g. 60/minute (empty = no limit). Per server process.")
+    api_tokens: str = _setting("", "Comma-separated bearer tokens; when set, /api/* requires `Authorization: Bearer <token>` (empty = open).")
+    db: Path = _setting(ROOT / "var" / "assistant.sqlite3", "SQLite file for usage counts and feedback (no question text unless log_questions).")
+    retention_days: int = _setting(90, "Usage and feedback rows older than this many days are deleted.")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -85,6 +93,14 @@ class Settings:
     @property
     def origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
+
+    @property
+    def proxies(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(t.strip() for t in self.api_tokens.split(",") if t.strip())
 
 
 def describe() -> list[tuple[str, str, str]]:

@@ -1,23 +1,25 @@
 """The HTTP skin: JSON API, web chat page and embeddable widget over `Assistant`.
 
 `create_app()` is the uvicorn factory (`assistant serve`). The library stays synchronous; chat and
-search run in FastAPI's threadpool. This module owns the routes, their models and the live Assistant;
-http_guard.py owns what every request goes through (body limit, CORS, security headers, the JSON error
-shape `{"error": {"code", "message"}}`; no input should ever produce a 5xx). Question text is not
-logged unless `log_questions` is on.
+search run in worker threads, at most settings.concurrency at once, so the event loop stays free for
+`/healthz` and the rest however hard `/api/chat` is pushed. This module owns the routes and their models;
+live.py the live Assistant; http_guard.py owns what every request goes through (body limit, tokens and rate
+limit, CORS, security headers, the JSON error shape `{"error": {"code", "message"}}`; no input should
+ever produce a 5xx); feedback.py owns the usage database. Question text is not logged or stored unless
+`log_questions` is on.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
-import threading
 import time
-import weakref
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -26,10 +28,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from . import http_guard
-from .errors import IndexError_, InputError
+from .errors import InputError
+from .feedback import FeedbackUnavailable, Turn, UsageLog, Verdict
 from .http_guard import ERRORS, ErrorOut, check_value, error
 from .reply import Reply
 from .settings import Settings
+from .live import Holder
 from .store import MEDIA_TYPES
 
 log = logging.getLogger("assistant.web")
@@ -107,114 +111,16 @@ class Health(BaseModel):
     model: str
 
 
-# -- the assistant, loaded once and swapped whole when a new index appears -------------------------
-class Holder:
-    """The live Assistant. A re-index is loaded into a *new* Assistant off the request path and swapped
-    in with one assignment, so a request in flight keeps using one consistent index throughout.
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    reply_id: Annotated[str, Field(min_length=32, max_length=32, pattern="^[0-9a-f]{32}$",
+                                   description="The `id` of the reply this is about.")]
+    helpful: Annotated[bool, Field(description="Whether the answer helped.")]
+    comment: Annotated[str, Field(max_length=500, description="Optional, at most 500 characters.")] = ""
 
-    When the new index was built with the same model, the new Assistant gets the live one's query
-    embedder (one ONNX session for the life of the process, not a second one per reload), and the
-    retired Assistant is let go so its build's memory-mapped files can be freed."""
 
-    def __init__(self, settings: Settings, assistant=None):
-        self.settings = settings
-        self.assistant = assistant
-        self.problem = ""
-        self._checked = time.monotonic()
-        self._busy = threading.Lock()
-        self._failed_target: Path | None = None
-        self._retired: weakref.ref | None = None
-        if assistant is None:
-            self._build()
-
-    def _build(self) -> bool:
-        from .core import Assistant
-
-        try:
-            new = Assistant(self.settings, embedder=self._reusable_embedder())
-        except Exception as exc:  # no index yet, or a damaged one: serve 503s and keep checking
-            self.problem = f"{type(exc).__name__}: {exc}"
-            log.error("index not loaded: %s", self.problem)
-            return False
-        old, self.assistant, self.problem = self.assistant, new, ""
-        if old is not None:
-            self._retired = weakref.ref(old)
-            del old  # this frame must not be what keeps it alive
-            self._release_retired()
-        return True
-
-    def _reusable_embedder(self):
-        """The live Assistant's query embedder if the index now in the store was built with the same
-        model as the live one; None (load a fresh one) otherwise, or when in any doubt."""
-        from .store import read_manifest
-
-        live, target = self.assistant, self._target()
-        embedder, store = getattr(live, "embedder", None), getattr(live, "store", None)
-        if embedder is None or store is None or target is None:
-            return None
-        try:
-            model = read_manifest(target)["model"]
-        except Exception:  # missing or damaged: the fresh load reports it properly
-            return None
-        return embedder if model == store.model == embedder.name else None
-
-    def _release_retired(self) -> None:
-        """The Assistant and its Suggester refer to each other, so a collection frees the retired one
-        (and its mmapped index). A request still in flight on the old index keeps it alive: the next
-        reload check tries again."""
-        gc.collect()
-        if self._retired is not None and self._retired() is None:
-            self._retired = None
-            log.info("previous index released")
-
-    def _target(self) -> Path | None:
-        try:
-            return self.settings.store_dir.resolve()
-        except OSError:
-            return None
-
-    def _stale(self) -> bool:
-        if self.assistant is None:
-            return True
-        target = self._target()
-        return target is not None and target != self._failed_target and target != Path(self.assistant.store.path).resolve()
-
-    def maybe_reload(self) -> None:
-        """Called on each request: at most every reload_seconds, look for a new index in the background."""
-        every = self.settings.reload_seconds
-        now = time.monotonic()
-        if every <= 0 or now - self._checked < every or self._busy.locked():
-            return
-        self._checked = now
-        threading.Thread(target=self._reload, name="index-reload", daemon=True).start()
-
-    def _reload(self) -> None:
-        if not self._busy.acquire(blocking=False):
-            return
-        try:
-            self._reload_now()
-        except Exception as exc:  # a background thread must never die noisily; the old index keeps serving
-            log.warning("index reload check failed: %s", type(exc).__name__)
-        finally:
-            self._busy.release()
-
-    def _reload_now(self) -> None:
-        if self._retired is not None:
-            self._release_retired()
-        if not self._stale():
-            return
-        target = self._target()
-        if self._build():
-            self._failed_target = None
-            log.info("index reloaded from %s", self.assistant.store.path)
-        else:
-            self._failed_target = target
-
-    def get(self):
-        a = self.assistant
-        if a is None:
-            raise IndexError_("the index is not loaded yet")
-        return a
+class FeedbackStored(BaseModel):
+    stored: bool
 
 
 # -- the app --------------------------------------------------------------------------------------
@@ -236,47 +142,71 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
         log.setLevel(logging.INFO)
     origins = http_guard.allowed_origins(settings)
     holder = Holder(settings, assistant)
-    docs_html, docs_csp = http_guard.docs_html("/openapi.json")
+    usage = UsageLog(settings.db, settings.retention_days, settings.log_questions)
+    workers = anyio.CapacityLimiter(max(1, settings.concurrency))
     templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        usage.close()
 
     app = FastAPI(title="Key messages assistant", version="1",
                   description="Answers questions by quoting the indexed documents verbatim, or says it cannot.",
-                  docs_url=None, redoc_url=None)
-    app.state.holder = holder
-    http_guard.install(app, settings, origins, docs_csp, on_request=holder.maybe_reload)
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.router.redirect_slashes = False  # a redirect would be built from the request's Host header
+    app.state.holder, app.state.usage = holder, usage
+    http_guard.install(app, settings, origins, on_request=holder.maybe_reload)
 
     # -- API ----------------------------------------------------------------------------------------
     @app.post("/api/chat", response_model=ChatReply, responses=ERRORS, tags=["chat"])
     async def chat(body: ChatRequest) -> JSONResponse:
-        """Answer one turn by quoting the documents, or decline kindly. Send back `context` with the next question."""
-        # async on purpose: a turn is a few milliseconds of CPU (onnxruntime releases the GIL), and handing it
-        # to the thread pool cost about 1 ms a turn in hops between threads on 2 cores (measured: p50 7.8 ms
-        # vs 6.7 ms). Turns queue on the event loop instead; `--workers N` adds processes for throughput.
+        """Answer one turn by quoting the documents, or decline kindly. Send back `context` with the next question.
+        The reply's `id` names it for `POST /api/feedback`."""
+        # The turn runs in a worker thread, at most settings.concurrency at once: on the event loop, a flood of
+        # chat requests made /healthz wait seconds (issue 14). The hop costs about a millisecond a turn.
         started = time.perf_counter()
         check_value(body.question, "question")
         if body.context is not None:
             check_value(body.context, "context")
         a = holder.get()
         try:
-            reply = a.ask(body.question, body.context, documents=body.documents)
+            reply = await anyio.to_thread.run_sync(partial(a.ask, body.question, body.context, documents=body.documents),
+                                                   limiter=workers)
         except InputError as exc:
             log.info("chat http=422 code=%s ms=%.1f", type(exc).__name__, 1000 * (time.perf_counter() - started))
             raise
         out = reply.to_dict()
-        ids = ",".join(dict.fromkeys(q["message_id"] for q in out["quotes"])) or "-"
-        log.info("chat http=200 status=%s ms=%.1f messages=%s%s", reply.status,
-                 1000 * (time.perf_counter() - started), ids, settings.logged(body.question))
+        ids = tuple(dict.fromkeys(q["message_id"] for q in out["quotes"]))
+        ms = 1000 * (time.perf_counter() - started)
+        usage.record_turn(Turn(reply.id, reply.status, reply.reason, ids, ms,
+                               body.question.strip() if settings.log_questions else None))
+        log.info("chat http=200 status=%s ms=%.1f messages=%s%s", reply.status, ms, ",".join(ids) or "-",
+                 settings.logged(body.question))
         # The library built and grounding-checked this body; returning it as JSON directly skips FastAPI's
         # second validation against ChatReply (about a millisecond a turn). Tests check it against the schema.
         return JSONResponse(out)
 
+    @app.post("/api/feedback", response_model=FeedbackStored, tags=["chat"],
+              responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}})
+    async def feedback(body: FeedbackRequest):
+        """Whether a reply helped, and optionally why (stored with the reply's status and quoted message ids)."""
+        check_value(body.comment, "comment")
+        try:
+            found = await anyio.to_thread.run_sync(usage.feedback, Verdict(body.reply_id, body.helpful, body.comment))
+        except FeedbackUnavailable:
+            return error(503, "Feedback could not be stored just now. Please try again shortly.", "feedback_unavailable")
+        if not found:
+            return error(404, "No reply has that id (replies are kept for a limited time).")
+        return {"stored": True}
+
     @app.get("/api/search", response_model=SearchResult, responses=ERRORS, tags=["chat"])
-    def search(q: Annotated[str, Query(min_length=1, description="The question (1–1000 characters after trimming).")],
-               k: Annotated[int, Query(ge=1, le=20, description="How many messages to return.")] = 5) -> dict:
+    async def search(q: Annotated[str, Query(min_length=1, description="The question (1–1000 characters after trimming).")],
+                     k: Annotated[int, Query(ge=1, le=20, description="How many messages to return.")] = 5) -> dict:
         """Messages ranked for a question, with fused, dense and BM25 scores."""
         started = time.perf_counter()
         check_value(q, "question")
-        result = holder.get().search(q, k=k)
+        result = await anyio.to_thread.run_sync(holder.get().search, q, k, limiter=workers)
         hits = [{"message_id": h.message.id, "title": h.message.title, "score": float(h.score),
                  "dense": float(h.dense), "bm25": float(h.lexical)} for h in result.hits[:k]]
         log.info("search http=200 ms=%.1f hits=%d%s", 1000 * (time.perf_counter() - started), len(hits),
@@ -317,13 +247,17 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
                             filename=doc.file)
 
     @app.get("/healthz", response_model=Health, responses={503: {"model": ErrorOut}}, tags=["service"])
-    def healthz():
-        """200 once the index is loaded; 503 until then."""
+    async def healthz():
+        """200 while the served index is loaded and its files are readable; 503 saying what is wrong otherwise.
+        Answered on the event loop, never queued behind chat turns, and never rate limited."""
+        problem = holder.health()
         a = holder.assistant
-        if a is None:
+        if problem or a is None:
             return JSONResponse({"status": "unavailable", "messages": 0, "model": "", "error": {
-                "code": "index_unavailable", "message": "The document index is not loaded."}}, status_code=503)
+                "code": "index_unavailable", "message": problem or "The document index is not loaded."}}, status_code=503)
         return {"status": "ok", "messages": len(a.store.messages), "model": _model_name(a)}
+
+    app.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)  # load balancers ask with HEAD
 
     # -- pages --------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -338,8 +272,9 @@ def create_app(settings: Settings | None = None, assistant=None) -> FastAPI:
                         headers={"Cache-Control": "no-cache"})
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs():
-        return HTMLResponse(docs_html)
+    def docs(request: Request):
+        """The API's reference, drawn from /openapi.json by our own script: nothing from another origin."""
+        return templates.TemplateResponse(request, "docs.html", {})
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app

@@ -22,7 +22,7 @@ def fake_settings(tmp_path_factory):
         shutil.copy(src, folder / "sources" / src.name)
     for data in (ROOT / "index").glob("*.json"):  # the query-side data files, as eval/bench.py copies them
         shutil.copy(data, folder / data.name)
-    settings = Settings.from_env(env={}, index_dir=folder, embedder="fake")
+    settings = Settings.from_env(env={}, index_dir=folder, embedder="fake", db=folder / "usage.sqlite3")
     indexer.build(settings, export_onnx=False)
     return settings
 

@@ -23,7 +23,7 @@ REAL_SOURCES = ROOT / "index" / "sources"
 REAL_GLOSSARY = ROOT / "index" / "glossary.json"
 REAL_NAMES = ROOT / "index" / "names.json"
 REAL_ANSWER_TYPES = ROOT / "index" / "answer_types.json"
-CONTRACT_KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context"}
+CONTRACT_KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context", "id", "reason"}
 QUOTE_KEYS = {"message_id", "title", "text", "start", "end", "score", "page", "document"}
 SOURCE_KEYS = {"message_id", "title", "document", "text", "document_id", "url"}
 
@@ -79,7 +79,8 @@ def make_index_dir(root: Path, docs: dict[str, str] | None = None, real: bool = 
 
 
 def fake_settings(index_dir: Path, **overrides) -> Settings:
-    return Settings.from_env(env={}, index_dir=index_dir, embedder="fake", **overrides)
+    # usage rows go beside the test's index, never into the checkout's var/
+    return Settings.from_env(env={}, index_dir=index_dir, embedder="fake", **{"db": index_dir / "usage.sqlite3", **overrides})
 
 
 def build_fake(root: Path, docs: dict[str, str] | None = None, real: bool = False, **overrides) -> Settings:

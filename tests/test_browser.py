@@ -11,6 +11,7 @@ import json
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -471,3 +472,45 @@ def test_axe_library_page_has_no_serious_violations(browser, library_app):
         p.screenshot(path=str(OUT / "chat-library.png"), full_page=True)
     finally:
         ctx.close()
+
+
+# -- feedback -------------------------------------------------------------------------------------
+def _helpful_count(settings) -> tuple[int, int]:
+    from assistant.report import build
+
+    summary = build(settings.db, 3600)
+    return summary.feedback.helpful, summary.feedback.unhelpful
+
+
+def test_feedback_by_keyboard_is_sent_and_announced(page, fake_settings):
+    before = _helpful_count(fake_settings)
+    ask(page, ANSWERABLE)
+    reply = page.locator(".km-reply").last
+    group = reply.get_by_role("group", name="Was this helpful?")
+    assert group.get_by_role("button", name="Helpful", exact=True).get_attribute("aria-pressed") == "false"
+    for _ in range(30):  # Tab forward to the Helpful button
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "Helpful":
+            break
+    else:
+        pytest.fail("Tab never reached the Helpful button")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('[aria-live]').textContent.startsWith('Feedback sent: helpful')")
+    assert group.get_by_role("button", name="Helpful", exact=True).get_attribute("aria-pressed") == "true"
+    assert "Thank you" in group.inner_text()
+    deadline = time.monotonic() + 5
+    while _helpful_count(fake_settings)[0] != before[0] + 1:
+        assert time.monotonic() < deadline, "the verdict did not reach the database"
+        time.sleep(0.1)
+
+
+def test_widget_feedback_crosses_origins(context, sites, fake_settings):
+    page = context.new_page()
+    before = _helpful_count(fake_settings)
+    page.goto(sites["host"] + "/")
+    page.get_by_role("button", name="Ask the key messages").click()
+    panel = page.get_by_role("dialog", name="Key messages assistant")
+    ask(page, UNANSWERABLE, label="Ask a question", root=panel)
+    panel.get_by_role("button", name="Not helpful").last.click()
+    panel.get_by_text("Thank you: your feedback was sent.").wait_for()
+    assert _helpful_count(fake_settings)[1] == before[1] + 1

@@ -11,7 +11,7 @@ from assistant.web import create_app
 from webfix import ANSWERABLE, assert_error, client, settings_with  # noqa: F401
 
 UNANSWERABLE = "What does MARAC stand for?"  # declined by the unknown-term rule whatever the embedder
-KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context"}
+KEYS = {"status", "reply", "quotes", "sources", "suggestions", "context", "id", "reason"}
 
 
 def assert_contract(body: dict) -> None:
@@ -153,8 +153,12 @@ def test_openapi_and_docs(client):
     schema = client.get("/openapi.json").json()
     assert {"/api/chat", "/api/search", "/api/messages", "/api/messages/{message_id}", "/healthz"} <= set(schema["paths"])
     docs = client.get("/docs")
-    assert docs.status_code == 200 and "swagger" in docs.text.lower()
-    assert "'unsafe-inline'" not in docs.headers["content-security-policy"]
+    assert docs.status_code == 200 and '<script src="/static/docs.js" defer></script>' in docs.text
+    assert "http://" not in docs.text and "https://" not in docs.text  # nothing from another origin
+    policy = docs.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in policy and "http" not in policy and "cdn" not in policy
+    js = client.get("/static/docs.js")
+    assert js.status_code == 200 and "innerHTML" not in js.text and "//cdn" not in js.text
 
 
 # -- the page and the widget ----------------------------------------------------------------------

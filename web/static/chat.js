@@ -52,6 +52,13 @@ var KMChat = (function () {
   function mount(root, options) {
     var opts = options || {};
     var apiBase = (opts.apiBase || "").replace(/\/+$/, "");
+    /* With ASSISTANT_API_TOKENS on, the token the page or widget was given (never stored by us). */
+    var token = isString(opts.token) ? opts.token : "";
+    function apiHeaders(extra) {
+      var headers = extra || {};
+      if (token) headers.Authorization = "Bearer " + token;
+      return headers;
+    }
     var prefix = "km" + (++counter) + "-";
     var context = {};
     var pending = false;
@@ -268,11 +275,57 @@ var KMChat = (function () {
         });
         article.appendChild(group);
       }
+      if (status !== "chitchat" && isString(data.id) && /^[0-9a-f]{32}$/.test(data.id)) {
+        article.appendChild(renderFeedback(data.id));
+      }
       return article;
     }
 
     var seq = 0;
     function counterNext() { return ++seq; }
+
+    function post(path, body) {
+      return fetch(apiBase + path, {
+        method: "POST", headers: apiHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body),
+        credentials: "omit", mode: "cors"
+      });
+    }
+
+    /* "Was this helpful?" under an answer or a decline: two toggle buttons; the verdict is sent with the
+     * reply's id only (never the question), and the result is announced through the live region. */
+    function renderFeedback(replyId) {
+      var group = el("div", "km-feedback");
+      group.setAttribute("role", "group");
+      var gid = prefix + "fb-" + counterNext();
+      var label = el("p", "km-feedback-label", "Was this helpful?");
+      label.id = gid;
+      group.setAttribute("aria-labelledby", gid);
+      group.appendChild(label);
+      var status = el("p", "km-feedback-status");
+      var buttons = [[true, "Helpful"], [false, "Not helpful"]].map(function (pair) {
+        var b = el("button", "km-feedback-button", pair[1]);
+        b.type = "button";
+        b.setAttribute("aria-pressed", "false");
+        b.addEventListener("click", function () {
+          if (b.getAttribute("aria-disabled") === "true") return;
+          buttons.forEach(function (other) { other.setAttribute("aria-disabled", "true"); });
+          post("/api/feedback", { reply_id: replyId, helpful: pair[0] }).then(function (response) {
+            if (!response.ok) throw new Error("feedback " + response.status);
+            b.setAttribute("aria-pressed", "true");
+            status.textContent = "Thank you: your feedback was sent.";
+            announce("Feedback sent: " + pair[1].toLowerCase() + ".");
+          }).catch(function () {
+            buttons.forEach(function (other) { other.removeAttribute("aria-disabled"); });
+            status.textContent = "Your feedback could not be sent. Please try again.";
+            announce(status.textContent);
+          });
+        });
+        group.appendChild(b);
+        return b;
+      });
+      group.appendChild(status);
+      return group;
+    }
 
     function renderError(message) {
       var div = el("div", "km-reply km-reply--error");
@@ -299,14 +352,8 @@ var KMChat = (function () {
       log.appendChild(turn);
       scrollToTurn(turn);
 
-      fetch(apiBase + "/api/chat", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(chosen && chosen() ? { question: text, context: context, documents: chosen() }
-                                                : { question: text, context: context }),
-        credentials: "omit",
-        mode: "cors"
-      }).then(function (response) {
+      post("/api/chat", chosen && chosen() ? { question: text, context: context, documents: chosen() }
+                                            : { question: text, context: context }).then(function (response) {
         return response.json().then(function (data) {
           return { ok: response.ok, data: data };
         }, function () {
@@ -343,7 +390,7 @@ var KMChat = (function () {
     });
 
     if (opts.library) {
-      fetch(apiBase + "/api/documents", { credentials: "omit", mode: "cors" }).then(function (r) {
+      fetch(apiBase + "/api/documents", { headers: apiHeaders(), credentials: "omit", mode: "cors" }).then(function (r) {
         return r.ok ? r.json() : null;
       }).then(function (data) {
         if (data && Array.isArray(data.documents)) library(data.documents);

@@ -9,6 +9,13 @@
     level: 1,
     document: root.getAttribute("data-document") || "",
     library: true,
-    autofocus: true
+    autofocus: true,
+    token: pageToken()
   });
+
+  /* With API tokens on, open the page as /#token=…: the fragment never reaches a server or a Referer. */
+  function pageToken() {
+    var m = /(?:^|[#&])token=([^&]+)/.exec(window.location.hash || "");
+    return m ? decodeURIComponent(m[1]) : "";
+  }
 })();

@@ -71,7 +71,8 @@ function kmBoot() {
   shadow.appendChild(panel);
   document.body.appendChild(host);
 
-  var chat = KMChat.mount(body, { apiBase: base, scrollLog: true, label: "Ask a question" });
+  var token = (KM_SCRIPT && KM_SCRIPT.getAttribute("data-token")) || "";  /* with ASSISTANT_API_TOKENS on */
+  var chat = KMChat.mount(body, { apiBase: base, scrollLog: true, label: "Ask a question", token: token });
 
   function open() {
     panel.hidden = false;
