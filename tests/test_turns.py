@@ -11,26 +11,12 @@ import pytest
 from assistant import indexer
 from assistant.core import Assistant
 from assistant.profile import Profile
-from corefix import build_fake, fake_settings, grounding_problems, lenient, make_index_dir, real_fake_settings  # noqa: F401
+from corefix import build_fake, fake_settings, lenient, make_index_dir, real_fake_settings  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def km(real_fake_settings):  # noqa: F811
     return lenient(Assistant(real_fake_settings))
-
-
-def converse(a, *turns):
-    out, ctx = [], {}
-    for t in turns:
-        r = a.ask(t, ctx)
-        assert grounding_problems(r, a.store.messages) == []
-        out.append(r)
-        ctx = r.context
-    return out
-
-
-def titles(r):
-    return [q.title for q in r.quotes]
 
 
 class Recorder:

@@ -257,13 +257,7 @@ var KMChat = (function () {
       });
       var suggestions = data.suggestions.filter(isString);
       if (suggestions.length) {
-        var group = el("div", "km-suggestions");
-        group.setAttribute("role", "group");
-        var gid = prefix + "sugg-" + counterNext();
-        var glabel = el("p", "km-suggestions-label", "Suggested questions");
-        glabel.id = gid;
-        group.setAttribute("aria-labelledby", gid);
-        group.appendChild(glabel);
+        var group = labelledGroup("km-suggestions", "sugg-", "Suggested questions");
         suggestions.forEach(function (s) {
           var b = el("button", "km-suggestion", s);
           b.type = "button";
@@ -284,6 +278,17 @@ var KMChat = (function () {
     var seq = 0;
     function counterNext() { return ++seq; }
 
+    /* A role=group element named by its own visible label (cls-label), for screen readers. */
+    function labelledGroup(cls, idPart, text) {
+      var group = el("div", cls);
+      group.setAttribute("role", "group");
+      var label = el("p", cls + "-label", text);
+      label.id = prefix + idPart + counterNext();
+      group.setAttribute("aria-labelledby", label.id);
+      group.appendChild(label);
+      return group;
+    }
+
     function post(path, body) {
       return fetch(apiBase + path, {
         method: "POST", headers: apiHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body),
@@ -294,13 +299,7 @@ var KMChat = (function () {
     /* "Was this helpful?" under an answer or a decline: two toggle buttons; the verdict is sent with the
      * reply's id only (never the question), and the result is announced through the live region. */
     function renderFeedback(replyId) {
-      var group = el("div", "km-feedback");
-      group.setAttribute("role", "group");
-      var gid = prefix + "fb-" + counterNext();
-      var label = el("p", "km-feedback-label", "Was this helpful?");
-      label.id = gid;
-      group.setAttribute("aria-labelledby", gid);
-      group.appendChild(label);
+      var group = labelledGroup("km-feedback", "fb-", "Was this helpful?");
       var status = el("p", "km-feedback-status");
       var buttons = [[true, "Helpful"], [false, "Not helpful"]].map(function (pair) {
         var b = el("button", "km-feedback-button", pair[1]);
