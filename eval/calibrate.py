@@ -134,12 +134,10 @@ def standardised_fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, names: tu
     return record, model.probability
 
 
-def per_question(exs: list[Examples], ranker) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
+def per_question(exs: list[Examples], ranker):
     """Per question: trigger features, whether the ranker's top candidate's section answers, whether the
-    top sentence itself answers, the question kind and its source."""
-    tx, sec, right, kinds, src = [], [], [], [], []
-    global fused_right
-    fused_right = []
+    top sentence itself answers, the question kind, its source, and whether the search's own top answers."""
+    tx, sec, right, kinds, src, fused_right = [], [], [], [], [], []
     for name, ex in zip(("km", "wikiqa", "wikiqa_page"), exs):
         for x, y, section, kind in zip(ex.x, ex.y, ex.section, ex.kind):
             p = ranker(x)
@@ -150,7 +148,39 @@ def per_question(exs: list[Examples], ranker) -> tuple[np.ndarray, np.ndarray, n
             fused_right.append(y[0])
             kinds.append(kind)
             src.append(name)
-    return np.vstack(tx), np.array(sec), np.array(right), kinds, src
+    return np.vstack(tx), np.array(sec), np.array(right), kinds, src, np.array(fused_right)
+
+
+FOLDS = 5
+
+
+def subset(ex: Examples, keep) -> Examples:
+    """The questions of `ex` whose position passes keep(position)."""
+    idx = [i for i in range(len(ex.x)) if keep(i)]
+    return Examples([ex.x[i] for i in idx], [ex.y[i] for i in idx], [ex.section[i] for i in idx], [ex.kind[i] for i in idx])
+
+
+def _order(sources) -> list[tuple[int, int, int]]:
+    """(row, source number, position in its source) in per_question's order."""
+    out: list[tuple[int, int, int]] = []
+    for s_, ex in enumerate(sources):
+        base = len(out)
+        out.extend([(base + i, s_, i) for i in range(len(ex.x))])
+    return out
+
+
+def fit_models(sources):
+    """The ranker on every candidate, then the trigger on every question's ranked candidates; each question
+    counts once and each source the same in total."""
+    x = np.vstack([a for ex in sources for a in ex.x])
+    y = np.concatenate([a for ex in sources for a in ex.y])
+    weight = np.concatenate([np.full(len(a), 1 / len(a) / len(ex.x)) for ex in sources for a in ex.x])
+    ranker_record, ranker = standardised_fit(x, y, weight, feats.NAMES)
+    tx, tsec, _, _, tsrc, _ = per_question(list(sources), ranker)
+    src = np.array(tsrc)
+    tweight = np.array([1 / (src == s_).sum() for s_ in src])
+    trigger_record, trigger = standardised_fit(tx, tsec, tweight, TRIGGER_NAMES)
+    return ranker_record, ranker, trigger_record, trigger
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,24 +196,29 @@ def main(argv: list[str] | None = None) -> int:
     print(f"examples: key messages {len(km.x)} questions, WikiQA train {len(wq.x)} questions "
           f"({sum(k == 'absent' for k in wq.kind)} absent topics)")
     sources = (km, wq, wp)
-    x = np.vstack([a for ex in sources for a in ex.x])
-    y = np.concatenate([a for ex in sources for a in ex.y])
-    # each question counts once; the three sources (key messages, WikiQA corpus, WikiQA pages) the same in total
-    weight = np.concatenate([np.full(len(a), 1 / len(a) / len(ex.x)) for ex in sources for a in ex.x])
-    ranker_record, ranker = standardised_fit(x, y, weight, feats.NAMES)
-    tx, tsec, tright, tkind, tsrc = per_question([km, wq, wp], ranker)
+    ranker_record, ranker, trigger_record, trigger = fit_models(sources)
+    tx, tsec, tright, tkind, tsrc, fused_right = per_question(list(sources), ranker)
     src = np.array(tsrc)
-    tweight = np.array([1 / (src == s_).sum() for s_ in src])
-    trigger_record, trigger = standardised_fit(tx, tsec, tweight, TRIGGER_NAMES)
-    conf = trigger(tx)
+    # The threshold is chosen on out-of-fold confidences (each question scored by models fitted without it):
+    # in-sample confidences flatter the questions the models were fitted on, and a threshold placed on them
+    # declines more of the questions it has never seen.
+    conf = np.zeros(len(tx))
+    order = _order(sources)
+    for fold in range(FOLDS):
+        _, r_f, _, t_f = fit_models(tuple(subset(ex, lambda i: i % FOLDS != fold) for ex in sources))
+        held = tuple(subset(ex, lambda i: i % FOLDS == fold) for ex in sources)
+        fx, *_ = per_question(list(held), r_f)
+        rows = np.array([row for row, _, n in order if n % FOLDS == fold])
+        conf[rows] = t_f(fx)
     kinds = np.array(tkind)
     for name in ("km", "wikiqa", "wikiqa_page"):
         m = src == name
         print(f"{name}: top sentence answers {tright[m & (kinds == 'answerable')].mean():.3f} "
-              f"(in fused order {np.array(fused_right)[m & (kinds == 'answerable')].mean():.3f}), "
+              f"(in fused order {fused_right[m & (kinds == 'answerable')].mean():.3f}), "
               f"top section answers {tsec[m & (kinds == 'answerable')].mean():.3f} (answerable questions)")
     groups = {"km": (conf[src == "km"], tsec[src == "km"] > 0, kinds[src == "km"]),
               "wikiqa": (conf[src == "wikiqa"], tright[src == "wikiqa"] > 0, kinds[src == "wikiqa"])}
+    print("out-of-fold confidences (5 folds by question):")
     print(f"{'threshold':>9} {'KM answered':>12} {'KM right':>9} {'KM OOS decl':>12} {'WQ answered':>12} {'WQ right':>9} {'WQ absent decl':>15}")
     table = []
     for t in THRESHOLDS:
