@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     # messages' out-of-scope questions that reach the model are few (the profile's rules decline most): shown only.
     goal = lambda r: min(r["km_answered"] - 0.95, r["wq_answered"] - 0.90, r["wq_absent_declined"] - 0.85)
     chosen = max(table, key=goal)
-    read = [str(f.relative_to(ROOT)) for f in files("questions", SPLIT)] + [str(args.data / "wikiqa" / "WikiQA-train.tsv")]
+    read = [str(f.relative_to(ROOT)) for f in files("questions", SPLIT)] + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]
     cal.update({
         "_about": "Written by eval/calibrate.py from what 'fitted_on' lists. 'hand_set' values are chosen by hand, not fitted.",
         "fitted_on": read,
