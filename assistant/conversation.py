@@ -1,5 +1,5 @@
-"""One turn of a conversation: route chit-chat and refusals, resolve follow-ups against the
-context the client sent back, and build the next context. The server keeps no state: everything
+"""One turn of a conversation: act on what the turn says (intents.py), resolve follow-ups against the
+context the client sent back, answer overviews, broad and compound questions, and build the next context. The server keeps no state: everything
 the next turn needs travels in `context`, which is validated on the way in (never trusted)."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .reply import PROMPTS, Reply, Source, quote_of, render
-from .text import STOP, padded, stem, stems, words
+from .intents import (broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
+                      named_message, overview_words, route, stop_stems)
+from .reply import Reply, Source, quote_of, render
+from .text import STOP, stem, stems, words
 
 if TYPE_CHECKING:
     from .answer import Decision
@@ -22,36 +22,6 @@ if TYPE_CHECKING:
 CONTEXT_VERSION = 1
 MAX_CONTEXT_BYTES = 8192
 MAX_IDS = 50
-MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
-_ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
-                         "cover covers mean key message km msg number no please can you could".split())
-
-
-def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:
-    """The message a question names by its title ('what does key message 5 say?', 'the preamble', or 'KM7?'
-    through the profile's numbered-title scheme) and what else it asks about it ('' for the whole message).
-    titles: a title's words (text.words, joined by spaces) → id; numbered: the profile's NumberedTitles, if any.
-    Cost: the question's word runs looked up, longest first, whatever the number of messages."""
-    ws = words(text)
-    lowered = " ".join(ws)
-    m = numbered.pattern.search(text) if numbered else None
-    found = titles.get(" ".join(words(numbered.title.format(n=int(m.group(1)))))) if m else None
-    rest = lowered if not m else lowered.replace(m.group(0).lower(), " ")
-    if found is None:
-        for n in range(min(len(ws), MAX_TITLE_WORDS), 0, -1):
-            hit = next((i for i in range(len(ws) - n + 1) if " ".join(ws[i:i + n]) in titles), None)
-            if hit is not None:
-                found, rest = titles[" ".join(ws[hit:hit + n])], " ".join(ws[:hit] + ws[hit + n:])
-                break
-    if found is None:
-        return None, ""
-    return found, " ".join(w for w in rest.split() if w not in _ABOUT_WORDS and not w.isdigit())
-
-
-_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he|she|such|same)\b", re.I)
-_ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
-
-
 @dataclass
 class Context:
     topic: str = ""  # the last resolved question: what a follow-up is resolved against
@@ -91,141 +61,6 @@ def parse_context(raw, max_topic_chars: int = 1000) -> Context:
         raise InvalidContext("context fields have the wrong types or sizes")
     # A forged context repeating one quote must not make a reply repeat it: keep each once, in order.
     return Context(topic, list(dict.fromkeys(tuple(q) for q in quoted)), list(dict.fromkeys(shown)), turn)
-
-
-@lru_cache(maxsize=1)
-def intents() -> dict:
-    return json.loads((PROMPTS / "intents.json").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _filler() -> frozenset[str]:
-    return frozenset(intents()["filler"])
-
-
-@lru_cache(maxsize=1)
-def _whole() -> list[tuple[str, list[list[str]]]]:
-    """The "whole" intents' phrases as word lists, longest first."""
-    return [(name, [p.split() for p in sorted(phrases, key=len, reverse=True)]) for name, phrases in intents()["whole"].items()]
-
-
-def _has_any(ws: list[str], phrases) -> bool:
-    """Whether any phrase occurs in the words as whole words."""
-    said = padded(ws)
-    return any(f" {p} " in said for p in phrases)
-
-
-def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
-    """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse,
-    more, else, which; None for a question. `content` is the corpus's own topic words: a short turn
-    with a social word and none of them ("cheers mate") is chit-chat, and so is a question put to
-    the assistant itself ("are you a robot?")."""
-    data, ws = intents(), words(text)
-    if not ws:
-        return None
-    for name, phrases in data["contains"].items():
-        if _has_any(ws, phrases):
-            return name
-    if _WHICH.match(text):
-        return "which"
-    filler = _filler()
-    others = [i for i, w in enumerate(ws) if w not in filler]  # the phrase must cover every non-filler word
-    first, last = (others[0], others[-1]) if others else (len(ws), -1)
-    said = padded(ws)
-    for name, phrases in _whole():
-        for pw in phrases:
-            if f" {' '.join(pw)} " not in said:  # one C-speed scan, not a slice per word per phrase
-                continue
-            n = len(pw)
-            for i in range(max(0, last - n + 1), min(first, len(ws) - n) + 1):
-                if ws[i : i + n] == pw:
-                    return name
-    if not others and len(ws) <= 4:
-        return "thanks" if {"thanks", "cheers", "ta"} & set(ws) else None
-    if content and not any(w in content for w in ws):
-        if len(ws) <= 4:
-            for name in ("greeting", "thanks", "goodbye"):
-                if any(w in ws for w in data["whole"][name] if " " not in w):
-                    return name
-        if {"you", "your", "yourself"} & set(ws) and len(ws) <= 10:
-            return "help"
-    return None
-
-
-def content_words(vocab, glossary) -> frozenset[str]:
-    """The corpus's topic words: its vocabulary and glossary terms, less stop and filler words."""
-    skip = STOP | set(intents()["filler"]) | {"you", "your", "yourself", "i", "me", "my", "what", "who", "how"}
-    return frozenset(w for w in set(vocab) | set(glossary) if w not in skip and len(w) > 1)
-
-
-def is_broad(text: str) -> bool:
-    ws = words(text)
-    return _has_any(ws, intents()["broad"])
-
-
-_MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|give me|show me) (?:a bit |some )?more (?:about|on) (?:the )?(.+)$", re.I)
-
-
-def more_about(text: str) -> str | None:
-    """'tell me more about the mental health one' → 'the mental health one': a question on that topic."""
-    m = _MORE_ABOUT.match(text)
-    return m.group(1) if m else None
-
-
-_ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
-_ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b", re.I)
-# "which key message is that from?", "which msg?", "where does it say this?": name the last answer's message(s)
-_WHICH = re.compile(
-    r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
-    r"(?:which|what) (?:key )?(?:message|msg|km)(?: number| no\.?)?"
-    r"(?: (?:is|was) (?:that|this|it)(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)"
-    r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
-    r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
-    r"|(?:what(?:'s|’s| is) the )?source)(?:\s*(?:please|pls))?\W*$", re.I)  # not \s*…\W*: both match spaces, quadratic
-# The topic's ending (" one", " bit", " stuff", punctuation) is cut in message_about: a lazy (.+?) before \W*$
-# retried the whole tail at every character, quadratic on a long question.
-_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+)$", re.I)
-
-
-def else_about(text: str) -> tuple[str, bool]:
-    """A question that asks for what has not been shown yet, and its topic: 'anything else about
-    resources?' → ('resources?', True); 'is complexity mentioned anywhere else?' → (the same text, True)."""
-    m = _ELSE_ABOUT.match(text)
-    if m:
-        return m.group(1), True
-    return text, bool(_ELSEWHERE.search(text))
-
-
-def message_about(text: str) -> str | None:
-    """'what message was the mental health one?' → 'mental health': name the message on that topic."""
-    m = _WHICH_ABOUT.match(text)
-    topic = _without_ending(m.group(1)) if m else ""
-    return topic if topic and topic.lower() not in ("that", "this", "it", "that from", "this from") else None
-
-
-def _without_ending(topic: str) -> str:
-    """'mental health one?' → 'mental health': trailing punctuation, then one of ' one', ' bit', ' stuff'."""
-    end = len(topic)
-    while end and not (topic[end - 1].isalnum() or topic[end - 1] == "_"):
-        end -= 1
-    topic = topic[:end]
-    for ending in (" one", " bit", " stuff"):
-        if topic.lower().endswith(ending) and len(topic) > len(ending):
-            return topic[: -len(ending)]
-    return topic
-
-
-def follow_up_kind(text: str) -> str:
-    """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
-    ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
-    n = len(words(text))
-    if _ANAPHORA.search(text) and n <= 10:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
-        return "anaphoric"
-    if _ELLIPSIS.search(text) and n <= 8:
-        return "elliptical"
-    if n <= 3:
-        return "elliptical"
-    return ""
 
 
 # -- turns ---------------------------------------------------------------------------------------
@@ -306,6 +141,7 @@ class Conversation:
         if broad and self._off_topic(text):  # "give me an overview of football tactics"
             return self._decline("weak", nxt)
         own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere))
+        own: Answer | None = None  # decided once, when first needed
         kind = self._follow_up(text, ctx.topic)
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
@@ -316,7 +152,7 @@ class Conversation:
                     return self._reply(own, nxt, topic=joined.text, broad=broad)
             if combined.answered or kind == "anaphoric":
                 return self._reply(combined, nxt, topic=joined.text, broad=broad)
-        own = self.decide(own_reading)
+        own = own or self.decide(own_reading)
         if not broad and not kind:
             both = self._compound(text, allowed)
             if both:
@@ -344,7 +180,7 @@ class Conversation:
         """Whether the question and the last topic share a word that names a subject: one used by fewer than
         a third of the messages ('children' or 'staff' in every message names nothing)."""
         freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
-        shared = (stems(text) & stems(topic)) - {stem(w) for w in STOP}
+        shared = (stems(text) & stems(topic)) - stop_stems()
         return any(0 < freq.get(w, 0) and (freq[w] * 3 < n or freq[w] == 1) for w in shared)
 
     def _new_topic_words(self, text: str, topic: str) -> set[str]:
@@ -358,21 +194,21 @@ class Conversation:
     # -- overviews and compound questions ----------------------------------------------------------
     def _overview(self, text: str) -> bool:
         """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own."""
-        skip = _filler() | self.lib.collection_words | set(intents()["overview"])
+        skip = filler() | self.lib.collection_words | overview_words()
         left = [w for w in words(text) if w not in skip and w not in STOP and not w.isdigit()]
         return not left
 
     def _off_topic(self, text: str) -> bool:
         """A broad question whose own topic words are all unknown to the documents and the glossary."""
-        skip = _filler() | self.lib.collection_words | set(intents()["overview"]) | STOP
-        cue = {w for p in intents()["broad"] for w in p.split()} | {"where", "why", "whats", "what's", "hows", "how's"}
-        left = [w for w in words(text) if w not in skip and w not in cue and not w.isdigit()]
+        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
+        left = [w for w in words(text) if w not in skip and not w.isdigit()]
         idf = self.lib.retriever.corpus.idf
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
         return bool(left) and not any(stem(w) in idf or w in glossed for w in left)
 
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
-        """The lead sentence of every message, in document order (too many messages: a broad answer instead)."""
+        """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking
+        for a topic)."""
         if len(allowed if allowed is not None else self.lib.store.messages) > MAX_OVERVIEW:
             return self._decline("too_broad", nxt)  # checked first: no pass over a large corpus
         ms = [m for m in self.lib.store.messages.values() if m.sentences and (allowed is None or m.id in allowed)]
@@ -384,7 +220,7 @@ class Conversation:
         """'X and Y': each part answered on its own, from two different messages, or None."""
         for m in _SPLIT.finditer(text):
             left, right = text[:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
-            if not ([w for w in words(left) if w in self.lib.content] and [w for w in words(right) if w in self.lib.content]):
+            if not all(any(w in self.lib.content for w in words(part)) for part in (left, right)):
                 continue
             # each part is a topic the person named, so the lower bar of a chosen place applies to it
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from . import store as store_mod
 from .answer import decide, load_calibration
-from .conversation import Answer, Conversation, Reading, content_words, is_broad, parse_context
+from .conversation import Answer, Conversation, Reading, parse_context
+from .intents import content_words, is_broad
 from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidDocuments, InvalidQuestion

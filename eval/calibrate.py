@@ -30,7 +30,7 @@ import numpy as np
 
 from assistant import features as feats
 from assistant.answer import CALIBRATION, TRIGGER_NAMES, Model, candidates, trigger_vector
-from assistant.conversation import is_broad, route
+from assistant.intents import is_broad, route
 
 from .ext_common import CACHE, ROOT
 from .foreign import contains_answer, indexed, pages_of, write_documents

@@ -43,7 +43,7 @@ def restore_extbench(results: Path = RESULTS) -> dict:
 
 def confidences(rows: list[dict], assistant=None) -> dict[str, dict]:
     """id → {"confidence", "reason", "right"} for single-turn rows, from the library's own explain()."""
-    from assistant.conversation import route
+    from assistant.intents import route
 
     if assistant is None:
         from assistant.core import Assistant

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.conversation import (CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, else_about, follow_up_kind,
-                                    is_broad, message_about, named_message, parse_context, route)
+from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
+from assistant.intents import else_about, follow_up_kind, is_broad, message_about, named_message, route
 from assistant.core import Assistant
 from assistant.profile import Profile
 from assistant.errors import InvalidContext

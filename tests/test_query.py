@@ -283,7 +283,7 @@ def test_everyday_phrasing_that_asks_for_no_special_kind(text):
 @pytest.mark.parametrize("text", ["any good news at all?", "strengths?", "bad news?"])
 def test_evaluative_words_reach_the_documents_wording(text):
     """'good news' shares no word with the documents; the glossary gives retrieval the words they use."""
-    from assistant.conversation import is_broad
+    from assistant.intents import is_broad
 
     query = q(text)
     assert is_broad(text) and query.expanded != query.text

@@ -1,0 +1,196 @@
+"""What a turn says before anything is searched: the reviewed cue phrases (prompts/intents.json: greetings,
+thanks, refusals, "tell me more", broad and overview cues), a message named by its title, and the shape of a
+follow-up (refers back, elides the topic). Every pattern here runs in linear time on user text
+(tests/test_cost.py). The conversation (conversation.py) decides what to do with what this module reads."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from .reply import PROMPTS
+from .text import STOP, padded, stem, words
+
+MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
+_ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
+                         "cover covers mean key message km msg number no please can you could".split())
+
+
+def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:
+    """The message a question names by its title ('what does key message 5 say?', 'the preamble', or 'KM7?'
+    through the profile's numbered-title scheme) and what else it asks about it ('' for the whole message).
+    titles: a title's words (text.words, joined by spaces) → id; numbered: the profile's NumberedTitles, if any.
+    Cost: the question's word runs looked up, longest first, whatever the number of messages."""
+    ws = words(text)
+    lowered = " ".join(ws)
+    m = numbered.pattern.search(text) if numbered else None
+    found = titles.get(" ".join(words(numbered.title.format(n=int(m.group(1)))))) if m else None
+    rest = lowered if not m else lowered.replace(m.group(0).lower(), " ")
+    if found is None:
+        for n in range(min(len(ws), MAX_TITLE_WORDS), 0, -1):
+            hit = next((i for i in range(len(ws) - n + 1) if " ".join(ws[i:i + n]) in titles), None)
+            if hit is not None:
+                found, rest = titles[" ".join(ws[hit:hit + n])], " ".join(ws[:hit] + ws[hit + n:])
+                break
+    if found is None:
+        return None, ""
+    return found, " ".join(w for w in rest.split() if w not in _ABOUT_WORDS and not w.isdigit())
+
+
+_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he|she|such|same)\b", re.I)
+_ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def intents() -> dict:
+    return json.loads((PROMPTS / "intents.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def filler() -> frozenset[str]:
+    """Words that carry no request ("please", "ok", "mate")."""
+    return frozenset(intents()["filler"])
+
+
+@lru_cache(maxsize=1)
+def _whole() -> list[tuple[str, list[list[str]]]]:
+    """The "whole" intents' phrases as word lists, longest first."""
+    return [(name, [p.split() for p in sorted(phrases, key=len, reverse=True)]) for name, phrases in intents()["whole"].items()]
+
+
+def _has_any(ws: list[str], phrases) -> bool:
+    """Whether any phrase occurs in the words as whole words."""
+    said = padded(ws)
+    return any(f" {p} " in said for p in phrases)
+
+
+def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
+    """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse,
+    more, else, which; None for a question. `content` is the corpus's own topic words: a short turn
+    with a social word and none of them ("cheers mate") is chit-chat, and so is a question put to
+    the assistant itself ("are you a robot?")."""
+    data, ws = intents(), words(text)
+    if not ws:
+        return None
+    for name, phrases in data["contains"].items():
+        if _has_any(ws, phrases):
+            return name
+    if _WHICH.match(text):
+        return "which"
+    no_request = filler()
+    others = [i for i, w in enumerate(ws) if w not in no_request]  # the phrase must cover every non-filler word
+    first, last = (others[0], others[-1]) if others else (len(ws), -1)
+    said = padded(ws)
+    for name, phrases in _whole():
+        for pw in phrases:
+            if f" {' '.join(pw)} " not in said:  # one C-speed scan, not a slice per word per phrase
+                continue
+            n = len(pw)
+            for i in range(max(0, last - n + 1), min(first, len(ws) - n) + 1):
+                if ws[i : i + n] == pw:
+                    return name
+    if not others and len(ws) <= 4:
+        return "thanks" if {"thanks", "cheers", "ta"} & set(ws) else None
+    if content and not any(w in content for w in ws):
+        if len(ws) <= 4:
+            for name in ("greeting", "thanks", "goodbye"):
+                if any(w in ws for w in data["whole"][name] if " " not in w):
+                    return name
+        if {"you", "your", "yourself"} & set(ws) and len(ws) <= 10:
+            return "help"
+    return None
+
+
+def content_words(vocab, glossary) -> frozenset[str]:
+    """The corpus's topic words: its vocabulary and glossary terms, less stop and filler words."""
+    skip = STOP | set(intents()["filler"]) | {"you", "your", "yourself", "i", "me", "my", "what", "who", "how"}
+    return frozenset(w for w in set(vocab) | set(glossary) if w not in skip and len(w) > 1)
+
+
+def is_broad(text: str) -> bool:
+    ws = words(text)
+    return _has_any(ws, intents()["broad"])
+
+
+_MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|give me|show me) (?:a bit |some )?more (?:about|on) (?:the )?(.+)$", re.I)
+
+
+def more_about(text: str) -> str | None:
+    """'tell me more about the mental health one' → 'the mental health one': a question on that topic."""
+    m = _MORE_ABOUT.match(text)
+    return m.group(1) if m else None
+
+
+_ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
+_ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b", re.I)
+# "which key message is that from?", "which msg?", "where does it say this?": name the last answer's message(s)
+_WHICH = re.compile(
+    r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
+    r"(?:which|what) (?:key )?(?:message|msg|km)(?: number| no\.?)?"
+    r"(?: (?:is|was) (?:that|this|it)(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)"
+    r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
+    r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
+    r"|(?:what(?:'s|’s| is) the )?source)(?:\s*(?:please|pls))?\W*$", re.I)  # not \s*…\W*: both match spaces, quadratic
+# The topic's ending (" one", " bit", " stuff", punctuation) is cut in message_about: a lazy (.+?) before \W*$
+# retried the whole tail at every character, quadratic on a long question.
+_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+)$", re.I)
+
+
+def else_about(text: str) -> tuple[str, bool]:
+    """A question that asks for what has not been shown yet, and its topic: 'anything else about
+    resources?' → ('resources?', True); 'is complexity mentioned anywhere else?' → (the same text, True)."""
+    m = _ELSE_ABOUT.match(text)
+    if m:
+        return m.group(1), True
+    return text, bool(_ELSEWHERE.search(text))
+
+
+def message_about(text: str) -> str | None:
+    """'what message was the mental health one?' → 'mental health': name the message on that topic."""
+    m = _WHICH_ABOUT.match(text)
+    topic = _without_ending(m.group(1)) if m else ""
+    return topic if topic and topic.lower() not in ("that", "this", "it", "that from", "this from") else None
+
+
+def _without_ending(topic: str) -> str:
+    """'mental health one?' → 'mental health': trailing punctuation, then one of ' one', ' bit', ' stuff'."""
+    end = len(topic)
+    while end and not (topic[end - 1].isalnum() or topic[end - 1] == "_"):
+        end -= 1
+    topic = topic[:end]
+    for ending in (" one", " bit", " stuff"):
+        if topic.lower().endswith(ending) and len(topic) > len(ending):
+            return topic[: -len(ending)]
+    return topic
+
+
+def follow_up_kind(text: str) -> str:
+    """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
+    ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
+    n = len(words(text))
+    if _ANAPHORA.search(text) and n <= 10:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
+        return "anaphoric"
+    if _ELLIPSIS.search(text) and n <= 8:
+        return "elliptical"
+    if n <= 3:
+        return "elliptical"
+    return ""
+
+
+@lru_cache(maxsize=1)
+def overview_words() -> frozenset[str]:
+    """Words an overview request is made of ('sum up the key messages for my team briefing')."""
+    return frozenset(intents()["overview"])
+
+
+@lru_cache(maxsize=1)
+def broad_cue_words() -> frozenset[str]:
+    """The words of the broad cues, and question words that open a broad question ('where r the gaps')."""
+    return frozenset(w for p in intents()["broad"] for w in p.split()) | {"where", "why", "whats", "what's", "hows", "how's"}
+
+
+@lru_cache(maxsize=1)
+def stop_stems() -> frozenset[str]:
+    """The stems of the stop words: never a subject two questions share."""
+    return frozenset(stem(w) for w in STOP)
