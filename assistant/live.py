@@ -7,7 +7,6 @@ at most every settings.reload_seconds, off the request path) and reports its `he
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
@@ -83,10 +82,9 @@ class Holder:
         return embedder if model == store.model == embedder.name else None
 
     def _release_retired(self) -> None:
-        """The Assistant and its Suggester refer to each other, so a collection frees the retired one
-        (and its mmapped index). A request still in flight on the old index keeps it alive: the next
-        reload check tries again."""
-        gc.collect()
+        """Nothing in an Assistant refers back to it (core.Library), so the retired one and its mmapped index
+        are freed as soon as the last request using it ends, by reference counting; no collection is needed.
+        A request still in flight keeps it alive: the next reload check looks again."""
         if self._retired is not None and self._retired() is None:
             self._retired = None
             log.info("previous index released")

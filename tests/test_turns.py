@@ -142,3 +142,22 @@ def test_suggestions_on_a_foreign_corpus_are_well_formed_questions(tmp_path):
         assert q and re.fullmatch(r"What do the documents say about [A-Za-z][\w ,'’-]*[A-Za-z0-9]\?", q), (title, q)
         topic = q.removeprefix("What do the documents say about ").removesuffix("?").lower().split()
         assert topic[0] not in {"the", "of", "and", "not", "have", "happen", "record", "lists"}, q
+
+
+def test_an_assistant_is_freed_without_a_garbage_collection(real_fake_settings):  # noqa: F811
+    """Nothing in an Assistant refers back to it, so a retired index is let go by reference counting alone
+    (live.Holder relies on this: no gc.collect() on reload)."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        a = Assistant(real_fake_settings)
+        r = a.ask("is domestic abuse still a problem?")
+        a.ask("is that getting better?", r.context)
+        store = weakref.ref(a.store)
+        gone = weakref.ref(a)
+        del a
+        assert gone() is None and store() is None
+    finally:
+        gc.enable()
