@@ -1,10 +1,11 @@
 """Retrieval result → the sentence(s) that answer, or a decline, and why.
 
-One learned model decides: for each candidate sentence it gives the probability that the sentence answers
-the question (features.py says what it sees; assistant/calibration.json holds its weights, fitted by
-eval/calibrate.py on WikiQA train and the key-message dev split). The best candidate by that probability is
-quoted when the probability reaches the threshold; otherwise the question is declined. The profile's
-rules (terms the documents never cover, answer types) run first and decline on their own."""
+One learned model decides, in two parts (features.py says what they see; assistant/calibration.json holds
+their weights, fitted by eval/calibrate.py on WikiQA train and the key-message dev split): the ranker gives
+each candidate sentence the probability that it answers, and the trigger gives the probability that the
+ranker's best candidate's section answers the question. The best candidate is quoted when the trigger's
+probability reaches the threshold; otherwise the question is declined. The profile's rules (terms the
+documents never cover, answer types) run first and decline on their own."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ class Scored:
 class Decision:
     answered: bool
     picks: list[SentenceHit]  # best first; empty when declined
-    confidence: float  # the model's probability for the best candidate
+    confidence: float  # the trigger's probability that the best candidate's section answers
     reason: str = ""  # why declined: weak, unknown, or the unmet answer type (quantity, definition, ...)
     scored: tuple[Scored, ...] = ()  # every candidate the model scored, best first (for explain())
 
@@ -147,7 +148,7 @@ def confidence(scored: list[Scored], cal: dict) -> float:
 def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibration: dict | None = None,
            exclude: set[str] = frozenset(), types: tuple[AnswerType, ...] = (), within: bool = False) -> Decision:
     """Pick the answering sentence(s) from a retrieval result, or decline and say why. `broad` quotes the
-    best sentence of each message the model finds likely enough to answer (up to MAX_BROAD). `within`: the
+    best sentence of each message whose search score is within broad_margin of the best (up to MAX_BROAD). `within`: the
     person chose where to look (a message named by title, "anything else about X?"), so the margins over
     the messages left out say nothing and a lower, hand-set threshold applies."""
     cal = calibration or load_calibration()

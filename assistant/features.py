@@ -15,7 +15,8 @@ import numpy as np
 from .text import rarity, stem, stems, terms, tokens
 
 NAMES = ("sentence_dense", "message_dense", "sentence_cover", "message_cover", "rarest_covered", "unknown_share",
-         "dense_margin", "fused", "fused_margin", "position", "length", "type_unmet", "n_terms", "glossary_cover", "fused_rank", "dense_z", "rest_cover", "bigram_cover", "defines", "title_asked")
+         "dense_margin", "fused", "fused_margin", "position", "length", "type_unmet", "n_terms", "glossary_cover",
+         "fused_rank", "dense_z", "rest_cover", "bigram_cover", "defines", "title_asked")
 
 # Generic answer kinds any corpus can show or fail to show: a count or amount, a date, a person or body.
 _ASKS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|often|far|big|large|tall)\b|\b(?:what|which) (?:percentage|proportion|number|rate|amount)\b", re.I)
@@ -48,7 +49,7 @@ class Asked:
     idf: tuple[float, ...]
     means: tuple[frozenset[str], ...]  # per word: its stem, plus the stems of what the glossary says it means
     unknown_share: float  # share of the question's English-rarity weight on words neither index nor glossary knows
-    rarest: str  # stem of the question's rarest word ("" when it has none)
+    rarest: frozenset[str]  # what the question's rarest word means: its stem and any glossed meaning (empty: none)
     expansion: frozenset[str]  # stems that only the profile's glossary added
     kind: str  # "number", "date", "person" or ""
     what: bool = False  # "what is ...", "who was ...": a description or definition may answer
@@ -68,7 +69,7 @@ class Asked:
         means = tuple(frozenset({s}) | gloss.get(s, frozenset()) for s in st)
         total = sum(seen.values())
         unknown = sum(r for s, r in seen.items() if s not in corpus.idf and s not in gloss) / total if total else 0.0
-        rarest = max(seen, key=seen.get) if seen else ""
+        rarest = means[st.index(max(seen, key=seen.get))] if seen else frozenset()
         kind = ("number" if _ASKS_NUMBER.search(text) else "date" if _ASKS_DATE.search(text)
                 else "person" if _ASKS_PERSON.search(text) else "")
         return cls(st, idf, means, unknown, rarest, stems(expanded) - frozenset(st), kind, bool(_ASKS_WHAT.search(text)))
@@ -102,7 +103,7 @@ def vector(asked: Asked, sentence: str, message: str, position: int, dense: floa
     about = stems(title)
     return np.array([
         dense, message_dense, asked.cover(s_have), asked.cover(m_have),
-        float(bool(asked.rarest) and bool(asked.means[asked.stems.index(asked.rarest)] & m_have)), asked.unknown_share,
+        float(bool(asked.rarest & m_have)), asked.unknown_share,
         dense - best_other_dense, fused, fused - best_other_fused,
         1.0 / (1 + position), math.log1p(len(sentence.split())), float(asked.unmet(sentence)),
         math.log1p(len(asked.stems)), float(bool(asked.expansion & s_have)), 1.0 / (1 + rank),
