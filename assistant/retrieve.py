@@ -149,12 +149,28 @@ class Retriever:
         return hit
 
     def _rows_of(self, positions: list[int]) -> np.ndarray:
-        """Vector rows of the units of these messages (positions in self.messages)."""
-        if self._unit_rows_of is None:
-            self._unit_rows_of = {}
+        """Vector rows of the units of these messages (positions in self.messages), the message's own unit first."""
+        if self._unit_rows_of is None:  # built whole, then published: a turn in another thread never sees it half done
+            rows_of: dict[int, list[int]] = {}
             for row, (i, _) in enumerate(self.unit_rows):
-                self._unit_rows_of.setdefault(i, []).append(row)
+                rows_of.setdefault(i, []).append(row)
+            self._unit_rows_of = rows_of
         return np.array([r for i in positions for r in self._unit_rows_of.get(i, [])], dtype=np.int64)
+
+    def nearest_messages(self, message_id: str, k: int) -> list[str]:
+        """Up to k other messages whose units are nearest this message's own vector (one vector search)."""
+        rows = self._rows_of([self.position[message_id]])[:1]  # units_of writes a message's own unit first
+        if not len(rows):
+            return []
+        vector = self.store.vectors.reconstruct_batch(rows).astype(np.float32)
+        _, found = self.store.vectors.search(vector, min(self.store.vectors.ntotal, 4 * k))
+        near: list[str] = []
+        for row in found[0]:
+            if row >= 0:
+                mid = self.messages[self.unit_rows[row][0]].id
+                if mid != message_id and mid not in near:
+                    near.append(mid)
+        return near[:k]
 
     def _dense(self, text: str, k: int, only: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Best cosine per message and per sentence (0 where not among the k nearest units); with `only`,

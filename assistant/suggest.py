@@ -9,8 +9,6 @@ import math
 import re
 from typing import Callable
 
-import numpy as np
-
 from .profile import Profile
 from .reply import render
 from .text import STOP, stem, words
@@ -100,18 +98,7 @@ class Suggester:
     def related(self, message_id: str) -> tuple[str, ...]:
         """The messages whose vectors are nearest this one's (one vector search, remembered)."""
         if message_id not in self._related:
-            r = self.retriever
-            rows = r._rows_of([r.position[message_id]])[:1]
-            near: list[str] = []
-            if len(rows):
-                vector = r.store.vectors.reconstruct_batch(rows).astype(np.float32)
-                _, found = r.store.vectors.search(vector, min(r.store.vectors.ntotal, 4 * RELATED))
-                for row in found[0]:
-                    if row >= 0:
-                        mid = r.messages[r.unit_rows[row][0]].id
-                        if mid != message_id and mid not in near:
-                            near.append(mid)
-            self._related[message_id] = tuple(near[:RELATED])
+            self._related[message_id] = tuple(self.retriever.nearest_messages(message_id, RELATED))
         return self._related[message_id]
 
     def topics(self, n: int) -> list[str]:
