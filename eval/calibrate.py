@@ -32,9 +32,9 @@ from assistant import features as feats
 from assistant.answer import CALIBRATION, TRIGGER_NAMES, Model, candidates, trigger_vector
 from assistant.intents import is_broad, route
 
-from .ext_common import CACHE, ROOT
-from .foreign import contains_answer, indexed, pages_of, write_documents
-from .gold import DATA, files, questions
+from .ext_common import ROOT
+from .foreign import contains_answer, indexed
+from .gold import files, questions
 
 SPLIT = "dev"  # never the test split: tests/test_heldout.py checks this file says so
 DEFAULT_DATA = ROOT.parent / "shared" / "extbench"
@@ -57,24 +57,14 @@ class Examples:
             self.kind.append(kind)
 
 
-def wikiqa_examples(folder: Path, dense_weight: float, sentence_weight: float, bonus: float) -> tuple[Examples, Examples]:
+def wikiqa_examples(folder: Path) -> tuple[Examples, Examples]:
     """WikiQA train asked of its corpus (half the pages indexed), and asked within each question's own page
     (every sentence of it: how the assistant searches a message a person names, and the WikiQA protocol)."""
-    from assistant import indexer, store
-    from assistant.onnx_embed import OnnxEmbedder
-    from assistant.retrieve import Retriever
-    from assistant.settings import Settings
-
     from .ext_wikiqa import load_wikiqa
+    from .ext_wikiqa_model import page_corpus
 
     rows = load_wikiqa(folder, "train")
-    index_dir = CACHE / "wikiqa-train-index"
-    write_documents([p for p in pages_of(rows) if indexed(p.title)], index_dir / "sources")
-    settings = Settings.from_env(index_dir=index_dir)
-    embedder = OnnxEmbedder(Settings.from_env().store_dir / "onnx", name="all-MiniLM-L6-v2", weights="fp32", threads=2)
-    indexer.build(settings, [index_dir / "sources"], embedder=embedder, export_onnx=False)
-    st = store.load(settings.store_dir)
-    r = Retriever(st, embedder, None, dense_weight, sentence_weight, bonus, cache_size=0)  # an empty profile
+    r = page_corpus(rows, "wikiqa-train-index", half=True)
     by_title = {m.title: m.id for m in r.messages}
     out, page = Examples([], [], [], []), Examples([], [], [], [])
     for row in rows:
@@ -193,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     cal = json.loads(CALIBRATION.read_text())
     assistant = Assistant()
     km = key_message_examples(assistant)
-    wq, wp = wikiqa_examples(args.data / "wikiqa", cal["dense_weight"], cal["sentence_weight"], cal["message_bonus"])
+    wq, wp = wikiqa_examples(args.data / "wikiqa")
     print(f"examples: key messages {len(km.x)} questions, WikiQA train {len(wq.x)} questions "
           f"({sum(k == 'absent' for k in wq.kind)} absent topics)")
     sources = (km, wq, wp)

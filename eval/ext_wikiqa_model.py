@@ -20,7 +20,10 @@ from .foreign import contains_answer, indexed, pages_of, write_documents
 MISSING = -1.0  # a WikiQA sentence no indexed sentence covers: ranked last
 
 
-def _retriever(rows: list[dict], name: str, half: bool):
+def page_corpus(rows: list[dict], name: str, half: bool = False):
+    """A Retriever (empty profile, the shipped fusion weights, no cache) over the pages of these WikiQA rows,
+    one `##` section a page, indexed with the library's indexer under eval/results/.cache/<name> (reused while
+    the pages are unchanged); `half`: only the pages foreign.indexed() picks, the rest being absent topics."""
     from assistant import indexer, store
     from assistant.answer import load_calibration
     from assistant.onnx_embed import OnnxEmbedder
@@ -43,7 +46,7 @@ def split_scores(rows: list[dict], name: str, half: bool = False) -> list[np.nda
     best equals the trigger's confidence; None for a question whose page is not indexed."""
     from assistant.answer import confidence, load_calibration, score
 
-    r = _retriever(rows, name, half)
+    r = page_corpus(rows, name, half)
     cal = load_calibration()
     by_title = {m.title: m.id for m in r.messages}
     out = []
