@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -140,8 +141,6 @@ def _document_embedder(settings: Settings, export_onnx: bool) -> tuple[Embedder,
         return make_embedder("fake"), None
     if export_onnx:
         try:
-            import os
-
             from .onnx_embed import OnnxEmbedder
             from .onnx_export import export, is_current
 

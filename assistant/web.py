@@ -288,10 +288,11 @@ def _model_name(a) -> str:
 
 
 def widget_source() -> str:
-    """The widget: the shared chat module, the widget's own code and the CSS, in one closure so
+    """The widget: the shared DOM helpers and chat module, the widget's own code and the CSS, in one closure so
     nothing leaks into the host page's globals."""
     css = (STATIC / "chat.css").read_text(encoding="utf-8") + "\n" + (STATIC / "widget.css").read_text(encoding="utf-8")
     return ("/* Key messages assistant: embeddable widget. */\n(function () {\n\"use strict\";\n"
             f"var KM_CSS = {json.dumps(css)};\n"
+            + (STATIC / "dom.js").read_text(encoding="utf-8") + "\n"
             + (STATIC / "chat.js").read_text(encoding="utf-8") + "\n"
             + (STATIC / "widget-boot.js").read_text(encoding="utf-8") + "\n})();\n")

@@ -1,162 +1,20 @@
 """The chat page and the embeddable widget in Debian's chromium, driven by Playwright, against the
 real app over HTTP (fake-embedder index). Needs `make browser-deps` (chromium + axe-core): in CI
-(CI=true) a missing browser fails these tests; locally they are skipped with the reason."""
+(CI=true) a missing browser fails these tests; locally they are skipped with the reason. The document
+library and cited pages are in test_browser_library.py; the shared fixtures in browserfix.py."""
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import http.server
 import json
-import os
 import re
-import threading
 import time
-from pathlib import Path
 
 import pytest
 
+from browserfix import (ANSWERABLE, DECLINE, OUT, PAGE_LABEL, TIMEOUT, UNANSWERABLE, ask, axe_serious, browser,  # noqa: F401
+                        context, page, page_at, sites)
+
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-OUT = ROOT / "test-output"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-ANSWERABLE = "Staff were confident and competent at identifying a range of concerns"
-UNANSWERABLE = "What does MARAC stand for?"  # declined by the unknown-term rule whatever the embedder
-DECLINE = re.compile(r"couldn't|can't|don't")
-PAGE_LABEL = "Ask a question about the key messages"
-TIMEOUT = 15_000
-
-
-def _missing(what: str) -> None:
-    reason = f"{what} (run `make browser-deps`)"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail("browser tests cannot run in CI: " + reason)
-    pytest.skip(reason)
-
-
-# -- servers --------------------------------------------------------------------------------------
-HOST_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Partner intranet</title>
-<style>
-  /* hostile host styles: must not reach into the widget */
-  button {{ background: rgb(255, 105, 180) !important; font-size: 40px !important; font-family: serif !important; }}
-  * {{ color: rgb(0, 128, 0); }}
-</style></head>
-<body><main><h1>Partner intranet</h1>
-<p>Some page on another site.</p>
-<blockquote class="km-quote-text" id="host-quote">A host blockquote that the widget's CSS must not style.</blockquote>
-</main>
-<script src="{app}/widget.js" defer></script>
-</body></html>"""
-
-
-class HostPage:
-    """A tiny site on another origin (another port) embedding the widget with its one script tag."""
-
-    def __init__(self):
-        page = {"html": ""}
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = page["html"].encode() if self.path == "/" else b"not found"
-                self.send_response(200 if self.path == "/" else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.page = page
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def sites(fake_settings, fake_assistant, live_server):
-    """The app (allowing the first host page's origin) plus two host pages: one allowed, one not."""
-    from assistant.web import create_app
-
-    with HostPage() as allowed, HostPage() as other:
-        settings = dataclasses.replace(fake_settings, allowed_origins=allowed.url)
-        with live_server(create_app(settings, fake_assistant)) as app:
-            allowed.page["html"] = other.page["html"] = HOST_PAGE.format(app=app.url)
-            yield {"app": app.url, "host": allowed.url, "other": other.url}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _missing(f"chromium not found at {CHROMIUM}")
-    if not AXE.exists():
-        _missing(f"axe-core not found at {AXE}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(TIMEOUT)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context, sites):
-    p = context.new_page()
-    errors = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    p.goto(sites["app"] + "/")
-    yield p
-    assert not errors, f"errors in the page (CSP violations or script errors): {errors}"
-
-
-def ask(page, question: str, label: str = PAGE_LABEL, root=None) -> None:
-    scope = root or page
-    turns = scope.locator(".km-turn .km-reply").count()
-    box = scope.get_by_label(label)
-    box.fill(question)
-    box.press("Enter")
-    scope.locator(".km-turn .km-reply").nth(turns).wait_for()
-
-
-@contextlib.contextmanager
-def page_at(browser, url: str, width: int, height: int):
-    """A page at url in a new context with that viewport; the context is closed afterwards, pass or fail."""
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        page = ctx.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.goto(url)
-        yield page
-    finally:
-        ctx.close()
-
-
-def axe_serious(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => { const r = await axe.run(document); return r.violations; }")
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result if v["impact"] in ("serious", "critical")]
 
 
 # -- the chat page --------------------------------------------------------------------------------
@@ -371,110 +229,6 @@ def test_axe_widget_has_no_serious_violations(browser, sites):
             page.screenshot(path=str(OUT / f"widget-{width}.png"))
 
 
-# -- several documents ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def library_app(tmp_path_factory, live_server):
-    """The app over an index of two documents: the key messages as a PDF and a small .txt report."""
-    import shutil
-
-    from assistant import indexer
-    from assistant.core import Assistant
-    from assistant.web import create_app
-    from corefix import SMALL_DOC, fake_settings, lenient, make_index_dir
-    from docfix import km_pdf
-
-    root = make_index_dir(tmp_path_factory.mktemp("library"), docs={"small.txt": SMALL_DOC})
-    shutil.copy(km_pdf(tmp_path_factory.mktemp("pdf")), root / "sources")
-    settings = fake_settings(root)
-    indexer.build(settings, export_onnx=False)
-    with live_server(create_app(settings, lenient(Assistant(settings)))) as app:
-        yield app.url
-
-
-MULTI = "give me an overview of early help"  # answered from both documents on this index
-
-
-def test_multi_document_answer_cites_page_and_opens_it(context, library_app):
-    from docfix import STEM
-
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(library_app + "/")
-    page.locator(".km-library").wait_for()
-    page.locator(".km-library summary").click()
-    assert page.locator(".km-library input[type=checkbox]").count() == 2  # a choice, as there are two
-    ask(page, MULTI)
-    reply = page.locator(".km-reply").last
-    frames = reply.locator(".km-frame").all_inner_texts()
-    assert any("Small test report" in f for f in frames) and any("Key messages from the joint" in f for f in frames)
-    # each document's framing line comes right before its own quote
-    order = reply.locator(".km-frame, figcaption").all_inner_texts()
-    for n, line in enumerate(order):
-        if line.startswith("From “"):
-            assert line[len("From “"):-2] in order[n + 1], order
-    captions = reply.locator("figcaption").all_inner_texts()
-    pdf_caption = next(c for c in captions if "Key messages from the joint" in c)
-    match = re.search(r"(Key message \d+) · page (\d) · Key messages from the joint", pdf_caption)
-    assert match, pdf_caption
-    assert any(c.strip().endswith("· Small test report") and "page" not in c for c in captions)
-    link = reply.locator("figure", has_text="· page").locator("a.km-open").first
-    assert link.inner_text().startswith(f"Open page {match.group(2)}")
-    href = link.get_attribute("href")
-    assert href == f"/documents/{STEM}#page={match.group(2)}"
-    # the link serves the original PDF (headless chromium downloads a PDF rather than showing it)
-    got = page.evaluate("async h => { const r = await fetch(h); const b = new Uint8Array(await r.arrayBuffer());"
-                        " return [r.status, r.headers.get('content-type'), r.headers.get('content-disposition'),"
-                        " String.fromCharCode(...b.slice(0, 5))]; }", href)
-    assert got[0] == 200 and got[1] == "application/pdf" and got[2].startswith("inline") and got[3] == "%PDF-"
-    ask(page, "what does key message 5 say?")  # a message on page 2 of the PDF
-    link = page.locator(".km-reply").last.locator("a.km-open").first
-    assert link.inner_text().startswith("Open page 2")
-    href = link.get_attribute("href")
-    assert href == f"/documents/{STEM}#page=2"
-    with context.expect_event("page") as opened:
-        link.click()
-    tab = opened.value
-    assert tab.url == library_app + href
-    tab.wait_for_load_state()
-    tab.wait_for_timeout(1500)  # chromium's PDF viewer draws the page after load
-    OUT.mkdir(exist_ok=True)
-    tab.screenshot(path=str(OUT / "cited-page.png"))  # the viewer at the cited page, for a person to look at
-    assert (OUT / "cited-page.png").stat().st_size > 10_000
-    assert not errors, errors
-
-
-def test_choosing_one_document_restricts_the_answer(context, library_app):
-    page = context.new_page()
-    bodies = []
-    page.on("request", lambda r: bodies.append(json.loads(r.post_data)) if r.url.endswith("/api/chat") else None)
-    page.goto(library_app + "/")
-    page.locator(".km-library summary").click()
-    page.get_by_label("Small test report").uncheck()
-    ask(page, MULTI)
-    from docfix import STEM
-
-    assert bodies[-1]["documents"] == [STEM]
-    captions = page.locator(".km-reply").last.locator("figcaption").all_inner_texts()
-    assert captions and all("Small test report" not in c and "· page " in c for c in captions)
-
-
-def test_axe_library_page_has_no_serious_violations(browser, library_app):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    try:
-        p = ctx.new_page()
-        p.set_default_timeout(TIMEOUT)
-        p.goto(library_app + "/")
-        p.locator(".km-library summary").click()
-        ask(p, MULTI)
-        assert axe_serious(p) == []
-        OUT.mkdir(exist_ok=True)
-        p.screenshot(path=str(OUT / "chat-library.png"), full_page=True)
-    finally:
-        ctx.close()
-
-
-# -- feedback -------------------------------------------------------------------------------------
 def _helpful_count(settings) -> tuple[int, int]:
     from assistant.report import build
 

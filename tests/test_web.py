@@ -173,7 +173,7 @@ def test_page_has_no_inline_script_or_style(client):
     assert 'lang="en-GB"' in html
 
 
-@pytest.mark.parametrize("path", ["/static/chat.js", "/static/chat.css", "/static/page.js", "/static/widget.css"])
+@pytest.mark.parametrize("path", ["/static/dom.js", "/static/chat.js", "/static/chat.css", "/static/page.js", "/static/widget.css"])
 def test_static_files(client, path):
     assert client.get(path).status_code == 200
 

@@ -7,34 +7,8 @@ var KMChat = (function () {
 
   var counter = 0;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function srOnly(text) {
-    return el("span", "km-sr-only", text);
-  }
-
-  function reducedMotion() {
-    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
-  }
-
-  /* Python counts characters in code points, JavaScript in UTF-16 units: slice by code points. */
-  function splitAt(text, start, end) {
-    var cps = Array.from(String(text));
-    return [cps.slice(0, start).join(""), cps.slice(start, end).join(""), cps.slice(end).join("")];
-  }
-
-  function isString(x) {
-    return typeof x === "string";
-  }
-
-  function isPage(x) {
-    return typeof x === "number" && x >= 1 && Math.floor(x) === x;
-  }
+  var el = KMDom.el, srOnly = KMDom.srOnly, reducedMotion = KMDom.reducedMotion, splitAt = KMDom.splitAt,
+    isString = KMDom.isString, isPage = KMDom.isPage;
 
   /* "Key message 5 · page 2 · <document title>" */
   function citation(q) {
