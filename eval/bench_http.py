@@ -132,10 +132,20 @@ def load(url: str, seconds: float, concurrency: int = CONCURRENCY, max_requests:
     return asyncio.run(_load(url, questions(), concurrency, seconds, max_requests, during, tail))
 
 
+def load_questions(url: str, qs: list[str], seconds: float) -> dict:
+    """`load` with these questions instead of the dev questions."""
+    return asyncio.run(_load(url, qs, CONCURRENCY, seconds, 200_000))
+
+
 def sequential_chat(url: str, rounds: int, client: str = "stdlib") -> dict:
     """One question at a time over one keep-alive connection. client="stdlib" (http.client) adds the least
     of its own time, so the figure is mostly the server's; "httpx" is a typical Python client (~1 ms more)."""
-    qs, ts = questions(), []
+    return sequential_questions(url, questions(), rounds, client)
+
+
+def sequential_questions(url: str, qs: list[str], rounds: int, client: str = "stdlib") -> dict:
+    """`sequential_chat` with these questions (each asked once first to warm up)."""
+    ts = []
     with _client(url, client) as post:
         for q in qs:
             post(q)
