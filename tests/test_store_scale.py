@@ -48,3 +48,19 @@ def test_hnsw_above_the_limit_keeps_recall(monkeypatch, tmp_path):
     assert isinstance(loaded, faiss.IndexHNSWFlat) and loaded.hnsw.efSearch == index.hnsw.efSearch
     assert recall_at_10(loaded, vectors, queries) >= 0.95
     np.testing.assert_array_equal(loaded.search(queries[:20], 10)[1], index.search(queries[:20], 10)[1])
+
+
+def test_top_k_equals_the_head_of_a_stable_sort():
+    """retrieve.top picks the k best messages without sorting them all: the same positions, in the same
+    order (ties by position, -inf last), as the first k of a stable descending sort."""
+    import numpy as np
+
+    from assistant.retrieve import top
+
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        n = int(rng.integers(1, 60))
+        scores = rng.integers(0, 5, n).astype(float)
+        scores[rng.random(n) < 0.1] = -np.inf
+        k = int(rng.integers(0, n + 3))
+        assert list(top(scores, k)) == list(np.argsort(-scores, kind="stable")[:k])
