@@ -23,14 +23,14 @@ __all__ = ["PREAMBLE", "SUFFIXES", "Corpus", "Document", "Message", "Sentence", 
            "read", "slug", "source_files", "split_sentences"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands at once in a large index
 class Sentence:
     start: int  # offsets into Message.text
     end: int
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands at once in a large index
 class Message:
     id: str
     title: str

@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +43,7 @@ MEDIA_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8", "md
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per vector: 400,000 in an index of 100,000 messages
 class Unit:
     kind: str  # "message" or "sentence"
     message_id: str
@@ -142,7 +142,7 @@ def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[
         _write_jsonl(tmp / "messages.jsonl", (
             {"id": m.id, "title": m.title, "document": m.document, "document_id": m.document_id, "text": m.text,
              "sentences": [[s.start, s.end] for s in m.sentences], "pages": [list(p) for p in m.pages]} for m in messages))
-        _write_jsonl(tmp / "units.jsonl", (u.__dict__ for u in units))
+        _write_jsonl(tmp / "units.jsonl", (asdict(u) for u in units))
         _write_jsonl(tmp / "documents.jsonl", (d.__dict__ for d, _ in documents))
         (tmp / "files").mkdir()
         for doc, source in documents:
@@ -223,7 +223,7 @@ def load(store_dir: Path, expect_model: str | None = None) -> Store:
             if (path / name).stat().st_size != size:
                 raise IndexDamaged(f"{name} has the wrong size")
         messages = {}
-        for line in (path / "messages.jsonl").read_text(encoding="utf-8").splitlines():
+        for line in _lines(path / "messages.jsonl"):
             row = json.loads(line)
             sents = tuple(Sentence(a, b, row["text"][a:b]) for a, b in row["sentences"])
             messages[row["id"]] = Message(row["id"], row["title"], row["document"], row["text"], sents,
@@ -232,7 +232,7 @@ def load(store_dir: Path, expect_model: str | None = None) -> Store:
         for line in (path / "documents.jsonl").read_text(encoding="utf-8").splitlines():
             doc = Document(**json.loads(line))
             documents[doc.id] = doc
-        units = [Unit(**json.loads(line)) for line in (path / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+        units = [_unit(json.loads(line), messages) for line in _lines(path / "units.jsonl")]
         vectors = faiss.read_index(str(path / "vectors.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
         if hasattr(vectors, "hnsw"):  # memory-mapping works for HNSW too (faiss 1.15); efSearch is a search-time knob
             vectors.hnsw.efSearch = HNSW_EF_SEARCH
@@ -251,6 +251,24 @@ def load(store_dir: Path, expect_model: str | None = None) -> Store:
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexDamaged(f"the index at {store_dir} is damaged ({type(exc).__name__}: {exc}); {REBUILD}") from exc
     return Store(path, manifest, messages, units, vectors, documents)
+
+
+def _lines(path: Path):
+    """A JSON Lines file's lines, read one at a time (a whole large file and its split copy doubled the peak)."""
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield line
+
+
+_KINDS = {"message": "message", "sentence": "sentence"}
+
+
+def _unit(row: dict, messages: dict[str, Message]) -> Unit:
+    """A unit sharing its kind and message-id strings with the messages (not a copy per unit)."""
+    mid = row["message_id"]
+    owner = messages.get(mid)
+    return Unit(_KINDS.get(row["kind"], row["kind"]), owner.id if owner is not None else mid, row["start"], row["end"], row["sha"])
 
 
 def previous_vectors(store_dir: Path, model: str) -> dict[str, np.ndarray]:
