@@ -10,6 +10,9 @@ Parts (run a subset with --only, e.g. `--only scale` or `--only latency,cold`):
   swap       `assistant index --force` while the server is under load: failed requests
   scale      FAISS build time, RSS, search latency and recall@10 vs exact at 10k, 100k and 1M vectors
              (1M skipped by --quick)
+  e2e        POST /api/chat over HTTP on indexes of 13, 1,000, 10,000 and 100,000 messages, each built with
+             `assistant index` from real text, and adding one document to each (eval/bench_e2e.py; the
+             100,000 point takes most of an hour on 2 cores, so --quick stops at 10,000)
 
 HTTP parts start their own server (`assistant serve`) on 127.0.0.1 with a free port, against a copy of
 index/ in a temporary folder so the index swap never touches the live index. All load is on loopback,
@@ -39,10 +42,11 @@ from pathlib import Path
 
 from .bench_common import BIN, ROOT, env, log, ms_stats, questions
 from .bench_http import CONCURRENCY, Server, load, part_sustained, part_swap, sequential_chat
+from .bench_e2e import E2E_SIZES, part_e2e
 from .bench_scale import part_scale
 
 RESULTS = ROOT / "eval" / "results" / "bench.json"
-PARTS = ("latency", "cold", "load", "sustained", "swap", "scale")
+PARTS = ("latency", "cold", "load", "sustained", "swap", "scale", "e2e")
 SCALES = (10_000, 100_000, 1_000_000)
 COLD_QUESTION = "is domestic abuse still a problem?"
 
@@ -182,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--real", type=int, default=20_000,
                    help="how many synthetic texts to embed for real (cached); larger scale points add noisy copies. "
                         "100000 takes about 15-20 minutes on 2 cores the first time")
+    p.add_argument("--e2e-sizes", default=",".join(map(str, E2E_SIZES)), help="messages per end-to-end index")
     p.add_argument("--noise", type=float, default=0.02, help="per-dimension sigma for the synthetic 1M vectors")
     p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "assistant-bench-cache")
     p.add_argument("--out", type=Path, default=RESULTS)
@@ -193,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick and "sustained" in parts and not args.only:
         parts.remove("sustained")
     sizes = [int(s) for s in args.scales.split(",") if s]
+    e2e_sizes = [int(s) for s in args.e2e_sizes.split(",") if s]
     if args.quick:
         sizes = [s for s in sizes if s < 1_000_000]
+        e2e_sizes = [s for s in e2e_sizes if s <= 10_000]
 
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
@@ -249,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     if "scale" in parts:
         log(f"scale: {sizes}")
         results["scale"] = part_scale(sizes, args.cache, args.noise, args.real)
+    if "e2e" in parts:
+        log(f"e2e: {e2e_sizes}")
+        with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+            results["e2e"] = dict(results.get("e2e", {}), **part_e2e(e2e_sizes, Path(tmp), args.rounds, args.load_seconds))
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
