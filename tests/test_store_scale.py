@@ -1,5 +1,5 @@
 """The FAISS index type follows the number of vectors: exact search up to EXACT_LIMIT, HNSW above,
-and the HNSW graph (as written to disk and memory-mapped back) still finds the exact neighbours."""
+and the HNSW graph over 16-bit vectors (as written to disk and memory-mapped back) still finds the exact neighbours."""
 
 from __future__ import annotations
 
@@ -38,14 +38,14 @@ def test_hnsw_above_the_limit_keeps_recall(monkeypatch, tmp_path):
     data = unit_vectors(4200)
     vectors, queries = data[:4000], data[4000:]  # queries are not in the index
     index = store.build_faiss(vectors)
-    assert isinstance(index, faiss.IndexHNSWFlat) and index.ntotal == 4000
+    assert isinstance(index, faiss.IndexHNSWSQ) and index.ntotal == 4000
     assert index.metric_type == faiss.METRIC_INNER_PRODUCT
     assert recall_at_10(index, vectors, queries) >= 0.95
     # written and read back the way store.load reads it (memory-mapped): same type, same answers
     path = tmp_path / "vectors.faiss"
     faiss.write_index(index, str(path))
     loaded = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
-    assert isinstance(loaded, faiss.IndexHNSWFlat) and loaded.hnsw.efSearch == index.hnsw.efSearch
+    assert isinstance(loaded, faiss.IndexHNSWSQ) and loaded.hnsw.efSearch == index.hnsw.efSearch
     assert recall_at_10(loaded, vectors, queries) >= 0.95
     np.testing.assert_array_equal(loaded.search(queries[:20], 10)[1], index.search(queries[:20], 10)[1])
 
@@ -64,3 +64,14 @@ def test_top_k_equals_the_head_of_a_stable_sort():
         scores[rng.random(n) < 0.1] = -np.inf
         k = int(rng.integers(0, n + 3))
         assert list(top(scores, k)) == list(np.argsort(-scores, kind="stable")[:k])
+
+
+def test_hnsw_vectors_read_back_within_half_precision(monkeypatch):
+    """The 16-bit storage gives back each vector (a message restricted by title scores its units from these)
+    to within half precision."""
+    monkeypatch.setattr(store, "EXACT_LIMIT", 100)
+    vectors = unit_vectors(300)
+    index = store.build_faiss(vectors)
+    back = index.reconstruct_n(0, 300)
+    assert np.abs(back - vectors).max() < 1e-3
+    assert np.min(np.sum(back * vectors, axis=1)) > 0.999
