@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import rarity, stem, stems, terms, tokens
+from .text import rarity, stem, stems, term_run, tokens
 
 NAMES = ("sentence_dense", "message_dense", "sentence_cover", "message_cover", "rarest_covered", "unknown_share",
          "dense_margin", "fused", "fused_margin", "position", "length", "type_unmet", "n_terms", "glossary_cover",
@@ -85,7 +85,7 @@ class Asked:
         pairs = set(zip(self.stems, self.stems[1:]))
         if not pairs:
             return 0.0
-        st = terms(sentence)
+        st = term_run(sentence)
         return len(pairs & set(zip(st, st[1:]))) / len(pairs)
 
     def unmet(self, sentence: str) -> bool:

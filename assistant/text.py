@@ -62,9 +62,15 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def term_run(text: str) -> tuple[str, ...]:
+    """terms() in order, remembered: the answerer reads the same candidate sentences on every turn about them."""
+    return tuple(terms(text))
+
+
+@lru_cache(maxsize=4096)
 def stems(text: str) -> frozenset[str]:
     """terms() as a set, remembered: the answerer compares a question with the same few messages many times."""
-    return frozenset(terms(text))
+    return frozenset(term_run(text))
 
 
 @lru_cache(maxsize=65536)
