@@ -13,7 +13,7 @@ import numpy as np
 from . import corpus, store
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import IndexError_, Unreadable
-from .retrieve import build_bm25
+from .bm25 import build_bm25
 from .settings import ROOT, Settings
 
 PROGRESS_OVER = 300  # messages; smaller corpora build without a progress bar
