@@ -28,8 +28,9 @@ def cmd_index(args, settings: Settings) -> None:
     if report.up_to_date:
         print(f"index is up to date: {report.messages} messages, {report.units} units ({report.path})")
     else:
-        print(f"indexed {report.messages} messages, {report.units} units; embedded {report.embedded}, "
-              f"reused {report.units - report.embedded} ({report.path})")
+        how = "added to the live index" if report.appended else "rebuilt"
+        print(f"indexed {report.messages} messages, {report.units} units ({how}); embedded {report.embedded} texts, "
+              f"reused {report.reused} vectors ({report.path})")
 
 
 def cmd_documents(args, settings: Settings) -> None:

@@ -18,9 +18,12 @@ from .extract import FORMATS, PREAMBLE, Extracted, extract
 from .extract.plain import parse as parse_plain
 
 SUFFIXES = tuple(FORMATS)
+# Bump when extraction or sentence splitting changes what a file parses to: a build reuses the messages an
+# earlier build parsed from the same bytes only when that build recorded the same parser version.
+PARSER_VERSION = 1
 
-__all__ = ["PREAMBLE", "SUFFIXES", "Corpus", "Document", "Message", "Sentence", "corpus_hash", "load", "parse_document",
-           "read", "slug", "source_files", "split_sentences"]
+__all__ = ["PARSER_VERSION", "PREAMBLE", "SUFFIXES", "Corpus", "Document", "Message", "Parsed", "Sentence", "corpus_hash",
+           "load", "parse_document", "read", "slug", "source_files", "split_sentences"]
 
 
 @dataclass(frozen=True, slots=True)  # hundreds of thousands at once in a large index
@@ -63,6 +66,13 @@ class Document:
     messages: int
     sha: str  # of the file's bytes
     indexed_at: str = ""  # when this content was first indexed (UTC, ISO 8601)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A document as an earlier build parsed it, reused while its file's bytes are unchanged."""
+    document: Document
+    messages: list[Message]
 
 
 @dataclass(frozen=True)
@@ -136,19 +146,25 @@ def source_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read(paths: list[Path]) -> Corpus:
+def read(paths: list[Path], earlier: dict[str, Parsed] | None = None) -> Corpus:
     """Every readable document below `paths`; the others are listed with the reason, not raised.
-    CorpusError only when nothing at all can be indexed."""
+    A document `earlier` holds (by id) with the same file name and bytes is not parsed again: its messages
+    are reused. CorpusError only when nothing at all can be indexed."""
     messages, documents, skipped, owners = [], [], [], {}
+    earlier = earlier or {}
     for f in source_files(paths):
         doc_id = slug(f.stem)
         if doc_id in owners:
             skipped.append(Unreadable(f, f"its name clashes with {owners[doc_id]}; rename one so message ids stay unique"))
             continue
         try:
-            found = extract(f)
-            parsed = messages_of(f, found)
-            data = f.read_bytes()
+            sha = hashlib.sha256(f.read_bytes()).hexdigest()
+            known = earlier.get(doc_id)
+            if known is not None and known.document.sha == sha and known.document.file == f.name:
+                parsed, fmt, pages = known.messages, known.document.format, known.document.pages
+            else:
+                found = extract(f)
+                parsed, fmt, pages = messages_of(f, found), found.format, found.pages
         except Unreadable as exc:
             skipped.append(exc)
             continue
@@ -157,8 +173,7 @@ def read(paths: list[Path]) -> Corpus:
             continue
         owners[doc_id] = f
         messages.extend(parsed)
-        documents.append((Document(doc_id, parsed[0].document, f.name, found.format, found.pages, len(parsed),
-                                   hashlib.sha256(data).hexdigest()), f))
+        documents.append((Document(doc_id, parsed[0].document, f.name, fmt, pages, len(parsed), sha), f))
     if not messages:
         raise CorpusError("nothing could be indexed: " + "; ".join(str(e) for e in skipped))
     return Corpus(messages, documents, skipped)

@@ -4,23 +4,22 @@ keeps an absolute scale the answerer can calibrate; the weight is fitted on the 
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
+from .bm25 import BM25_DIRS
+from .bm25 import bm25s as load_bm25s
 from .corpus import Message
 from .embed import Embedder
 from .features import Corpus
 from .profile import Profile
 from .query import AnswerType, Query, Spellable, analyse, vocabulary
-from .store import Store, embedded_text
+from .store import Store
 from .text import stems, terms
 
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
-BM25_DIRS = ("messages", "sentences")
 
 
 @dataclass(frozen=True)
@@ -62,33 +61,12 @@ def scale(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
-def _bm25s():
-    """bm25s, imported late (it is not needed to start), with its logger put back to WARNING: the library
-    sets its own logger to DEBUG on import, which prints "Building index from tokens" to a person."""
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return bm25s
-
-
-def build_bm25(messages: list[Message], folder: Path) -> None:
-    """Lexical indexes over messages and over sentences (a sentence that points back with its predecessor,
-    as it is embedded), saved beside the vectors."""
-    bm25s = _bm25s()
-    texts = {"messages": [m.text for m in messages],
-             "sentences": [embedded_text(m, j) for m in messages for j in range(len(m.sentences))]}
-    for name in BM25_DIRS:
-        bm = bm25s.BM25()
-        bm.index([terms(t) for t in texts[name]], show_progress=False)
-        bm.save(str(folder / "bm25" / name))
-
-
 class Retriever:
     def __init__(self, store: Store, embedder: Embedder, profile: Profile | None = None, dense_weight: float = DENSE_WEIGHT,
                  sentence_weight: float = DENSE_WEIGHT, message_bonus: float = 0.0, carry: float = 0.0, cache_size: int = 512):
         import faiss
 
-        bm25s = _bm25s()
+        bm25s = load_bm25s()
 
         # One query at a time: OpenMP threads only contend (measured 16 ms vs 0.3 ms p50 at 10k vectors).
         faiss.omp_set_num_threads(1)
@@ -170,7 +148,8 @@ class Retriever:
 
     def nearest_messages(self, message_id: str, k: int) -> list[str]:
         """Up to k other messages whose units are nearest this message's own vector (one vector search)."""
-        rows = self._rows_of([self.position[message_id]])[:1]  # units_of writes a message's own unit first
+        rows = self._rows_of([self.position[message_id]])[:1]  # units_of writes a message's own unit first (a build
+        # that appends adds whole messages after the old ones, so this holds there too)
         if not len(rows):
             return []
         vector = self.store.vectors.reconstruct_batch(rows).astype(np.float32)

@@ -7,7 +7,8 @@ index/store is a symlink to index/builds/<stamp>/, which holds
   files/           a copy of each indexed document's original file, served by GET /documents/{id}
   units.jsonl      one embedded unit a line (a message or one of its sentences), in vector order
   vectors.faiss    the FAISS index over those vectors (memory-mapped when read)
-  bm25/            bm25s indexes over messages and over sentences (JSON and .npy, no pickle)
+  bm25/            bm25s indexes over messages and over sentences (JSON and .npy, no pickle), and in bm25/terms/
+                   every text's terms, which the next build reuses (bm25.py)
 A build writes a new folder and then replaces the symlink, so a reader never sees half an index
 and an interrupted build leaves the previous one in place.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -27,6 +29,8 @@ import numpy as np
 
 from .corpus import Document, Message, Sentence
 from .errors import IndexDamaged, IndexMismatch, IndexMissing
+
+log = logging.getLogger("assistant.index")
 
 FORMAT_VERSION = 4  # 2: a sentence that points back is embedded with its predecessor; 3: and BM25-indexed so;
 # 4: documents.jsonl, files/, and each message's document_id and page starts
@@ -124,16 +128,39 @@ def build_faiss(vectors: np.ndarray):
     return index
 
 
+def appendable(earlier: Store, count: int) -> bool:
+    """Whether `count` more vectors can be added to the earlier build's index: it is of the kind build_faiss
+    gives for the total (exact search up to EXACT_LIMIT, HNSW past it)."""
+    return (earlier.vectors.ntotal + count > EXACT_LIMIT) == hasattr(earlier.vectors, "hnsw")
+
+
+def appended(earlier: Store, vectors: np.ndarray):
+    """The earlier build's FAISS index, read whole, with these vectors added after its own (HNSW inserts them
+    into its graph as a build does, one after another). Only when appendable."""
+    import faiss
+
+    if not appendable(earlier, len(vectors)) or vectors.shape[1] != earlier.vectors.d:
+        raise ValueError("these vectors cannot be appended to the earlier build's index")
+    index = faiss.read_index(str(earlier.path / "vectors.faiss"))  # not memory-mapped: it is added to
+    if hasattr(index, "hnsw"):
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
 def _write_jsonl(path: Path, rows) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[Unit], vectors: np.ndarray, extra=None,
-          documents: list[tuple[Document, Path]] = ()) -> Path:
-    """Write a complete build beside the live one, then point index/store at it in one rename. `documents`
-    are the indexed documents with the files they were read from, copied into files/."""
+def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[Unit], vectors, extra=None,
+          documents: list[tuple[Document, Path]] = (), earlier: Path | None = None) -> Path:
+    """Write a complete build beside the live one, then point index/store at it in one rename. `vectors` is
+    the FAISS index (build_faiss or appended); `documents` are the indexed documents with the files they were
+    read from, copied into files/, or linked from the `earlier` build's files/ when it holds the same bytes."""
     import faiss
 
     builds = index_dir / "builds"
@@ -142,15 +169,16 @@ def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[
     tmp = builds / f".tmp-{stamp}"
     tmp.mkdir()
     try:
+        started = time.perf_counter()
         _write_jsonl(tmp / "messages.jsonl", (
             {"id": m.id, "title": m.title, "document": m.document, "document_id": m.document_id, "text": m.text,
              "sentences": [[s.start, s.end] for s in m.sentences], "pages": [list(p) for p in m.pages]} for m in messages))
         _write_jsonl(tmp / "units.jsonl", (asdict(u) for u in units))
         _write_jsonl(tmp / "documents.jsonl", (d.__dict__ for d, _ in documents))
-        (tmp / "files").mkdir()
-        for doc, source in documents:
-            shutil.copyfile(source, tmp / "files" / original_name(doc))
-        faiss.write_index(build_faiss(vectors), str(tmp / "vectors.faiss"))
+        durable = _originals(tmp / "files", documents, earlier)
+        wrote = time.perf_counter()
+        faiss.write_index(vectors, str(tmp / "vectors.faiss"))
+        written = time.perf_counter()
         if extra:
             extra(tmp)
         manifest = dict(manifest, version=FORMAT_VERSION, units=len(units), messages=len(messages),
@@ -158,13 +186,16 @@ def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[
                         sizes={f: (tmp / f).stat().st_size for f in _FILES + tuple(
                             f"files/{original_name(d)}" for d, _ in documents)})
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        _fsync_tree(tmp)
+        extras = time.perf_counter()
+        _fsync_tree(tmp, skip=durable)
         final = builds / stamp
         tmp.rename(final)
         link = index_dir / f".store-{stamp}"
         link.symlink_to(Path("builds") / stamp)
         os.replace(link, index_dir / "store")
         _fsync_dir(index_dir)
+        log.info("wrote the build in %.2f s: files %.2f s, vectors.faiss %.2f s, extras (bm25, onnx) %.2f s, fsync %.2f s",
+                 time.perf_counter() - started, wrote - started, written - wrote, extras - written, time.perf_counter() - extras)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -172,9 +203,31 @@ def write(index_dir: Path, manifest: dict, messages: list[Message], units: list[
     return final
 
 
-def _fsync_tree(folder: Path) -> None:
+def _originals(folder: Path, documents: list[tuple[Document, Path]], earlier: Path | None) -> set[Path]:
+    """Each document's original file in folder: a hard link to the earlier build's copy when that build
+    indexed the same bytes (already on disk, so not synced again), else a copy. The linked paths."""
+    folder.mkdir()
+    kept = previous_documents(earlier) if earlier else {}
+    linked = set()
+    for doc, source in documents:
+        target, old = folder / original_name(doc), kept.get(doc.id)
+        if old is not None and old.sha == doc.sha and old.format == doc.format:
+            try:
+                os.link(earlier / "files" / original_name(old), target)
+                linked.add(target)
+                continue
+            except OSError:  # gone, or a file system without hard links: copy instead
+                target.unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+    return linked
+
+
+def _fsync_tree(folder: Path, skip: set[Path] = frozenset()) -> None:
+    """Every file written (`skip`: ones already synced, linked from an earlier build) and every folder."""
     for p in folder.rglob("*"):
-        if p.is_file():
+        if p.is_dir():
+            _fsync_dir(p)
+        elif p.is_file() and p not in skip:
             with p.open("rb") as f:
                 os.fsync(f.fileno())
     _fsync_dir(folder)
@@ -272,16 +325,6 @@ def _unit(row: dict, messages: dict[str, Message]) -> Unit:
     mid = row["message_id"]
     owner = messages.get(mid)
     return Unit(_KINDS.get(row["kind"], row["kind"]), owner.id if owner is not None else mid, row["start"], row["end"], row["sha"])
-
-
-def previous_vectors(store_dir: Path, model: str) -> dict[str, np.ndarray]:
-    """sha → vector from the live build, when it used the same model: reused so unchanged text is not re-embedded."""
-    try:
-        old = load(store_dir, expect_model=model)
-        matrix = old.vectors.reconstruct_n(0, old.vectors.ntotal)
-    except Exception:  # no usable previous build: embed everything
-        return {}
-    return {u.sha: matrix[i] for i, u in enumerate(old.units)}
 
 
 def previous_documents(store_dir: Path) -> dict[str, Document]:

@@ -32,7 +32,9 @@ def test_build_writes_manifest_and_files(settings):
     units = [json.loads(line) for line in (live / "units.jsonl").read_text().splitlines()]
     assert [r["id"] for r in msgs] == [mm.id for mm in corpus.load([settings.sources_dir])]
     n_sentences = sum(len(r["sentences"]) for r in msgs)
-    assert len(units) == m["units"] == report.units == report.embedded == len(msgs) + n_sentences
+    assert len(units) == m["units"] == report.units == len(msgs) + n_sentences
+    # a one-sentence message's text is its sentence's: one text, embedded once
+    assert report.embedded == m["embedded"] == len({u["sha"] for u in units}) < len(units)
     assert (live / "vectors.faiss").stat().st_size == m["sizes"]["vectors.faiss"]
     assert (live / "bm25" / "messages").is_dir() and (live / "bm25" / "sentences").is_dir()
     assert not report.up_to_date
@@ -82,7 +84,7 @@ def test_force_reembeds_everything(settings):
     first = indexer.build(settings, export_onnx=False)
     counter = CountingEmbedder()
     report = indexer.build(settings, embedder=counter, force=True, export_onnx=False)
-    assert report.embedded == first.units == len(counter.texts)
+    assert report.embedded == first.embedded == len(counter.texts) == len(set(counter.texts))
 
 
 def test_a_different_model_reembeds_everything(settings):
@@ -93,7 +95,7 @@ def test_a_different_model_reembeds_everything(settings):
 
     other = Other()
     report = indexer.build(settings, embedder=other, export_onnx=False)
-    assert report.embedded == report.units == len(other.texts)
+    assert report.embedded == len(other.texts) == len({u.sha for u in store.load(settings.store_dir).units})
     assert store.read_manifest(settings.store_dir)["model"] == "other-model"
 
 

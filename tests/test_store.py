@@ -10,7 +10,7 @@ import pytest
 from assistant import indexer, store
 from assistant.core import Assistant
 from assistant.errors import IndexDamaged, IndexMismatch, IndexMissing
-from corefix import SMALL_DOC, OtherModelEmbedder, build_fake, fake_settings, make_index_dir
+from corefix import SMALL_DOC, CountingEmbedder, OtherModelEmbedder, build_fake, fake_settings, make_index_dir
 
 MODEL = "fake-hash-64"
 
@@ -216,10 +216,14 @@ def test_crash_mid_build_leaves_the_previous_index_unchanged(built, monkeypatch,
     assert any("grave risk" in m.text for m in store.load(built.store_dir, expect_model=MODEL).messages.values())
 
 
-def test_previous_vectors_empty_for_other_model_or_no_index(built, tmp_path):
-    assert store.previous_vectors(built.store_dir, "other") == {}
-    assert store.previous_vectors(tmp_path / "none", MODEL) == {}
-    assert len(store.previous_vectors(built.store_dir, MODEL)) > 0
+@pytest.mark.parametrize("damage", [_truncate_vectors, _unknown_message], ids=lambda f: f.__name__.strip("_"))
+def test_nothing_is_reused_from_a_damaged_live_build(built, damage):
+    damage(live(built))
+    _change_sources(built)
+    counter = CountingEmbedder()
+    report = indexer.build(built, embedder=counter, export_onnx=False)
+    st = store.load(built.store_dir, expect_model=MODEL)
+    assert not report.appended and report.embedded == len(counter.texts) == len({u.sha for u in st.units})
 
 
 def test_assistant_reload_keeps_serving_when_new_build_is_damaged(built):
