@@ -195,13 +195,13 @@ class _Vectors:
     reused: int  # units given the live build's vector
 
 
-def _vectors(pairs: list[tuple[store.Unit, str]], earlier: store.Store | None, embed) -> _Vectors:
+def _vectors(pairs: list[tuple[store.Unit, str | None]], earlier: store.Store | None, embed) -> _Vectors:
     """A vector per unit: the live build's vector for a text it embedded (same model), else one embedding
-    per distinct text, however many units share it."""
+    per distinct text, however many units share it; a message's own vector, when derived, from its sentences'."""
     rows = {u.sha: i for i, u in enumerate(earlier.units)} if earlier is not None else {}
     todo: dict[str, str] = {}
     for u, text in pairs:
-        if u.sha not in rows:
+        if u.sha not in rows and text is not None:
             todo.setdefault(u.sha, text)
     order = sorted(todo, key=lambda sha: len(todo[sha]))  # similar lengths batched together pad little
     fresh = embed([todo[sha] for sha in order]) if order else None
@@ -214,6 +214,7 @@ def _vectors(pairs: list[tuple[store.Unit, str]], earlier: store.Store | None, e
     kept = [i for i, (u, _) in enumerate(pairs) if u.sha in rows]
     if kept:
         vectors[kept] = earlier.vectors.reconstruct_batch(np.array([rows[pairs[i][0].sha] for i in kept], dtype=np.int64))
+    store.mean_vectors(pairs, vectors, [i for i, (u, text) in enumerate(pairs) if text is None and u.sha not in rows])
     return _Vectors(vectors, len(order), len(kept))
 
 

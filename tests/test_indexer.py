@@ -33,8 +33,8 @@ def test_build_writes_manifest_and_files(settings):
     assert [r["id"] for r in msgs] == [mm.id for mm in corpus.load([settings.sources_dir])]
     n_sentences = sum(len(r["sentences"]) for r in msgs)
     assert len(units) == m["units"] == report.units == len(msgs) + n_sentences
-    # a one-sentence message's text is its sentence's: one text, embedded once
-    assert report.embedded == m["embedded"] == len({u["sha"] for u in units}) < len(units)
+    # a message's own vector is derived from its sentences': only sentences are embedded, each distinct text once
+    assert report.embedded == m["embedded"] == len(store.embedded_shas(store.load(settings.store_dir))) < len(units)
     assert (live / "vectors.faiss").stat().st_size == m["sizes"]["vectors.faiss"]
     assert (live / "bm25" / "messages").is_dir() and (live / "bm25" / "sentences").is_dir()
     assert not report.up_to_date
@@ -44,12 +44,23 @@ def test_units_are_in_vector_order_and_point_at_their_text(settings):
     indexer.build(settings, export_onnx=False)
     st = store.load(settings.store_dir, expect_model="fake-hash-64")
     vectors = st.vectors.reconstruct_n(0, st.vectors.ntotal)
-    fake = FakeEmbedder()
     for i, u in enumerate(st.units):
-        text = st.messages[u.message_id].text[u.start:u.end]
-        assert np.allclose(vectors[i], fake.embed_one(text), atol=1e-5), u
-        if u.kind == "message":
-            assert (u.start, u.end) == (0, len(st.messages[u.message_id].text))
+        assert np.allclose(vectors[i], expected_vector(st, u), atol=1e-5), u
+        if u.kind == "message":  # its sentences' units follow it
+            m = st.messages[u.message_id]
+            assert (u.start, u.end) == (0, len(m.text))
+            assert all(st.units[i + 1 + j].kind == "sentence" and st.units[i + 1 + j].message_id == m.id
+                       for j in range(len(m.sentences)))
+
+
+def expected_vector(st: store.Store, u: store.Unit) -> np.ndarray:
+    """A sentence unit's vector is its embedded text's; a message's, the word-weighted mean of its sentences'."""
+    fake, m = FakeEmbedder(), st.messages[u.message_id]
+    if u.kind == "sentence":
+        return fake.embed_one(store.embedded_text(m, m.sentence_index(u.start)))
+    texts = [store.embedded_text(m, j) for j in range(len(m.sentences))]
+    mean = sum(len(t.split()) * fake.embed_one(t) for t in texts)
+    return mean / np.linalg.norm(mean)
 
 
 def test_rebuild_with_unchanged_sources_is_a_noop(settings):
@@ -70,14 +81,13 @@ def test_changing_one_message_reembeds_only_the_changed_units(settings):
     counter = CountingEmbedder()
     report = indexer.build(settings, embedder=counter, export_onnx=False)
     assert not report.up_to_date
-    # the changed sentence and the message that holds it; nothing else
-    assert report.embedded == len(counter.texts) == 2
-    assert "Staff valued the new early help offer." in counter.texts
-    assert any(t.startswith("Early help and support") and t.endswith("new early help offer.") for t in counter.texts)
+    # the changed sentence, nothing else (the vector of the message that holds it is its sentences' mean)
+    assert report.embedded == len(counter.texts) == 1
+    assert counter.texts == ["Staff valued the new early help offer."]
     st = store.load(settings.store_dir, expect_model="fake-hash-64")
     vectors = st.vectors.reconstruct_n(0, st.vectors.ntotal)
     for i, u in enumerate(st.units):  # reused vectors still belong to their text
-        assert np.allclose(vectors[i], FakeEmbedder().embed_one(st.messages[u.message_id].text[u.start:u.end]), atol=1e-5)
+        assert np.allclose(vectors[i], expected_vector(st, u), atol=1e-5), u
 
 
 def test_force_reembeds_everything(settings):
@@ -95,7 +105,7 @@ def test_a_different_model_reembeds_everything(settings):
 
     other = Other()
     report = indexer.build(settings, embedder=other, export_onnx=False)
-    assert report.embedded == len(other.texts) == len({u.sha for u in store.load(settings.store_dir).units})
+    assert report.embedded == len(other.texts) == len(store.embedded_shas(store.load(settings.store_dir)))
     assert store.read_manifest(settings.store_dir)["model"] == "other-model"
 
 
