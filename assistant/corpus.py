@@ -146,34 +146,78 @@ def source_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+# Sentence splitting (pysbd, pure Python) is most of parsing: 100,000 sections took about two minutes on one
+# core. When this many bytes of documents need parsing, they are parsed in a process per core.
+PARALLEL_OVER = 2_000_000
+
+
+@dataclass(frozen=True)
+class _Read:
+    messages: list[Message]
+    format: str
+    pages: int
+
+
+def _parse(path: Path) -> _Read | Unreadable:
+    """One file's messages, or why it cannot be read (returned, not raised: it may cross a process boundary)."""
+    try:
+        found = extract(path)
+        return _Read(messages_of(path, found), found.format, found.pages)
+    except Unreadable as exc:
+        return exc
+    except OSError as exc:
+        return Unreadable(path, exc.strerror or str(exc))
+
+
+def _parse_all(paths: list[Path], size: int) -> list[_Read | Unreadable]:
+    import os
+
+    workers = min(os.cpu_count() or 1, len(paths))
+    if workers < 2 or size < PARALLEL_OVER:
+        return [_parse(f) for f in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: the parent may already hold FAISS's and onnxruntime's threads, which a forked child must not inherit
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_parse, paths, chunksize=max(1, len(paths) // (4 * workers))))
+
+
 def read(paths: list[Path], earlier: dict[str, Parsed] | None = None) -> Corpus:
     """Every readable document below `paths`; the others are listed with the reason, not raised.
     A document `earlier` holds (by id) with the same file name and bytes is not parsed again: its messages
     are reused. CorpusError only when nothing at all can be indexed."""
-    messages, documents, skipped, owners = [], [], [], {}
     earlier = earlier or {}
-    for f in source_files(paths):
+    files = source_files(paths)
+    shas: dict[Path, str | Unreadable] = {}
+    for f in files:
+        try:
+            shas[f] = hashlib.sha256(f.read_bytes()).hexdigest()
+        except OSError as exc:
+            shas[f] = Unreadable(f, exc.strerror or str(exc))
+
+    def reusable(f: Path) -> Parsed | None:
+        known = earlier.get(slug(f.stem))
+        return known if known is not None and known.document.sha == shas[f] and known.document.file == f.name else None
+
+    todo = [f for f in files if isinstance(shas[f], str) and reusable(f) is None]
+    parsed = dict(zip(todo, _parse_all(todo, sum(f.stat().st_size for f in todo))))
+    messages, documents, skipped, owners = [], [], [], {}
+    for f in files:
         doc_id = slug(f.stem)
         if doc_id in owners:
             skipped.append(Unreadable(f, f"its name clashes with {owners[doc_id]}; rename one so message ids stay unique"))
             continue
-        try:
-            sha = hashlib.sha256(f.read_bytes()).hexdigest()
-            known = earlier.get(doc_id)
-            if known is not None and known.document.sha == sha and known.document.file == f.name:
-                parsed, fmt, pages = known.messages, known.document.format, known.document.pages
-            else:
-                found = extract(f)
-                parsed, fmt, pages = messages_of(f, found), found.format, found.pages
-        except Unreadable as exc:
-            skipped.append(exc)
-            continue
-        except OSError as exc:
-            skipped.append(Unreadable(f, exc.strerror or str(exc)))
+        reuse = reusable(f) if isinstance(shas[f], str) else None
+        got = shas[f] if isinstance(shas[f], Unreadable) else parsed[f] if reuse is None else _Read(
+            reuse.messages, reuse.document.format, reuse.document.pages)
+        if isinstance(got, Unreadable):
+            skipped.append(got)
             continue
         owners[doc_id] = f
-        messages.extend(parsed)
-        documents.append((Document(doc_id, parsed[0].document, f.name, fmt, pages, len(parsed), sha), f))
+        messages.extend(got.messages)
+        documents.append((Document(doc_id, got.messages[0].document, f.name, got.format, got.pages, len(got.messages),
+                                   shas[f]), f))
     if not messages:
         raise CorpusError("nothing could be indexed: " + "; ".join(str(e) for e in skipped))
     return Corpus(messages, documents, skipped)

@@ -51,6 +51,9 @@ class Unreadable(CorpusError):
         self.path, self.reason = path, reason
         super().__init__(f"cannot index {path}: {reason}")
 
+    def __reduce__(self):  # rebuilt from its fields when a parsing process hands it back
+        return (type(self), (self.path, self.reason))
+
 
 class InputError(AssistantError):
     pass

@@ -311,3 +311,21 @@ def test_corpus_hash_changes_with_content_and_name(tmp_path):
     h2 = corpus.corpus_hash([tmp_path])
     (tmp_path / "a.txt").rename(tmp_path / "b.txt")
     assert len({h1, h2, corpus.corpus_hash([tmp_path])}) == 3
+
+
+def test_parsing_in_a_process_per_core_gives_what_one_process_gives(tmp_path, monkeypatch):
+    """Large folders are parsed in worker processes: the same messages, documents and skipped files (with
+    their reasons, handed back across the process boundary) in the same order as parsing them here."""
+    for n in range(4):
+        (tmp_path / f"doc-{n}.md").write_text(f"# Doc {n}\n\n## Part one\n\nFirst thing {n}. Second thing.\n\n"
+                                              f"## Part two\n\nThird thing {n}.\n", encoding="utf-8")
+    (tmp_path / "broken.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    here = corpus.read([tmp_path])
+    monkeypatch.setattr(corpus, "PARALLEL_OVER", 0)
+    assert os.cpu_count() and os.cpu_count() > 1, "the parallel path needs two cores to run"
+    spawned = corpus.read([tmp_path])
+    assert [(m.id, m.text, m.sentences) for m in spawned.messages] == [(m.id, m.text, m.sentences) for m in here.messages]
+    assert spawned.documents == here.documents
+    assert [(e.path, e.reason) for e in spawned.skipped] == [(e.path, e.reason) for e in here.skipped]
+    assert {e.path.name for e in spawned.skipped} == {"broken.pdf", "empty.txt"}
