@@ -170,17 +170,22 @@ def _parse(path: Path) -> _Read | Unreadable:
 
 
 def _parse_all(paths: list[Path], size: int) -> list[_Read | Unreadable]:
+    import multiprocessing
     import os
 
     workers = min(os.cpu_count() or 1, len(paths))
-    if workers < 2 or size < PARALLEL_OVER:
+    if workers < 2 or size < PARALLEL_OVER or "fork" not in multiprocessing.get_all_start_methods():
         return [_parse(f) for f in paths]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    # spawn: the parent may already hold FAISS's and onnxruntime's threads, which a forked child must not inherit
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_parse, paths, chunksize=max(1, len(paths) // (4 * workers))))
+    # fork, not spawn: a spawned child imports the caller's main script again, which a script without a
+    # `__main__` guard would run a second time. The children only split text (no FAISS or onnxruntime threads).
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_parse, paths, chunksize=max(1, len(paths) // (4 * workers))))
+    except (BrokenProcessPool, OSError):  # no processes to be had here: parse in this one
+        return [_parse(f) for f in paths]
 
 
 def read(paths: list[Path], earlier: dict[str, Parsed] | None = None) -> Corpus:

@@ -324,8 +324,8 @@ def test_parsing_in_a_process_per_core_gives_what_one_process_gives(tmp_path, mo
     here = corpus.read([tmp_path])
     monkeypatch.setattr(corpus, "PARALLEL_OVER", 0)
     assert os.cpu_count() and os.cpu_count() > 1, "the parallel path needs two cores to run"
-    spawned = corpus.read([tmp_path])
-    assert [(m.id, m.text, m.sentences) for m in spawned.messages] == [(m.id, m.text, m.sentences) for m in here.messages]
-    assert spawned.documents == here.documents
-    assert [(e.path, e.reason) for e in spawned.skipped] == [(e.path, e.reason) for e in here.skipped]
-    assert {e.path.name for e in spawned.skipped} == {"broken.pdf", "empty.txt"}
+    forked = corpus.read([tmp_path])
+    assert [(m.id, m.text, m.sentences) for m in forked.messages] == [(m.id, m.text, m.sentences) for m in here.messages]
+    assert forked.documents == here.documents
+    assert [(e.path, e.reason) for e in forked.skipped] == [(e.path, e.reason) for e in here.skipped]
+    assert {e.path.name for e in forked.skipped} == {"broken.pdf", "empty.txt"}
