@@ -35,6 +35,7 @@ class BuildReport:
     skipped: tuple[Unreadable, ...] = ()  # files that could not be read, each naming the reason
     appended: bool = False  # only documents were added: their units were appended to the live build's
     reused: int = 0  # units whose vector the live build had (all of its own, when appended)
+    seconds: tuple[tuple[str, float], ...] = ()  # wall time of each step of the build, in order
 
 
 def source_paths(settings: Settings, paths: list[Path] | None) -> list[Path]:
@@ -137,7 +138,8 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     log.info("%s %d messages, %d units (embedded %d) in %s", "appended to" if added is not None else "built",
              len(messages), len(units), made.embedded, clock)
     return BuildReport(path, len(messages), len(units), made.embedded, False, len(documents), tuple(found.skipped),
-                       appended=added is not None, reused=len(units) - len(pairs) + made.reused)
+                       appended=added is not None, reused=len(units) - len(pairs) + made.reused,
+                       seconds=tuple(clock.laps.items()))
 
 
 class _Clock:

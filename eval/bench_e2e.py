@@ -1,7 +1,10 @@
 """End-to-end part of eval/bench.py: `POST /api/chat` over HTTP on indexes of 13, 1,000, 10,000 and 100,000
 messages, each built with `assistant index` into a fresh folder from real text (eval/bench_corpus.py).
 
-For each size: index_build_s and index_texts_per_s (texts embedded per second of the whole build),
+For each size: index_build_s; index_texts_per_s (texts run through the model per second of the whole build:
+parsing, embedding, FAISS, BM25 and writing), index_units_per_s (vectors indexed per second: a message's own
+vector is derived from its sentences', and a text shared by units is embedded once) and embed_texts_per_s
+(the embedding step alone), with each step's seconds;
 chat_p50_ms / chat_p99_ms (one question at a time over one keep-alive connection), answers_per_s with 16
 connections for --load-seconds, the server's rss_mb after that load, and add_one_document_s: `assistant
 index` run again with one more document of 20 sections beside the others.
@@ -46,13 +49,20 @@ def e2e_questions(data: Path = DATA) -> list[str]:
 
 
 def _index(index_dir: Path, sources: Path) -> tuple[float, dict]:
+    """Wall seconds of `assistant index` and what it said: counts from the manifest, each step's seconds."""
     t = time.perf_counter()
     out = subprocess.run([str(BIN / "assistant"), "index", str(sources)], cwd=ROOT,
                          env=env(ASSISTANT_INDEX_DIR=index_dir), capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - t
     manifest = json.loads((index_dir / "store" / "manifest.json").read_text())
-    return seconds, {"messages": manifest["messages"], "units": manifest["units"],
-                     "embedded": manifest.get("embedded"), "stderr_tail": out.stderr.strip().splitlines()[-1:]}
+    steps = {}
+    for line in out.stdout.splitlines():
+        if line.startswith("seconds: "):
+            for part in line[len("seconds: "):].split(", "):
+                step, _, value = part.rpartition(" ")
+                steps[step] = float(value)
+    return seconds, {"messages": manifest["messages"], "units": manifest["units"], "embedded": manifest.get("embedded"),
+                     "appended": "added to the live index" in out.stdout, "steps_s": steps}
 
 
 def one_size(n: int, work: Path, rounds: int, load_seconds: float, data: Path = DATA) -> dict:
@@ -66,9 +76,12 @@ def one_size(n: int, work: Path, rounds: int, load_seconds: float, data: Path = 
     log(f"e2e {n}: indexing")
     build_s, built = _index(index_dir, sources)
     embedded = built["embedded"] if built["embedded"] is not None else built["units"]
+    embed_s = built["steps_s"].get("embed")
     row = {"messages": built["messages"], "units": built["units"], "texts_embedded": embedded,
            "index_build_s": round(build_s, 2), "index_texts_per_s": round(embedded / build_s, 1),
-           "corpus": bench_corpus.describe(chosen)}
+           "index_units_per_s": round(built["units"] / build_s, 1),
+           "embed_texts_per_s": round(embedded / embed_s, 1) if embed_s else None,
+           "index_steps_s": built["steps_s"], "corpus": bench_corpus.describe(chosen)}
     qs = e2e_questions(data)
     server = Server(index_dir, work / f"e2e-{n}-server.log")
     try:
@@ -84,7 +97,7 @@ def one_size(n: int, work: Path, rounds: int, load_seconds: float, data: Path = 
     bench_corpus.extra_document(data, max(0, n - 13), sources)
     add_s, grown = _index(index_dir, sources)
     row.update(add_one_document_s=round(add_s, 2), add_one_document_embedded=grown["embedded"],
-               questions=len(qs))
+               add_one_document_appended=grown["appended"], add_one_document_steps_s=grown["steps_s"], questions=len(qs))
     shutil.rmtree(index_dir, ignore_errors=True)
     return row
 
