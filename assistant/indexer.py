@@ -114,7 +114,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
 
     made = _vectors(pairs, same_model, embed)
     clock.lap("embed")
-    if added is not None:
+    if added is not None:  # the last use of the live build's vectors: they become the new build's
         index, units = store.appended(same_model, made.vectors), same_model.units + [u for u, _ in pairs]
     else:
         index, units = store.build_faiss(made.vectors), [u for u, _ in pairs]
@@ -132,8 +132,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
                 "sources": [_recorded(p) for p in paths], "documents": sorted({d.title for d, _ in found.documents}),
                 "skipped": [[_recorded(e.path), e.reason] for e in found.skipped], "parser": corpus.PARSER_VERSION,
                 "embedded": made.embedded}
-    path = store.write(settings.index_dir, manifest, messages, units, index, extra, documents,
-                       earlier.path if earlier else None)
+    path = store.write(settings.index_dir, manifest, messages, units, index, extra, documents, earlier)
     clock.lap("manifest, fsync")
     log.info("%s %d messages, %d units (embedded %d) in %s", "appended to" if added is not None else "built",
              len(messages), len(units), made.embedded, clock)
@@ -159,9 +158,10 @@ class _Clock:
 
 
 def _live(settings: Settings) -> store.Store | None:
-    """The live build, checked as a server would load it, to reuse from; None when there is none usable."""
+    """The live build, checked as a server would load it, to reuse from (its vectors read whole, so an
+    appending build adds to them in place); None when there is none usable."""
     try:
-        return store.load(settings.store_dir)
+        return store.load(settings.store_dir, mapped=False)
     except IndexError_:
         return None
 

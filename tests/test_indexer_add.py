@@ -232,3 +232,19 @@ def test_an_added_document_after_another_model_is_a_full_build(tmp_path):
     other = Other()
     report = indexer.build(settings, embedder=other, export_onnx=False)
     assert not report.appended and report.embedded == len(store.embedded_shas(store.load(settings.store_dir)))
+
+
+@pytest.mark.parametrize("mapped", [True, False])
+def test_appended_adds_after_the_earlier_vectors(tmp_path, mapped):
+    settings = start(tmp_path)
+    earlier = store.load(settings.store_dir, mapped=mapped)
+    before = earlier.vectors.reconstruct_n(0, earlier.vectors.ntotal)
+    more = np.eye(3, before.shape[1], dtype=np.float32)
+    index = store.appended(earlier, more)
+    assert (index is earlier.vectors) == (not mapped)  # a store read whole is added to in place
+    assert index.ntotal == len(before) + 3
+    np.testing.assert_array_equal(index.reconstruct_n(0, index.ntotal), np.vstack([before, more]))
+    if mapped:  # the memory-mapped store a server reads is left as it was
+        assert earlier.vectors.ntotal == len(before)
+    with pytest.raises(ValueError):
+        store.appended(store.load(settings.store_dir), np.zeros((2, 5), np.float32))
