@@ -31,7 +31,7 @@ def cmd_index(args, settings: Settings) -> None:
         how = "added to the live index" if report.appended else "rebuilt"
         print(f"indexed {report.messages} messages, {report.units} units ({how}); embedded {report.embedded} texts, "
               f"reused {report.reused} vectors ({report.path})")
-        print("seconds: " + ", ".join(f"{step} {s:.2f}" for step, s in report.seconds))
+        print("seconds: " + "; ".join(f"{step} {s:.2f}" for step, s in report.seconds))
 
 
 def cmd_documents(args, settings: Settings) -> None:

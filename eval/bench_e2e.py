@@ -58,7 +58,7 @@ def _index(index_dir: Path, sources: Path) -> tuple[float, dict]:
     steps = {}
     for line in out.stdout.splitlines():
         if line.startswith("seconds: "):
-            for part in line[len("seconds: "):].split(", "):
+            for part in line[len("seconds: "):].split("; "):
                 step, _, value = part.rpartition(" ")
                 steps[step] = float(value)
     return seconds, {"messages": manifest["messages"], "units": manifest["units"], "embedded": manifest.get("embedded"),
