@@ -10,6 +10,7 @@ the windows shifted by one sentence (then two), so every section's text is disti
 repeat text indexed elsewhere. `describe()` says how many of each a corpus holds.
 
 Smaller corpora are prefixes of larger ones (the order is a fixed shuffle), so 1,000 ⊂ 10,000 ⊂ 100,000.
+The last HELD_BACK WikiQA pages are in none of them: the document the benchmark adds is made of those.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SECTION = 3  # sentences per section, like a key message's paragraph
+HELD_BACK = 40  # the last documents (WikiQA pages) are in no corpus: the added document is made of them
 PER_FILE = 500  # sections per Markdown file
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
@@ -72,7 +74,7 @@ def _documents(data: Path) -> list[tuple[str, str, list[str]]]:
 
 def sections(data: Path, n: int) -> list[Section]:
     """The first n outside sections in the fixed order (real windows first, then shifted ones)."""
-    docs = _documents(data)
+    docs = _documents(data)[:-HELD_BACK]
     out: list[Section] = []
     for shift in range(SECTION):
         batch = []
@@ -109,9 +111,10 @@ def write(data: Path, n_outside: int, folder: Path, key_messages: Path) -> list[
     return chosen
 
 
-def extra_document(data: Path, skip: int, folder: Path, n: int = 20) -> Path:
-    """One more document of n sections no corpus of `skip` sections holds (for adding one document)."""
-    more = sections(data, skip + n)[skip:]
+def extra_document(data: Path, folder: Path, n: int = 20) -> Path:
+    """One more document of n sections of text no corpus holds (the held-back pages), for adding one document."""
+    more = [Section(source, f"{title} (part {k // SECTION + 1})", " ".join(sents[k:k + SECTION]), 0)
+            for source, title, sents in _documents(data)[-HELD_BACK:] for k in range(0, len(sents), SECTION)][:n]
     path = folder / "added-document.md"
     path.write_text("# An added document\n\n" + "\n".join(f"## {s.title}\n\n{s.text}\n" for s in more), encoding="utf-8")
     return path

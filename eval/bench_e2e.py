@@ -94,7 +94,7 @@ def one_size(n: int, work: Path, rounds: int, load_seconds: float, data: Path = 
     finally:
         server.stop()
     log(f"e2e {n}: adding one document")
-    bench_corpus.extra_document(data, max(0, n - 13), sources)
+    bench_corpus.extra_document(data, sources)
     add_s, grown = _index(index_dir, sources)
     row.update(add_one_document_s=round(add_s, 2), add_one_document_embedded=grown["embedded"],
                add_one_document_appended=grown["appended"], add_one_document_steps_s=grown["steps_s"], questions=len(qs))
