@@ -114,12 +114,14 @@ def _earlier(earlier: Store | None) -> tuple[list[str], dict[str, Terms], dict[s
     for i, m in enumerate(earlier.messages.values()):
         rows[m.id] = _Row(m, i, sentence)
         sentence += len(m.sentences)
-    consistent = (isinstance(vocabulary, list) and len(cached["messages"]) == len(rows) and len(cached["sentences"]) == sentence
-                  and all(_valid(t, len(vocabulary)) for t in cached.values()))
+    consistent = (isinstance(vocabulary, list) and all(isinstance(w, str) for w in vocabulary)
+                  and len(set(vocabulary)) == len(vocabulary) and len(cached["messages"]) == len(rows)
+                  and len(cached["sentences"]) == sentence and all(_valid(t, len(vocabulary)) for t in cached.values()))
     return (vocabulary, cached, rows) if consistent else ([], {}, {})
 
 
 def _valid(t: Terms, vocabulary: int) -> bool:
+    """Offsets that cut the ids into texts, and ids inside the vocabulary."""
     return (t.offsets.ndim == 1 and len(t.offsets) >= 1 and t.offsets[0] == 0 and t.offsets[-1] == len(t.ids)
             and bool(np.all(np.diff(t.offsets) >= 0)) and (not len(t.ids) or 0 <= t.ids.min() <= t.ids.max() < vocabulary))
 
@@ -127,7 +129,8 @@ def _valid(t: Terms, vocabulary: int) -> bool:
 def _gather(sources: np.ndarray, cached: Terms | None, fresh: list[list[int]]) -> Terms:
     """The texts' term ids in order, each from the earlier build's terms (source >= 0, its row there) or
     from those tokenised now (source -1 - k: the k-th fresh text)."""
-    cached = cached or Terms(np.zeros(0, np.int64), np.zeros(1, np.int64))
+    if cached is None:
+        cached = Terms(np.zeros(0, np.int64), np.zeros(1, np.int64))
     fresh_lengths = np.array([len(ids) for ids in fresh], dtype=np.int64)
     fresh_offsets = np.concatenate([[0], np.cumsum(fresh_lengths)]).astype(np.int64)
     pool = np.concatenate([cached.ids, np.fromiter((i for ids in fresh for i in ids), np.int64, int(fresh_offsets[-1]))])

@@ -99,12 +99,28 @@ def test_terms_no_text_holds_leave_the_vocabulary(messages, tmp_path):
     assert sorted(vocabulary) == sorted({w for t in texts(kept, "messages") + texts(kept, "sentences") for w in terms(t)})
 
 
-def test_damaged_earlier_terms_are_tokenised_again(messages, tmp_path):
-    bm25.build_bm25(messages, tmp_path / "old")
-    folder = tmp_path / "old" / "bm25" / bm25.TERMS_DIR
+def _offsets_out_of_order(folder):
     np.save(folder / "sentences.offsets.npy", np.array([0, 5, 3]))
+
+
+def _vocabulary_repeats_a_term(folder):
+    vocabulary = json.loads((folder / "vocabulary.json").read_text())
+    (folder / "vocabulary.json").write_text(json.dumps([vocabulary[1]] + vocabulary[1:]))
+
+
+def _ids_past_the_vocabulary(folder):
+    ids = np.load(folder / "messages.ids.npy")
+    ids[0] = 10**6
+    np.save(folder / "messages.ids.npy", ids)
+
+
+@pytest.mark.parametrize("damage", [_offsets_out_of_order, _vocabulary_repeats_a_term, _ids_past_the_vocabulary],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_damaged_earlier_terms_are_tokenised_again(messages, tmp_path, damage):
+    bm25.build_bm25(messages, tmp_path / "old")
+    damage(tmp_path / "old" / "bm25" / bm25.TERMS_DIR)
     bm25.build_bm25(messages, tmp_path / "new", Earlier(tmp_path / "old", messages))
     bm25.build_bm25(messages, tmp_path / "scratch")
-    for q in QUERIES:
-        np.testing.assert_array_equal(scores(tmp_path / "new" / "bm25" / "sentences", q),
-                                      scores(tmp_path / "scratch" / "bm25" / "sentences", q))
+    for name in bm25.BM25_DIRS:
+        for q in QUERIES:
+            np.testing.assert_array_equal(scores(tmp_path / "new" / "bm25" / name, q), scores(tmp_path / "scratch" / "bm25" / name, q))
