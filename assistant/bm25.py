@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import Message
-from .store import Store, embedded_text
+from .store import Store
 from .text import terms
+from .units import embedded_text
 
 BM25_DIRS = ("messages", "sentences")
 TERMS_DIR = "terms"  # inside bm25/: vocabulary.json, and <name>.ids.npy / <name>.offsets.npy per index

@@ -16,6 +16,7 @@ from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import IndexError_, Unreadable
 from .bm25 import build_bm25
 from .settings import ROOT, Settings
+from .units import Unit, mean_vectors, units_of
 
 PROGRESS_OVER = 300  # texts; fewer are embedded without a progress bar
 # Texts per ONNX run, sorted by length: on 2 cores, 8 embedded 100-180-token texts about 15-25 % faster than 64
@@ -100,10 +101,10 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     found = corpus.read(paths, _parsed(earlier))
     clock.lap("parse")
     messages = found.messages
-    documents = _dated(found.documents, store.previous_documents(settings.store_dir))
+    documents = _dated(found.documents, earlier.documents if earlier is not None else store.previous_documents(settings.store_dir))
     same_model = earlier if earlier is not None and earlier.model == model else None
     added = _added(found, same_model)
-    pairs = store.units_of(added if added is not None else messages)
+    pairs = units_of(added if added is not None else messages)
     staging = None
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -142,7 +143,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
 
 
 class _Clock:
-    """Seconds spent in each step of a build, for the log."""
+    """Seconds spent in each step of a build, for the log and the report."""
 
     def __init__(self):
         self.laps: dict[str, float] = {}
@@ -197,7 +198,7 @@ class _Vectors:
     reused: int  # units given the live build's vector
 
 
-def _vectors(pairs: list[tuple[store.Unit, str | None]], earlier: store.Store | None, embed) -> _Vectors:
+def _vectors(pairs: list[tuple[Unit, str | None]], earlier: store.Store | None, embed) -> _Vectors:
     """A vector per unit: the live build's vector for a text it embedded (same model), else one embedding
     per distinct text, however many units share it; a message's own vector, when derived, from its sentences'."""
     rows = {u.sha: i for i, u in enumerate(earlier.units)} if earlier is not None else {}
@@ -216,7 +217,7 @@ def _vectors(pairs: list[tuple[store.Unit, str | None]], earlier: store.Store | 
     kept = [i for i, (u, _) in enumerate(pairs) if u.sha in rows]
     if kept:
         vectors[kept] = earlier.vectors.reconstruct_batch(np.array([rows[pairs[i][0].sha] for i in kept], dtype=np.int64))
-    store.mean_vectors(pairs, vectors, [i for i, (u, text) in enumerate(pairs) if text is None and u.sha not in rows])
+    mean_vectors(pairs, vectors, [i for i, (u, text) in enumerate(pairs) if text is None and u.sha not in rows])
     return _Vectors(vectors, len(order), len(kept))
 
 

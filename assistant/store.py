@@ -5,7 +5,7 @@ index/store is a symlink to index/builds/<stamp>/, which holds
   messages.jsonl   one message a line: id, title, document, document_id, text, sentence spans, page starts
   documents.jsonl  one indexed document a line: id, title, file, format, pages, messages, sha, indexed_at
   files/           a copy of each indexed document's original file, served by GET /documents/{id}
-  units.jsonl      one embedded unit a line (a message or one of its sentences), in vector order
+  units.jsonl      one unit a line (a message or one of its sentences: units.py), in vector order
   vectors.faiss    the FAISS index over those vectors (memory-mapped when read)
   bm25/            bm25s indexes over messages and over sentences (JSON and .npy, no pickle), and in bm25/terms/
                    every text's terms, which the next build reuses (bm25.py)
@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ import numpy as np
 
 from .corpus import Document, Message, Sentence
 from .errors import IndexDamaged, IndexMismatch, IndexMissing
+from .units import Unit
 
 log = logging.getLogger("assistant.index")
 
@@ -49,15 +49,6 @@ _FILES = ("messages.jsonl", "units.jsonl", "vectors.faiss", "documents.jsonl")
 MEDIA_TYPES = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8", "md": "text/markdown; charset=utf-8",
                "html": "text/html; charset=utf-8",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-@dataclass(frozen=True, slots=True)  # one per vector: 400,000 in an index of 100,000 messages
-class Unit:
-    kind: str  # "message" or "sentence"
-    message_id: str
-    start: int
-    end: int
-    sha: str
 
 
 @dataclass
@@ -88,64 +79,9 @@ def original_name(doc: Document) -> str:
     return doc.id + {"html": ".html"}.get(doc.format, "." + doc.format)
 
 
-# A sentence that opens by pointing back ("In these, we found...", "This meant that...") is embedded with
-# the sentence before it, so what it is about is in its vector: "how did services cope during covid?"
-# then finds the finding, not only the scene-setting sentence that names Covid.
-_POINTS_BACK = re.compile(r"^(?:In|During|From|Of|For|At) (?:these|this|that|those|them)\b|^(?:These|This|That|Those|They|It|Such|Here)\b")
-
-
-def embedded_text(m: Message, j: int) -> str:
-    """What a sentence unit's vector is made from: the sentence, after its predecessor when it points back."""
-    s = m.sentences[j]
-    if j > 0 and _POINTS_BACK.match(s.text):
-        return m.text[m.sentences[j - 1].start:s.end]
-    return s.text
-
-
-# A message's own vector is the mean of its sentences' vectors, each weighted by its words (mean pooling over
-# the message's tokens, each sentence read in its own context), not a second pass of the model over the whole
-# text: that pass was half of all the tokens embedded, and it read only a message's first 256 tokens. On the
-# key messages the dev answers were the same (hit@1 0.933 → 0.935); on WikiQA pages nobody tuned for,
-# answerable questions answered went from 0.885 to 0.920 with absent topics declined 0.890 → 0.887.
-DERIVED = "mean of sentences\0"
-
-
-def units_of(messages: list[Message]) -> list[tuple[Unit, str | None]]:
-    """Each message's unit, then its sentences' units, with the text each is embedded from; None for a
-    message's own unit when its vector is derived from its sentences' (mean_vectors), which follow it."""
-    out = []
-    for m in messages:
-        if m.sentences:
-            out.append((Unit("message", m.id, 0, len(m.text), _sha(DERIVED + m.text)), None))
-        else:
-            out.append((Unit("message", m.id, 0, len(m.text), _sha(m.text)), m.text))
-        for j, s in enumerate(m.sentences):
-            text = embedded_text(m, j)
-            out.append((Unit("sentence", m.id, s.start, s.end, _sha(text)), text))
-    return out
-
-
 def embedded_shas(st: "Store") -> set[str]:
     """The digests of the texts a build of this store ran through the model (not the derived message vectors)."""
     return {u.sha for u in st.units if not (u.kind == "message" and st.messages[u.message_id].sentences)}
-
-
-def mean_vectors(pairs: list[tuple[Unit, str | None]], vectors: np.ndarray, todo: list[int]) -> None:
-    """Fill in the derived message vectors at rows `todo` (rows of units_of whose text is None): the
-    word-weighted mean of the sentence vectors that follow each, normalised."""
-    for i in todo:
-        rows, weights = [], []
-        j = i + 1
-        while j < len(pairs) and pairs[j][0].kind == "sentence" and pairs[j][0].message_id == pairs[i][0].message_id:
-            rows.append(j)
-            weights.append(max(1, len(pairs[j][1].split())))
-            j += 1
-        v = np.asarray(weights, dtype=np.float32) @ vectors[rows]
-        vectors[i] = v / (np.linalg.norm(v) or 1.0)
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def build_faiss(vectors: np.ndarray):
@@ -389,14 +325,11 @@ def _lines(path: Path):
                 yield line
 
 
-_KINDS = {"message": "message", "sentence": "sentence"}
-
-
 def _unit(row: dict, messages: dict[str, Message]) -> Unit:
     """A unit sharing its kind and message-id strings with the messages (not a copy per unit)."""
     mid = row["message_id"]
     owner = messages.get(mid)
-    return Unit(_KINDS.get(row["kind"], row["kind"]), owner.id if owner is not None else mid, row["start"], row["end"], row["sha"])
+    return Unit(sys.intern(row["kind"]), owner.id if owner is not None else mid, row["start"], row["end"], row["sha"])
 
 
 def previous_documents(store_dir: Path) -> dict[str, Document]:

@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from assistant import bm25, corpus, store
+from assistant import bm25, corpus
 from assistant.text import terms
+from assistant.units import embedded_text
 from corefix import REAL_SOURCES
 
 QUERIES = ["domestic abuse", "early help for families", "advocacy for young people", "covid pandemic inspections",
@@ -23,7 +24,7 @@ def messages():
 def texts(messages, name):
     if name == "messages":
         return [m.text for m in messages]
-    return [store.embedded_text(m, j) for m in messages for j in range(len(m.sentences))]
+    return [embedded_text(m, j) for m in messages for j in range(len(m.sentences))]
 
 
 def scores(folder, query):
@@ -83,7 +84,7 @@ def test_an_earlier_builds_terms_are_reused_and_give_the_same_indexes(messages, 
     monkeypatch.undo()
     # only the added messages and the changed one were tokenised
     fresh = messages[4:6] + [changed]
-    assert sorted(tokenised) == sorted(t for m in fresh for t in [m.text] + [store.embedded_text(m, j) for j in range(len(m.sentences))])
+    assert sorted(tokenised) == sorted(t for m in fresh for t in [m.text] + [embedded_text(m, j) for j in range(len(m.sentences))])
     bm25.build_bm25(now, tmp_path / "scratch")
     for name in bm25.BM25_DIRS:
         for q in QUERIES + ["brand new words"]:

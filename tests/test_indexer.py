@@ -11,6 +11,7 @@ import pytest
 
 from assistant import corpus, indexer, store
 from assistant.embed import FakeEmbedder
+from assistant.units import Unit, embedded_text, units_of
 from corefix import SMALL_DOC, CountingEmbedder, fake_settings, make_index_dir
 
 
@@ -53,12 +54,12 @@ def test_units_are_in_vector_order_and_point_at_their_text(settings):
                        for j in range(len(m.sentences)))
 
 
-def expected_vector(st: store.Store, u: store.Unit) -> np.ndarray:
+def expected_vector(st: store.Store, u: Unit) -> np.ndarray:
     """A sentence unit's vector is its embedded text's; a message's, the word-weighted mean of its sentences'."""
     fake, m = FakeEmbedder(), st.messages[u.message_id]
     if u.kind == "sentence":
-        return fake.embed_one(store.embedded_text(m, m.sentence_index(u.start)))
-    texts = [store.embedded_text(m, j) for j in range(len(m.sentences))]
+        return fake.embed_one(embedded_text(m, m.sentence_index(u.start)))
+    texts = [embedded_text(m, j) for j in range(len(m.sentences))]
     mean = sum(len(t.split()) * fake.embed_one(t) for t in texts)
     return mean / np.linalg.norm(mean)
 
@@ -157,10 +158,10 @@ def test_a_sentence_that_points_back_is_embedded_with_its_predecessor():
            "responses were effective. Staff felt supported. This meant a lot to families.\n")
     (m,) = [m for m in corpus.parse_document(Path("doc.txt"), doc) if m.title == "Key message 1"]
     assert len(m.sentences) == 4
-    texts = [store.embedded_text(m, j) for j in range(len(m.sentences))]
+    texts = [embedded_text(m, j) for j in range(len(m.sentences))]
     s = [x.text for x in m.sentences]
     assert texts == [s[0], m.text[m.sentences[0].start:m.sentences[1].end], s[2],
                      m.text[m.sentences[2].start:m.sentences[3].end]]
-    units = store.units_of([m])
+    units = units_of([m])
     assert [text for u, text in units[1:]] == texts  # the unit's digest follows what was embedded
     assert len({u.sha for u, _ in units}) == len(units)

@@ -11,6 +11,7 @@ import pytest
 from assistant import bm25, corpus, indexer, store
 from assistant.core import Assistant
 from assistant.text import terms
+from assistant.units import Unit
 from corefix import SMALL_DOC, CountingEmbedder, fake_settings, make_index_dir
 
 FIRST = """# Housing report
@@ -61,7 +62,7 @@ def scratch(tmp_path, settings):
     return fresh
 
 
-def key(u: store.Unit):
+def key(u: Unit):
     return (u.kind, u.message_id, u.start, u.end, u.sha)
 
 
