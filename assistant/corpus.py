@@ -205,24 +205,25 @@ def read(paths: list[Path], earlier: dict[str, Parsed] | None = None) -> Corpus:
         known = earlier.get(slug(f.stem))
         return known if known is not None and known.document.sha == shas[f] and known.document.file == f.name else None
 
-    todo = [f for f in files if isinstance(shas[f], str) and reusable(f) is None]
-    parsed = dict(zip(todo, _parse_all(todo, sum(f.stat().st_size for f in todo))))
+    reuse = {f: reusable(f) for f in files if isinstance(shas[f], str)}
+    todo = [f for f, known in reuse.items() if known is None]
+    got: dict[Path, _Read | Unreadable] = {f: sha for f, sha in shas.items() if isinstance(sha, Unreadable)}
+    got |= dict(zip(todo, _parse_all(todo, sum(f.stat().st_size for f in todo))))
+    got |= {f: _Read(known.messages, known.document.format, known.document.pages) for f, known in reuse.items() if known}
     messages, documents, skipped, owners = [], [], [], {}
     for f in files:
         doc_id = slug(f.stem)
         if doc_id in owners:
             skipped.append(Unreadable(f, f"its name clashes with {owners[doc_id]}; rename one so message ids stay unique"))
             continue
-        reuse = reusable(f) if isinstance(shas[f], str) else None
-        got = shas[f] if isinstance(shas[f], Unreadable) else parsed[f] if reuse is None else _Read(
-            reuse.messages, reuse.document.format, reuse.document.pages)
-        if isinstance(got, Unreadable):
-            skipped.append(got)
+        parsed = got[f]
+        if isinstance(parsed, Unreadable):
+            skipped.append(parsed)
             continue
         owners[doc_id] = f
-        messages.extend(got.messages)
-        documents.append((Document(doc_id, got.messages[0].document, f.name, got.format, got.pages, len(got.messages),
-                                   shas[f]), f))
+        messages.extend(parsed.messages)
+        documents.append((Document(doc_id, parsed.messages[0].document, f.name, parsed.format, parsed.pages,
+                                   len(parsed.messages), shas[f]), f))
     if not messages:
         raise CorpusError("nothing could be indexed: " + "; ".join(str(e) for e in skipped))
     return Corpus(messages, documents, skipped)

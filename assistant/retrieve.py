@@ -17,7 +17,7 @@ from .features import Corpus
 from .profile import Profile
 from .query import AnswerType, Query, Spellable, analyse, vocabulary
 from .store import Store
-from .text import stems, terms
+from .text import terms
 
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
 

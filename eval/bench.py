@@ -12,7 +12,7 @@ Parts (run a subset with --only, e.g. `--only scale` or `--only latency,cold`):
              (1M skipped by --quick)
   e2e        POST /api/chat over HTTP on indexes of 13, 1,000, 10,000 and 100,000 messages, each built with
              `assistant index` from real text, and adding one document to each (eval/bench_e2e.py; the
-             100,000 point takes most of an hour on 2 cores, so --quick stops at 10,000)
+             100,000 point takes about 15 minutes on 2 cores, so --quick stops at 10,000)
 
 HTTP parts start their own server (`assistant serve`) on 127.0.0.1 with a free port, against a copy of
 index/ in a temporary folder so the index swap never touches the live index. All load is on loopback,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import bench_corpus
 from .bench_common import BIN, ROOT, env, log, questions
-from .bench_http import CONCURRENCY, Server, load_questions, sequential_questions
+from .bench_http import CONCURRENCY, Server, load, sequential_questions
 
 E2E_SIZES = (13, 1_000, 10_000, 100_000)
 DATA = ROOT.parent / "shared" / "extbench"
@@ -61,7 +61,7 @@ def _index(index_dir: Path, sources: Path) -> tuple[float, dict]:
             for part in line[len("seconds: "):].split("; "):
                 step, _, value = part.rpartition(" ")
                 steps[step] = float(value)
-    return seconds, {"messages": manifest["messages"], "units": manifest["units"], "embedded": manifest.get("embedded"),
+    return seconds, {"messages": manifest["messages"], "units": manifest["units"], "embedded": manifest["embedded"],
                      "appended": "added to the live index" in out.stdout, "steps_s": steps}
 
 
@@ -75,7 +75,7 @@ def one_size(n: int, work: Path, rounds: int, load_seconds: float, data: Path = 
         shutil.copy2(reviewed, index_dir / reviewed.name)
     log(f"e2e {n}: indexing")
     build_s, built = _index(index_dir, sources)
-    embedded = built["embedded"] if built["embedded"] is not None else built["units"]
+    embedded = built["embedded"]
     embed_s = built["steps_s"].get("embed")
     row = {"messages": built["messages"], "units": built["units"], "texts_embedded": embedded,
            "index_build_s": round(build_s, 2), "index_texts_per_s": round(embedded / build_s, 1),
@@ -88,7 +88,7 @@ def one_size(n: int, work: Path, rounds: int, load_seconds: float, data: Path = 
         log(f"e2e {n}: chat, one at a time")
         chat = sequential_questions(server.url, qs, rounds)
         log(f"e2e {n}: load, {CONCURRENCY} connections for {load_seconds} s")
-        loaded = load_questions(server.url, qs, load_seconds)
+        loaded = load(server.url, load_seconds, qs=qs)
         row.update(chat_p50_ms=chat["p50"], chat_p99_ms=chat["p99"], answers_per_s=loaded["answers_per_s"],
                    errors=loaded["errors"], rss_mb=round(server.rss_mb(), 1), peak_rss_mb=round(server.peak_rss_mb(), 1))
     finally:

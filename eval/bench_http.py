@@ -128,13 +128,9 @@ async def _load(url: str, qs: list[str], concurrency: int, seconds: float, max_r
 
 
 def load(url: str, seconds: float, concurrency: int = CONCURRENCY, max_requests: int = 200_000, during=None,
-         tail: float = 0.0) -> dict:
-    return asyncio.run(_load(url, questions(), concurrency, seconds, max_requests, during, tail))
-
-
-def load_questions(url: str, qs: list[str], seconds: float) -> dict:
-    """`load` with these questions instead of the dev questions."""
-    return asyncio.run(_load(url, qs, CONCURRENCY, seconds, 200_000))
+         tail: float = 0.0, qs: list[str] | None = None) -> dict:
+    """`concurrency` connections asking `qs` (default: the dev questions) for `seconds`."""
+    return asyncio.run(_load(url, qs or questions(), concurrency, seconds, max_requests, during, tail))
 
 
 def sequential_chat(url: str, rounds: int, client: str = "stdlib") -> dict:
