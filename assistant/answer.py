@@ -1,7 +1,8 @@
 """Retrieval result → the sentence(s) that answer, or a decline, and why.
 
-One learned model decides, in two parts (features.py says what they see; assistant/calibration.json holds
-their weights, fitted by eval/calibrate.py on WikiQA train and the key-message dev split): the ranker gives
+One learned model decides, in two parts, each boosted decision trees (features.py says what they see;
+assistant/calibration.json holds the trees, fitted by eval/calibrate.py on WikiQA train and the key-message
+dev split): the ranker gives
 each candidate sentence the probability that it answers, and the trigger gives the probability that the
 ranker's best candidate's section answers the question. The best candidate is quoted when the trigger's
 probability reaches the threshold; otherwise the question is declined. The profile's rules (terms the
@@ -32,34 +33,64 @@ def load_calibration(path: Path = CALIBRATION) -> dict:
 
 
 @dataclass(frozen=True)
-class Model:
-    """Logistic regression over standardised features: P(sentence answers) = σ(bias + Σ coef·(x−mean)/scale)."""
+class Forest:
+    """Gradient-boosted decision trees: P(sentence answers) = σ(Σ over trees of the leaf each reaches).
+
+    Saved as plain node lists (eval/calibrate.py fits them with LightGBM and flattens them; nothing is
+    pickled): in a tree, inner node i asks x[feature[i]] <= threshold[i]; yes goes to left[i], no to
+    right[i]; a child c >= 0 is another inner node, c < 0 the leaf -c-1. A small tree's answers to all its
+    questions decide its leaf, so each tree becomes a table from those answers (as bits) to a leaf value,
+    and scoring every candidate on every tree is a few array operations, not a walk per level."""
     names: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    bias: float
+    feature: np.ndarray  # (trees, nodes) int: the feature each inner node asks about (padding: 0)
+    threshold: np.ndarray  # (trees, nodes)
+    bit: np.ndarray  # (trees, nodes) int: 2**node for a real node, 0 for padding
+    table: np.ndarray  # (trees, 2**nodes): the leaf value for each combination of answers
+
+    MAX_NODES = 10  # inner nodes per tree the table form allows (1,024 entries a tree)
 
     @classmethod
-    def of(cls, m: dict, names: tuple[str, ...]) -> "Model":
-        if tuple(m["features"]) != names:
-            raise ValueError(f"calibration features {m['features']} are not {list(names)}; rerun python -m eval.calibrate")
-        return cls(tuple(m["features"]), np.array(m["mean"]), np.array(m["scale"]), np.array(m["coef"]), float(m["bias"]))
+    def of(cls, m: dict, names: tuple[str, ...]) -> "Forest":
+        if tuple(m.get("features", ())) != names or m.get("kind") != "forest":
+            raise ValueError(f"calibration model of features {m.get('features')} is not a forest of {list(names)}; "
+                             "rerun python -m eval.calibrate")
+        trees = m["trees"]
+        width = max([len(t["feature"]) for t in trees] + [1])
+        if width > cls.MAX_NODES:
+            raise ValueError(f"calibration trees have {width} inner nodes, more than {cls.MAX_NODES}; refit with fewer leaves")
+        n = len(trees)
+        feature, bit = np.zeros((n, width), np.int64), np.zeros((n, width), np.int64)
+        threshold, table = np.zeros((n, width)), np.zeros((n, 2 ** width))
+        for i, t in enumerate(trees):
+            k = len(t["feature"])
+            if not all(0 <= f < len(names) for f in t["feature"]) or not all(
+                    -len(t["leaf"]) <= c < k for c in t["left"] + t["right"]) or len(t["leaf"]) != k + 1:
+                raise ValueError(f"calibration tree {i} is damaged; rerun python -m eval.calibrate")
+            feature[i, :k], threshold[i, :k], bit[i, :k] = t["feature"], t["threshold"], 1 << np.arange(k)
+            for answers in range(2 ** k):
+                node = 0 if k else -1
+                for _ in range(k + 1):
+                    if node < 0:
+                        break
+                    node = t["left"][node] if answers >> node & 1 else t["right"][node]
+                table[i, answers] = t["leaf"][-node - 1]
+        return cls(tuple(m["features"]), feature, threshold, bit, table)
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        z = self.bias + ((x - self.mean) / self.scale) @ self.coef
+        answers = ((x[:, self.feature] <= self.threshold) * self.bit).sum(axis=2)  # (candidates, trees)
+        z = np.take_along_axis(self.table[None, :, :], answers[:, :, None], axis=2)[:, :, 0].sum(axis=1)
         return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
-TRIGGER_NAMES = ("top_logit", "top_margin") + tuple(f"top_{n}" for n in feats.NAMES)
+TRIGGER_NAMES = ("top_logit", "top_margin", "within") + tuple(f"top_{n}" for n in feats.NAMES)
 
 
 @dataclass(frozen=True)
 class Models:
     """The ranker (P(this sentence answers), per candidate) and the trigger (P(the best candidate's section
     answers the question), per question, from the ranker's top two and the top candidate's features)."""
-    ranker: Model
-    trigger: Model
+    ranker: Forest
+    trigger: Forest
 
 
 _built: dict[tuple[int, int], tuple[dict, dict, Models]] = {}
@@ -73,15 +104,16 @@ def models_of(cal: dict) -> Models:
     if hit is None or hit[0] is not r or hit[1] is not t:
         if len(_built) > 16:
             _built.clear()
-        hit = _built[(id(r), id(t))] = (r, t, Models(Model.of(r, feats.NAMES), Model.of(t, TRIGGER_NAMES)))
+        hit = _built[(id(r), id(t))] = (r, t, Models(Forest.of(r, feats.NAMES), Forest.of(t, TRIGGER_NAMES)))
     return hit[2]
 
 
-def trigger_vector(p: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Question-level evidence: the ranker's best probability (as a logit), its lead over the second, and the
-    best candidate's own features. p and x are in the ranker's order, best first."""
+def trigger_vector(p: np.ndarray, x: np.ndarray, within: bool = False) -> np.ndarray:
+    """Question-level evidence: the ranker's best probability (as a logit), its lead over the second, whether
+    the person chose where to look (a message named by title: the margins over other messages then say
+    nothing), and the best candidate's own features. p and x are in the ranker's order, best first."""
     second = p[1] if len(p) > 1 else 0.0
-    return np.r_[logit(float(p[0])), float(p[0] - second), x[0]]
+    return np.r_[logit(float(p[0])), float(p[0] - second), float(within), x[0]]
 
 
 @dataclass(frozen=True)
@@ -137,11 +169,11 @@ def score(result: Result, corpus: feats.Corpus, cal: dict, exclude: set[str] = f
     return [Scored(cands[i], float(p[i]), x[i]) for i in order]
 
 
-def confidence(scored: list[Scored], cal: dict) -> float:
+def confidence(scored: list[Scored], cal: dict, within: bool = False) -> float:
     """The trigger model's probability that the best candidate's section answers the question."""
     if not scored:
         return 0.0
-    v = trigger_vector(np.array([s.p for s in scored]), np.vstack([s.x for s in scored]))
+    v = trigger_vector(np.array([s.p for s in scored]), np.vstack([s.x for s in scored]), within)
     return float(models_of(cal).trigger.probability(v[None, :])[0])
 
 
@@ -158,7 +190,7 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
     if result.query.unknown_terms:
         return Decision(False, [], 0.0, "unknown", tuple(scored))
     best = scored[0]
-    conf = confidence(scored, cal)
+    conf = confidence(scored, cal, within)
     unmet = unmet_type(result.query, best.hit.sentence.text, types)
     if unmet:  # a sentence of the same message that shows the kind of answer asked for may stand in
         shown = [s for s in scored[1:] if s.hit.message.id == best.hit.message.id

@@ -32,7 +32,7 @@ def page_corpus(rows: list[dict], name: str, half: bool = False):
 
     index_dir = CACHE / name
     pages = [p for p in pages_of(rows) if indexed(p.title) or not half]
-    write_documents(pages, index_dir / "sources")
+    write_documents(pages, index_dir / "sources", one_per_line=True)
     settings = Settings.from_env(index_dir=index_dir)
     embedder = OnnxEmbedder(Settings.from_env().store_dir / "onnx", name="all-MiniLM-L6-v2", weights="fp32", threads=2)
     indexer.build(settings, [index_dir / "sources"], embedder=embedder, export_onnx=False)
@@ -57,7 +57,7 @@ def split_scores(rows: list[dict], name: str, half: bool = False) -> list[np.nda
             continue
         result = r.search(row["question"], k=1, only={mid})
         scored = score(result, r.corpus, cal, limit=None)
-        conf = confidence(scored, cal)
+        conf = confidence(scored, cal, within=True)
         p = np.full(len(row["sentences"]), MISSING)
         for j, s in enumerate(row["sentences"]):
             hits = [x.p for x in scored if contains_answer(x.hit.sentence.text, [s]) or contains_answer(s, [x.hit.sentence.text])]

@@ -56,13 +56,16 @@ def pages_of(rows: list[dict]) -> list[Page]:
     return sorted(seen.values(), key=lambda p: p.title)
 
 
-def write_documents(pages: list[Page], folder: Path) -> None:
+def write_documents(pages: list[Page], folder: Path, one_per_line: bool = False) -> None:
+    """Markdown documents of PER_FILE pages each, a `##` section a page: its sentences as prose, or each on a
+    line of its own (`one_per_line`: the sentence splitter then keeps WikiQA's own candidate sentences)."""
     folder.mkdir(parents=True, exist_ok=True)
+    sep = "\n" if one_per_line else " "
     for n in range(0, len(pages), PER_FILE):
         part = pages[n:n + PER_FILE]
         body = [f"# Encyclopedia extracts, part {n // PER_FILE + 1}\n"]
         for p in part:
-            body.append(f"## {p.title}\n\n{' '.join(s.strip() for s in p.sentences)}\n")
+            body.append(f"## {p.title}\n\n{sep.join(s.strip() for s in p.sentences)}\n")
         (folder / f"part-{n // PER_FILE + 1:03d}.md").write_text("\n".join(body), encoding="utf-8")
 
 

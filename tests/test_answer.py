@@ -7,7 +7,7 @@ import pytest
 import numpy as np
 
 from assistant import features as feats
-from assistant.answer import CANDIDATES, MAX_BROAD, TRIGGER_NAMES, Model, candidates, load_calibration
+from assistant.answer import CANDIDATES, MAX_BROAD, TRIGGER_NAMES, Forest, candidates, load_calibration
 from assistant.answer import decide as _decide
 from assistant.core import Assistant
 from corefix import small_settings  # noqa: F401  (fixture)
@@ -45,7 +45,9 @@ def test_calibration_file_has_what_decide_needs():
     assert 0 <= c["threshold"] <= 1 and 0 <= c["dense_weight"] <= 1
     assert c["ranker"]["features"] == list(feats.NAMES) and c["trigger"]["features"] == list(TRIGGER_NAMES)
     for m in (c["ranker"], c["trigger"]):
-        assert len(m["coef"]) == len(m["mean"]) == len(m["scale"]) == len(m["features"])
+        assert m["kind"] == "forest" and m["trees"]
+        for t in m["trees"]:
+            assert len(t["feature"]) == len(t["threshold"]) == len(t["left"]) == len(t["right"]) == len(t["leaf"]) - 1
     assert any("WikiQA-train" in f for f in c["fitted_on"]) and not any("test" in f.lower() for f in c["fitted_on"])
 
 
@@ -72,25 +74,49 @@ def test_threshold_is_the_boundary(assistant):
     assert not decide(result, calibration=cal(threshold=min(1.0, conf + 1e-6))).answered
 
 
-def test_ranker_probability_is_the_logistic_of_the_standardised_features(assistant):
+def _walk(tree: dict, row: np.ndarray) -> float:
+    """The leaf one candidate reaches in one saved tree, by following the nodes one at a time."""
+    node = 0 if tree["feature"] else -1
+    while node >= 0:
+        node = tree["left"][node] if row[tree["feature"][node]] <= tree["threshold"][node] else tree["right"][node]
+    return tree["leaf"][-node - 1]
+
+
+def test_ranker_probability_is_the_sigmoid_of_the_leaves_the_saved_trees_reach(assistant):
     result = search(assistant, "independent advocacy for young people")
     cands, x = candidates(result, assistant.retriever.corpus)
     assert 0 < len(cands) <= CANDIDATES and x.shape == (len(cands), len(feats.NAMES))
     m = load_calibration()["ranker"]
-    z = m["bias"] + ((x - np.array(m["mean"])) / np.array(m["scale"])) @ np.array(m["coef"])
+    z = np.array([sum(_walk(t, row) for t in m["trees"]) for row in x])
     d = decide(result, calibration=ALWAYS)
-    assert max(s.p for s in d.scored) == pytest.approx(float((1 / (1 + np.exp(-z))).max()))
-    model = Model.of(m, feats.NAMES)
-    up = x[:1].copy()
-    i = feats.NAMES.index("sentence_cover")
-    up[0, i] += 0.5
-    assert (model.probability(up)[0] > model.probability(x[:1])[0]) == (m["coef"][i] > 0)
+    assert sorted(s.p for s in d.scored) == pytest.approx(sorted(1 / (1 + np.exp(-z))))
+    assert len(set(np.round(z, 9))) > 1  # the trees tell the candidates apart
+
+
+def test_forest_matches_lightgbm_on_the_trees_calibrate_saves():
+    lightgbm = pytest.importorskip("lightgbm")
+    from eval.calibrate import FOREST, _flatten
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 4))
+    y = (x[:, 0] + x[:, 1] * x[:, 2] > 0).astype(int)
+    booster = lightgbm.LGBMClassifier(**dict(FOREST, n_estimators=40)).fit(x, y).booster_
+    record = {"kind": "forest", "features": list("abcd"), "trees": [_flatten(t["tree_structure"]) for t in booster.dump_model()["tree_info"]]}
+    forest = Forest.of(record, tuple("abcd"))
+    assert forest.probability(x) == pytest.approx(booster.predict(x), abs=1e-12)
 
 
 def test_model_of_the_wrong_features_is_refused():
     m = dict(load_calibration()["ranker"], features=["something", "else"])
     with pytest.raises(ValueError, match="eval.calibrate"):
-        Model.of(m, feats.NAMES)
+        Forest.of(m, feats.NAMES)
+
+
+def test_a_damaged_tree_is_refused_with_its_number():
+    m = load_calibration()["ranker"]
+    broken = dict(m, trees=[m["trees"][0], dict(m["trees"][1], left=[99] * len(m["trees"][1]["left"]))])
+    with pytest.raises(ValueError, match="tree 1 is damaged"):
+        Forest.of(broken, feats.NAMES)
 
 
 def test_cover_weighs_the_questions_words_by_idf():
