@@ -110,7 +110,7 @@ class Assistant:
 
     def _load(self) -> None:
         s = self.settings
-        st = store_mod.load(s.store_dir, expect_model=self._expected_model())
+        st = store_mod.load(s.store_dir, expect_model=self._expected_model(), units=False)
         if self._embedder is None:
             self._embedder = make_embedder(s.embedder, s.model, st.path, s.onnx_weights)
         profile, stamp = Profile.load(s.index_dir), profile_stamp(s.index_dir)

@@ -88,7 +88,8 @@ class Retriever:
         self.sentence_start = np.cumsum([0] + [len(m.sentences) for m in self.messages], dtype=np.int64)
         # Per vector row, the message's position and its sentence row (-1 for the message's own unit), as
         # arrays: at 400,000 units a list of tuples held about 50 MB and every search looked rows up one by one.
-        self.unit_message, self.unit_sentence = self._unit_owners(store)
+        self.unit_message = store.unit_message
+        self.unit_sentence = np.where(store.unit_sentence >= 0, self.sentence_start[store.unit_message] + store.unit_sentence, -1)
         order = np.argsort(self.unit_message, kind="stable")  # a message's rows together, in row order
         self._rows_by_message = order
         self._rows_bounds = np.searchsorted(self.unit_message[order], np.arange(len(self.messages) + 1))
@@ -126,18 +127,6 @@ class Retriever:
             hit = self.embedder.embed_query(text)
             self._remember(self._vectors, text, hit)
         return hit
-
-    def _unit_owners(self, store: Store) -> tuple[np.ndarray, np.ndarray]:
-        starts: dict[tuple[str, int], int] = {}
-        for m in self.messages:
-            for j, sent in enumerate(m.sentences):
-                starts[(m.id, sent.start)] = j
-        message = np.empty(len(store.units), dtype=np.int32)
-        sentence = np.empty(len(store.units), dtype=np.int64)
-        for row, u in enumerate(store.units):
-            i = message[row] = self.position[u.message_id]
-            sentence[row] = self.sentence_start[i] + starts[(u.message_id, u.start)] if u.kind == "sentence" else -1
-        return message, sentence
 
     def _rows_of(self, positions: list[int]) -> np.ndarray:
         """Vector rows of the units of these messages (positions in self.messages), each message's rows in row

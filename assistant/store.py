@@ -23,7 +23,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -56,10 +56,14 @@ class Store:
     path: Path
     manifest: dict
     messages: dict[str, Message]
-    units: list[Unit]
+    units: list[Unit]  # empty when loaded with units=False (a server needs only the two arrays below)
     vectors: object  # faiss.Index
     documents: dict[str, Document]
     mapped: bool = True  # vectors memory-mapped read-only (what a server reads); False: read whole, can be added to
+    # per vector row: its message's position in `messages`, and its sentence's index in that message (-1 for
+    # the message's own unit)
+    unit_message: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    unit_sentence: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     @property
     def model(self) -> str:
@@ -252,16 +256,17 @@ def read_manifest(store_dir: Path) -> dict:
     return manifest
 
 
-def load(store_dir: Path, expect_model: str | None = None, mapped: bool = True) -> Store:
+def load(store_dir: Path, expect_model: str | None = None, mapped: bool = True, units: bool = True) -> Store:
     """Read and check a built store; any damage is an IndexDamaged naming the command to run. `mapped=False`
-    reads the vectors whole, for a build that adds to them."""
+    reads the vectors whole, for a build that adds to them; `units=False` keeps only the row arrays, not a
+    record per unit (a server: about 60 MB at 100,000 messages)."""
     path = store_dir.resolve()
     manifest = read_manifest(store_dir)
     if expect_model is not None and manifest["model"] != expect_model:
         raise IndexMismatch(f"the index was built with model {manifest['model']!r} but {expect_model!r} is configured; {REBUILD}")
     try:
         with _collector_paused():
-            return _checked(path, manifest, mapped)
+            return _checked(path, manifest, mapped, units)
     except IndexDamaged as exc:
         raise IndexDamaged(f"the index at {store_dir} is damaged: {exc}; {REBUILD}") from exc
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -281,7 +286,7 @@ def _collector_paused():
             gc.enable()
 
 
-def _checked(path: Path, manifest: dict, mapped: bool) -> Store:
+def _checked(path: Path, manifest: dict, mapped: bool, keep_units: bool = True) -> Store:
     """The store at path, every file checked against the manifest and each other (IndexDamaged if not)."""
     import faiss
 
@@ -291,30 +296,50 @@ def _checked(path: Path, manifest: dict, mapped: bool) -> Store:
     messages = {}
     for line in _lines(path / "messages.jsonl"):
         row = json.loads(line)
-        sents = tuple(Sentence(a, b, row["text"][a:b]) for a, b in row["sentences"])
+        sents = tuple(Sentence(a, b, row["text"]) for a, b in row["sentences"])
         messages[row["id"]] = Message(row["id"], row["title"], row["document"], row["text"], sents,
                                       row["document_id"], tuple((a, b) for a, b in row["pages"]))
     documents = {}
     for line in (path / "documents.jsonl").read_text(encoding="utf-8").splitlines():
         doc = Document(**json.loads(line))
         documents[doc.id] = doc
-    # a line at a time into slotted units that share the messages' id strings: reading the whole file and its
-    # joined copy at once, and a string per unit, held about 190 MB more at 400,000 units
-    units = [_unit(json.loads(line), messages) for line in _lines(path / "units.jsonl")]
-    vectors = faiss.read_index(str(path / "vectors.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mapped else 0)
-    if hasattr(vectors, "hnsw"):  # memory-mapping works for HNSW too (faiss 1.15); efSearch is a search-time knob
-        vectors.hnsw.efSearch = HNSW_EF_SEARCH
-    if vectors.ntotal != len(units) or len(units) != manifest["units"] or len(messages) != manifest["messages"]:
+    if len(messages) != manifest["messages"]:
         raise IndexDamaged("the vectors, units and messages disagree in number")
     if any(m.document_id not in documents for m in messages.values()):
         raise IndexDamaged("a message belongs to no indexed document")
-    if vectors.d != manifest["dim"] or any(u.message_id not in messages for u in units):
+    # Each unit checked against its message's text or sentences as it is read, a line at a time, into slotted
+    # units that share the messages' id strings (reading the whole file at once, and a string per unit, held
+    # about 190 MB more at 400,000 units), and its row's owners written to two arrays.
+    position = {mid: i for i, mid in enumerate(messages)}
+    where = {(m.id, s.start, s.end): j for m in messages.values() for j, s in enumerate(m.sentences)}
+    unit_message = np.empty(manifest["units"], dtype=np.int32)
+    unit_sentence = np.empty(manifest["units"], dtype=np.int32)
+    units: list[Unit] = []
+    row = -1
+    for row, line in enumerate(_lines(path / "units.jsonl")):
+        u = _unit(json.loads(line), messages)
+        if u.message_id not in messages or row >= len(unit_message):
+            raise IndexDamaged("units refer to unknown messages" if u.message_id in messages or row < len(unit_message)
+                               else "the vectors, units and messages disagree in number")
+        if u.kind == "message":
+            if (u.start, u.end) != (0, len(messages[u.message_id].text)):
+                raise IndexDamaged("a unit's span does not match its message's text or sentences")
+            j = -1
+        else:
+            j = where.get((u.message_id, u.start, u.end), -2)
+            if j < 0:
+                raise IndexDamaged("a unit's span does not match its message's text or sentences")
+        unit_message[row], unit_sentence[row] = position[u.message_id], j
+        if keep_units:
+            units.append(u)
+    vectors = faiss.read_index(str(path / "vectors.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mapped else 0)
+    if hasattr(vectors, "hnsw"):  # memory-mapping works for HNSW too (faiss 1.15); efSearch is a search-time knob
+        vectors.hnsw.efSearch = HNSW_EF_SEARCH
+    if vectors.ntotal != row + 1 or row + 1 != manifest["units"]:
+        raise IndexDamaged("the vectors, units and messages disagree in number")
+    if vectors.d != manifest["dim"]:
         raise IndexDamaged("units refer to unknown messages or the wrong dimension")
-    spans = {(m.id, s.start, s.end) for m in messages.values() for s in m.sentences}
-    if any((u.start, u.end) != (0, len(messages[u.message_id].text)) if u.kind == "message"
-           else (u.message_id, u.start, u.end) not in spans for u in units):
-        raise IndexDamaged("a unit's span does not match its message's text or sentences")
-    return Store(path, manifest, messages, units, vectors, documents, mapped)
+    return Store(path, manifest, messages, units, vectors, documents, mapped, unit_message, unit_sentence)
 
 
 def _lines(path: Path):

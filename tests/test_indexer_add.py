@@ -121,7 +121,8 @@ def test_a_message_own_unit_comes_before_its_sentences_when_appended(tmp_path):
     a = Assistant(settings)
     for m in a.messages:
         rows = a.retriever._rows_of([a.retriever.position[m.id]])
-        assert a.store.units[rows[0]].kind == "message" and len(rows) == 1 + len(m.sentences)
+        assert a.store.unit_sentence[rows[0]] == -1 and len(rows) == 1 + len(m.sentences)
+        assert list(a.store.unit_sentence[rows[1:]]) == list(range(len(m.sentences)))
     assert a.retriever.nearest_messages("m-middle:waiting", 2)
 
 
