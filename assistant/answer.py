@@ -82,7 +82,8 @@ class Forest:
         return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
-TRIGGER_NAMES = ("top_logit", "top_margin", "within") + tuple(f"top_{n}" for n in feats.NAMES)
+_UNKNOWN_SHARE = feats.NAMES.index("unknown_share")
+TRIGGER_NAMES = ("top_logit", "top_margin", "one_message") + tuple(f"top_{n}" for n in feats.NAMES)
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,13 @@ def models_of(cal: dict) -> Models:
     return hit[2]
 
 
-def trigger_vector(p: np.ndarray, x: np.ndarray, within: bool = False) -> np.ndarray:
+def trigger_vector(p: np.ndarray, x: np.ndarray, one_message: bool) -> np.ndarray:
     """Question-level evidence: the ranker's best probability (as a logit), its lead over the second, whether
-    the person chose where to look (a message named by title: the margins over other messages then say
-    nothing), and the best candidate's own features. p and x are in the ranker's order, best first."""
+    every candidate is from one message (a search within a message a person named: the margins over other
+    messages then say nothing), and the best candidate's own features. p and x are in the ranker's order,
+    best first."""
     second = p[1] if len(p) > 1 else 0.0
-    return np.r_[logit(float(p[0])), float(p[0] - second), float(within), x[0]]
+    return np.r_[logit(float(p[0])), float(p[0] - second), float(one_message), x[0]]
 
 
 @dataclass(frozen=True)
@@ -169,11 +171,12 @@ def score(result: Result, corpus: feats.Corpus, cal: dict, exclude: set[str] = f
     return [Scored(cands[i], float(p[i]), x[i]) for i in order]
 
 
-def confidence(scored: list[Scored], cal: dict, within: bool = False) -> float:
+def confidence(scored: list[Scored], cal: dict) -> float:
     """The trigger model's probability that the best candidate's section answers the question."""
     if not scored:
         return 0.0
-    v = trigger_vector(np.array([s.p for s in scored]), np.vstack([s.x for s in scored]), within)
+    v = trigger_vector(np.array([s.p for s in scored]), np.vstack([s.x for s in scored]),
+                       len({s.hit.message.id for s in scored}) == 1)
     return float(models_of(cal).trigger.probability(v[None, :])[0])
 
 
@@ -190,7 +193,7 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
     if result.query.unknown_terms:
         return Decision(False, [], 0.0, "unknown", tuple(scored))
     best = scored[0]
-    conf = confidence(scored, cal, within)
+    conf = confidence(scored, cal)
     unmet = unmet_type(result.query, best.hit.sentence.text, types)
     if unmet:  # a sentence of the same message that shows the kind of answer asked for may stand in
         shown = [s for s in scored[1:] if s.hit.message.id == best.hit.message.id
@@ -199,6 +202,10 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
             return Decision(False, [], conf, unmet, tuple(scored))
         best = shown[0]
         scored = [best] + [s for s in scored if s is not best]
+    if best.x[_UNKNOWN_SHARE] >= 1.0:  # not one word asked is one the documents (or the glossary) use: no question
+        # like that was answerable in anything the model was fitted on (0 of 794; 5 of the 17 out-of-scope key-
+        # message questions the model sees), so the trees' guess there ("what's 2+2?" reached the threshold) is not asked
+        return Decision(False, [], conf, "weak", tuple(scored))
     if broad:
         if conf < cal["broad_threshold"]:
             return Decision(False, [], conf, "weak", tuple(scored))

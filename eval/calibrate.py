@@ -51,13 +51,15 @@ class Examples:
     y: list[np.ndarray]  # per candidate: the sentence answers
     section: list[np.ndarray]  # per candidate: its section (message) holds an answer
     kind: list[str]  # per question: answerable, absent, no_answer, out_of_scope
+    one_message: list[bool]  # per question: every candidate is from one message
 
-    def add(self, x: np.ndarray, y: np.ndarray, section: np.ndarray, kind: str) -> None:
+    def add(self, x: np.ndarray, y: np.ndarray, section: np.ndarray, kind: str, cands) -> None:
         if len(x):
             self.x.append(x)
             self.y.append(y)
             self.section.append(section)
             self.kind.append(kind)
+            self.one_message.append(len({c.message.id for c in cands}) == 1)
 
 
 def wikiqa_examples(folder: Path) -> tuple[Examples, Examples]:
@@ -69,7 +71,7 @@ def wikiqa_examples(folder: Path) -> tuple[Examples, Examples]:
     rows = load_wikiqa(folder, "train")
     r = page_corpus(rows, "wikiqa-train-index", half=True)
     by_title = {m.title: m.id for m in r.messages}
-    out, page = Examples([], [], [], []), Examples([], [], [], [])
+    out, page = Examples([], [], [], [], []), Examples([], [], [], [], [])
     for row in rows:
         result = r.search(row["question"], k=10)
         cands, x = candidates(result, r.corpus)
@@ -77,17 +79,17 @@ def wikiqa_examples(folder: Path) -> tuple[Examples, Examples]:
         present = indexed(row["title"])
         section = np.array([float(present and bool(gold) and c.message.title == row["title"]) for c in cands])
         y = np.array([float(sec > 0 and contains_answer(c.sentence.text, gold)) for c, sec in zip(cands, section)])
-        out.add(x, y, section, "absent" if not present else "answerable" if gold else "no_answer")
+        out.add(x, y, section, "absent" if not present else "answerable" if gold else "no_answer", cands)
         if present and row["title"] in by_title:
             cands, x = candidates(r.search(row["question"], k=1, only={by_title[row["title"]]}), r.corpus, limit=None)
             y = np.array([float(bool(gold) and contains_answer(c.sentence.text, gold)) for c in cands])
-            page.add(x, y, y, "answerable" if gold else "no_answer")  # in a page, the sentence is the section
+            page.add(x, y, y, "answerable" if gold else "no_answer", cands)  # in a page, the sentence is the section
     return out, page
 
 
 def key_message_examples(assistant) -> Examples:
     r = assistant.retriever
-    out = Examples([], [], [], [])
+    out = Examples([], [], [], [], [])
     for row in questions(SPLIT):
         q = row["question"]
         if row["kind"] == "broad" or route(q) or is_broad(q):
@@ -97,10 +99,10 @@ def key_message_examples(assistant) -> Examples:
             continue
         cands, x = candidates(result, r.corpus)
         if row["kind"] == "out_of_scope":
-            out.add(x, np.zeros(len(cands)), np.zeros(len(cands)), "out_of_scope")
+            out.add(x, np.zeros(len(cands)), np.zeros(len(cands)), "out_of_scope", cands)
         else:
             out.add(x, np.array([float(c.sentence.text in row["sentences"]) for c in cands]),
-                    np.array([float(c.message.title in row["messages"]) for c in cands]), "answerable")
+                    np.array([float(c.message.title in row["messages"]) for c in cands]), "answerable", cands)
     return out
 
 
@@ -166,10 +168,10 @@ def per_question(exs: list[Examples], ranker):
     top sentence itself answers, the question kind, its source, and whether the search's own top answers."""
     tx, sec, right, kinds, src, fused_right = [], [], [], [], [], []
     for name, ex in zip(("km", "wikiqa", "wikiqa_page"), exs):
-        for x, y, section, kind in zip(ex.x, ex.y, ex.section, ex.kind):
+        for x, y, section, kind, alone in zip(ex.x, ex.y, ex.section, ex.kind, ex.one_message):
             p = ranker(x)
             order = np.argsort(-p, kind="stable")
-            tx.append(trigger_vector(p[order], x[order], within=name == "wikiqa_page"))
+            tx.append(trigger_vector(p[order], x[order], alone))
             sec.append(section[order[0]])
             right.append(y[order[0]])
             fused_right.append(y[0])
@@ -184,7 +186,8 @@ FOLDS = 5
 def subset(ex: Examples, keep) -> Examples:
     """The questions of `ex` whose position passes keep(position)."""
     idx = [i for i in range(len(ex.x)) if keep(i)]
-    return Examples([ex.x[i] for i in idx], [ex.y[i] for i in idx], [ex.section[i] for i in idx], [ex.kind[i] for i in idx])
+    return Examples([ex.x[i] for i in idx], [ex.y[i] for i in idx], [ex.section[i] for i in idx], [ex.kind[i] for i in idx],
+                    [ex.one_message[i] for i in idx])
 
 
 def _order(sources) -> list[tuple[int, int, int]]:

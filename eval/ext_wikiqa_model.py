@@ -57,7 +57,7 @@ def split_scores(rows: list[dict], name: str, half: bool = False) -> list[np.nda
             continue
         result = r.search(row["question"], k=1, only={mid})
         scored = score(result, r.corpus, cal, limit=None)
-        conf = confidence(scored, cal, within=True)
+        conf = confidence(scored, cal)
         p = np.full(len(row["sentences"]), MISSING)
         for j, s in enumerate(row["sentences"]):
             hits = [x.p for x in scored if contains_answer(x.hit.sentence.text, [s]) or contains_answer(s, [x.hit.sentence.text])]

@@ -185,3 +185,11 @@ def test_a_why_question_whose_message_states_no_reason_is_declined(fake_assistan
     assert result.sentences[0].message.title == "Key message 10"  # which gives no reason
     d = decide(result, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
     assert not d.answered and d.reason == "cause"
+
+
+def test_a_question_with_no_word_the_documents_use_is_declined_at_any_threshold(assistant):
+    result = search(assistant, "what's 2+2?")
+    assert not result.query.unknown_terms  # the profile's rules leave it to the model
+    d = decide(result, calibration=ALWAYS)
+    assert not d.answered and d.reason == "weak" and d.scored
+    assert decide(search(assistant, "what's 2+2 for early help?"), calibration=ALWAYS).answered
