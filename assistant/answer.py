@@ -2,11 +2,11 @@
 
 One learned model decides, in two parts, each boosted decision trees (features.py says what they see;
 assistant/calibration.json holds the trees, fitted by eval/calibrate.py on WikiQA train and the key-message
-dev split): the ranker gives
-each candidate sentence the probability that it answers, and the trigger gives the probability that the
-ranker's best candidate's section answers the question. The best candidate is quoted when the trigger's
-probability reaches the threshold; otherwise the question is declined. The profile's rules (terms the
-documents never cover, answer types) run first and decline on their own."""
+dev split): the ranker gives each candidate sentence the probability that it answers, and the trigger gives
+the probability that the ranker's best candidate's section answers the question. The best candidate is
+quoted when the trigger's probability reaches the threshold; otherwise the question is declined. The
+profile's rules (terms the documents never cover, answer types) run first and decline on their own, and so
+does a question none of whose words the documents use."""
 
 from __future__ import annotations
 
