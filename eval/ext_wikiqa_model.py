@@ -1,12 +1,12 @@
 """WikiQA through the assistant's own answer model (assistant/calibration.json, the model the assistant runs).
 
-Each split's pages are indexed as a corpus with the library's indexer (one `##` section a page, cached under
-eval/results/.cache/; train reuses eval/calibrate.py's index of half its pages), and each question is searched
-within its own page (`only=`), as the assistant searches a message a person names. Every sentence of the page
-gets the ranker's probability (sentence selection: MAP/MRR) and the question the trigger's confidence (answer
-triggering). The trigger threshold is chosen on train (the questions whose page is indexed) and dev pooled;
-test is only scored. WikiQA's sentences are matched to the indexed sentences by containment (pysbd may cut a
-page's text differently)."""
+Dev's and test's pages are each indexed as a corpus with the library's indexer (one `##` section a page, a
+sentence a line, cached under eval/results/.cache/; eval/calibrate.py indexes half of train's the same way),
+and each question is searched within its own page (`only=`), as the assistant searches a message a person
+names. Every sentence of the page gets the ranker's probability (sentence selection: MAP/MRR) and the question
+the trigger's confidence (answer triggering). The trigger threshold is chosen on dev (the trees are surer of
+the train questions they were fitted on than of new ones); test is only scored. WikiQA's sentences are matched
+to the indexed sentences by containment."""
 
 from __future__ import annotations
 
@@ -71,6 +71,5 @@ def split_scores(rows: list[dict], name: str, half: bool = False) -> list[np.nda
 def assistant_scores(folder: Path) -> dict[str, list[np.ndarray | None]]:
     from .ext_wikiqa import load_wikiqa
 
-    return {"train": split_scores(load_wikiqa(folder, "train"), "wikiqa-train-index", half=True),
-            "dev": split_scores(load_wikiqa(folder, "dev"), "wikiqa-dev-index"),
+    return {"dev": split_scores(load_wikiqa(folder, "dev"), "wikiqa-dev-index"),
             "test": split_scores(load_wikiqa(folder, "test"), "wikiqa-test-index")}
