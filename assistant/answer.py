@@ -150,12 +150,14 @@ def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozens
         best[s.message.id] = (max(d, s.dense), max(f, s.score))
     dense = np.array([s.dense for s in cands])
     mean, std = float(dense.mean()), float(dense.std())
-    rows = []
+    rows, terms = [], {}
     for rank, s in enumerate(cands):
+        if s.message.id not in terms:
+            terms[s.message.id] = corpus.message_terms(s.message.id, s.message.text)
         others = [v for mid, v in best.items() if mid != s.message.id]
         od = max((d for d, _ in others), default=0.0)
         of = max((f for _, f in others), default=0.0)
-        rows.append(feats.vector(asked, s.sentence.text, s.message.text, s.index, s.dense,
+        rows.append(feats.vector(asked, s.sentence.text, terms[s.message.id], s.index, s.dense,
                                  message_dense.get(s.message.id, s.dense), s.score, od, of, rank, s.message.title, mean, std))
     return cands, np.vstack(rows)
 

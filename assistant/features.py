@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,14 +32,21 @@ _SHOWS_DEFINITION = re.compile(r"\b(?:is|was|are|were) (?:a|an|the|one of)\b|\br
 
 @dataclass(frozen=True)
 class Corpus:
-    """The index statistics features need: IDF per stem over the indexed sentences."""
+    """The index statistics features need: IDF per stem over the indexed sentences, and where a message's
+    terms were kept at index time (bm25.MessageTerms), so they need not be tokenised again."""
     idf: dict[str, float]
     unseen_idf: float  # what a stem the index never uses would weigh
+    kept_terms: Callable[[str], frozenset[str] | None] | None = None  # message id -> its terms, None if not kept
 
     @classmethod
-    def of(cls, doc_freq: dict[str, int], n_docs: int) -> "Corpus":
+    def of(cls, doc_freq: dict[str, int], n_docs: int, kept_terms=None) -> "Corpus":
         n = max(n_docs, 1)
-        return cls({t: math.log(1 + n / (df + 0.5)) for t, df in doc_freq.items()}, math.log(1 + n / 0.5))
+        return cls({t: math.log(1 + n / (df + 0.5)) for t, df in doc_freq.items()}, math.log(1 + n / 0.5), kept_terms)
+
+    def message_terms(self, message_id: str, text: str) -> frozenset[str]:
+        """A message's terms: the ones kept at index time, else its text tokenised (stems(), remembered)."""
+        kept = self.kept_terms(message_id) if self.kept_terms is not None else None
+        return kept if kept is not None else stems(text)
 
 
 @dataclass(frozen=True)
@@ -93,13 +101,14 @@ class Asked:
         return bool(shows and not shows.search(sentence))
 
 
-def vector(asked: Asked, sentence: str, message: str, position: int, dense: float, message_dense: float,
+def vector(asked: Asked, sentence: str, m_have: frozenset[str], position: int, dense: float, message_dense: float,
            fused: float, best_other_dense: float, best_other_fused: float, rank: int, title: str = "",
            dense_mean: float = 0.0, dense_std: float = 1.0) -> np.ndarray:
-    """The features of one candidate, in NAMES order. title: its message's heading (words every sentence
+    """The features of one candidate, in NAMES order. m_have: its message's terms (Corpus.message_terms);
+    title: its message's heading (words every sentence
     under it is about, so the question's other words tell its sentences apart); dense_mean/std: over the
     candidates scored with it."""
-    s_have, m_have = stems(sentence), stems(message)
+    s_have = stems(sentence)
     about = stems(title)
     return np.array([
         dense, message_dense, asked.cover(s_have), asked.cover(m_have),

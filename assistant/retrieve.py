@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bm25 import BM25_DIRS
+from .bm25 import BM25_DIRS, MessageTerms
 from .bm25 import bm25s as load_bm25s
 from .corpus import Message
 from .embed import Embedder
@@ -94,7 +94,7 @@ class Retriever:
         self._rows_by_message = order
         self._rows_bounds = np.searchsorted(self.unit_message[order], np.arange(len(self.messages) + 1))
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
-        self.corpus = _statistics(self.bm25["sentences"])
+        self.corpus = _statistics(self.bm25["sentences"], MessageTerms.load(store.path, [m.id for m in self.messages]))
         self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
         self._spellable = Spellable(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
@@ -233,9 +233,10 @@ def top(scores: np.ndarray, k: int) -> np.ndarray:
     return near[np.argsort(-scores[near], kind="stable")][:k]
 
 
-def _statistics(bm) -> Corpus:
+def _statistics(bm, kept_terms: MessageTerms | None = None) -> Corpus:
     """IDF statistics of the sentence index, read from bm25s's term-major score matrix (a term's
-    document frequency is the length of its column)."""
+    document frequency is the length of its column), and the messages' terms the build kept."""
     indptr = np.asarray(bm.scores["indptr"])
     df = np.diff(np.append(indptr, len(bm.scores["indices"])))
-    return Corpus.of({t: int(df[i]) for t, i in bm.vocab_dict.items() if t and i < len(df)}, int(bm.scores["num_docs"]))
+    return Corpus.of({t: int(df[i]) for t, i in bm.vocab_dict.items() if t and i < len(df)}, int(bm.scores["num_docs"]),
+                     kept_terms)

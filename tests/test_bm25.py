@@ -125,3 +125,24 @@ def test_damaged_earlier_terms_are_tokenised_again(messages, tmp_path, damage):
     for name in bm25.BM25_DIRS:
         for q in QUERIES:
             np.testing.assert_array_equal(scores(tmp_path / "new" / "bm25" / name, q), scores(tmp_path / "scratch" / "bm25" / name, q))
+
+
+def test_kept_message_terms_are_each_messages_tokenised_text(messages, tmp_path):
+    from assistant.text import stems
+
+    bm25.build_bm25(messages, tmp_path)
+    kept = bm25.MessageTerms.load(tmp_path, [m.id for m in messages])
+    assert kept is not None
+    assert all(kept(m.id) == stems(m.text) for m in messages)
+    assert kept("no such message") is None
+
+
+@pytest.mark.parametrize("damage", [_offsets_out_of_order, _ids_past_the_vocabulary], ids=lambda f: f.__name__.strip("_"))
+def test_damaged_or_mismatched_message_terms_are_not_used(messages, tmp_path, damage):
+    bm25.build_bm25(messages, tmp_path)
+    assert bm25.MessageTerms.load(tmp_path, [m.id for m in messages][:-1]) is None  # another build's messages
+    damage(tmp_path / "bm25" / bm25.TERMS_DIR)
+    if damage is _offsets_out_of_order:  # the sentences' offsets were damaged: the messages' still hold
+        np.save(tmp_path / "bm25" / bm25.TERMS_DIR / "messages.offsets.npy", np.array([0, 5, 3]))
+    assert bm25.MessageTerms.load(tmp_path, [m.id for m in messages]) is None
+    assert bm25.MessageTerms.load(tmp_path / "missing", [m.id for m in messages]) is None
