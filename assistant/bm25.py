@@ -101,8 +101,9 @@ class MessageTerms:
         self._ids, self._offsets, self._vocabulary, self._rows = ids, offsets, vocabulary, rows
 
     @classmethod
-    def load(cls, store_path: Path, message_ids: list[str]) -> "MessageTerms | None":
-        """None when the build kept no terms or they do not fit its messages (the answerer then tokenises)."""
+    def load(cls, store_path: Path, rows: dict[str, int]) -> "MessageTerms | None":
+        """rows: each message's position in the build (the retriever's own map, shared, not copied). None when
+        the build kept no terms or they do not fit its messages (the answerer then tokenises)."""
         folder = store_path / "bm25" / TERMS_DIR
         try:
             vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
@@ -110,17 +111,22 @@ class MessageTerms:
             offsets = np.load(folder / "messages.offsets.npy", allow_pickle=False).astype(np.int64, copy=False)
         except (OSError, ValueError):
             return None
-        if (not isinstance(vocabulary, list) or len(offsets) != len(message_ids) + 1
-                or not _valid(Terms(np.asarray(ids), offsets), len(vocabulary))):
+        # the offsets are checked whole; the ids (35 MB at 100,000 messages) a message at a time as they are read,
+        # so that only the pages of messages asked about are brought into memory
+        if (not isinstance(vocabulary, list) or ids.ndim != 1 or offsets.ndim != 1 or len(offsets) != len(rows) + 1
+                or offsets[0] != 0 or offsets[-1] != len(ids) or not bool(np.all(np.diff(offsets) >= 0))):
             return None
-        return cls(ids, offsets, vocabulary, {mid: i for i, mid in enumerate(message_ids)})
+        return cls(ids, offsets, vocabulary, rows)
 
     def __call__(self, message_id: str) -> frozenset[str] | None:
+        """The message's terms; None for a message the build does not hold or whose ids are damaged."""
         row = self._rows.get(message_id)
         if row is None:
             return None
-        v = self._vocabulary
-        return frozenset(v[i] for i in self._ids[self._offsets[row]:self._offsets[row + 1]].tolist())
+        ids, v = self._ids[self._offsets[row]:self._offsets[row + 1]].tolist(), self._vocabulary
+        if ids and not 0 <= min(ids) <= max(ids) < len(v):
+            return None
+        return frozenset(v[i] for i in ids)
 
 
 def _same(old: Message, new: Message) -> bool:

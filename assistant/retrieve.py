@@ -94,7 +94,7 @@ class Retriever:
         self._rows_by_message = order
         self._rows_bounds = np.searchsorted(self.unit_message[order], np.arange(len(self.messages) + 1))
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
-        self.corpus = _statistics(self.bm25["sentences"], MessageTerms.load(store.path, [m.id for m in self.messages]))
+        self.corpus = _statistics(self.bm25["sentences"], MessageTerms.load(store.path, self.position))
         self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
         self._spellable = Spellable(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
