@@ -102,8 +102,9 @@ class MessageTerms:
 
     @classmethod
     def load(cls, store_path: Path, rows: dict[str, int]) -> "MessageTerms | None":
-        """rows: each message's position in the build (the retriever's own map, shared, not copied). None when
-        the build kept no terms or they do not fit its messages (the answerer then tokenises)."""
+        """rows: each message's position in the build, which is its row in the messages index (the retriever's
+        own map, shared, not copied). None when the build kept no terms or they do not fit its messages (the
+        answerer then tokenises)."""
         folder = store_path / "bm25" / TERMS_DIR
         try:
             vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
@@ -113,8 +114,7 @@ class MessageTerms:
             return None
         # the offsets are checked whole; the ids (35 MB at 100,000 messages) a message at a time as they are read,
         # so that only the pages of messages asked about are brought into memory
-        if (not isinstance(vocabulary, list) or ids.ndim != 1 or offsets.ndim != 1 or len(offsets) != len(rows) + 1
-                or offsets[0] != 0 or offsets[-1] != len(ids) or not bool(np.all(np.diff(offsets) >= 0))):
+        if not _vocabulary_ok(vocabulary) or ids.ndim != 1 or len(offsets) != len(rows) + 1 or not _cuts(offsets, len(ids)):
             return None
         return cls(ids, offsets, vocabulary, rows)
 
@@ -152,16 +152,25 @@ def _earlier(earlier: Store | None) -> tuple[list[str], dict[str, Terms], dict[s
     for i, m in enumerate(earlier.messages.values()):
         rows[m.id] = _Row(m, i, sentence)
         sentence += len(m.sentences)
-    consistent = (isinstance(vocabulary, list) and all(isinstance(w, str) for w in vocabulary)
-                  and len(set(vocabulary)) == len(vocabulary) and len(cached["messages"]) == len(rows)
+    consistent = (_vocabulary_ok(vocabulary) and len(cached["messages"]) == len(rows)
                   and len(cached["sentences"]) == sentence and all(_valid(t, len(vocabulary)) for t in cached.values()))
     return (vocabulary, cached, rows) if consistent else ([], {}, {})
 
 
+def _vocabulary_ok(vocabulary) -> bool:
+    """A list of distinct strings, as build_bm25 writes vocabulary.json."""
+    return isinstance(vocabulary, list) and all(isinstance(w, str) for w in vocabulary) and len(set(vocabulary)) == len(vocabulary)
+
+
+def _cuts(offsets: np.ndarray, length: int) -> bool:
+    """Offsets that cut `length` ids into texts: from 0 to the end, never backwards."""
+    return (offsets.ndim == 1 and len(offsets) >= 1 and offsets[0] == 0 and offsets[-1] == length
+            and bool(np.all(np.diff(offsets) >= 0)))
+
+
 def _valid(t: Terms, vocabulary: int) -> bool:
     """Offsets that cut the ids into texts, and ids inside the vocabulary."""
-    return (t.offsets.ndim == 1 and len(t.offsets) >= 1 and t.offsets[0] == 0 and t.offsets[-1] == len(t.ids)
-            and bool(np.all(np.diff(t.offsets) >= 0)) and (not len(t.ids) or 0 <= t.ids.min() <= t.ids.max() < vocabulary))
+    return _cuts(t.offsets, len(t.ids)) and (not len(t.ids) or 0 <= t.ids.min() <= t.ids.max() < vocabulary)
 
 
 def _gather(sources: np.ndarray, cached: Terms | None, fresh: list[list[int]]) -> Terms:

@@ -39,7 +39,8 @@ class Corpus:
     kept_terms: Callable[[str], frozenset[str] | None] | None = None  # message id -> its terms, None if not kept
 
     @classmethod
-    def of(cls, doc_freq: dict[str, int], n_docs: int, kept_terms=None) -> "Corpus":
+    def of(cls, doc_freq: dict[str, int], n_docs: int,
+           kept_terms: Callable[[str], frozenset[str] | None] | None = None) -> "Corpus":
         n = max(n_docs, 1)
         return cls({t: math.log(1 + n / (df + 0.5)) for t, df in doc_freq.items()}, math.log(1 + n / 0.5), kept_terms)
 
@@ -105,9 +106,8 @@ def vector(asked: Asked, sentence: str, m_have: frozenset[str], position: int, d
            fused: float, best_other_dense: float, best_other_fused: float, rank: int, title: str = "",
            dense_mean: float = 0.0, dense_std: float = 1.0) -> np.ndarray:
     """The features of one candidate, in NAMES order. m_have: its message's terms (Corpus.message_terms);
-    title: its message's heading (words every sentence
-    under it is about, so the question's other words tell its sentences apart); dense_mean/std: over the
-    candidates scored with it."""
+    title: its message's heading (words every sentence under it is about, so the question's other words tell
+    its sentences apart); dense_mean/std: over the candidates scored with it."""
     s_have = stems(sentence)
     about = stems(title)
     return np.array([

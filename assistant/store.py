@@ -317,10 +317,11 @@ def _checked(path: Path, manifest: dict, mapped: bool, keep_units: bool = True) 
     units: list[Unit] = []
     row = -1
     for row, line in enumerate(_lines(path / "units.jsonl")):
+        if row >= len(unit_message):
+            raise IndexDamaged("the vectors, units and messages disagree in number")
         u = _unit(json.loads(line), messages)
-        if u.message_id not in messages or row >= len(unit_message):
-            raise IndexDamaged("units refer to unknown messages" if u.message_id in messages or row < len(unit_message)
-                               else "the vectors, units and messages disagree in number")
+        if u.message_id not in messages:
+            raise IndexDamaged("units refer to unknown messages")
         if u.kind == "message":
             if (u.start, u.end) != (0, len(messages[u.message_id].text)):
                 raise IndexDamaged("a unit's span does not match its message's text or sentences")
@@ -338,7 +339,7 @@ def _checked(path: Path, manifest: dict, mapped: bool, keep_units: bool = True) 
     if vectors.ntotal != row + 1 or row + 1 != manifest["units"]:
         raise IndexDamaged("the vectors, units and messages disagree in number")
     if vectors.d != manifest["dim"]:
-        raise IndexDamaged("units refer to unknown messages or the wrong dimension")
+        raise IndexDamaged("the vectors have the wrong dimension")
     return Store(path, manifest, messages, units, vectors, documents, mapped, unit_message, unit_sentence)
 
 
