@@ -96,15 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--keep", type=Path, help="build the foreign index here and keep it (default: a temporary folder)")
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--split", choices=("test", "dev"), default="test",
+                    help="WikiQA pages to use: test (the reported figures) or dev (for looking at misses)")
     args = ap.parse_args(argv)
     folder = args.data / "wikiqa"
-    if not (folder / "WikiQA-test.tsv").exists():
-        print(f"no WikiQA test data in {folder}; skipped")
+    if not (folder / f"WikiQA-{args.split}.tsv").exists():
+        print(f"no WikiQA {args.split} data in {folder}; skipped")
         return 0
     from assistant.core import Assistant
     from assistant.settings import Settings
 
-    rows = load_wikiqa(folder, "test")
+    rows = load_wikiqa(folder, args.split)
     pages = pages_of(rows)
     inside = [p for p in pages if indexed(p.title)]
     answerable = [r for r in rows if indexed(r["title"]) and any(r["labels"])]
@@ -130,18 +132,20 @@ def main(argv: list[str] | None = None) -> int:
     gold = [[s for s, y in zip(r["sentences"], r["labels"]) if y] for r in answerable]
     answered = [rep["status"] == "answered" for rep in ans_replies]
     top_ok = [bool(rep["quotes"]) and contains_answer(rep["quotes"][0]["text"], g) for rep, g in zip(ans_replies, gold)]
+    right_page = [bool(rep["quotes"]) and rep["quotes"][0]["title"] == r["title"] for rep, r in zip(ans_replies, answerable)]
     declined_absent = [rep["status"] != "answered" for rep in absent_replies]
     declined_na = [rep["status"] != "answered" for rep in na_replies]
     p50 = statistics.median(ms_a + ms_b)
     km_p50 = statistics.median(km_ms)
     out = {
-        "corpus": f"WikiQA test pages, half indexed by title hash: {len(inside)} pages in "
+        "corpus": f"WikiQA {args.split} pages, half indexed by title hash: {len(inside)} pages in "
                   f"{(len(inside) + PER_FILE - 1) // PER_FILE} Markdown documents, empty profile",
         "measured_at": time.strftime("%Y-%m-%d %H:%M"),
         "index_build_s": round(build_s, 1),
         "answerable": len(answerable), "absent": len(absent), "on_topic_no_answer": len(no_answer),
         "answerable_answered": round(sum(answered) / len(answered), 4),
         "top_quote_contains_answer": round(sum(top_ok) / len(top_ok), 4),
+        "top_quote_from_the_right_page": round(sum(right_page) / len(right_page), 4),
         "absent_declined": round(sum(declined_absent) / len(declined_absent), 4),
         "on_topic_no_answer_declined": round(sum(declined_na) / len(declined_na), 4),
         "p50_ms": round(p50, 2), "key_messages_p50_ms": round(km_p50, 2), "p50_ratio": round(p50 / km_p50, 2),
@@ -149,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"foreign corpus: {out['corpus']} (index built in {build_s:.0f} s)")
     print(f"  answerable answered        {out['answerable_answered']:.3f}  ({len(answerable)} questions; target >= 0.90)")
     print(f"  top quote contains answer  {out['top_quote_contains_answer']:.3f}  (target >= 0.70)")
+    print(f"    from the right page      {out['top_quote_from_the_right_page']:.3f}  (the rest quote another page)")
     print(f"  absent topics declined     {out['absent_declined']:.3f}  ({len(absent)} questions; target >= 0.85)")
     print(f"  on-topic, no answer, declined {out['on_topic_no_answer_declined']:.3f}  ({len(no_answer)} questions; no target)")
     print(f"  p50 {p50:.2f} ms vs key messages {km_p50:.2f} ms: ratio {out['p50_ratio']} (target <= 2)")
@@ -160,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
             if rep["status"] == "answered":
                 print(f"MISS absent {r['question']!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
+    if args.split != "test":
+        out["split"] = args.split
+        (RESULTS / f"foreign-{args.split}.json").write_text(json.dumps(out, indent=2) + "\n")
+        return 0
     (RESULTS / "foreign.json").write_text(json.dumps(out, indent=2) + "\n")
     return 0
 
