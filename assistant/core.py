@@ -112,7 +112,7 @@ class Assistant:
         s = self.settings
         st = store_mod.load(s.store_dir, expect_model=self._expected_model(), units=False)
         if self._embedder is None:
-            self._embedder = make_embedder(s.embedder, s.model, st.path, s.onnx_weights)
+            self._embedder = make_embedder(s.embedder, s.model, st.path, st.weights)
         profile, stamp = Profile.load(s.index_dir), profile_stamp(s.index_dir)
         cal = self._calibration
         retriever = Retriever(st, self._embedder, profile, cal["dense_weight"], cal["sentence_weight"], cal["message_bonus"],

@@ -14,6 +14,7 @@ import numpy as np
 from . import corpus, store
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import IndexError_, Unreadable
+from .onnx_export import EXPORT_VERSION
 from .bm25 import build_bm25
 from .settings import ROOT, Settings
 from .units import Unit, mean_vectors, units_of
@@ -69,8 +70,14 @@ def is_current(settings: Settings, paths: list[Path], model: str, digest: str | 
         m = store.read_manifest(settings.store_dir)
     except IndexError_:
         return False
-    return (m.get("corpus_hash") == (digest or corpus.corpus_hash(paths)) and m.get("model") == model
+    return (m.get("corpus_hash") == (digest or corpus.corpus_hash(paths)) and _same_embedding(m, model, settings)
             and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
+
+
+def _same_embedding(manifest: dict, model: str, settings: Settings) -> bool:
+    """Whether a build's vectors are what this build would embed: the same model, weights and export recipe."""
+    return (manifest.get("model") == model and manifest.get("weights", "fp32") == settings.onnx_weights
+            and manifest.get("export_version") == EXPORT_VERSION)
 
 
 def _extras_ok(settings: Settings, manifest: dict) -> bool:
@@ -102,7 +109,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     clock.lap("parse")
     messages = found.messages
     documents = _dated(found.documents, earlier.documents if earlier is not None else store.previous_documents(settings.store_dir))
-    same_model = earlier if earlier is not None and earlier.model == model else None
+    same_model = earlier if earlier is not None and _same_embedding(earlier.manifest, model, settings) else None
     added = _added(found, same_model)
     pairs = units_of(added if added is not None else messages)
     staging = None
@@ -129,7 +136,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
             _export(settings, folder, staging)
             clock.lap("onnx")
 
-    manifest = {"model": model, "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
+    manifest = {"model": model, "weights": settings.onnx_weights, "export_version": EXPORT_VERSION, "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
                 "sources": [_recorded(p) for p in paths], "documents": sorted({d.title for d, _ in found.documents}),
                 "skipped": [[_recorded(e.path), e.reason] for e in found.skipped], "parser": corpus.PARSER_VERSION,
                 "embedded": made.embedded}
@@ -242,8 +249,9 @@ def _export(settings: Settings, folder: Path, staging: Path | None = None) -> No
 
 
 def _document_embedder(settings: Settings, export_onnx: bool) -> tuple[Embedder, Path | None]:
-    """What embeds the documents: the ONNX export at fp32 in batches on every core (the same model and
-    pooling the queries use, about five times sentence-transformers on torch here), exported once into
+    """What embeds the documents: the ONNX export with the weights settings.onnx_weights asks for, in batches on
+    every core (the same model file and pooling the queries use: int8 about ten times sentence-transformers on
+    torch here), exported once into
     index/.onnx-staging/ (or linked from the live build); torch when ONNX cannot be had; the fake in tests."""
     if settings.embedder == "fake":
         return make_embedder("fake"), None
@@ -256,7 +264,8 @@ def _document_embedder(settings: Settings, export_onnx: bool) -> tuple[Embedder,
             path = default_model_path(settings.model)
             if not is_current(staging, path):
                 export(path, staging, reuse_from=settings.store_dir / "onnx")
-            return OnnxEmbedder(staging, name=model_name(path), weights="fp32", threads=os.cpu_count() or 1), staging
+            return OnnxEmbedder(staging, name=model_name(path), weights=settings.onnx_weights,
+                                threads=os.cpu_count() or 1), staging
         except ImportError:
             pass
     return make_embedder("torch", settings.model), None

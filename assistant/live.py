@@ -76,10 +76,11 @@ class Holder:
         if embedder is None or store is None or target is None:
             return None
         try:
-            model = read_manifest(target)["model"]
+            manifest = read_manifest(target)
         except Exception:  # missing or damaged: the fresh load reports it properly
             return None
-        return embedder if model == store.model == embedder.name else None
+        same = manifest["model"] == store.model == embedder.name and manifest.get("weights", "fp32") == store.weights
+        return embedder if same else None
 
     def _release_retired(self) -> None:
         """Nothing in an Assistant refers back to it (core.Library), so the retired one and its mmapped index

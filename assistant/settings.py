@@ -21,7 +21,7 @@ class Settings:
     model: str = _setting("", "sentence-transformers model folder; empty means the packaged all-MiniLM-L6-v2.")
     embedder: str = _setting("auto", "Query embedder: auto (ONNX when exported, else torch), onnx, torch, or fake (tests).",
                              ("auto", "onnx", "torch", "fake"))
-    onnx_weights: str = _setting("int8", "ONNX query model: int8 (8-bit weights, written only when it agrees with fp32 to cosine >= 0.985) or fp32.",
+    onnx_weights: str = _setting("int8", "ONNX model that embeds documents at index time and questions: int8 (8-bit, written only when it agrees with fp32 to cosine >= 0.98) or fp32. A server uses what its index was built with; changing this rebuilds.",
                                  ("int8", "fp32"))
     host: str = _setting("127.0.0.1", "Address `assistant serve` binds to.")
     port: int = _setting(8000, "Port `assistant serve` listens on.")

@@ -69,6 +69,12 @@ class Store:
     def model(self) -> str:
         return self.manifest["model"]
 
+    @property
+    def weights(self) -> str:
+        """The ONNX weights its vectors were asked of ("int8" or "fp32"; builds before they were recorded: fp32).
+        Queries use the same, so documents and questions share one embedding path."""
+        return self.manifest.get("weights", "fp32")
+
     def original(self, document_id: str) -> Path | None:
         """The copy of an indexed document's original file, or None for any id that is not indexed."""
         doc = self.documents.get(document_id)

@@ -34,7 +34,7 @@ def page_corpus(rows: list[dict], name: str, half: bool = False):
     pages = [p for p in pages_of(rows) if indexed(p.title) or not half]
     write_documents(pages, index_dir / "sources", one_per_line=True)
     settings = Settings.from_env(index_dir=index_dir)
-    embedder = OnnxEmbedder(Settings.from_env().store_dir / "onnx", name="all-MiniLM-L6-v2", weights="fp32", threads=2)
+    embedder = OnnxEmbedder(Settings.from_env().store_dir / "onnx", name="all-MiniLM-L6-v2", weights=settings.onnx_weights, threads=2)
     indexer.build(settings, [index_dir / "sources"], embedder=embedder, export_onnx=False)
     cal = load_calibration()
     return Retriever(store.load(settings.store_dir), embedder, None, cal["dense_weight"], cal["sentence_weight"],

@@ -110,6 +110,22 @@ def test_a_different_model_reembeds_everything(settings):
     assert store.read_manifest(settings.store_dir)["model"] == "other-model"
 
 
+def test_other_weights_reembed_everything_and_the_index_records_them(settings):
+    """Documents and questions share one embedding path: the index records the weights it was built with (a
+    server embeds questions with the same), and asking for other weights re-embeds every text."""
+    import dataclasses
+
+    first = indexer.build(settings, export_onnx=False)
+    assert store.load(settings.store_dir).weights == settings.onnx_weights == "int8"
+    fp32 = dataclasses.replace(settings, onnx_weights="fp32")
+    assert not indexer.is_current(fp32, indexer.source_paths(fp32, None), "fake-hash-64")
+    counter = CountingEmbedder()
+    report = indexer.build(fp32, embedder=counter, export_onnx=False)
+    assert not report.up_to_date and report.embedded == first.embedded == len(counter.texts)
+    assert store.read_manifest(settings.store_dir)["weights"] == "fp32"
+    assert indexer.build(fp32, embedder=CountingEmbedder(), export_onnx=False).up_to_date
+
+
 def test_paths_are_recorded_and_reused(tmp_path):
     root = make_index_dir(tmp_path / "idx", docs={})
     elsewhere = tmp_path / "docs"
