@@ -17,7 +17,7 @@ from .errors import IndexError_, Unreadable
 from .onnx_export import EXPORT_VERSION
 from .bm25 import build_bm25
 from .settings import ROOT, Settings
-from .units import Unit, mean_vectors, units_of
+from .units import RECIPE, Unit, mean_vectors, units_of
 
 PROGRESS_OVER = 300  # texts; fewer are embedded without a progress bar
 # Texts per ONNX run, sorted by length: on 2 cores, 8 embedded 100-180-token texts about 15-25 % faster than 64
@@ -71,7 +71,7 @@ def is_current(settings: Settings, paths: list[Path], model: str, digest: str | 
     except IndexError_:
         return False
     return (m.get("corpus_hash") == (digest or corpus.corpus_hash(paths)) and _same_embedding(m, model, settings)
-            and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
+            and m.get("units_recipe") == RECIPE and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
 
 
 def _same_embedding(manifest: dict, model: str, settings: Settings) -> bool:
@@ -136,7 +136,8 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
             _export(settings, folder, staging)
             clock.lap("onnx")
 
-    manifest = {"model": model, "weights": settings.onnx_weights, "export_version": EXPORT_VERSION, "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
+    manifest = {"model": model, "weights": settings.onnx_weights, "export_version": EXPORT_VERSION, "units_recipe": RECIPE,
+                "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
                 "sources": [_recorded(p) for p in paths], "documents": sorted({d.title for d, _ in found.documents}),
                 "skipped": [[_recorded(e.path), e.reason] for e in found.skipped], "parser": corpus.PARSER_VERSION,
                 "embedded": made.embedded}

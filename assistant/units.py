@@ -28,6 +28,12 @@ class Unit:
 _POINTS_BACK = re.compile(r"^(?:In|During|From|Of|For|At) (?:these|this|that|those|them)\b|^(?:These|This|That|Those|They|It|Such|Here)\b")
 
 
+# What units_of embeds, as a version: bump it when embedded_text or units_of changes what a unit's vector is made
+# from. The index records it, so a build over unchanged files still re-embeds (units whose text changed; the
+# rest are reused by their text's hash) instead of calling itself up to date.
+RECIPE = 1
+
+
 def embedded_text(m: Message, j: int) -> str:
     """What a sentence unit's vector is made from: the sentence, after its predecessor when it points back."""
     s = m.sentences[j]

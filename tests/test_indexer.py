@@ -169,6 +169,15 @@ def test_an_index_of_another_format_version_is_rebuilt(settings):
     assert json.loads(manifest.read_text())["version"] == store.FORMAT_VERSION
 
 
+def test_a_new_units_recipe_is_not_up_to_date(settings, monkeypatch):
+    """A change to what a unit is embedded from (units.RECIPE) makes the next build run over unchanged files."""
+    indexer.build(settings, export_onnx=False)
+    assert indexer.build(settings, embedder=CountingEmbedder(), export_onnx=False).up_to_date
+    monkeypatch.setattr(indexer, "RECIPE", indexer.RECIPE + 1)
+    report = indexer.build(settings, embedder=CountingEmbedder(), export_onnx=False)
+    assert not report.up_to_date and store.read_manifest(settings.store_dir)["units_recipe"] == indexer.RECIPE
+
+
 def test_a_sentence_that_points_back_is_embedded_with_its_predecessor():
     doc = ("Findings\n\nKey message 1\n\nWe undertook some joint inspections during the pandemic. In these, we found "
            "responses were effective. Staff felt supported. This meant a lot to families.\n")
