@@ -82,6 +82,34 @@ class Forest:
         return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
 
 
+@dataclass(frozen=True)
+class Reranker:
+    """A small network over the question's and a sentence's vectors (one hidden layer of rectified units), whose
+    logit the ranker reads as the feature "learned": it is fitted on WikiQA question/sentence pairs to tell
+    the sentence that answers from the ones that are merely about the same thing, which a cosine cannot.
+    Its input, for question vector q and sentence vector v: q*v, |q-v|, v and their cosine."""
+    w1: np.ndarray  # (3 * dim + 1, hidden)
+    b1: np.ndarray  # (hidden,)
+    w2: np.ndarray  # (hidden,)
+    b2: float
+
+    @classmethod
+    def of(cls, m: dict) -> "Reranker":
+        w1, b1, w2 = np.asarray(m["w1"], dtype=np.float32), np.asarray(m["b1"], dtype=np.float32), np.asarray(m["w2"], dtype=np.float32)
+        if m.get("kind") != "mlp" or w1.ndim != 2 or b1.shape != (w1.shape[1],) or w2.shape != (w1.shape[1],) or (w1.shape[0] - 1) % 3:
+            raise ValueError("calibration reranker is damaged; rerun python -m eval.calibrate")
+        return cls(w1, b1, w2, float(m["b2"]))
+
+    def logits(self, q: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """One logit per row of v (sentence vectors) for the question vector q; zeros when the vectors are not
+        of the dimension it was fitted on (another model, the tests' fake embedder)."""
+        q = np.asarray(q, dtype=np.float32).reshape(-1)
+        if v.ndim != 2 or v.shape[1] * 3 + 1 != self.w1.shape[0] or q.shape[0] != v.shape[1]:
+            return np.zeros(len(v))
+        x = np.hstack([q * v, np.abs(q - v), v, (v @ q)[:, None]])
+        return (np.maximum(x @ self.w1 + self.b1, 0.0) @ self.w2 + self.b2).astype(np.float64)
+
+
 _UNKNOWN_SHARE = feats.NAMES.index("unknown_share")
 TRIGGER_NAMES = ("top_logit", "top_margin", "one_message") + tuple(f"top_{n}" for n in feats.NAMES)
 
@@ -92,21 +120,24 @@ class Models:
     answers the question), per question, from the ranker's top two and the top candidate's features)."""
     ranker: Forest
     trigger: Forest
+    reranker: Reranker | None = None
 
 
-_built: dict[tuple[int, int], tuple[dict, dict, Models]] = {}
+_built: dict[tuple[int, int, int], tuple[dict, dict, dict | None, Models]] = {}
 
 
 def models_of(cal: dict) -> Models:
-    """The models a calibration describes, built once per pair of model dicts (tests pass variants of the
+    """The models a calibration describes, built once per set of model dicts (tests pass variants of the
     shipped calibration that share them). The cache holds the dicts, so their ids cannot be reused."""
-    r, t = cal["ranker"], cal["trigger"]
-    hit = _built.get((id(r), id(t)))
-    if hit is None or hit[0] is not r or hit[1] is not t:
+    r, t, n = cal["ranker"], cal["trigger"], cal.get("reranker")
+    key = (id(r), id(t), id(n))
+    hit = _built.get(key)
+    if hit is None or hit[0] is not r or hit[1] is not t or hit[2] is not n:
         if len(_built) > 16:
             _built.clear()
-        hit = _built[(id(r), id(t))] = (r, t, Models(Forest.of(r, feats.NAMES), Forest.of(t, TRIGGER_NAMES)))
-    return hit[2]
+        hit = _built[key] = (r, t, n, Models(Forest.of(r, feats.NAMES), Forest.of(t, TRIGGER_NAMES),
+                                             Reranker.of(n) if n is not None else None))
+    return hit[3]
 
 
 def trigger_vector(p: np.ndarray, x: np.ndarray, one_message: bool) -> np.ndarray:
@@ -135,12 +166,15 @@ class Decision:
 
 
 def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozenset(),
-               limit: int | None = CANDIDATES) -> tuple[list[SentenceHit], np.ndarray]:
+               limit: int | None = CANDIDATES, reranker: Reranker | None = None) -> tuple[list[SentenceHit], np.ndarray]:
     """The best `limit` sentences of a result (fused order) and the model's features for each (the WikiQA
     benchmark scores every sentence of a page: limit None)."""
     cands = [s for s in result.sentences if s.message.id not in exclude][:limit]
     if not cands:
         return [], np.zeros((0, len(feats.NAMES)))
+    learned = np.zeros(len(cands))
+    if reranker is not None and result.vector is not None and result.vectors_of is not None:
+        learned = reranker.logits(result.vector, result.vectors_of(cands))
     q = result.query
     asked = feats.Asked.of(q.own, q.expanded, q.text, corpus, q.glossed)
     message_dense = {h.message.id: h.dense for h in result.hits}
@@ -158,17 +192,19 @@ def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozens
         od = max((d for d, _ in others), default=0.0)
         of = max((f for _, f in others), default=0.0)
         rows.append(feats.vector(asked, s.sentence.text, terms[s.message.id], s.index, s.dense,
-                                 message_dense.get(s.message.id, s.dense), s.score, od, of, rank, s.message.title, mean, std))
+                                 message_dense.get(s.message.id, s.dense), s.score, od, of, rank, s.message.title, mean, std,
+                                 float(learned[rank])))
     return cands, np.vstack(rows)
 
 
 def score(result: Result, corpus: feats.Corpus, cal: dict, exclude: set[str] = frozenset(),
           limit: int | None = CANDIDATES) -> list[Scored]:
     """The model's probability for each candidate sentence, best first."""
-    cands, x = candidates(result, corpus, exclude, limit)
+    models = models_of(cal)
+    cands, x = candidates(result, corpus, exclude, limit, models.reranker)
     if not cands:
         return []
-    p = models_of(cal).ranker.probability(x)
+    p = models.ranker.probability(x)
     order = np.argsort(-p, kind="stable")
     return [Scored(cands[i], float(p[i]), x[i]) for i in order]
 

@@ -5,6 +5,7 @@ keeps an absolute scale the answerer can calibrate; the weight is fitted on the 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +49,8 @@ class Result:
     query: Query
     hits: list[Hit]
     sentences: list[SentenceHit] = field(default_factory=list)
+    vector: np.ndarray | None = None  # the query vector searched with (1 x dim)
+    vectors_of: Callable[[list[SentenceHit]], np.ndarray] | None = None  # its sentences' indexed vectors
 
 
 def fuse(dense, lexical, weight: float):
@@ -93,6 +96,9 @@ class Retriever:
         order = np.argsort(self.unit_message, kind="stable")  # a message's rows together, in row order
         self._rows_by_message = order
         self._rows_bounds = np.searchsorted(self.unit_message[order], np.arange(len(self.messages) + 1))
+        self._sentence_row = np.full(int(self.sentence_start[-1]), -1, dtype=np.int64)  # sentence row -> vector row
+        mine = self.unit_sentence >= 0
+        self._sentence_row[self.unit_sentence[mine]] = np.flatnonzero(mine)
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
         self.corpus = _statistics(self.bm25["sentences"], MessageTerms.load(store.path, self.position))
         self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
@@ -135,6 +141,11 @@ class Retriever:
         parts = [order[b[i]:b[i + 1]] for i in positions]
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
 
+    def sentence_vectors(self, hits: list[SentenceHit]) -> np.ndarray:
+        """The indexed vectors of these sentences, one row each (float32, unit length)."""
+        rows = self._sentence_row[[int(self.sentence_start[self.position[h.message.id]]) + h.index for h in hits]]
+        return self.store.vectors.reconstruct_batch(rows.astype(np.int64)).astype(np.float32)
+
     def nearest_messages(self, message_id: str, k: int) -> list[str]:
         """Up to k other messages whose units are nearest this message's own vector (one vector search)."""
         rows = self._rows_of([self.position[message_id]])[:1]  # units_of writes a message's own unit first (a build
@@ -151,10 +162,9 @@ class Retriever:
                     near.append(mid)
         return near[:k]
 
-    def _dense(self, text: str, k: int, only: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _dense(self, vector: np.ndarray, k: int, only: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Best cosine per message and per sentence (0 where not among the k nearest units); with `only`,
         exact cosines for every unit of those messages and 0 elsewhere."""
-        vector = self._embed(text)
         if only is not None:
             rows = self._rows_of(only)
             scores = (self.store.vectors.reconstruct_batch(rows) @ vector[0])[None, :] if len(rows) else np.zeros((1, 0))
@@ -197,7 +207,8 @@ class Retriever:
         query = query or self.analyse(text)
         w = self.dense_weight
         allowed = sorted(self.position[m] for m in only if m in self.position) if only is not None else None
-        dense_m, dense_s = self._dense(query.expanded, depth, allowed)
+        vector = self._embed(query.expanded)
+        dense_m, dense_s = self._dense(vector, depth, allowed)
         lex_m = self._lexical("messages", query.expanded)
         # Glossary phrases find the right message; which of its sentences answers is judged on the
         # user's own words, so an expansion ("lockdown" → "Covid-19 pandemic") can't pick a scene-setter.
@@ -218,7 +229,7 @@ class Retriever:
                 score = (fuse(dense_s[n], lex_s[n], ws) + bonus * fused_m[i]) / (1 + bonus)
                 sentences.append(SentenceHit(self.messages[i], j, float(score), float(dense_s[n]), float(lex_s[n])))
         sentences.sort(key=lambda s: -s.score)
-        return Result(query, hits, sentences)
+        return Result(query, hits, sentences, vector, self.sentence_vectors)
 
 
 def top(scores: np.ndarray, k: int) -> np.ndarray:

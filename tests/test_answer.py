@@ -7,7 +7,7 @@ import pytest
 import numpy as np
 
 from assistant import features as feats
-from assistant.answer import CANDIDATES, MAX_BROAD, TRIGGER_NAMES, Forest, candidates, load_calibration
+from assistant.answer import CANDIDATES, MAX_BROAD, TRIGGER_NAMES, Forest, Reranker, candidates, load_calibration
 from assistant.answer import decide as _decide
 from assistant.core import Assistant
 from corefix import small_settings  # noqa: F401  (fixture)
@@ -104,6 +104,48 @@ def test_forest_matches_lightgbm_on_the_trees_calibrate_saves():
     record = {"kind": "forest", "features": list("abcd"), "trees": [_flatten(t["tree_structure"]) for t in booster.dump_model()["tree_info"]]}
     forest = Forest.of(record, tuple("abcd"))
     assert forest.probability(x) == pytest.approx(booster.predict(x), abs=1e-12)
+
+
+def test_reranker_matches_the_network_calibrate_saves():
+    """The saved record scores pairs as the fitted scikit-learn network does (to the 6 digits it keeps)."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    from eval.calibrate import reranker_record
+
+    rng = np.random.default_rng(0)
+    dim = 8
+    q, v = rng.normal(size=dim).astype(np.float32), rng.normal(size=(300, dim)).astype(np.float32)
+    x = np.hstack([q * v, np.abs(q - v), v, (v @ q)[:, None]])
+    y = (v[:, 0] * q[0] + v[:, 1] > 0).astype(int)
+    with pytest.warns(ConvergenceWarning):  # a few iterations are enough to compare the arithmetic
+        net = MLPClassifier(hidden_layer_sizes=(6,), max_iter=20, random_state=0).fit(x, y)
+    reranker = Reranker.of(reranker_record(net, "random pairs"))
+    p = net.predict_proba(x)[:, 1]
+    assert reranker.logits(q, v) == pytest.approx(np.log(p / (1 - p)), abs=1e-3)
+    assert reranker.logits(q[:4], v[:, :4]).tolist() == [0.0] * 300  # vectors of another dimension: no opinion
+
+
+def test_a_damaged_reranker_is_refused():
+    m = load_calibration()["reranker"]
+    with pytest.raises(ValueError, match="eval.calibrate"):
+        Reranker.of(dict(m, b1=m["b1"][:-1]))
+
+
+def test_the_learned_feature_reads_the_indexed_vectors_of_the_candidates(assistant):
+    """The reranker is given the query vector searched with and each candidate's own vector from the index."""
+    result = search(assistant, "is domestic abuse still a problem?")
+    r = assistant.retriever
+    assert result.vector is not None and result.vector.shape == (1, r.store.vectors.d)
+    some = result.sentences[:5]
+    got = r.sentence_vectors(some)
+    for hit, row in zip(some, got):
+        s = hit.message.sentences[hit.index]
+        (expected,) = [i for i, u in enumerate(r.store.units) if u.kind == "sentence" and u.message_id == hit.message.id
+                       and u.start == s.start] if r.store.units else [None]
+        if expected is not None:
+            assert np.allclose(row, r.store.vectors.reconstruct(expected), atol=1e-6)
+        assert float(row @ result.vector[0]) == pytest.approx(hit.dense, abs=1e-4) or hit.dense == 0.0
 
 
 def test_model_of_the_wrong_features_is_refused():
