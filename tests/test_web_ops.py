@@ -193,3 +193,14 @@ def test_reload_with_another_model_loads_a_fresh_embedder(fake_settings, tmp_pat
     assert given[1:] and all(e is None for e in given[1:])  # never handed the live model's embedder
     assert "IndexMismatch" in holder.problem  # this server is configured for fake-hash-64: refused, as before
     assert c.get("/healthz").json()["model"] == "fake-hash-64"  # and the old index keeps serving
+
+
+def test_the_server_keeps_matrix_products_on_the_calling_thread(fake_assistant):
+    """Requests already run on several threads: a BLAS pool per product made them wait on each other."""
+    from threadpoolctl import threadpool_info
+
+    from assistant.web import create_app
+
+    create_app(assistant=fake_assistant)
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas and all(lib["num_threads"] == 1 for lib in blas)
