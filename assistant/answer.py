@@ -100,14 +100,19 @@ class Reranker:
             raise ValueError("calibration reranker is damaged; rerun python -m eval.calibrate")
         return cls(w1, b1, w2, float(m["b2"]))
 
+    @staticmethod
+    def inputs(q: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The network's input rows for question vector q (dim,) and sentence vectors v (n, dim): what it is
+        fitted on (eval/calibrate.py) and what it scores."""
+        return np.hstack([q * v, np.abs(q - v), v, (v @ q)[:, None]])
+
     def logits(self, q: np.ndarray, v: np.ndarray) -> np.ndarray:
         """One logit per row of v (sentence vectors) for the question vector q; zeros when the vectors are not
         of the dimension it was fitted on (another model, the tests' fake embedder)."""
         q = np.asarray(q, dtype=np.float32).reshape(-1)
         if v.ndim != 2 or v.shape[1] * 3 + 1 != self.w1.shape[0] or q.shape[0] != v.shape[1]:
             return np.zeros(len(v))
-        x = np.hstack([q * v, np.abs(q - v), v, (v @ q)[:, None]])
-        return (np.maximum(x @ self.w1 + self.b1, 0.0) @ self.w2 + self.b2).astype(np.float64)
+        return (np.maximum(self.inputs(q, v) @ self.w1 + self.b1, 0.0) @ self.w2 + self.b2).astype(np.float64)
 
 
 _UNKNOWN_SHARE = feats.NAMES.index("unknown_share")

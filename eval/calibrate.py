@@ -80,7 +80,7 @@ def fit_reranker(folder: Path, embedder) -> dict:
     for r in rows:
         q = embedder.embed_query(r["question"])[0]
         v = np.array([vectors[s] for s in r["sentences"]])
-        x.append(np.hstack([q * v, np.abs(q - v), v, (v @ q)[:, None]]))
+        x.append(Reranker.inputs(q, v))
         y.extend(r["labels"])
     net = MLPClassifier(hidden_layer_sizes=(RERANKER["hidden"],), alpha=RERANKER["alpha"], max_iter=60,
                         early_stopping=True, random_state=RERANKER["seed"]).fit(np.vstack(x), np.array(y))

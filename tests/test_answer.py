@@ -116,7 +116,7 @@ def test_reranker_matches_the_network_calibrate_saves():
     rng = np.random.default_rng(0)
     dim = 8
     q, v = rng.normal(size=dim).astype(np.float32), rng.normal(size=(300, dim)).astype(np.float32)
-    x = np.hstack([q * v, np.abs(q - v), v, (v @ q)[:, None]])
+    x = Reranker.inputs(q, v)
     y = (v[:, 0] * q[0] + v[:, 1] > 0).astype(int)
     with pytest.warns(ConvergenceWarning):  # a few iterations are enough to compare the arithmetic
         net = MLPClassifier(hidden_layer_sizes=(6,), max_iter=20, random_state=0).fit(x, y)
@@ -134,18 +134,16 @@ def test_a_damaged_reranker_is_refused():
 
 def test_the_learned_feature_reads_the_indexed_vectors_of_the_candidates(assistant):
     """The reranker is given the query vector searched with and each candidate's own vector from the index."""
+    from assistant import store
+
     result = search(assistant, "is domestic abuse still a problem?")
     r = assistant.retriever
-    assert result.vector is not None and result.vector.shape == (1, r.store.vectors.d)
+    assert np.array_equal(result.vector, r.embedder.embed_query(result.query.expanded))
+    full = store.load(r.store.path)  # with a record per unit, which the served store does not keep
+    row_of = {(u.message_id, u.start): i for i, u in enumerate(full.units) if u.kind == "sentence"}
     some = result.sentences[:5]
-    got = r.sentence_vectors(some)
-    for hit, row in zip(some, got):
-        s = hit.message.sentences[hit.index]
-        (expected,) = [i for i, u in enumerate(r.store.units) if u.kind == "sentence" and u.message_id == hit.message.id
-                       and u.start == s.start] if r.store.units else [None]
-        if expected is not None:
-            assert np.allclose(row, r.store.vectors.reconstruct(expected), atol=1e-6)
-        assert float(row @ result.vector[0]) == pytest.approx(hit.dense, abs=1e-4) or hit.dense == 0.0
+    for hit, got in zip(some, result.vectors_of(some)):
+        assert np.allclose(got, full.vectors.reconstruct(row_of[(hit.message.id, hit.sentence.start)]), atol=1e-6)
 
 
 def test_model_of_the_wrong_features_is_refused():
