@@ -76,7 +76,7 @@ def is_current(settings: Settings, paths: list[Path], model: str, digest: str | 
 
 def _same_embedding(manifest: dict, model: str, settings: Settings) -> bool:
     """Whether a build's vectors are what this build would embed: the same model, weights and export recipe."""
-    return (manifest.get("model") == model and manifest.get("weights", "fp32") == settings.onnx_weights
+    return (manifest.get("model") == model and store.manifest_weights(manifest) == settings.onnx_weights
             and manifest.get("export_version") == EXPORT_VERSION)
 
 

@@ -69,7 +69,7 @@ class Holder:
     def _reusable_embedder(self):
         """The live Assistant's query embedder if the index now in the store was built with the same
         model as the live one; None (load a fresh one) otherwise, or when in any doubt."""
-        from .store import read_manifest
+        from .store import manifest_weights, read_manifest
 
         live, target = self.assistant, self._target()
         embedder, store = getattr(live, "embedder", None), getattr(live, "store", None)
@@ -79,7 +79,7 @@ class Holder:
             manifest = read_manifest(target)
         except Exception:  # missing or damaged: the fresh load reports it properly
             return None
-        same = manifest["model"] == store.model == embedder.name and manifest.get("weights", "fp32") == store.weights
+        same = manifest["model"] == store.model == embedder.name and manifest_weights(manifest) == store.weights
         return embedder if same else None
 
     def _release_retired(self) -> None:

@@ -71,9 +71,9 @@ class Store:
 
     @property
     def weights(self) -> str:
-        """The ONNX weights its vectors were asked of ("int8" or "fp32"; builds before they were recorded: fp32).
-        Queries use the same, so documents and questions share one embedding path."""
-        return self.manifest.get("weights", "fp32")
+        """The ONNX weights its vectors were asked of. Queries use the same, so documents and questions share
+        one embedding path."""
+        return manifest_weights(self.manifest)
 
     def original(self, document_id: str) -> Path | None:
         """The copy of an indexed document's original file, or None for any id that is not indexed."""
@@ -246,6 +246,12 @@ def _prune(builds: Path, keep: Path) -> None:
     for stale in builds.glob(".tmp-*"):  # left by a build that was killed mid-write
         if time.time() - stale.stat().st_mtime > 3600:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def manifest_weights(manifest: dict) -> str:
+    """The ONNX weights ("int8" or "fp32") a build's vectors were asked of; builds before they were recorded
+    embedded their documents at fp32."""
+    return manifest.get("weights", "fp32")
 
 
 def read_manifest(store_dir: Path) -> dict:
