@@ -165,11 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             if rep["status"] == "answered":
                 print(f"MISS absent {r['question']!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
-    if args.split != "test":
-        out["split"] = args.split
-        (RESULTS / f"foreign-{args.split}.json").write_text(json.dumps(out, indent=2) + "\n")
-        return 0
-    (RESULTS / "foreign.json").write_text(json.dumps(out, indent=2) + "\n")
+    name = "foreign.json" if args.split == "test" else f"foreign-{args.split}.json"
+    (RESULTS / name).write_text(json.dumps(out, indent=2) + "\n")
     return 0
 
 
