@@ -39,3 +39,14 @@ def test_a_refused_request_is_an_error_not_a_score(live_app):
 
     with run.over_http(live_app.url) as remote, pytest.raises(httpx.HTTPStatusError):
         remote("", {})  # the API refuses an empty question with a 4xx
+
+
+def test_the_bench_load_generator_counts_answers_and_errors(live_app):
+    """eval/bench.py's load generator reads each reply whole over keep-alive connections: every answer is
+    counted once, and a refused question (here: empty, a 422) is an error with its status, not an answer."""
+    from eval.bench_http import load
+
+    ok = load(live_app.url, seconds=30, concurrency=4, max_requests=40, qs=["is DV still an issue?", "hello"])
+    assert (ok["ok"], ok["errors"]) == (40, 0) and ok["latency_ms"]["n"] == 40
+    bad = load(live_app.url, seconds=30, concurrency=1, max_requests=6, qs=["what about neglect?", "   "])
+    assert (bad["ok"], bad["errors"], bad["error_kinds"]) == (3, 3, {"HTTP 422": 3})
