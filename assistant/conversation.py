@@ -107,7 +107,7 @@ class Conversation:
         text = more_about(text) or message_about(text) or text
         intent = route(text, lib.content)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
-        if intent in ("greeting", "thanks", "goodbye", "help"):
+        if intent in ("greeting", "thanks", "goodbye", "help", "acknowledge"):
             return Reply("chitchat", render("chitchat", intent=intent, document=lib.document, topics=self.suggester.topics(3)),
                          suggestions=self.suggester.starters(), context=nxt.to_dict())
         if intent == "refuse":

@@ -92,14 +92,40 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
                     return name
     if not others and len(ws) <= 4:
         return "thanks" if {"thanks", "cheers", "ta"} & set(ws) else None
+    if _opens(ws, said, data):
+        return "greeting"
     if content and not any(w in content for w in ws):
         if len(ws) <= 4:
             for name in ("greeting", "thanks", "goodbye"):
                 if any(w in ws for w in data["whole"][name] if " " not in w):
                     return name
-        if {"you", "your", "yourself"} & set(ws) and len(ws) <= 10:
+        if _YOU & set(ws) and len(ws) <= 10:
             return "help"
     return None
+
+
+_YOU = frozenset({"you", "your", "yourself", "u", "ur", "you're", "youre", "yours"})
+_ASKS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
+                  "could would will any anything has have".split())
+
+
+_ABOUT = frozenset("with about on regarding re please pls".split())
+
+
+def _opens(ws: list[str], said: str, data: dict) -> bool:
+    """A greeting that only announces a question ("hello, can you help with the key messages?", "hi, I've got a
+    question about the findings"): it opens with a greeting word, has one of the "opening" phrases, and nothing
+    after that phrase asks anything yet."""
+    if not ws or ws[0] not in {p for p in data["whole"]["greeting"] if " " not in p}:
+        return False
+    for phrase in data["opening"]:
+        at = said.find(f" {phrase} ")
+        if at >= 0:
+            after = said[at + len(phrase) + 2:].split()
+            if after[:1] == ["me"]:
+                after = after[1:]
+            return not after or after[0] in _ABOUT and not any(w in _ASKS for w in after)
+    return False
 
 
 def content_words(vocab, glossary) -> frozenset[str]:

@@ -28,6 +28,14 @@ from corefix import lenient, small_settings  # noqa: F401
     ("which message says that?", "which"), ("source?", "which"), ("Where is that from?", "which"),
     ("which key message is that from", "which"), ("which message says this", "which"), ("which msg?", "which"),
     ("what message was that in", "which"), ("where does it say this?", "which"), ("so which message is it from?", "which"),
+    # acknowledgements, greetings that only announce a question, "u"/"ur" for you, off-task requests
+    ("ok", "acknowledge"), ("got it", "acknowledge"), ("right ok makes sense", "acknowledge"), ("just testing", "acknowledge"),
+    ("hello, can u help with the joint inspection key messages?", "greeting"),
+    ("hi ive got a question about the inspection findings", "greeting"), ("hiya, can you help me", "greeting"),
+    ("hope youre well", "greeting"), ("mornin", "greeting"), ("hows it goin", "greeting"),
+    ("are u a bot or a real person", "help"), ("where do ur answers come from", "help"), ("is this confidential?", "help"),
+    ("pretend youre my supervisor", "refuse"), ("hiya! could you help me write my PDR objectives", "refuse"),
+    ("summarise my notes from todays visit pls", "refuse"), ("thats me for today", "goodbye"), ("have a nice weekend", "goodbye"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
@@ -36,6 +44,8 @@ def test_route_intents(text, intent):
 @pytest.mark.parametrize("text", [
     "is domestic abuse still a problem?",
     "hi, is domestic abuse still a problem?",  # a greeting in front of a question is still a question
+    "hi, can you help me find what the report says about neglect",  # announces, then asks
+    "hello, I have a question: how are teenagers protected?",
     "thanks, what about mental health?",
     "is there anything else on advocacy?",
     "tell me more about advocacy please and staff confidence",
