@@ -116,6 +116,7 @@ class Reranker:
 
 
 _UNKNOWN_SHARE = feats.NAMES.index("unknown_share")
+_N_TERMS = feats.NAMES.index("n_terms")
 TRIGGER_NAMES = ("top_logit", "top_margin", "one_message") + tuple(f"top_{n}" for n in feats.NAMES)
 
 
@@ -245,9 +246,10 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
             return Decision(False, [], conf, unmet, tuple(scored))
         best = shown[0]
         scored = [best] + [s for s in scored if s is not best]
-    if best.x[_UNKNOWN_SHARE] >= 1.0:  # not one word asked is one the documents (or the glossary) use: no question
-        # like that was answerable in anything the model was fitted on (0 of 794; 5 of the 17 out-of-scope key-
-        # message questions the model sees), so the trees' guess there ("what's 2+2?" reached the threshold) is not asked
+    if best.x[_UNKNOWN_SHARE] >= 1.0 or best.x[_N_TERMS] == 0:  # not one word asked is one the documents (or the
+        # glossary) use, or no word is asked at all ("2+2", "???"): no question like that was answerable in anything
+        # the model was fitted on (0 of 794; 5 of the 17 out-of-scope key-message questions the model sees), so the
+        # trees' guess there ("what's 2+2?" reached the threshold, "2+2" 0.38) is not asked
         return Decision(False, [], conf, "weak", tuple(scored))
     if broad:
         if conf < cal["broad_threshold"]:

@@ -233,3 +233,11 @@ def test_a_question_with_no_word_the_documents_use_is_declined_at_any_threshold(
     d = decide(result, calibration=ALWAYS)
     assert not d.answered and d.reason == "weak" and d.scored
     assert decide(search(assistant, "what's 2+2 for early help?"), calibration=ALWAYS).answered
+
+
+@pytest.mark.parametrize("question", ["2+2", "???", "1 2 3"])
+def test_a_question_with_no_word_at_all_is_declined_at_any_threshold(assistant, question):
+    """Nothing asked to look for: the trees never saw such a question answerable, so their guess is not asked."""
+    result = search(assistant, question)
+    d = decide(result, calibration=ALWAYS)
+    assert not d.answered and d.reason == "weak"
