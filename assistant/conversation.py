@@ -68,7 +68,7 @@ SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 # No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
 # _compound strips the parts instead.
-_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\bplus\b|;", re.I)
+_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\+|\bplus\b|;", re.I)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ def test_follow_up_kind(text, kind):
 def test_is_broad():
     assert is_broad("give me a summary")
     assert is_broad("What are the main findings?")
+    assert is_broad("what are the main worries?") and is_broad("tl;dr pls")
     assert not is_broad("is early help working")
 
 

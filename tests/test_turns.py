@@ -66,6 +66,9 @@ def test_an_overview_quotes_every_lead_sentence_in_document_order(km):
     leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
     assert r.status == "answered" and [q.text for q in r.quotes] == leads
     assert [q.text for q in km.ask("give me an overview of early help").quotes] != leads  # a topic of its own
+    # who it is for does not make it a topic: a meeting, chief officers; "tl;dr" is read as the words tl dr
+    for ask in ("sum it up for my team meeting", "tl;dr for chief officers pls"):
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask
 
 
 def test_a_compound_question_is_searched_part_by_part(recorded):
@@ -73,6 +76,8 @@ def test_a_compound_question_is_searched_part_by_part(recorded):
     a.ask("what does it say about independent advocacy and about chronologies?")
     texts = [r.text for r in rec.readings]
     assert "what does it say about independent advocacy" in texts and "about chronologies" in texts
+    a.ask("covid inspections + chronologies: the headline on each?")
+    assert "covid inspections" in [r.text for r in rec.readings]
 
 
 def test_a_broad_question_about_something_the_documents_never_cover_is_declined(km):
