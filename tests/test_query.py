@@ -253,6 +253,8 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
     ("what should my council do to fix its chronologies", "advice"),
     ("can you give me a list of local services to refer to?", "advice"),
     ("who should write the chronology", "advice"),
+    ("what should I put in a chronology for a neglect case?", "advice"), ("can i share info with health without consent", "advice"),
+    ("do i need parental consent to share info with police", "advice"),
     ("what are the stats on DV", "quantity"),
     ("any figures for CAMHS waits", "quantity"),
     ("what was the sample size for the staff survey", "quantity"),
