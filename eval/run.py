@@ -85,7 +85,7 @@ def single_turn(ask: Ask, rows: list[dict], assistant: Assistant | None = None) 
         # share of a broad (or compound) question's gold messages that the reply quotes
         "broad_recall": _mean(_recall(r) for r in broad) if broad else None,
         "compound_recall": _mean(_recall(r) for r in compound) if compound else None,
-        "p50_ms": round(statistics.median(latencies), 2),
+        "p50_ms": round(statistics.median(latencies), 2) if latencies else None,
     }
     return metrics, out
 
