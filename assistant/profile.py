@@ -3,7 +3,9 @@
 A fresh index folder has an empty profile and the assistant still answers and declines (the answer model
 knows no corpus). The key messages' profile is index/profile.json plus the reviewed files beside it:
 glossary.json (staff words → the documents' wording), names.json (places, groups and things the documents
-never single out), answer_types.json (kinds of answer the documents never give)."""
+never single out), answer_types.json (kinds of answer the documents never give), query_adapter.json (a linear
+map that moves a question's vector towards the sentences questions like it are answered by, fitted on this
+corpus's own dev questions by `python -m eval.adapter`)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .errors import CorpusError
 from .query import AnswerType, load_answer_types, load_glossary, load_names
 
 PROFILE = "profile.json"
-FILES = (PROFILE, "glossary.json", "names.json", "answer_types.json")
+ADAPTER = "query_adapter.json"
+FILES = (PROFILE, "glossary.json", "names.json", "answer_types.json", ADAPTER)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,43 @@ class AgeBand:
     wording: str  # what the documents call children of these ages
 
 
+@dataclass(frozen=True, eq=False)
+class QueryAdapter:
+    """q → q + q·delta, then unit length: learned from this corpus's questions and the sentences that answer them
+    (ridge regression towards the identity). It applies only to vectors of the model it was fitted with."""
+    model: str
+    delta: np.ndarray  # (dim, dim)
+    dense_weight: float | None = None  # the fusion weight fitted with it (its vectors are stronger evidence)
+
+    def applies(self, model: str, dim: int) -> bool:
+        return model == self.model and dim == self.delta.shape[0]
+
+    def apply(self, vectors: np.ndarray, model: str) -> np.ndarray:
+        if not self.applies(model, vectors.shape[-1]):
+            return vectors
+        moved = vectors + vectors @ self.delta
+        norms = np.linalg.norm(moved, axis=-1, keepdims=True)
+        return (moved / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+    @classmethod
+    def load(cls, path: Path) -> "QueryAdapter | None":
+        if not path.exists():
+            return None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            delta = np.asarray(raw["delta"], dtype=np.float32)
+            model = str(raw["model"])
+            weight = raw.get("dense_weight")
+            weight = None if weight is None else float(weight)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorpusError(f"the query adapter {path} is malformed: {exc}; rerun python -m eval.adapter") from exc
+        if delta.ndim != 2 or delta.shape[0] != delta.shape[1] or not np.isfinite(delta).all():
+            raise CorpusError(f"the query adapter {path} is not a square matrix of numbers; rerun python -m eval.adapter")
+        if weight is not None and not 0 <= weight <= 1:
+            raise CorpusError(f"the query adapter {path} has a dense_weight outside 0..1; rerun python -m eval.adapter")
+        return cls(model, delta, weight)
+
+
 @dataclass(frozen=True)
 class Profile:
     glossary: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -41,6 +83,7 @@ class Profile:
     ages: tuple[AgeBand, ...] = ()
     collection: str = "the documents"  # how suggestions name the corpus: "What do {collection} say about X?"
     stop_words: frozenset[str] = frozenset()  # words too common here to make a topic
+    adapter: QueryAdapter | None = None
 
     @classmethod
     def load(cls, folder: Path) -> "Profile":
@@ -60,7 +103,8 @@ class Profile:
         # read afresh (not the loaders' caches): an edited file is picked up by the next load
         return cls(load_glossary.__wrapped__(folder / "glossary.json"), load_names.__wrapped__(folder / "names.json"),
                    load_answer_types.__wrapped__(folder / "answer_types.json"), numbered, tuple(sorted(ages, key=lambda a: a.up_to)),
-                   raw.get("collection", "the documents"), frozenset(raw.get("stop_words", [])))
+                   raw.get("collection", "the documents"), frozenset(raw.get("stop_words", [])),
+                   QueryAdapter.load(folder / ADAPTER))
 
     def age_wording(self, age: int) -> str | None:
         return next((a.wording for a in self.ages if age <= a.up_to), None)

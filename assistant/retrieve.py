@@ -82,6 +82,9 @@ class Retriever:
         self.cache_size = cache_size
         self._follows: np.ndarray | None = None
         self.profile = profile or Profile()
+        fitted = self.profile.adapter
+        if fitted is not None and fitted.dense_weight is not None and fitted.applies(store.model, store.vectors.d):
+            self.dense_weight = fitted.dense_weight  # fitted with the adapter, whose vectors are stronger evidence
         self.glossary = self.profile.glossary
         self.answer_types: tuple[AnswerType, ...] = self.profile.answer_types
         self.names = self.profile.names
@@ -131,6 +134,8 @@ class Retriever:
         hit = self._vectors.get(text)
         if hit is None:
             hit = self.embedder.embed_query(text)
+            if self.profile.adapter is not None:
+                hit = self.profile.adapter.apply(hit, self.store.model)
             self._remember(self._vectors, text, hit)
         return hit
 

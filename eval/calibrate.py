@@ -26,7 +26,7 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,9 @@ import numpy as np
 from assistant import features as feats
 from assistant.answer import CALIBRATION, TRIGGER_NAMES, Forest, Reranker, candidates, trigger_vector
 from assistant.intents import is_broad, route
+from assistant.profile import QueryAdapter
 
+from . import adapter
 from .ext_common import ROOT
 from .foreign import contains_answer, indexed
 from .gold import files, questions
@@ -126,8 +128,16 @@ def wikiqa_examples(folder: Path, reranker: Reranker | None = None) -> tuple[Exa
 def key_message_examples(assistant, reranker: Reranker | None = None) -> Examples:
     r = assistant.retriever
     out = Examples([], [], [], [], [])
+    shipped = r.profile
+    deltas = adapter.left_out(assistant)  # each author's questions searched with the adapter fitted without them
+    using = None
     for row in questions(SPLIT):
         q = row["question"]
+        if deltas and using != adapter.group(row):
+            using = adapter.group(row)
+            delta = deltas.get(using)
+            r.profile = replace(shipped, adapter=QueryAdapter(shipped.adapter.model, delta) if delta is not None else shipped.adapter)
+            r._vectors.clear()
         if row["kind"] == "broad" or route(q) or is_broad(q):
             continue
         result = r.search(q, k=10)
@@ -139,6 +149,8 @@ def key_message_examples(assistant, reranker: Reranker | None = None) -> Example
         else:
             out.add(x, np.array([float(c.sentence.text in row["sentences"]) for c in cands]),
                     np.array([float(c.message.title in row["messages"]) for c in cands]), "answerable", cands)
+    r.profile = shipped
+    r._vectors.clear()
     return out
 
 

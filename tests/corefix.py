@@ -72,7 +72,7 @@ def make_index_dir(root: Path, docs: dict[str, str] | None = None, real: bool = 
             (src / name).write_text(text, encoding="utf-8")
     if glossary:
         shutil.copy(REAL_GLOSSARY, root / "glossary.json")
-        for data in (REAL_ANSWER_TYPES, REAL_NAMES, REAL_GLOSSARY.parent / "profile.json"):
+        for data in (REAL_ANSWER_TYPES, REAL_NAMES, REAL_GLOSSARY.parent / "profile.json", REAL_GLOSSARY.parent / "query_adapter.json"):
             if data.exists():
                 shutil.copy(data, root / data.name)
     return root

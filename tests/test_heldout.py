@@ -4,7 +4,18 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_query_adapter_records_only_dev_data():
+    """index/query_adapter.json lists what eval/adapter.py fitted it on: the key-message dev question files."""
+    from eval.gold import files
+
+    record = json.loads((ROOT / "index" / "query_adapter.json").read_text())
+    assert record["fitted_on"] == [str(f.relative_to(ROOT)) for f in files("questions", "dev")]
+    assert all("-dev" in f and "test" not in f for f in record["fitted_on"])
 
 
 def test_calibration_records_only_dev_data():
@@ -19,8 +30,9 @@ def test_calibration_records_only_dev_data():
     assert [f for f in cal["fitted_on"] if f not in ours] == [f for f in cal["fitted_on"] if f.endswith("WikiQA-train.tsv")]
 
 
-def test_calibration_script_reads_the_dev_split_only():
-    tree = ast.parse((ROOT / "eval" / "calibrate.py").read_text())
+@pytest.mark.parametrize("script", ["calibrate.py", "adapter.py"])
+def test_fitting_scripts_read_the_dev_split_only(script):
+    tree = ast.parse((ROOT / "eval" / script).read_text())
     strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     assigns = {t.id: n.value.value for n in ast.walk(tree) if isinstance(n, ast.Assign)
                for t in n.targets if isinstance(t, ast.Name) and isinstance(n.value, ast.Constant)}

@@ -127,3 +127,17 @@ def test_every_suggestion_is_a_question_a_person_would_type(assistant):
         assert re.fullmatch(r"What do the key messages say about [A-Za-z][\w ,’'-]*[A-Za-z0-9]\?", q), q
         assert not re.search(r"\b(not|cannot|consistently|were|was)\b", q), q
     assert sum(q is not None for q in asked) >= len(asked) - 1
+
+
+def test_the_key_messages_adapter_is_applied_with_its_fusion_weight(assistant):
+    """The shipped index's adapter applies to its model: the retriever searches with the moved vector and the
+    dense weight fitted with it."""
+    import numpy as np
+
+    r = assistant.retriever
+    adapter = r.profile.adapter
+    assert adapter is not None and adapter.applies(r.store.model, r.store.vectors.d)
+    assert r.dense_weight == adapter.dense_weight
+    plain = r.embedder.embed_query("are kids listened to")
+    assert np.allclose(r._embed("are kids listened to"), adapter.apply(plain, r.store.model))
+    assert not np.allclose(adapter.apply(plain, r.store.model), plain)

@@ -166,3 +166,27 @@ def test_an_assistant_is_freed_without_a_garbage_collection(real_fake_settings):
         assert gone() is None and store() is None
     finally:
         gc.enable()
+
+
+def test_a_query_adapter_moves_questions_only_for_its_own_model(tmp_path):
+    """The profile's query adapter (index/query_adapter.json): q + q·delta at unit length for vectors of the model
+    it was fitted with, nothing for another model's; a malformed one is named."""
+    import json
+
+    import numpy as np
+
+    from assistant.errors import CorpusError
+    from assistant.profile import QueryAdapter
+
+    delta = np.zeros((4, 4))
+    delta[0, 1] = 1.0  # moves the first axis towards the second
+    (tmp_path / "query_adapter.json").write_text(json.dumps({"model": "m", "delta": delta.tolist(), "dense_weight": 0.9}))
+    adapter = Profile.load(tmp_path).adapter
+    q = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    assert np.allclose(adapter.apply(q, "m"), [[2 ** -0.5, 2 ** -0.5, 0, 0]]) and adapter.dense_weight == 0.9
+    assert adapter.apply(q, "other") is q and not adapter.applies("m", 5)
+    for bad in ('{"model": "m", "delta": [[1, 2]]}', '{"delta": [[0]]}', '{"model": "m", "delta": [[0]], "dense_weight": 2}', "nope"):
+        (tmp_path / "query_adapter.json").write_text(bad)
+        with pytest.raises(CorpusError, match="query adapter"):
+            QueryAdapter.load(tmp_path / "query_adapter.json")
+
