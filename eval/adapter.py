@@ -12,12 +12,14 @@ stronger evidence than the plain ones the shipped weight was fitted for). Only t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from dataclasses import replace
 
 import numpy as np
 
-from assistant.profile import ADAPTER
+from assistant.profile import ADAPTER, QueryAdapter
 
 from .ext_common import ROOT
 from .gold import files, questions
@@ -35,7 +37,7 @@ def _data(assistant):
     for i, m in enumerate(r.messages):
         for j, s in enumerate(m.sentences):
             row_of[m.text[s.start:s.end]] = int(r._sentence_row[int(r.sentence_start[i]) + j])
-    own = {k: int(np.flatnonzero(r.unit_message == k)[0]) for k in range(len(titles))}  # a message's own unit first
+    own = {k: int(r._rows_of([k])[0]) for k in range(len(titles))}  # a message's own unit comes first
     rows = [q for q in questions(SPLIT) if q["kind"] == "specific" and q["messages"]]
     q = np.vstack([r.embedder.embed_query(r.analyse(row["question"]).expanded) for row in rows]).astype(np.float64)
     targets = []
@@ -79,26 +81,33 @@ def left_out(assistant) -> dict[str, np.ndarray]:
     return {g: fit(q[groups != g], t[groups != g], lam).astype(np.float32) for g in sorted(set(groups))}
 
 
+@contextlib.contextmanager
+def searching_with(retriever, delta: np.ndarray | None, weight: float | None = None):
+    """The retriever searching with this delta in place of its profile's adapter (and this dense weight, if given),
+    its remembered query vectors forgotten on the way in and out; delta None: as it is."""
+    if delta is None:
+        yield
+        return
+    shipped, shipped_weight = retriever.profile, retriever.dense_weight
+    retriever.profile = replace(shipped, adapter=QueryAdapter(retriever.store.model, np.asarray(delta, dtype=np.float32)))
+    retriever.dense_weight = shipped_weight if weight is None else weight
+    retriever._vectors.clear()
+    try:
+        yield
+    finally:
+        retriever.profile, retriever.dense_weight = shipped, shipped_weight
+        retriever._vectors.clear()
+
+
 def hybrid_hit_at_1(assistant, deltas: dict[str, np.ndarray], weight: float) -> dict[str, float]:
     """Per author set: the hybrid search's message hit@1 with the adapter fitted without that set."""
-    from dataclasses import replace
-
-    from assistant.profile import QueryAdapter
-
     r = assistant.retriever
-    shipped, shipped_weight = r.profile, r.dense_weight
     hits: dict[str, list[bool]] = {}
-    try:
-        r.dense_weight = weight
-        for g in sorted(deltas):
-            r.profile = replace(shipped, adapter=QueryAdapter(r.store.model, deltas[g].astype(np.float32)))
-            r._vectors.clear()
+    for g in sorted(deltas):
+        with searching_with(r, deltas[g], weight):
             for row in questions(SPLIT):
                 if group(row) == g and row["kind"] == "specific" and row["messages"]:
                     hits.setdefault(g, []).append(r.search(row["question"], k=10).hits[0].message.title in row["messages"])
-    finally:
-        r.profile, r.dense_weight = shipped, shipped_weight
-        r._vectors.clear()
     return {g: round(float(np.mean(v)), 3) for g, v in hits.items()}
 
 

@@ -23,10 +23,11 @@ answered against declining what cannot, on both sources.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,6 @@ import numpy as np
 from assistant import features as feats
 from assistant.answer import CALIBRATION, TRIGGER_NAMES, Forest, Reranker, candidates, trigger_vector
 from assistant.intents import is_broad, route
-from assistant.profile import QueryAdapter
 
 from . import adapter
 from .ext_common import ROOT
@@ -128,29 +128,22 @@ def wikiqa_examples(folder: Path, reranker: Reranker | None = None) -> tuple[Exa
 def key_message_examples(assistant, reranker: Reranker | None = None) -> Examples:
     r = assistant.retriever
     out = Examples([], [], [], [], [])
-    shipped = r.profile
     deltas = adapter.left_out(assistant)  # each author's questions searched with the adapter fitted without them
-    using = None
-    for row in questions(SPLIT):
-        q = row["question"]
-        if deltas and using != adapter.group(row):
-            using = adapter.group(row)
-            delta = deltas.get(using)
-            r.profile = replace(shipped, adapter=QueryAdapter(shipped.adapter.model, delta) if delta is not None else shipped.adapter)
-            r._vectors.clear()
-        if row["kind"] == "broad" or route(q) or is_broad(q):
-            continue
-        result = r.search(q, k=10)
-        if result.query.unknown_terms or result.query.asks:  # the profile's rules decide these
-            continue
-        cands, x = candidates(result, r.corpus, reranker=reranker)
-        if row["kind"] == "out_of_scope":
-            out.add(x, np.zeros(len(cands)), np.zeros(len(cands)), "out_of_scope", cands)
-        else:
-            out.add(x, np.array([float(c.sentence.text in row["sentences"]) for c in cands]),
-                    np.array([float(c.message.title in row["messages"]) for c in cands]), "answerable", cands)
-    r.profile = shipped
-    r._vectors.clear()
+    for g, rows in itertools.groupby(questions(SPLIT), key=adapter.group):
+        with adapter.searching_with(r, deltas.get(g)):
+            for row in rows:
+                q = row["question"]
+                if row["kind"] == "broad" or route(q) or is_broad(q):
+                    continue
+                result = r.search(q, k=10)
+                if result.query.unknown_terms or result.query.asks:  # the profile's rules decide these
+                    continue
+                cands, x = candidates(result, r.corpus, reranker=reranker)
+                if row["kind"] == "out_of_scope":
+                    out.add(x, np.zeros(len(cands)), np.zeros(len(cands)), "out_of_scope", cands)
+                else:
+                    out.add(x, np.array([float(c.sentence.text in row["sentences"]) for c in cands]),
+                            np.array([float(c.message.title in row["messages"]) for c in cands]), "answerable", cands)
     return out
 
 
