@@ -107,16 +107,20 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
 _YOU = frozenset({"you", "your", "yourself", "u", "ur", "you're", "youre", "yours"})
 _ASKS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
                   "could would will any anything has have".split())
+_OPENING_TAIL = frozenset("with about on regarding re please pls".split())  # "can you help [me] with/about ..."
 
 
-_ABOUT = frozenset("with about on regarding re please pls".split())
+@lru_cache(maxsize=1)
+def _greeting_words() -> frozenset[str]:
+    """The one-word greetings of the "whole" cues ("hi", "hiya", "morning")."""
+    return frozenset(p for p in intents()["whole"]["greeting"] if " " not in p)
 
 
 def _opens(ws: list[str], said: str, data: dict) -> bool:
     """A greeting that only announces a question ("hello, can you help with the key messages?", "hi, I've got a
     question about the findings"): it opens with a greeting word, has one of the "opening" phrases, and nothing
     after that phrase asks anything yet."""
-    if not ws or ws[0] not in {p for p in data["whole"]["greeting"] if " " not in p}:
+    if not ws or ws[0] not in _greeting_words():
         return False
     for phrase in data["opening"]:
         at = said.find(f" {phrase} ")
@@ -124,7 +128,7 @@ def _opens(ws: list[str], said: str, data: dict) -> bool:
             after = said[at + len(phrase) + 2:].split()
             if after[:1] == ["me"]:
                 after = after[1:]
-            return not after or after[0] in _ABOUT and not any(w in _ASKS for w in after)
+            return not after or after[0] in _OPENING_TAIL and not any(w in _ASKS for w in after)
     return False
 
 
