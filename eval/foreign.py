@@ -1,6 +1,6 @@
 """Generality: the assistant on documents nobody tuned it for, with an empty profile.
 
-    python -m eval.foreign [--data ../shared/extbench] [--pages N] [--keep DIR]
+    python -m eval.foreign [--data ../shared/extbench] [--corpus wikiqa|squad] [--split test|dev] [--keep DIR]
 
 Builds a corpus from the WikiQA **test** pages (public encyclopedia summaries; nothing here is fitted on
 them): the pages are split in two by a hash of their title, one half is written as Markdown documents
@@ -14,7 +14,12 @@ calls it:
 - on-topic, no answer: questions whose page is indexed but has no correct sentence (reported, no target);
 - p50 latency, against the key messages' p50 over the dev questions in the same run.
 
-Writes eval/results/foreign.json.
+`--corpus squad` runs the same check on SQuAD v1.1 dev, the other kind of question a person asks of
+encyclopedia sections: half of its articles (by title hash, ~1,000 paragraphs, a `##` section each) are
+indexed; the top quote contains the answer when it contains one of the question's gold answer strings. It
+is a measurement only: nothing is fitted or chosen on SQuAD (eval/ext_squad.py says why).
+
+Writes eval/results/foreign.json (foreign-dev.json, foreign-squad.json).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +48,25 @@ PER_FILE = 40  # pages per Markdown document
 class Page:
     title: str
     sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A question asked of the foreign index: its page, and what a quote must hold to contain its answer (the
+    correct sentences, or SQuAD's answer strings; empty when the page has no answer)."""
+    question: str
+    title: str
+    gold: tuple[str, ...]
+    spans: bool = False  # gold are answer strings a quote must contain, not sentences
+
+
+@dataclass(frozen=True)
+class Foreign:
+    name: str
+    pages: list[Page]  # the indexed ones
+    answerable: list[Probe]
+    absent: list[Probe]
+    no_answer: list[Probe]
 
 
 def indexed(title: str) -> bool:
@@ -74,6 +99,57 @@ def contains_answer(quote: str, gold: list[str]) -> bool:
     return any((g := " ".join(s.split())) and (g in q or q in g and len(q) >= 0.6 * len(g)) for s in gold)
 
 
+def contains_span(quote: str, answers: tuple[str, ...]) -> bool:
+    q = " ".join(quote.split()).lower()
+    return any((a := " ".join(s.split()).lower()) and a in q for s in answers if s)
+
+
+def answer_found(quote: str, probe: Probe) -> bool:
+    return contains_span(quote, probe.gold) if probe.spans else contains_answer(quote, list(probe.gold))
+
+
+def wikiqa_corpus(data: Path, split: str) -> Foreign | None:
+    folder = data / "wikiqa"
+    if not (folder / f"WikiQA-{split}.tsv").exists():
+        return None
+    rows = load_wikiqa(folder, split)
+
+    def probe(r: dict) -> Probe:
+        return Probe(r["question"], r["title"], tuple(s for s, y in zip(r["sentences"], r["labels"]) if y))
+    return Foreign(f"WikiQA {split} pages", [p for p in pages_of(rows) if indexed(p.title)],
+                   [probe(r) for r in rows if indexed(r["title"]) and any(r["labels"])],
+                   [probe(r) for r in rows if not indexed(r["title"])],
+                   [probe(r) for r in rows if indexed(r["title"]) and not any(r["labels"])])
+
+
+SQUAD_EVERY = 4  # ask every 4th question: ~1,300 each of answerable and absent
+
+
+def squad_corpus(data: Path) -> Foreign | None:
+    """SQuAD v1.1 dev: each paragraph a section titled by its article and number; every SQuAD question has an
+    answer in its paragraph, so there are no on-topic unanswerable ones."""
+    path = data / "squad" / "dev-v1.1.json.zip"
+    if not path.exists():
+        return None
+    with zipfile.ZipFile(path) as z:
+        articles = json.loads(z.read(z.namelist()[0]))["data"]
+    pages, answerable, absent, n = [], [], [], 0
+    for art in articles:
+        name = art["title"].replace("_", " ")
+        inside = indexed(name)
+        for k, para in enumerate(art["paragraphs"], 1):
+            title = f"{name} ({k})"
+            if inside:
+                pages.append(Page(title, (para["context"],)))
+            for qa in para["qas"]:
+                n += 1
+                if n % SQUAD_EVERY:
+                    continue
+                p = Probe(qa["question"], title, tuple(a["text"] for a in qa["answers"]), spans=True)
+                (answerable if inside else absent).append(p)
+    return Foreign("SQuAD v1.1 dev articles", pages, answerable, absent, [])
+
+
 def build_index(index_dir: Path) -> float:
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir)}
     started = time.perf_counter()
@@ -96,22 +172,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--keep", type=Path, help="build the foreign index here and keep it (default: a temporary folder)")
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--corpus", choices=("wikiqa", "squad"), default="wikiqa",
+                    help="wikiqa (the reported figures) or squad (a measurement only: nothing is fitted on it)")
     ap.add_argument("--split", choices=("test", "dev"), default="test",
                     help="WikiQA pages to use: test (the reported figures) or dev (for looking at misses)")
     args = ap.parse_args(argv)
-    folder = args.data / "wikiqa"
-    if not (folder / f"WikiQA-{args.split}.tsv").exists():
-        print(f"no WikiQA {args.split} data in {folder}; skipped")
+    corpus = squad_corpus(args.data) if args.corpus == "squad" else wikiqa_corpus(args.data, args.split)
+    if corpus is None:
+        print(f"no {args.corpus} {args.split} data in {args.data}; skipped")
         return 0
     from assistant.core import Assistant
     from assistant.settings import Settings
 
-    rows = load_wikiqa(folder, args.split)
-    pages = pages_of(rows)
-    inside = [p for p in pages if indexed(p.title)]
-    answerable = [r for r in rows if indexed(r["title"]) and any(r["labels"])]
-    no_answer = [r for r in rows if indexed(r["title"]) and not any(r["labels"])]
-    absent = [r for r in rows if not indexed(r["title"])]
+    inside, answerable, absent, no_answer = corpus.pages, corpus.answerable, corpus.absent, corpus.no_answer
 
     with tempfile.TemporaryDirectory(prefix="foreign-") as tmp:
         index_dir = args.keep or Path(tmp)
@@ -123,22 +196,21 @@ def main(argv: list[str] | None = None) -> int:
 
         km_questions = [r["question"] for r in gold_questions("dev")]
         ask_all(km, km_questions[:20])  # warm both the same way
-        ask_all(foreign, [r["question"] for r in answerable[:20]])
-        ans_replies, ms_a = ask_all(foreign, [r["question"] for r in answerable])
-        absent_replies, ms_b = ask_all(foreign, [r["question"] for r in absent])
-        na_replies, _ = ask_all(foreign, [r["question"] for r in no_answer])
+        ask_all(foreign, [r.question for r in answerable[:20]])
+        ans_replies, ms_a = ask_all(foreign, [r.question for r in answerable])
+        absent_replies, ms_b = ask_all(foreign, [r.question for r in absent])
+        na_replies, _ = ask_all(foreign, [r.question for r in no_answer])
         _, km_ms = ask_all(km, km_questions)
 
-    gold = [[s for s, y in zip(r["sentences"], r["labels"]) if y] for r in answerable]
     answered = [rep["status"] == "answered" for rep in ans_replies]
-    top_ok = [bool(rep["quotes"]) and contains_answer(rep["quotes"][0]["text"], g) for rep, g in zip(ans_replies, gold)]
-    right_page = [bool(rep["quotes"]) and rep["quotes"][0]["title"] == r["title"] for rep, r in zip(ans_replies, answerable)]
+    top_ok = [bool(rep["quotes"]) and answer_found(rep["quotes"][0]["text"], r) for rep, r in zip(ans_replies, answerable)]
+    right_page = [bool(rep["quotes"]) and rep["quotes"][0]["title"] == r.title for rep, r in zip(ans_replies, answerable)]
     declined_absent = [rep["status"] != "answered" for rep in absent_replies]
     declined_na = [rep["status"] != "answered" for rep in na_replies]
     p50 = statistics.median(ms_a + ms_b)
     km_p50 = statistics.median(km_ms)
     out = {
-        "corpus": f"WikiQA {args.split} pages, half indexed by title hash: {len(inside)} pages in "
+        "corpus": f"{corpus.name}, half indexed by title hash: {len(inside)} pages in "
                   f"{(len(inside) + PER_FILE - 1) // PER_FILE} Markdown documents, empty profile",
         "measured_at": time.strftime("%Y-%m-%d %H:%M"),
         "index_build_s": round(build_s, 1),
@@ -147,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         "top_quote_contains_answer": round(sum(top_ok) / len(top_ok), 4),
         "top_quote_from_the_right_page": round(sum(right_page) / len(right_page), 4),
         "absent_declined": round(sum(declined_absent) / len(declined_absent), 4),
-        "on_topic_no_answer_declined": round(sum(declined_na) / len(declined_na), 4),
+        "on_topic_no_answer_declined": round(sum(declined_na) / len(declined_na), 4) if declined_na else None,
         "p50_ms": round(p50, 2), "key_messages_p50_ms": round(km_p50, 2), "p50_ratio": round(p50 / km_p50, 2),
     }
     print(f"foreign corpus: {out['corpus']} (index built in {build_s:.0f} s)")
@@ -155,17 +227,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  top quote contains answer  {out['top_quote_contains_answer']:.3f}  (target >= 0.70)")
     print(f"    from the right page      {out['top_quote_from_the_right_page']:.3f}  (the rest quote another page)")
     print(f"  absent topics declined     {out['absent_declined']:.3f}  ({len(absent)} questions; target >= 0.85)")
-    print(f"  on-topic, no answer, declined {out['on_topic_no_answer_declined']:.3f}  ({len(no_answer)} questions; no target)")
+    if declined_na:
+        print(f"  on-topic, no answer, declined {out['on_topic_no_answer_declined']:.3f}  ({len(no_answer)} questions; no target)")
     print(f"  p50 {p50:.2f} ms vs key messages {km_p50:.2f} ms: ratio {out['p50_ratio']} (target <= 2)")
     if args.show_misses:
         for r, rep, ok in zip(answerable, ans_replies, top_ok):
             if not ok:
-                print(f"MISS answerable {r['question']!r} → {rep['status']} {rep['quotes'][0]['text'][:90] if rep['quotes'] else ''!r}")
+                print(f"MISS answerable {r.question!r} → {rep['status']} {rep['quotes'][0]['text'][:90] if rep['quotes'] else ''!r}")
         for r, rep in zip(absent, absent_replies):
             if rep["status"] == "answered":
-                print(f"MISS absent {r['question']!r} → {rep['quotes'][0]['text'][:90]!r}")
+                print(f"MISS absent {r.question!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
-    name = "foreign.json" if args.split == "test" else f"foreign-{args.split}.json"
+    name = ("foreign-squad.json" if args.corpus == "squad" else
+            "foreign.json" if args.split == "test" else f"foreign-{args.split}.json")
     (RESULTS / name).write_text(json.dumps(out, indent=2) + "\n")
     return 0
 
