@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
-from .text import normalise, padded, terms, words
+from .text import is_word, normalise, padded, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -19,9 +19,9 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
 _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
-# "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "13-16s", "16+": an age (or a range of
+# "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of
 # ages) describes the child asked about, it is not a number asked for
-_AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to) ?(\d{1,2}))? ?"
+_AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to| ) ?(\d{1,2}))? ?"
                   r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+(?!\s*\d))", re.I)
 
 
@@ -185,7 +185,7 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
     def fix(m: re.Match) -> str:
         word = m.group(0)
-        if word.lower() in vocab or word.lower() in triggers:
+        if word.lower() in vocab or word.lower() in triggers or is_word(word.lower()):  # "averaged" is no slip for "average"
             return word
         return _nearest(word.lower(), triggers, 1) or word
 

@@ -81,3 +81,9 @@ def rarity(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return max(0.25, 7.5 - zipf_frequency(word, "en"))
+
+
+def is_word(word: str) -> bool:
+    """Whether general English uses the word (wordfreq: at least about once in 100 million words), so it is
+    not a slip for another ('averaged' is a word; 'fundng' is not)."""
+    return rarity(word) <= 5.5
