@@ -15,15 +15,17 @@ from pathlib import Path
 import numpy as np
 
 from .ext_common import CACHE
-from .foreign import contains_answer, indexed, pages_of, write_documents
+from .foreign import contains_answer, indexed, pages_of, sections_of, write_documents
 
 MISSING = -1.0  # a WikiQA sentence no indexed sentence covers: ranked last
 
 
-def page_corpus(rows: list[dict], name: str, half: bool = False):
+def page_corpus(rows: list[dict], name: str, half: bool = False, section: int | None = None):
     """A Retriever (empty profile, the shipped fusion weights, no cache) over the pages of these WikiQA rows,
     one `##` section a page, indexed with the library's indexer under eval/results/.cache/<name> (reused while
-    the pages are unchanged); `half`: only the pages foreign.indexed() picks, the rest being absent topics."""
+    the pages are unchanged); `half`: only the pages foreign.indexed() picks, the rest being absent topics;
+    `section`: each page cut into sections of this many sentences ("Title (2)"), as a long document's sections
+    are: neighbours about the same thing, so the best section leads the next by little."""
     from assistant import indexer, store
     from assistant.answer import load_calibration
     from assistant.onnx_embed import OnnxEmbedder
@@ -32,6 +34,8 @@ def page_corpus(rows: list[dict], name: str, half: bool = False):
 
     index_dir = CACHE / name
     pages = [p for p in pages_of(rows) if indexed(p.title) or not half]
+    if section:
+        pages = sections_of(pages, section)
     write_documents(pages, index_dir / "sources", one_per_line=True)
     settings = Settings.from_env(index_dir=index_dir)
     embedder = OnnxEmbedder(Settings.from_env().store_dir / "onnx", name="all-MiniLM-L6-v2", weights=settings.onnx_weights, threads=2)

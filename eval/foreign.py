@@ -81,6 +81,13 @@ def pages_of(rows: list[dict]) -> list[Page]:
     return sorted(seen.values(), key=lambda p: p.title)
 
 
+def sections_of(pages: list[Page], size: int) -> list[Page]:
+    """Each page cut into sections of `size` sentences, titled "Title (2)": a long document's sections, neighbours
+    about the same thing, so the section that answers leads the next by little."""
+    return [Page(f"{p.title} ({k // size + 1})" if len(p.sentences) > size else p.title, p.sentences[k:k + size])
+            for p in pages for k in range(0, len(p.sentences), size)]
+
+
 def write_documents(pages: list[Page], folder: Path, one_per_line: bool = False) -> None:
     """Markdown documents of PER_FILE pages each, a `##` section a page: its sentences as prose, or each on a
     line of its own (`one_per_line`: the sentence splitter then keeps WikiQA's own candidate sentences)."""
@@ -108,7 +115,7 @@ def answer_found(quote: str, probe: Probe) -> bool:
     return contains_span(quote, probe.gold) if probe.spans else contains_answer(quote, list(probe.gold))
 
 
-def wikiqa_corpus(data: Path, split: str) -> Foreign | None:
+def wikiqa_corpus(data: Path, split: str, sections: int | None = None) -> Foreign | None:
     folder = data / "wikiqa"
     if not (folder / f"WikiQA-{split}.tsv").exists():
         return None
@@ -116,7 +123,9 @@ def wikiqa_corpus(data: Path, split: str) -> Foreign | None:
 
     def probe(r: dict) -> Probe:
         return Probe(r["question"], r["title"], tuple(s for s, y in zip(r["sentences"], r["labels"]) if y))
-    return Foreign(f"WikiQA {split} pages", [p for p in pages_of(rows) if indexed(p.title)],
+    inside = [p for p in pages_of(rows) if indexed(p.title)]
+    return Foreign(f"WikiQA {split} pages" + (f" in sections of {sections} sentences" if sections else ""),
+                   sections_of(inside, sections) if sections else inside,
                    [probe(r) for r in rows if indexed(r["title"]) and any(r["labels"])],
                    [probe(r) for r in rows if not indexed(r["title"])],
                    [probe(r) for r in rows if indexed(r["title"]) and not any(r["labels"])])
@@ -174,10 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--corpus", choices=("wikiqa", "squad"), default="wikiqa",
                     help="wikiqa (the reported figures) or squad (a measurement only: nothing is fitted on it)")
+    ap.add_argument("--sections", type=int, help="wikiqa: cut each page into sections of this many sentences")
     ap.add_argument("--split", choices=("test", "dev"), default="test",
                     help="WikiQA pages to use: test (the reported figures) or dev (for looking at misses)")
     args = ap.parse_args(argv)
-    corpus = squad_corpus(args.data) if args.corpus == "squad" else wikiqa_corpus(args.data, args.split)
+    corpus = squad_corpus(args.data) if args.corpus == "squad" else wikiqa_corpus(args.data, args.split, args.sections)
     if corpus is None:
         print(f"no {args.corpus} {args.split} data in {args.data}; skipped")
         return 0
@@ -204,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
 
     answered = [rep["status"] == "answered" for rep in ans_replies]
     top_ok = [bool(rep["quotes"]) and answer_found(rep["quotes"][0]["text"], r) for rep, r in zip(ans_replies, answerable)]
-    right_page = [bool(rep["quotes"]) and rep["quotes"][0]["title"] == r.title for rep, r in zip(ans_replies, answerable)]
+    right_page = [bool(rep["quotes"]) and (rep["quotes"][0]["title"] == r.title or rep["quotes"][0]["title"].startswith(r.title + " ("))
+                  for rep, r in zip(ans_replies, answerable)]
     declined_absent = [rep["status"] != "answered" for rep in absent_replies]
     declined_na = [rep["status"] != "answered" for rep in na_replies]
     p50 = statistics.median(ms_a + ms_b)
@@ -239,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"MISS absent {r.question!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
     name = ("foreign-squad.json" if args.corpus == "squad" else
-            "foreign.json" if args.split == "test" else f"foreign-{args.split}.json")
+            f"foreign{'' if args.split == 'test' else '-' + args.split}{f'-sections{args.sections}' if args.sections else ''}.json")
     (RESULTS / name).write_text(json.dumps(out, indent=2) + "\n")
     return 0
 

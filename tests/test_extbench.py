@@ -127,3 +127,37 @@ def test_beir_weight_from_dev_and_arguana_drops_the_query_itself(fake_model, tmp
         z.writestr("arguana/qrels/test.tsv", "query-id\tcorpus-id\tscore\na1\ta2\t1\n")
     out = extbench.run_beir(zpath, weight=0.5)
     assert out["hybrid"] == 1.0 and out["dense"] == 1.0  # a2 first, because a1 was dropped
+
+
+def test_foreign_squad_corpus_indexes_half_the_articles_and_checks_answer_strings(tmp_path):
+    """eval.foreign --corpus squad on a tiny SQuAD-shaped file: a section a paragraph, the articles split by
+    title hash, and a quote counts when it holds one of the gold answer strings."""
+    from eval import foreign
+
+    titles = [f"Article_{k}" for k in range(8)]
+    data = {"data": [{"title": t, "paragraphs": [
+        {"context": f"{t} was founded in 1901. It has a river.",
+         "qas": [{"question": f"q{j} {t}?", "answers": [{"text": "1901", "answer_start": 0}]} for j in range(4)]}]}
+        for t in titles]}
+    (tmp_path / "squad").mkdir()
+    with zipfile.ZipFile(tmp_path / "squad" / "dev-v1.1.json.zip", "w") as z:
+        z.writestr("dev-v1.1.json", json.dumps(data))
+    c = foreign.squad_corpus(tmp_path)
+    inside = {t.replace("_", " ") for t in titles if foreign.indexed(t.replace("_", " "))}
+    assert 0 < len(inside) < len(titles)
+    assert {p.title for p in c.pages} == {f"{t} (1)" for t in inside}
+    assert all(p.title.rsplit(" (", 1)[0] in inside for p in c.answerable)
+    assert all(p.title.rsplit(" (", 1)[0] not in inside for p in c.absent)
+    assert len(c.answerable) + len(c.absent) == 8 * 4 // foreign.SQUAD_EVERY
+    probe = foreign.Probe("when?", "X (1)", ("1901",), spans=True)
+    assert foreign.answer_found("It was founded in  1901.", probe) and not foreign.answer_found("It has a river.", probe)
+    assert foreign.squad_corpus(tmp_path / "missing") is None
+
+
+def test_foreign_sections_cut_pages_and_keep_every_sentence():
+    from eval.foreign import Page, sections_of
+
+    pages = [Page("A", ("a1.", "a2.", "a3.", "a4.")), Page("B", ("b1.",))]
+    cut = sections_of(pages, 3)
+    assert [p.title for p in cut] == ["A (1)", "A (2)", "B"]
+    assert [s for p in cut for s in p.sentences] == ["a1.", "a2.", "a3.", "a4.", "b1."]
