@@ -13,6 +13,7 @@ from .errors import InvalidContext
 from .intents import (broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
                       named_message, overview_words, route, stop_stems)
 from .reply import Reply, Source, quote_of, render
+from .features import NAMES as FEATURE_NAMES
 from .text import STOP, stem, stems, words
 
 if TYPE_CHECKING:
@@ -65,10 +66,15 @@ def parse_context(raw, max_topic_chars: int = 1000) -> Context:
 
 # -- turns ---------------------------------------------------------------------------------------
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
+WHOLE_COVER = 0.9  # share of a question's word weight its best sentence has for it to be one ask, not "X and Y" (hand-set)
+PART_WORDS = 4  # words: the least a compound question's unanswered part has to be a question of its own (hand-set)
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 # No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
 # _compound strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\+|\bplus\b|;", re.I)
+_COVER = FEATURE_NAMES.index("sentence_cover")
+_ASKS_AGAIN = re.compile(r"(how|what|whats|what['’]s|when|where|who|which|why|is|are|was|were|do|does|did|can|could|"
+                         r"has|have|any)\b", re.I)  # words a second question of a compound begins with
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,14 @@ class Answer:
     @property
     def answered(self) -> bool:
         return self.decision.answered
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A compound question ("X and Y") read part by part: the parts answered, in the order asked, and the text
+    of a part the documents do not answer ("" when every part is answered)."""
+    answers: list[Answer]
+    unanswered: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,10 +167,10 @@ class Conversation:
             if combined.answered or kind == "anaphoric":
                 return self._reply(combined, nxt, topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
-        if not broad and not kind:
-            both = self._compound(text, allowed)
-            if both:
-                return self._both(both, nxt, text)
+        if not broad and not kind and not self._one_sentence_says_all(own):
+            parts = self._compound(text, allowed, partly=not own.answered)
+            if parts:
+                return self._both(parts, nxt, text)
         return self._reply(own, nxt, topic=text, broad=broad)
 
     def _follow_up(self, text: str, topic: str) -> str:
@@ -216,19 +230,37 @@ class Conversation:
         ctx = Context("", [(q.message_id, q.start, q.end) for q in quotes], [m.id for m in ms][-MAX_IDS:], nxt.turn)
         return self._answered("broad", quotes, "overview", ctx)
 
-    def _compound(self, text: str, allowed) -> list[Answer] | None:
-        """'X and Y': each part answered on its own, from two different messages, or None."""
+    @staticmethod
+    def _one_sentence_says_all(found: Answer) -> bool:
+        """The whole question is answered by a sentence that has nearly all its words ("staff were confident and
+        competent at identifying concerns"): one ask, whatever 'and' joins inside it."""
+        d = found.decision
+        return d.answered and bool(d.scored) and d.scored[0].x[_COVER] >= WHOLE_COVER
+
+    def _compound(self, text: str, allowed, partly: bool = False) -> Parts | None:
+        """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole
+        question was declined): when no split answers both, one answered part with the other part declined,
+        which the reply names ("advocacy availability and how many advocates are there?": a figure the
+        documents never give should not cost the part they do answer)."""
+        half: Parts | None = None
         for m in _SPLIT.finditer(text):
             left, right = text[:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
-            if not all(any(w in self.lib.content for w in words(part)) for part in (left, right)):
+            topical = [any(w in self.lib.content for w in words(part)) for part in (left, right)]
+            if not all(topical) and not (partly and any(topical)):
                 continue
             # each part is a topic the person named, so the lower bar of a chosen place applies to it
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
             if a.answered and b.answered:
-                ma, mb = a.decision.picks[0].message.id, b.decision.picks[0].message.id
-                if ma != mb:
-                    return [a, b]
-        return None
+                if a.decision.picks[0].message.id != b.decision.picks[0].message.id:
+                    return Parts([a, b])
+            elif partly and half is None and a.answered != b.answered:
+                found, (other, no) = (a, (right, b)) if a.answered else (b, (left, a))
+                # the other part asks for something of its own the documents do not give (a figure, a date, a
+                # name, words they never use), and a second question begins after the joiner ("... and what did
+                # it cost?"), not a noun joined to a noun ("children and families", "Safe and Together")
+                if no.decision.reason not in ("weak", "") and len(words(other)) >= PART_WORDS and _ASKS_AGAIN.match(right):
+                    half = Parts([found], other)
+        return half
 
     # -- replies --------------------------------------------------------------------------------
     def _reply(self, found: Answer, nxt: Context, topic: str, broad: bool = False, intent: str = "") -> "Reply":
@@ -269,18 +301,21 @@ class Conversation:
                       list(dict.fromkeys(ctx.shown + _ids(quotes)))[-MAX_IDS:], nxt.turn)
         return self._answered("answered", quotes, intent, new)
 
-    def _answered(self, template: str, quotes: list, intent: str, ctx: Context) -> "Reply":
+    def _answered(self, template: str, quotes: list, intent: str, ctx: Context, unanswered: str = "") -> "Reply":
         """An answer: the framing template around the quotes, each quote's whole message as its source."""
         ids = _ids(quotes)
         messages = self.lib.store.messages
-        return Reply("answered", render(template, quotes=quotes, document=self.lib.document, intent=intent), quotes,
+        return Reply("answered", render(template, quotes=quotes, document=self.lib.document, intent=intent,
+                                        unanswered=unanswered), quotes,
                      [Source.of(messages[i], quotes) for i in ids], self.suggester.after(ids), ctx.to_dict())
 
-    def _both(self, parts: list[Answer], nxt: Context, text: str) -> "Reply":
-        """A compound question's reply: each part's best quote, in the order asked."""
-        quotes = [quote_of(p.decision.picks[0].message, p.decision.picks[0].index, p.decision.picks[0].score) for p in parts]
+    def _both(self, parts: Parts, nxt: Context, text: str) -> "Reply":
+        """A compound question's reply: each part's best quote, in the order asked, and the part the documents
+        do not answer, named."""
+        quotes = [quote_of(p.decision.picks[0].message, p.decision.picks[0].index, p.decision.picks[0].score)
+                  for p in parts.answers]
         ctx = Context(text[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], _ids(quotes), nxt.turn)
-        return self._answered("answered", quotes, "", ctx)
+        return self._answered("answered", quotes, "", ctx, unanswered=parts.unanswered)
 
     def _decline(self, reason: str, nxt: Context, terms=()) -> "Reply":
         return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.lib.document,

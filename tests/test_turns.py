@@ -190,3 +190,25 @@ def test_a_query_adapter_moves_questions_only_for_its_own_model(tmp_path):
         with pytest.raises(CorpusError, match="query adapter"):
             QueryAdapter.load(tmp_path / "query_adapter.json")
 
+
+
+def test_a_compound_question_with_a_part_the_documents_do_not_answer_answers_the_other_part(km):
+    """The figure asked for in the second part is never given, which must not cost the first part its answer;
+    the reply names the part it could not answer. A noun joined to a noun is no second question."""
+    r = km.ask("did early help make a difference and what did it cost?")
+    assert r.status == "answered" and len(r.quotes) == 1
+    assert "“what did it cost”" in r.reply and "couldn" in r.reply
+    whole = km.ask("what did it cost?")
+    assert whole.status == "no_answer"
+    for q in ("what's the average caseload for a children and families social worker?",
+              "what Safe and Together training did staff get"):
+        assert "couldn't find an answer to “" not in km.ask(q).reply, q
+
+
+def test_a_question_one_sentence_answers_word_for_word_is_not_split_at_its_and(recorded):
+    """'confident and competent' joins two words of one ask: the sentence that has them all is the answer, and
+    the halves are not searched apart."""
+    a, rec = recorded
+    r = a.ask("Staff were confident and competent at identifying a range of concerns")
+    assert r.status == "answered" and [q.title for q in r.quotes] == ["Key message 1"]
+    assert [x.text for x in rec.readings] == ["Staff were confident and competent at identifying a range of concerns"]
