@@ -264,6 +264,9 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
     ("when exactly were the covid inspections carried out", "date"),
     ("how much is the scottish government putting into tackling child poverty", "quantity"),
     ("kinship care allowance rates pls", "quantity"),
+    ("whats a named person", "definition"),  # 'named' is no '-ed' word asked about: 'a' comes first
+    ("when's the next round of inspections starting", "date"),
+    ("what's the child poverty rate they quote?", "quantity"),  # 'the ... rate': the noun
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -303,3 +306,9 @@ def test_evaluative_words_reach_the_documents_wording(text):
 def test_school_years_are_field_words_not_unknown_codes(text):
     query = q(text)
     assert query.unknown_terms == () and query.expanded != query.text
+
+
+def test_a_definition_is_shown_by_what_a_word_means_not_by_means_as_a_link():
+    definition = next(t for t in TYPES if t.name == "definition")
+    assert definition.shown_by("A chronology means a list of significant events in a child's life.")
+    assert not definition.shown_by("The persistence of these risks means it is imperative that partnerships act.")
