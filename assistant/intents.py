@@ -70,7 +70,7 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     more, else, which; None for a question. `content` is the corpus's own topic words: a short turn
     with a social word and none of them ("cheers mate") is chit-chat, and so is a question put to
     the assistant itself ("are you a robot?")."""
-    data, ws = intents(), words(text)
+    data, ws = intents(), [_DRAWN_OUT.sub(r"\1", w) for w in words(text)]  # "helloooo", "thanksss"
     if not ws:
         return None
     for name, phrases in data["contains"].items():
@@ -104,6 +104,7 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     return None
 
 
+_DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter typed three times or more: no English word has that
 _YOU = frozenset({"you", "your", "yourself", "u", "ur", "you're", "youre", "yours"})
 _ASKS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
                   "could would will any anything has have".split())
