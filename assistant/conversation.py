@@ -14,7 +14,7 @@ from .intents import (broad_cue_words, else_about, filler, follow_up_kind, is_br
                       named_message, overview_words, route, stop_stems)
 from .reply import Reply, Source, quote_of, render
 from .features import NAMES as FEATURE_NAMES
-from .text import STOP, stem, stems, words
+from .text import STOP, is_common, stem, stems, words
 
 if TYPE_CHECKING:
     from .answer import Decision
@@ -213,12 +213,13 @@ class Conversation:
         return not left
 
     def _off_topic(self, text: str) -> bool:
-        """A broad question whose own topic words are all unknown to the documents and the glossary."""
+        """A broad question whose own topic words are all unknown to the documents and the glossary (the most used
+        English words are no topic: "what's got better since the last inspections?")."""
         skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
         left = [w for w in words(text) if w not in skip and not w.isdigit()]
         idf = self.lib.retriever.corpus.idf
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return bool(left) and not any(stem(w) in idf or w in glossed for w in left)
+        return any(not is_common(w) for w in left) and not any(stem(w) in idf or w in glossed for w in left)
 
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking

@@ -91,15 +91,15 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
                 if ws[i : i + n] == pw:
                     return name
     if not others and len(ws) <= 4:
-        return "thanks" if {"thanks", "cheers", "ta"} & set(ws) else None
-    if _opens(ws, said, data):
+        return "thanks" if {"thanks", "cheers", "ta", "helpful", "useful"} & set(ws) else None
+    if _opens(ws, said, data) or (_introduces(ws) and "?" not in text):
         return "greeting"
     if content and not any(w in content for w in ws):
         if len(ws) <= 4:
             for name in ("greeting", "thanks", "goodbye"):
                 if any(w in ws for w in data["whole"][name] if " " not in w):
                     return name
-        if _YOU & set(ws) and len(ws) <= 10:
+        if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
             return "help"
     return None
 
@@ -131,6 +131,18 @@ def _opens(ws: list[str], said: str, data: dict) -> bool:
                 after = after[1:]
             return not after or after[0] in _OPENING_TAIL and not any(w in _ASKS for w in after)
     return False
+
+
+_INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im the", "i'm the", "i am the", "this is")
+
+
+def _introduces(ws: list[str]) -> bool:
+    """A greeting and who is asking, nothing asked yet ("hello, I'm a team manager in a children and families team",
+    "hiya, CPC lead officer here")."""
+    if len(ws) < 3 or ws[0] not in _greeting_words() or any(w in _ASKS for w in ws[1:]):
+        return False
+    rest = " ".join(ws[1:])
+    return rest.startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= 6)
 
 
 def content_words(vocab, glossary) -> frozenset[str]:

@@ -87,3 +87,9 @@ def is_word(word: str) -> bool:
     """Whether general English uses the word (wordfreq: at least about once in 100 million words), so it is
     not a slip for another ('averaged' is a word; 'fundng' is not)."""
     return rarity(word) <= 5.5
+
+
+def is_common(word: str) -> bool:
+    """Whether the word is among general English's most used (wordfreq: about once in 200,000 words or more:
+    'since', 'last', 'control'), which say nothing of what a question is about."""
+    return rarity(word) <= 2.2

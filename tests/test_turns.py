@@ -84,6 +84,14 @@ def test_a_broad_question_about_something_the_documents_never_cover_is_declined(
     assert km.ask("give me an overview of football tactics").status == "no_answer"
 
 
+def test_a_broad_question_in_everyday_words_is_not_taken_for_an_unknown_topic(km):
+    """'since' and 'last' are not in the documents, but no topic is named: the most used English words say
+    nothing of what a question is about."""
+    assert not km.conversation._off_topic("what's got better since the last lot of inspections")
+    assert km.conversation._off_topic("give me an overview of football tactics")
+    assert km.ask("can you give me the main points").status == "answered"  # an overview, not a question about the assistant
+
+
 def test_a_fresh_index_folder_has_an_empty_profile_and_still_answers(tmp_path):
     settings = fake_settings(make_index_dir(tmp_path, docs={"notes.md": "# Notes\n\n## Bridges\n\nThe bridge opened in 1932 and "
                                                                  "carries trains.\n\n## Rivers\n\nThe river floods in spring.\n"},
