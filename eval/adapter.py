@@ -26,7 +26,10 @@ from .gold import files, questions
 
 SPLIT = "dev"  # never the test split
 LAMBDAS = (100.0, 30.0, 10.0, 3.0, 1.0)
-WEIGHTS = (0.7, 0.8, 0.85, 0.9, 0.95, 1.0)  # the dense share of the message fusion, fitted with the adapter
+# The dense share of the message fusion, fitted with the adapter. Never 1: the fusion keeps some of BM25, the only
+# part of the search that finds a name or rare term the model has never seen (at 1.0 the left-out sets' mean was
+# 0.966 against 0.965 at 0.95 on 2026-11-30: a tie, not a reason to drop it).
+WEIGHTS = (0.7, 0.8, 0.85, 0.9, 0.95)
 
 
 def _data(assistant):
