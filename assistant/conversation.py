@@ -157,6 +157,8 @@ class Conversation:
         own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere))
         own: Answer | None = None  # decided once, when first needed
         kind = self._follow_up(text, ctx.topic)
+        if kind and self._off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
+            kind = ""
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
@@ -213,7 +215,8 @@ class Conversation:
         return not left
 
     def _off_topic(self, text: str) -> bool:
-        """A broad question whose own topic words are all unknown to the documents and the glossary (the most used
+        """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
+        the glossary (the most used
         English words are no topic: "what's got better since the last inspections?")."""
         skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
         left = [w for w in words(text) if w not in skip and not w.isdigit()]
