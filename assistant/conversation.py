@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .intents import (broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
+from .intents import (ASK_WORDS, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
                       named_message, overview_words, route, stop_stems)
 from .reply import Reply, Source, quote_of, render
 from .features import NAMES as FEATURE_NAMES
@@ -73,8 +73,6 @@ MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence 
 # _compound strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\+|\bplus\b|;", re.I)
 _COVER = FEATURE_NAMES.index("sentence_cover")
-_ASKS_AGAIN = re.compile(r"(how|what|whats|what['’]s|when|where|who|which|why|is|are|was|were|do|does|did|can|could|"
-                         r"has|have|any)\b", re.I)  # words a second question of a compound begins with
 
 
 @dataclass(frozen=True)
@@ -262,7 +260,8 @@ class Conversation:
                 # the other part asks for something of its own the documents do not give (a figure, a date, a
                 # name, words they never use), and a second question begins after the joiner ("... and what did
                 # it cost?"), not a noun joined to a noun ("children and families", "Safe and Together")
-                if no.decision.reason not in ("weak", "") and len(words(other)) >= PART_WORDS and _ASKS_AGAIN.match(right):
+                begins = words(right)[:1]
+                if no.decision.reason not in ("weak", "") and len(words(other)) >= PART_WORDS and begins and begins[0] in ASK_WORDS:
                     half = Parts([found], other)
         return half
 

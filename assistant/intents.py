@@ -106,8 +106,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
 
 _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter typed three times or more: no English word has that
 _YOU = frozenset({"you", "your", "yourself", "u", "ur", "you're", "youre", "yours"})
-_ASKS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
-                  "could would will any anything has have".split())
+ASK_WORDS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
+                      "could can would will any anything has have".split())  # words a question begins with
 _OPENING_TAIL = frozenset("with about on regarding re please pls".split())  # "can you help [me] with/about ..."
 
 
@@ -129,7 +129,7 @@ def _opens(ws: list[str], said: str, data: dict) -> bool:
             after = said[at + len(phrase) + 2:].split()
             if after[:1] == ["me"]:
                 after = after[1:]
-            return not after or after[0] in _OPENING_TAIL and not any(w in _ASKS for w in after)
+            return not after or after[0] in _OPENING_TAIL and not any(w in ASK_WORDS for w in after)
     return False
 
 
@@ -139,7 +139,7 @@ _INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im th
 def _introduces(ws: list[str]) -> bool:
     """A greeting and who is asking, nothing asked yet ("hello, I'm a team manager in a children and families team",
     "hiya, CPC lead officer here")."""
-    if len(ws) < 3 or ws[0] not in _greeting_words() or any(w in _ASKS for w in ws[1:]):
+    if len(ws) < 3 or ws[0] not in _greeting_words() or any(w in ASK_WORDS for w in ws[1:]):
         return False
     rest = " ".join(ws[1:])
     return rest.startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= 6)
