@@ -194,7 +194,10 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
-            ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None) -> Query:
+            ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None) -> Query:
+    """`phrase_used(name) -> bool`: whether the documents use a listed name of several words as a phrase ("young
+    carers" where they say "carers" and "young" apart); without it such a name counts only when one of its words
+    is unknown."""
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
@@ -209,7 +212,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     candidates = _NUMBER.findall(text) + ([] if shouting else _ACRONYM.findall(text) + _PROPER.findall(text))
     said = padded(words(re.sub(r"['’]s\b", "", text, flags=re.I)))  # possessives: "Fife's" names Fife
     seen = {c.lower() for c in candidates}
-    candidates += [n for n in names if f" {n} " in said and not all(known(w) for w in n.split()) and n not in seen]
+    candidates += [n for n in names if f" {n} " in said and n not in seen and (
+        not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]
     unknown = tuple(dict.fromkeys(
         c for c in candidates
         if not (known(c.lower()) or known(c.lower().rstrip("s"))) and len(c) > 1

@@ -18,8 +18,9 @@ from .features import Corpus
 from .profile import Profile
 from .query import AnswerType, Query, Spellable, analyse, vocabulary
 from .store import Store
-from .text import terms
+from .text import padded, terms, words
 
+PHRASE_CHECK = 5  # messages read to see whether the documents use a listed name of several words (hand-set)
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
 
 
@@ -77,6 +78,7 @@ class Retriever:
         self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
         self.sentence_weight, self.message_bonus, self.carry = sentence_weight, message_bonus, carry
         self._vectors: dict[str, np.ndarray] = {}
+        self._phrases: dict[str, bool] = {}
         self._queries: dict[str, Query] = {}
         self._remembering = threading.Lock()  # turns run in worker threads: evictions must not interleave
         self.cache_size = cache_size
@@ -112,7 +114,8 @@ class Retriever:
         its topic and both together several times a turn, each pass linear in up to 3,000 characters."""
         hit = self._queries.get(text)
         if hit is None:
-            hit = analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording)
+            hit = analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording,
+                          self._phrase_used)
             self._remember(self._queries, text, hit)
         return hit
 
@@ -123,6 +126,17 @@ class Retriever:
                 cache[key] = value
                 while len(cache) > self.cache_size:
                     cache.pop(next(iter(cache)))
+
+    def _phrase_used(self, phrase: str) -> bool:
+        """Whether any message says this phrase (words in order, case and punctuation aside): the messages BM25 ranks
+        best for its words are read, so the cost is one index search, and each phrase is looked up once."""
+        hit = self._phrases.get(phrase)
+        if hit is None:
+            scores = self._lexical("messages", phrase)
+            best = [self.messages[i] for i in top(scores, PHRASE_CHECK) if scores[i] > 0]
+            hit = any(f" {phrase} " in padded(words(m.text)) for m in best)
+            self._remember(self._phrases, phrase, hit)
+        return hit
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
         words = terms(text)

@@ -11,7 +11,7 @@ from assistant import corpus
 from assistant.errors import CorpusError
 from assistant.query import analyse, expand, load_answer_types, load_glossary, normalise, unmet_type, vocabulary
 from assistant.query import load_names
-from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_NAMES, REAL_SOURCES
+from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_NAMES, REAL_SOURCES, real_fake_settings  # noqa: F401
 
 GLOSSARY = load_glossary(REAL_GLOSSARY)
 TYPES = load_answer_types(REAL_ANSWER_TYPES)
@@ -312,3 +312,20 @@ def test_a_definition_is_shown_by_what_a_word_means_not_by_means_as_a_link():
     definition = next(t for t in TYPES if t.name == "definition")
     assert definition.shown_by("A chronology means a list of significant events in a child's life.")
     assert not definition.shown_by("The persistence of these risks means it is imperative that partnerships act.")
+
+
+def test_a_listed_name_of_several_words_counts_when_the_documents_never_say_it_as_a_phrase():
+    """'young carers': the documents use 'young' and 'carers' apart, never together."""
+    vocab = frozenset({"young", "carers", "people"})
+    asked = "anything on young carers"
+    assert analyse(asked, {}, vocab, (), names=("young carers",)).unknown_terms == ()  # no way to tell: not flagged
+    assert analyse(asked, {}, vocab, (), names=("young carers",), phrase_used=lambda n: False).unknown_terms == ("young carers",)
+    assert analyse(asked, {}, vocab, (), names=("young carers",), phrase_used=lambda n: True).unknown_terms == ()
+
+
+def test_the_retriever_knows_which_listed_phrases_its_documents_say(real_fake_settings):  # noqa: F811
+    from assistant.core import Assistant
+
+    r = Assistant(real_fake_settings).retriever
+    assert r.analyse("anything on young carers").unknown_terms == ("young carers",)
+    assert r._phrase_used("young people") and not r._phrase_used("young carers")
