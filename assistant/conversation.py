@@ -214,8 +214,7 @@ class Conversation:
 
     def _off_topic(self, text: str) -> bool:
         """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
-        the glossary (the most used
-        English words are no topic: "what's got better since the last inspections?")."""
+        the glossary; the most used English words are no topic ("what's got better since the last inspections?")."""
         skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
         left = [w for w in words(text) if w not in skip and not w.isdigit()]
         idf = self.lib.retriever.corpus.idf

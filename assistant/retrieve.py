@@ -78,7 +78,7 @@ class Retriever:
         self.store, self.embedder, self.dense_weight = store, embedder, dense_weight
         self.sentence_weight, self.message_bonus, self.carry = sentence_weight, message_bonus, carry
         self._vectors: dict[str, np.ndarray] = {}
-        self._phrases: dict[str, bool] = {}
+        self._phrases: dict[str, bool] = {}  # a listed name of several words -> whether the documents say it
         self._queries: dict[str, Query] = {}
         self._remembering = threading.Lock()  # turns run in worker threads: evictions must not interleave
         self.cache_size = cache_size
@@ -129,13 +129,13 @@ class Retriever:
 
     def _phrase_used(self, phrase: str) -> bool:
         """Whether any message says this phrase (words in order, case and punctuation aside): the messages BM25 ranks
-        best for its words are read, so the cost is one index search, and each phrase is looked up once."""
+        best for its words are read, so the cost is one index search, and each phrase is looked up once (only the
+        profile's listed names are asked, so the answers kept are as many as those)."""
         hit = self._phrases.get(phrase)
         if hit is None:
             scores = self._lexical("messages", phrase)
             best = [self.messages[i] for i in top(scores, PHRASE_CHECK) if scores[i] > 0]
-            hit = any(f" {phrase} " in padded(words(m.text)) for m in best)
-            self._remember(self._phrases, phrase, hit)
+            hit = self._phrases[phrase] = any(f" {phrase} " in padded(words(m.text)) for m in best)
         return hit
 
     def _lexical(self, name: str, text: str) -> np.ndarray:

@@ -39,6 +39,7 @@ from assistant.intents import is_broad, route
 
 from . import adapter
 from .ext_common import ROOT
+from .ext_wikiqa import load_wikiqa
 from .foreign import contains_answer, indexed
 from .gold import files, questions
 
@@ -68,15 +69,13 @@ class Examples:
             self.one_message.append(len({c.message.id for c in cands}) == 1)
 
 
-def fit_reranker(folder: Path, embedder) -> dict:
+def fit_reranker(train: list[dict], embedder) -> dict:
     """The reranker (answer.Reranker) as a calibration record: a network fitted on the WikiQA train questions
     whose page is *not* among the half that wikiqa_section_examples indexes, every sentence of the page a pair (label:
     WikiQA's), so the reranker has seen none of the pages the trees then learn to weigh it on."""
     from sklearn.neural_network import MLPClassifier
 
-    from .ext_wikiqa import load_wikiqa
-
-    rows = [r for r in load_wikiqa(folder, "train") if not indexed(r["title"]) and any(r["labels"])]
+    rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])]
     texts = sorted({s for r in rows for s in r["sentences"]}, key=lambda s: (len(s), s))  # one order in every run
     vectors = dict(zip(texts, embedder.embed(texts, batch_size=8)))
     x, y = [], []
@@ -100,13 +99,11 @@ def reranker_record(net, fitted_on: str) -> dict:
             "b2": float(f"{float(net.intercepts_[1][0]):.6g}")}
 
 
-def wikiqa_page_examples(folder: Path, reranker: Reranker | None = None) -> Examples:
-    """WikiQA train asked within each question's own page (every sentence of it: how the assistant searches a
-    message a person names, and the WikiQA protocol), the half of the pages foreign.indexed() picks."""
-    from .ext_wikiqa import load_wikiqa
+def wikiqa_page_examples(rows: list[dict], reranker: Reranker | None = None) -> Examples:
+    """WikiQA train (`rows`) asked within each question's own page (every sentence of it: how the assistant
+    searches a message a person names, and the WikiQA protocol), the half of the pages foreign.indexed() picks."""
     from .ext_wikiqa_model import page_corpus
 
-    rows = load_wikiqa(folder, "train")
     r = page_corpus(rows, "wikiqa-train-index", half=True)
     by_title = {m.title: m.id for m in r.messages}
     page = Examples([], [], [], [], [])
@@ -127,17 +124,15 @@ def wikiqa_page_examples(folder: Path, reranker: Reranker | None = None) -> Exam
 SECTION = 3
 
 
-def wikiqa_section_examples(folder: Path, reranker: Reranker | None = None) -> Examples:
-    """WikiQA train asked of a corpus of half of its pages (by title hash; the rest are absent topics), each
+def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None) -> Examples:
+    """WikiQA train (`rows`) asked of a corpus of half of its pages (by title hash; the rest are absent topics), each
     page cut into sections of SECTION sentences: a long document's sections, where the section that answers
     leads its neighbours by little, so small margins are no sign of a question the documents do not answer
     (fitted on whole pages, the model declined a quarter of the questions about an encyclopedia's sections).
     Questions whose page is indexed give positives (the sentences WikiQA marks correct) and hard negatives;
     a candidate's section answers when it holds a correct sentence."""
-    from .ext_wikiqa import load_wikiqa
     from .ext_wikiqa_model import page_corpus
 
-    rows = load_wikiqa(folder, "train")
     r = page_corpus(rows, f"wikiqa-train-sections{SECTION}", half=True, section=SECTION)
     out = Examples([], [], [], [], [])
     for row in rows:
@@ -313,12 +308,13 @@ def main(argv: list[str] | None = None) -> int:
 
     cal = json.loads(CALIBRATION.read_text())
     assistant = Assistant()
-    reranker_record = fit_reranker(args.data / "wikiqa", assistant.retriever.embedder)
+    train = load_wikiqa(args.data / "wikiqa", "train")  # read once: the reranker and both WikiQA sources use it
+    reranker_record = fit_reranker(train, assistant.retriever.embedder)
     reranker = Reranker.of(reranker_record)
     print(f"reranker: {reranker_record['fitted_on']}")
     km = key_message_examples(assistant, reranker)
-    wq = wikiqa_section_examples(args.data / "wikiqa", reranker)
-    wp = wikiqa_page_examples(args.data / "wikiqa", reranker)
+    wq = wikiqa_section_examples(train, reranker)
+    wp = wikiqa_page_examples(train, reranker)
     sources = (km, wq, wp)
     print(f"examples: key messages {len(km.x)} questions, WikiQA train {len(wq.x)} questions "
           f"({sum(k == 'absent' for k in wq.kind)} absent topics)")
