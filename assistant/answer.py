@@ -115,8 +115,7 @@ class Reranker:
         return (np.maximum(self.inputs(q, v) @ self.w1 + self.b1, 0.0) @ self.w2 + self.b2).astype(np.float64)
 
 
-_UNKNOWN_SHARE = feats.NAMES.index("unknown_share")
-_N_TERMS = feats.NAMES.index("n_terms")
+_FEATURE = {name: i for i, name in enumerate(feats.NAMES)}
 TRIGGER_NAMES = ("top_logit", "top_margin", "one_message") + tuple(f"top_{n}" for n in feats.NAMES)
 
 
@@ -160,6 +159,10 @@ class Scored:
     hit: SentenceHit
     p: float
     x: np.ndarray  # the features the model saw, in features.NAMES order
+
+    def feature(self, name: str) -> float:
+        """One of the features the model saw, by its name in features.NAMES."""
+        return float(self.x[_FEATURE[name]])
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,7 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
             return Decision(False, [], conf, unmet, tuple(scored))
         best = shown[0]
         scored = [best] + [s for s in scored if s is not best]
-    if best.x[_UNKNOWN_SHARE] >= 1.0 or best.x[_N_TERMS] == 0:  # not one word asked is one the documents (or the
+    if best.feature("unknown_share") >= 1.0 or best.feature("n_terms") == 0:  # not one word asked is one the documents (or the
         # glossary) use, or no word is asked at all ("2+2", "???"): no question like that was answerable in anything
         # the model was fitted on (0 of 794; 5 of the 17 out-of-scope key-message questions the model sees), so the
         # trees' guess there ("what's 2+2?" reached the threshold, "2+2" 0.38) is not asked

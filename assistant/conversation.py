@@ -13,7 +13,6 @@ from .errors import InvalidContext
 from .intents import (ASK_WORDS, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
                       named_message, overview_words, route, stop_stems)
 from .reply import Reply, Source, quote_of, render
-from .features import NAMES as FEATURE_NAMES
 from .text import STOP, is_common, stem, stems, words
 
 if TYPE_CHECKING:
@@ -72,7 +71,6 @@ MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence 
 # No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
 # _compound strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\+|\bplus\b|;", re.I)
-_COVER = FEATURE_NAMES.index("sentence_cover")
 
 
 @dataclass(frozen=True)
@@ -236,7 +234,7 @@ class Conversation:
         """The whole question is answered by a sentence that has nearly all its words ("staff were confident and
         competent at identifying concerns"): one ask, whatever 'and' joins inside it."""
         d = found.decision
-        return d.answered and bool(d.scored) and d.scored[0].x[_COVER] >= WHOLE_COVER
+        return d.answered and bool(d.scored) and d.scored[0].feature("sentence_cover") >= WHOLE_COVER
 
     def _compound(self, text: str, allowed, partly: bool = False) -> Parts | None:
         """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole

@@ -24,11 +24,12 @@ answered against declining what cannot, on both sources.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -51,22 +52,34 @@ THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.96, 0.05)]
 RERANKER = {"hidden": 32, "alpha": 1e-3, "seed": 0}
 
 
+FOLDS = 5
+
+
+def fold_of(key: str) -> int:
+    """A question's out-of-fold fold, from a hash of its id: the same in every run and every source (a WikiQA
+    question asked of the sections and within its page is held out of both at once), and adding or removing a
+    question moves no other question to another fold."""
+    return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:4], "big") % FOLDS
+
+
 @dataclass
 class Examples:
     """One source's examples: a feature row per candidate, its label, and which question it belongs to."""
-    x: list[np.ndarray]
-    y: list[np.ndarray]  # per candidate: the sentence answers
-    section: list[np.ndarray]  # per candidate: its section (message) holds an answer
-    kind: list[str]  # per question: answerable, absent, no_answer, out_of_scope
-    one_message: list[bool]  # per question: every candidate is from one message
+    x: list[np.ndarray] = field(default_factory=list)
+    y: list[np.ndarray] = field(default_factory=list)  # per candidate: the sentence answers
+    section: list[np.ndarray] = field(default_factory=list)  # per candidate: its section (message) holds an answer
+    kind: list[str] = field(default_factory=list)  # per question: answerable, absent, no_answer, out_of_scope
+    one_message: list[bool] = field(default_factory=list)  # per question: every candidate is from one message
+    fold: list[int] = field(default_factory=list)  # per question: fold_of(its id)
 
-    def add(self, x: np.ndarray, y: np.ndarray, section: np.ndarray, kind: str, cands) -> None:
+    def add(self, key: str, x: np.ndarray, y: np.ndarray, section: np.ndarray, kind: str, cands) -> None:
         if len(x):
             self.x.append(x)
             self.y.append(y)
             self.section.append(section)
             self.kind.append(kind)
             self.one_message.append(len({c.message.id for c in cands}) == 1)
+            self.fold.append(fold_of(key))
 
 
 def fit_reranker(train: list[dict], embedder) -> dict:
@@ -106,14 +119,14 @@ def wikiqa_page_examples(rows: list[dict], reranker: Reranker | None = None) -> 
 
     r = page_corpus(rows, "wikiqa-train-index", half=True)
     by_title = {m.title: m.id for m in r.messages}
-    page = Examples([], [], [], [], [])
+    page = Examples()
     for row in rows:
         if indexed(row["title"]) and row["title"] in by_title:
             gold = [s for s, y in zip(row["sentences"], row["labels"]) if y]
             cands, x = candidates(r.search(row["question"], k=1, only={by_title[row["title"]]}), r.corpus, limit=None,
                                   reranker=reranker)
             y = np.array([float(bool(gold) and contains_answer(c.sentence.text, gold)) for c in cands])
-            page.add(x, y, y, "answerable" if gold else "no_answer", cands)  # in a page, the sentence is the section
+            page.add(f"wikiqa:{row['qid']}", x, y, y, "answerable" if gold else "no_answer", cands)  # in a page, the sentence is the section
     return page
 
 
@@ -134,7 +147,7 @@ def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None) 
     from .ext_wikiqa_model import page_corpus
 
     r = page_corpus(rows, f"wikiqa-train-sections{SECTION}", half=True, section=SECTION)
-    out = Examples([], [], [], [], [])
+    out = Examples()
     for row in rows:
         result = r.search(row["question"], k=10)
         cands, x = candidates(result, r.corpus, reranker=reranker)
@@ -145,13 +158,13 @@ def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None) 
             c.message.id for c in cands if present and gold and c.message.title.startswith(row["title"])
             and any(contains_answer(t.text, gold) for t in c.message.sentences)}
         section = np.array([float(c.message.id in holds) for c in cands])
-        out.add(x, y, section, "absent" if not present else "answerable" if gold else "no_answer", cands)
+        out.add(f"wikiqa:{row['qid']}", x, y, section, "absent" if not present else "answerable" if gold else "no_answer", cands)
     return out
 
 
 def key_message_examples(assistant, reranker: Reranker | None = None) -> Examples:
     r = assistant.retriever
-    out = Examples([], [], [], [], [])
+    out = Examples()
     deltas = adapter.left_out(assistant)  # each author's questions searched with the adapter fitted without them
     for g, rows in itertools.groupby(questions(SPLIT), key=adapter.group):
         with adapter.searching_with(r, deltas.get(g)):
@@ -164,9 +177,9 @@ def key_message_examples(assistant, reranker: Reranker | None = None) -> Example
                     continue
                 cands, x = candidates(result, r.corpus, reranker=reranker)
                 if row["kind"] == "out_of_scope":
-                    out.add(x, np.zeros(len(cands)), np.zeros(len(cands)), "out_of_scope", cands)
+                    out.add(row["id"], x, np.zeros(len(cands)), np.zeros(len(cands)), "out_of_scope", cands)
                 else:
-                    out.add(x, np.array([float(c.sentence.text in row["sentences"]) for c in cands]),
+                    out.add(row["id"], x, np.array([float(c.sentence.text in row["sentences"]) for c in cands]),
                             np.array([float(c.message.title in row["messages"]) for c in cands]), "answerable", cands)
     return out
 
@@ -245,15 +258,14 @@ def per_question(exs: list[Examples], ranker):
     return np.vstack(tx), np.array(sec), np.array(right), kinds, src, np.array(fused_right)
 
 
-FOLDS = 5
 SOURCES = ("km", "wikiqa", "wikiqa_page")  # "wikiqa": the corpus of WikiQA train's pages cut into sections
 
 
 def subset(ex: Examples, keep) -> Examples:
-    """The questions of `ex` whose position passes keep(position)."""
-    idx = [i for i in range(len(ex.x)) if keep(i)]
+    """The questions of `ex` whose fold passes keep(fold)."""
+    idx = [i for i in range(len(ex.x)) if keep(ex.fold[i])]
     return Examples([ex.x[i] for i in idx], [ex.y[i] for i in idx], [ex.section[i] for i in idx], [ex.kind[i] for i in idx],
-                    [ex.one_message[i] for i in idx])
+                    [ex.one_message[i] for i in idx], [ex.fold[i] for i in idx])
 
 
 def _order(sources) -> list[tuple[int, int, int]]:
@@ -283,10 +295,10 @@ def out_of_fold(sources):
     order = _order(sources)
     parts = [None] * len(order)
     for fold in range(FOLDS):
-        _, ranker = fit_ranker(tuple(subset(ex, lambda i: i % FOLDS != fold) for ex in sources))
-        held = tuple(subset(ex, lambda i: i % FOLDS == fold) for ex in sources)
+        _, ranker = fit_ranker(tuple(subset(ex, lambda f: f != fold) for ex in sources))
+        held = tuple(subset(ex, lambda f: f == fold) for ex in sources)
         cols = per_question(list(held), ranker)
-        rows = [row for row, _, n in order if n % FOLDS == fold]
+        rows = [row for row, s_, n in order if sources[s_].fold[n] == fold]
         for k, row in enumerate(rows):
             parts[row] = tuple(c[k] for c in cols)
     tx, sec, right, kinds, src, fused_right = zip(*parts)
@@ -326,10 +338,10 @@ def main(argv: list[str] | None = None) -> int:
     # without it, scored by a trigger fitted without it): in-sample confidences flatter the questions the
     # models were fitted on, and a threshold placed on them declines more of the questions it has never seen.
     conf = np.zeros(len(tx))
-    fold_of = np.array([n % FOLDS for _, _, n in _order(sources)])
+    folds = np.array([sources[s_].fold[n] for _, s_, n in _order(sources)])
     for fold in range(FOLDS):
-        _, t_f = fit_trigger(tx[fold_of != fold], tsec[fold_of != fold], [c for c, f in zip(tsrc, fold_of) if f != fold])
-        conf[fold_of == fold] = t_f(tx[fold_of == fold])
+        _, t_f = fit_trigger(tx[folds != fold], tsec[folds != fold], [c for c, f in zip(tsrc, folds) if f != fold])
+        conf[folds == fold] = t_f(tx[folds == fold])
     kinds = np.array(tkind)
     for name in sorted(set(tsrc), key=SOURCES.index):
         m = src == name
@@ -338,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
               f"top section answers {tsec[m & (kinds == 'answerable')].mean():.3f} (answerable questions)")
     groups = {"km": (conf[src == "km"], tsec[src == "km"] > 0, kinds[src == "km"]),
               "wikiqa": (conf[src == "wikiqa"], tright[src == "wikiqa"] > 0, kinds[src == "wikiqa"])}
-    print("out-of-fold confidences (5 folds by question):")
+    print(f"out-of-fold confidences ({FOLDS} folds by a hash of the question id):")
     print(f"{'threshold':>9} {'KM answered':>12} {'KM right':>9} {'KM OOS decl':>12} {'WQ answered':>12} {'WQ right':>9} {'WQ absent decl':>15}")
     table = []
     for t in THRESHOLDS:

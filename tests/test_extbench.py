@@ -161,3 +161,26 @@ def test_foreign_sections_cut_pages_and_keep_every_sentence():
     cut = sections_of(pages, 3)
     assert [p.title for p in cut] == ["A (1)", "A (2)", "B"]
     assert [s for p in cut for s in p.sentences] == ["a1.", "a2.", "a3.", "a4.", "b1."]
+
+
+def test_out_of_fold_folds_follow_the_question_not_its_position():
+    """eval/calibrate.py holds a question out by a hash of its id: the same fold in every source it is asked in
+    (a WikiQA question asked of the sections and within its page), and a question added before it moves it nowhere."""
+    from eval.calibrate import FOLDS, Examples, fold_of, subset
+
+    class Cand:
+        class message:
+            id = "m"
+
+    keys = [f"q-{i}" for i in range(500)]
+    folds = [fold_of(k) for k in keys]
+    assert set(folds) == set(range(FOLDS)) and min(folds.count(f) for f in range(FOLDS)) > 60  # roughly even
+    a, b = Examples(), Examples()
+    for k in keys:
+        a.add(k, np.ones((1, 2)), np.zeros(1), np.zeros(1), "answerable", [Cand])
+    b.add("new question", np.ones((1, 2)), np.zeros(1), np.zeros(1), "answerable", [Cand])
+    for k in keys:
+        b.add(k, np.ones((1, 2)), np.zeros(1), np.zeros(1), "answerable", [Cand])
+    assert a.fold == b.fold[1:] == folds
+    held = subset(a, lambda f: f == 2)
+    assert held.fold == [2] * folds.count(2) and len(held.x) == folds.count(2)
