@@ -205,10 +205,20 @@ class Conversation:
 
     # -- overviews and compound questions ----------------------------------------------------------
     def _overview(self, text: str) -> bool:
-        """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own."""
+        """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request
+        that names the collection may say who is asking and why ("headline findings from the joint inspections for
+        my elected member briefing tomorrow"): words the documents never use, or the most used English words, are
+        no topic there."""
         skip = filler() | self.lib.collection_words | overview_words()
-        left = [w for w in words(text) if w not in skip and w not in STOP and not w.isdigit()]
-        return not left
+        ws = words(text)
+        left = [w for w in ws if w not in skip and w not in STOP and not w.isdigit()]
+        if not left:
+            return True
+        if not any(w in self.lib.collection_words and w not in STOP for w in ws):
+            return False
+        idf = self.lib.retriever.corpus.idf
+        glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
+        return not any((stem(w) in idf or w in glossed) and not is_common(w) for w in left)
 
     def _off_topic(self, text: str) -> bool:
         """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and

@@ -14,7 +14,8 @@ from .text import STOP, padded, stem, words
 
 MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
 _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
-                         "cover covers mean key message km msg number no please can you could".split())
+                         "cover covers mean key message km msg number no please can you could saying summarise summarize summary sum up "
+                         "nutshell gist explain main point points overview brief briefly quick quickly for all a an".split())
 
 
 def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:

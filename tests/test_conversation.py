@@ -29,7 +29,7 @@ from corefix import lenient, small_settings  # noqa: F401
     ("which key message is that from", "which"), ("which message says this", "which"), ("which msg?", "which"),
     ("what message was that in", "which"), ("where does it say this?", "which"), ("so which message is it from?", "which"),
     # acknowledgements, greetings that only announce a question, "u"/"ur" for you, off-task requests
-    ("ok", "acknowledge"), ("got it", "acknowledge"), ("right ok makes sense", "acknowledge"), ("just testing", "acknowledge"),
+    ("ok", "acknowledge"), ("no worries, cheers", "acknowledge"), ("got it", "acknowledge"), ("right ok makes sense", "acknowledge"), ("just testing", "acknowledge"),
     ("hello, can u help with the joint inspection key messages?", "greeting"),
     ("hi ive got a question about the inspection findings", "greeting"), ("hiya, can you help me", "greeting"),
     ("hope youre well", "greeting"), ("mornin", "greeting"), ("hows it goin", "greeting"),
@@ -197,6 +197,8 @@ KM_PROFILE = Profile.load(Path(__file__).resolve().parent.parent / "index")  # i
     ("KM 12?", "doc:km12", ""),
     ("tell me about message 5 please", "doc:km5", ""),
     ("what does key message 5 say about poverty", "doc:km5", "poverty"),
+    ("whats km 12 saying", "doc:km12", ""),  # asks for the whole message, in other words
+    ("sum up key message 5 for me in a nutshell", "doc:km5", ""),
     ("key message 1", None, ""),  # no such title here: "key message 12" must not match it
     ("what are the key messages about DV", None, ""),
     ("does this cover every family?", None, ""),
