@@ -207,8 +207,8 @@ class Conversation:
     def _overview(self, text: str) -> bool:
         """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request
         that names the collection may say who is asking and why ("headline findings from the joint inspections for
-        my elected member briefing tomorrow"): words the documents never use, or the most used English words, are
-        no topic there."""
+        my elected member briefing tomorrow"): words the documents never use are no topic there (a word they use
+        is, however common: "what are the key messages about early help")."""
         skip = filler() | self.lib.collection_words | overview_words()
         ws = words(text)
         left = [w for w in ws if w not in skip and w not in STOP and not w.isdigit()]
@@ -218,7 +218,7 @@ class Conversation:
             return False
         idf = self.lib.retriever.corpus.idf
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return not any((stem(w) in idf or w in glossed) and not is_common(w) for w in left)
+        return not any(stem(w) in idf or w in glossed for w in left)
 
     def _off_topic(self, text: str) -> bool:
         """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and

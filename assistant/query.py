@@ -14,6 +14,7 @@ from .text import is_word, normalise, padded, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_YEAR_RANGE = re.compile(r"\b(1[89]|20)\d\d ?[-–/] ?(\d\d)\b")  # "2021-25": 25 is 2025
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
@@ -214,9 +215,10 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     seen = {c.lower() for c in candidates}
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
         not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]
+    short_years = {m.group(2): m.group(1) + m.group(2) for m in _YEAR_RANGE.finditer(text)}
     unknown = tuple(dict.fromkeys(
         c for c in candidates
-        if not (known(c.lower()) or known(c.lower().rstrip("s"))) and len(c) > 1
+        if not (known(c.lower()) or known(c.lower().rstrip("s")) or known(short_years.get(c, ""))) and len(c) > 1
     ))
     meant = typed_as_meant(text, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,

@@ -79,6 +79,7 @@ def test_glossary_loading(tmp_path):
 
 @pytest.mark.parametrize("text,unknown", [
     ("What were the 2019 findings?", ("2019",)),
+    ("what changed over 2019-20", ("2019", "20")),  # a year range whose years the documents never give
     ("What does MARAC stand for?", ("MARAC",)),
     ("how is the NHS doing", ("NHS",)),
     ("is it better in Glasgow", ("Glasgow",)),
@@ -144,6 +145,12 @@ def test_asks_quantity(text, expected):
 
 def test_what_should_i_know_is_not_advice():
     assert "advice" not in q("what should I know about early help?").asks
+    assert "advice" not in q("what do i need to know about early help").asks
+    assert "advice" in q("do i need to tell the parents first").asks
+
+
+def test_a_year_range_in_shorthand_names_the_documents_years():
+    assert q("headline findings from the 2021-25 inspections").unknown_terms == ()  # 25: 2025, which they give
 
 
 def test_advice_questions_are_advice():
