@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
 from .intents import (ASK_WORDS, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
-                      named_message, overview_words, route, stop_stems)
+                      named_message, overview_words, refers_back, route, stop_stems)
 from .reply import Reply, Source, quote_of, render
 from .text import STOP, is_common, stem, stems, words
 
@@ -103,6 +103,15 @@ class Reading:
     within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
 
 
+def _occurrences(text: str, part: str) -> list[int]:
+    """Where `part` starts in `text`, every time."""
+    out, i = [], text.find(part)
+    while i >= 0:
+        out.append(i)
+        i = text.find(part, i + 1)
+    return out
+
+
 class Conversation:
     """One turn of a conversation: routing, follow-ups against the context, overviews, compound questions,
     and the reply. `decide` is the library's one way to answer a reading (core.Assistant.decide)."""
@@ -166,7 +175,7 @@ class Conversation:
                 return self._reply(combined, nxt, topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
         if not broad and not kind and not self._one_sentence_says_all(own):
-            parts = self._compound(text, allowed, partly=not own.answered)
+            parts = self._compound(text, allowed, partly=not own.answered, unknown=own.result.query.unknown_terms)
             if parts:
                 return self._both(parts, nxt, text)
         return self._reply(own, nxt, topic=text, broad=broad)
@@ -246,13 +255,18 @@ class Conversation:
         d = found.decision
         return d.answered and bool(d.scored) and d.scored[0].feature("sentence_cover") >= WHOLE_COVER
 
-    def _compound(self, text: str, allowed, partly: bool = False) -> Parts | None:
+    def _compound(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = ()) -> Parts | None:
         """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole
         question was declined): when no split answers both, one answered part with the other part declined,
         which the reply names ("advocacy availability and how many advocates are there?": a figure the
-        documents never give should not cost the part they do answer)."""
+        documents never give should not cost the part they do answer). `unknown`: the whole question's terms the
+        documents never use; no split breaks a name of several words among them."""
         half: Parts | None = None
+        lowered = text.lower()
+        names = [(i, i + len(t)) for t in unknown if " " in t for i in _occurrences(lowered, t.lower())]
         for m in _SPLIT.finditer(text):
+            if any(a <= m.start() < b for a, b in names):  # "Safe and Together" is one name, and not theirs
+                continue
             left, right = text[:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
             topical = [any(w in self.lib.content for w in words(part)) for part in (left, right)]
             if not all(topical) and not (partly and any(topical)):
@@ -267,8 +281,12 @@ class Conversation:
                 # the other part asks for something of its own the documents do not give (a figure, a date, a
                 # name, words they never use), and a second question begins after the joiner ("... and what did
                 # it cost?"), not a noun joined to a noun ("children and families", "Safe and Together")
+                # ... and the answered part is not about the other ("what is the Safe and Together model and do
+                # inspectors expect us to use it?": "it" is the model the documents never name)
                 begins = words(right)[:1]
-                if no.decision.reason not in ("weak", "") and len(words(other)) >= PART_WORDS and begins and begins[0] in ASK_WORDS:
+                leans = found is b and refers_back(right)
+                if (no.decision.reason not in ("weak", "") and len(words(other)) >= PART_WORDS and begins
+                        and begins[0] in ASK_WORDS and not leans):
                     half = Parts([found], other)
         return half
 

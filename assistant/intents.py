@@ -40,6 +40,11 @@ def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str
 
 
 _ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he|she|such|same)\b", re.I)
+
+
+def refers_back(text: str) -> bool:
+    """Whether the text points at something said before it ("do inspectors expect us to use it?")."""
+    return bool(_ANAPHORA.search(text))
 _ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
 
 

@@ -89,6 +89,7 @@ def test_glossary_loading(tmp_path):
     ("how does scotland compare with england on protecting children", ("england",)),
     ("are chronologies better in wales", ("wales",)),
     ("what did ofsted find", ("ofsted",)),
+    ("has the national guidance changed how partnerships work", ("national guidance",)),
     ("is it different in the western isles", ("western isles",)),
     # groups and named things the key messages never single out
     ("what did it find about disabled children", ("disabled",)),
@@ -147,6 +148,7 @@ def test_what_should_i_know_is_not_advice():
     assert "advice" not in q("what should I know about early help?").asks
     assert "advice" not in q("what do i need to know about early help").asks
     assert "advice" in q("do i need to tell the parents first").asks
+    assert "advice" in q("is there a template for a good chronology").asks  # a document of their own to use
 
 
 def test_a_year_range_in_shorthand_names_the_documents_years():
