@@ -149,7 +149,21 @@ class Conversation:
             return self._reply(found, nxt, topic=nxt.topic, intent="else")
         if intent in ("more", "which", "else"):
             return self._decline("no_topic", nxt)
-        return self._question(text, ctx, nxt, allowed)
+        reply = self._question(text, ctx, nxt, allowed)
+        about, elsewhere = else_about(text)
+        if reply.status == "no_answer" and elsewhere and refers_back(about) and self._unshown(ctx):
+            return self._from_last("more", ctx, nxt)  # "anything else on that?": no other message has more; this one does
+        return reply
+
+    def _unshown(self, ctx: Context) -> bool:
+        """Whether the last answer's first message has sentences it did not quote."""
+        if not ctx.quoted:
+            return False
+        m = self.lib.store.messages.get(ctx.quoted[0][0])
+        if m is None:
+            return False
+        shown = {start for mid, start, _ in ctx.quoted if mid == m.id}
+        return any(s.start not in shown for s in m.sentences)
 
     def _question(self, text: str, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown

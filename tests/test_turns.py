@@ -251,3 +251,28 @@ def test_a_question_one_sentence_answers_word_for_word_is_not_split_at_its_and(r
     r = a.ask("Staff were confident and competent at identifying a range of concerns")
     assert r.status == "answered" and [q.title for q in r.quotes] == ["Key message 1"]
     assert [x.text for x in rec.readings] == ["Staff were confident and competent at identifying a range of concerns"]
+
+
+
+
+def test_anything_else_on_that_gives_the_rest_of_the_message_when_no_other_has_more(recorded):
+    """'Anything else on that?' looks in the messages not yet shown; when none of them answers, the rest of the
+    message just quoted is the more there is (it was declined as if nothing else were said)."""
+    from dataclasses import replace
+
+    km, rec = recorded
+    first = km.ask("what does key message 11 say about independent advocacy being embedded")
+    assert first.status == "answered" and [q.title for q in first.quotes] == ["Key message 11"]
+
+    def nothing_elsewhere(reading):  # no other message answers, whatever the fake embedder's vectors say
+        found = rec(reading)
+        return replace(found, decision=replace(found.decision, answered=False, picks=[], reason="weak")) if reading.exclude else found
+
+    km.conversation.decide = nothing_elsewhere
+    try:
+        more = km.ask("anything else on that?", first.context)
+    finally:
+        km.conversation.decide = rec
+    assert any(r.exclude for r in rec.readings)  # it did look elsewhere first
+    assert more.status == "answered" and {q.title for q in more.quotes} == {"Key message 11"}
+    assert not {q.text for q in more.quotes} & {q.text for q in first.quotes}
