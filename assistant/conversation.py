@@ -245,9 +245,10 @@ class Conversation:
 
     def _off_topic(self, text: str) -> bool:
         """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
-        the glossary; the most used English words are no topic ("what's got better since the last inspections?")."""
+        the glossary; the most used English words and single letters are no topic ("what's got better since the
+        last inspections?", "quick q - ...")."""
         skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
-        left = [w for w in words(text) if w not in skip and not w.isdigit()]
+        left = [w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 1]  # "quick q": no topic
         idf = self.lib.retriever.corpus.idf
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
         return any(not is_common(w) for w in left) and not any(stem(w) in idf or w in glossed for w in left)

@@ -338,3 +338,9 @@ def test_the_retriever_knows_which_listed_phrases_its_documents_say(real_fake_se
     r = Assistant(real_fake_settings).retriever
     assert r.analyse("anything on young carers").unknown_terms == ("young carers",)
     assert r._phrase_used("young people") and not r._phrase_used("young carers")
+
+
+def test_what_is_not_going_well_asks_for_findings_not_a_definition():
+    assert "definition" not in q("and whats not going well?").asks
+    assert "definition" not in q("what's missing for older young people").asks
+    assert "definition" in q("what's a chronology?").asks

@@ -90,6 +90,7 @@ def test_a_broad_question_in_everyday_words_is_not_taken_for_an_unknown_topic(km
     nothing of what a question is about."""
     assert not km.conversation._off_topic("what's got better since the last lot of inspections")
     assert km.conversation._off_topic("give me an overview of football tactics")
+    assert not km.conversation._off_topic("quick q - what are the big worries overall?")  # a letter names no topic
     assert km.ask("can you give me the main points").status == "answered"  # an overview, not a question about the assistant
 
 
