@@ -17,6 +17,7 @@ from .text import STOP, is_common, stem, stems, words
 
 if TYPE_CHECKING:
     from .answer import Decision
+    from .corpus import Message
     from .retrieve import Result
 
 CONTEXT_VERSION = 1
@@ -103,15 +104,6 @@ class Reading:
     within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
 
 
-def _occurrences(text: str, part: str) -> list[int]:
-    """Where `part` starts in `text`, every time."""
-    out, i = [], text.find(part)
-    while i >= 0:
-        out.append(i)
-        i = text.find(part, i + 1)
-    return out
-
-
 class Conversation:
     """One turn of a conversation: routing, follow-ups against the context, overviews, compound questions,
     and the reply. `decide` is the library's one way to answer a reading (core.Assistant.decide)."""
@@ -149,24 +141,15 @@ class Conversation:
             return self._reply(found, nxt, topic=nxt.topic, intent="else")
         if intent in ("more", "which", "else"):
             return self._decline("no_topic", nxt)
-        reply = self._question(text, ctx, nxt, allowed)
-        about, elsewhere = else_about(text)
-        if reply.status == "no_answer" and elsewhere and refers_back(about) and self._unshown(ctx):
-            return self._from_last("more", ctx, nxt)  # "anything else on that?": no other message has more; this one does
+        text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
+        reply = self._question(text, elsewhere, ctx, nxt, allowed)
+        if reply.status == "no_answer" and elsewhere and refers_back(text):
+            last = self._last_quoted(ctx)
+            if last and self._unquoted(last)[1]:  # "anything else on that?": no other message has more; this one does
+                return self._from_last("more", ctx, nxt)
         return reply
 
-    def _unshown(self, ctx: Context) -> bool:
-        """Whether the last answer's first message has sentences it did not quote."""
-        if not ctx.quoted:
-            return False
-        m = self.lib.store.messages.get(ctx.quoted[0][0])
-        if m is None:
-            return False
-        shown = {start for mid, start, _ in ctx.quoted if mid == m.id}
-        return any(s.start not in shown for s in m.sentences)
-
-    def _question(self, text: str, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
-        text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
+    def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
         broad = is_broad(text)
         if broad and self._overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
@@ -239,9 +222,7 @@ class Conversation:
             return True
         if not any(w in self.lib.collection_words and w not in STOP for w in ws):
             return False
-        idf = self.lib.retriever.corpus.idf
-        glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return not any(stem(w) in idf or w in glossed for w in left)
+        return not self._any_known(text, left)
 
     def _off_topic(self, text: str) -> bool:
         """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
@@ -249,9 +230,13 @@ class Conversation:
         last inspections?", "quick q - ...")."""
         skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
         left = [w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 1]  # "quick q": no topic
+        return any(not is_common(w) for w in left) and not self._any_known(text, left)
+
+    def _any_known(self, text: str, ws: list[str]) -> bool:
+        """Whether any of these words of `text` is one the documents use or the glossary explains there."""
         idf = self.lib.retriever.corpus.idf
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return any(not is_common(w) for w in left) and not any(stem(w) in idf or w in glossed for w in left)
+        return any(stem(w) in idf or w in glossed for w in ws)
 
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking
@@ -277,8 +262,7 @@ class Conversation:
         documents never give should not cost the part they do answer). `unknown`: the whole question's terms the
         documents never use; no split breaks a name of several words among them."""
         half: Parts | None = None
-        lowered = text.lower()
-        names = [(i, i + len(t)) for t in unknown if " " in t for i in _occurrences(lowered, t.lower())]
+        names = [m.span() for t in unknown if " " in t for m in re.finditer(re.escape(t), text, re.I)]
         for m in _SPLIT.finditer(text):
             if any(a <= m.start() < b for a, b in names):  # "Safe and Together" is one name, and not theirs
                 continue
@@ -325,19 +309,28 @@ class Conversation:
                       [mid], nxt.turn)
         return self._answered("answered", quotes, "", ctx)
 
-    def _from_last(self, intent: str, ctx: Context, nxt: Context) -> "Reply":
-        """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
+    def _last_quoted(self, ctx: Context) -> "list[tuple[Message, int]]":
+        """The last answer's quotes that still start a sentence of their message, as (message, start)."""
         messages = self.lib.store.messages
         last = [(messages.get(mid), start) for mid, start, _ in ctx.quoted]
-        last = [(m, start) for m, start in last if m is not None and any(s.start == start for s in m.sentences)]
+        return [(m, start) for m, start in last if m is not None and any(s.start == start for s in m.sentences)]
+
+    @staticmethod
+    def _unquoted(last: "list[tuple[Message, int]]") -> "tuple[Message, list[int]]":
+        """The first quoted message of `last` (_last_quoted) and the positions of its sentences not quoted."""
+        m = last[0][0]
+        shown = {start for mm, start in last if mm.id == m.id}
+        return m, [i for i, s in enumerate(m.sentences) if s.start not in shown]
+
+    def _from_last(self, intent: str, ctx: Context, nxt: Context) -> "Reply":
+        """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
+        last = self._last_quoted(ctx)
         if not last:
             return self._decline("no_topic", nxt)
         if intent == "which":
             picks = list(dict.fromkeys((m, m.sentence_index(start)) for m, start in last))
         else:
-            m = last[0][0]
-            shown = {start for mm, start in last if mm.id == m.id}
-            rest = [i for i, s in enumerate(m.sentences) if s.start not in shown]
+            m, rest = self._unquoted(last)
             picks = [(m, i) for i in (rest or range(len(m.sentences)))]
         quotes = [quote_of(m, i, 1.0) for m, i in picks]
         new = Context(ctx.topic, [(q.message_id, q.start, q.end) for q in quotes] if intent == "more" else ctx.quoted,

@@ -45,6 +45,8 @@ _ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he
 def refers_back(text: str) -> bool:
     """Whether the text points at something said before it ("do inspectors expect us to use it?")."""
     return bool(_ANAPHORA.search(text))
+
+
 _ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
 
 
@@ -218,7 +220,7 @@ def follow_up_kind(text: str) -> str:
     """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
     ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
     n = len(words(text))
-    if _ANAPHORA.search(text) and n <= 10:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
+    if refers_back(text) and n <= 10:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
         return "anaphoric"
     if _ELLIPSIS.search(text) and n <= 8:
         return "elliptical"

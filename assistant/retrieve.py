@@ -139,8 +139,8 @@ class Retriever:
         return hit
 
     def _lexical(self, name: str, text: str) -> np.ndarray:
-        words = terms(text)
-        scores = self.bm25[name].get_scores(words) if words else np.zeros(self.bm25[name].scores["num_docs"])
+        asked = terms(text)
+        scores = self.bm25[name].get_scores(asked) if asked else np.zeros(self.bm25[name].scores["num_docs"])
         return scale(scores)
 
     def _embed(self, text: str) -> np.ndarray:
