@@ -24,12 +24,10 @@ answered against declining what cannot, on both sources.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import json
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +39,8 @@ from assistant.intents import is_broad, route
 from . import adapter
 from .ext_common import ROOT
 from .ext_wikiqa import load_wikiqa
-from .foreign import contains_answer, indexed
+from .examples import FOLDS, Examples, subset, wikiqa_page_examples, wikiqa_section_examples
+from .foreign import indexed
 from .gold import files, questions
 
 SPLIT = "dev"  # never the test split: tests/test_heldout.py checks this file says so
@@ -50,36 +49,6 @@ THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.96, 0.05)]
 # The reranker's network: hidden units and L2 penalty, set by one check on WikiQA dev (alone, MAP 0.738 against
 # 0.699 for the cosine; a 64-unit one added to the trees' score there, 0.746 -> 0.766). Deterministic (fixed seed).
 RERANKER = {"hidden": 32, "alpha": 1e-3, "seed": 0}
-
-
-FOLDS = 5
-
-
-def fold_of(key: str) -> int:
-    """A question's out-of-fold fold, from a hash of its id: the same in every run and every source (a WikiQA
-    question asked of the sections and within its page is held out of both at once), and adding or removing a
-    question moves no other question to another fold."""
-    return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:4], "big") % FOLDS
-
-
-@dataclass
-class Examples:
-    """One source's examples: a feature row per candidate, its label, and which question it belongs to."""
-    x: list[np.ndarray] = field(default_factory=list)
-    y: list[np.ndarray] = field(default_factory=list)  # per candidate: the sentence answers
-    section: list[np.ndarray] = field(default_factory=list)  # per candidate: its section (message) holds an answer
-    kind: list[str] = field(default_factory=list)  # per question: answerable, absent, no_answer, out_of_scope
-    one_message: list[bool] = field(default_factory=list)  # per question: every candidate is from one message
-    fold: list[int] = field(default_factory=list)  # per question: fold_of(its id)
-
-    def add(self, key: str, x: np.ndarray, y: np.ndarray, section: np.ndarray, kind: str, cands) -> None:
-        if len(x):
-            self.x.append(x)
-            self.y.append(y)
-            self.section.append(section)
-            self.kind.append(kind)
-            self.one_message.append(len({c.message.id for c in cands}) == 1)
-            self.fold.append(fold_of(key))
 
 
 def fit_reranker(train: list[dict], embedder) -> dict:
@@ -110,56 +79,6 @@ def reranker_record(net, fitted_on: str) -> dict:
             "fitted_on": fitted_on, "w1": [round6(row) for row in np.asarray(net.coefs_[0])],
             "b1": round6(net.intercepts_[0]), "w2": round6(net.coefs_[1][:, 0]),
             "b2": float(f"{float(net.intercepts_[1][0]):.6g}")}
-
-
-def wikiqa_page_examples(rows: list[dict], reranker: Reranker | None = None) -> Examples:
-    """WikiQA train (`rows`) asked within each question's own page (every sentence of it: how the assistant
-    searches a message a person names, and the WikiQA protocol), the half of the pages foreign.indexed() picks."""
-    from .ext_wikiqa_model import page_corpus
-
-    r = page_corpus(rows, "wikiqa-train-index", half=True)
-    by_title = {m.title: m.id for m in r.messages}
-    page = Examples()
-    for row in rows:
-        if indexed(row["title"]) and row["title"] in by_title:
-            gold = [s for s, y in zip(row["sentences"], row["labels"]) if y]
-            cands, x = candidates(r.search(row["question"], k=1, only={by_title[row["title"]]}), r.corpus, limit=None,
-                                  reranker=reranker)
-            y = np.array([float(bool(gold) and contains_answer(c.sentence.text, gold)) for c in cands])
-            page.add(f"wikiqa:{row['qid']}", x, y, y, "answerable" if gold else "no_answer", cands)  # in a page, the sentence is the section
-    return page
-
-
-# Sentences per section when WikiQA train's pages are cut into sections (wikiqa_section_examples). Chosen on
-# WikiQA dev pages (eval.foreign --split dev, whole and cut in threes) and the key-message dev split against
-# the whole pages this source replaced (2026-11-30: top quote 0.594 -> 0.641 and 0.484 -> 0.547; answered
-# 0.953 -> 0.984 and 0.875 -> 0.969; absent declined 0.986 -> 0.918 and 0.993 -> 0.973; key messages the same).
-SECTION = 3
-
-
-def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None) -> Examples:
-    """WikiQA train (`rows`) asked of a corpus of half of its pages (by title hash; the rest are absent topics), each
-    page cut into sections of SECTION sentences: a long document's sections, where the section that answers
-    leads its neighbours by little, so small margins are no sign of a question the documents do not answer
-    (fitted on whole pages, the model declined a quarter of the questions about an encyclopedia's sections).
-    Questions whose page is indexed give positives (the sentences WikiQA marks correct) and hard negatives;
-    a candidate's section answers when it holds a correct sentence."""
-    from .ext_wikiqa_model import page_corpus
-
-    r = page_corpus(rows, f"wikiqa-train-sections{SECTION}", half=True, section=SECTION)
-    out = Examples()
-    for row in rows:
-        result = r.search(row["question"], k=10)
-        cands, x = candidates(result, r.corpus, reranker=reranker)
-        gold = [s for s, y in zip(row["sentences"], row["labels"]) if y]
-        present = indexed(row["title"])
-        y = np.array([float(present and bool(gold) and contains_answer(c.sentence.text, gold)) for c in cands])
-        holds = {c.message.id for c, v in zip(cands, y) if v} | {
-            c.message.id for c in cands if present and gold and c.message.title.startswith(row["title"])
-            and any(contains_answer(t.text, gold) for t in c.message.sentences)}
-        section = np.array([float(c.message.id in holds) for c in cands])
-        out.add(f"wikiqa:{row['qid']}", x, y, section, "absent" if not present else "answerable" if gold else "no_answer", cands)
-    return out
 
 
 def key_message_examples(assistant, reranker: Reranker | None = None) -> Examples:
@@ -259,13 +178,6 @@ def per_question(exs: list[Examples], ranker):
 
 
 SOURCES = ("km", "wikiqa", "wikiqa_page")  # "wikiqa": the corpus of WikiQA train's pages cut into sections
-
-
-def subset(ex: Examples, keep) -> Examples:
-    """The questions of `ex` whose fold passes keep(fold)."""
-    idx = [i for i in range(len(ex.x)) if keep(ex.fold[i])]
-    return Examples([ex.x[i] for i in idx], [ex.y[i] for i in idx], [ex.section[i] for i in idx], [ex.kind[i] for i in idx],
-                    [ex.one_message[i] for i in idx], [ex.fold[i] for i in idx])
 
 
 def _order(sources) -> list[tuple[int, int, int]]:

@@ -164,9 +164,9 @@ def test_foreign_sections_cut_pages_and_keep_every_sentence():
 
 
 def test_out_of_fold_folds_follow_the_question_not_its_position():
-    """eval/calibrate.py holds a question out by a hash of its id: the same fold in every source it is asked in
+    """eval/calibrate.py (its examples, eval/examples.py) holds a question out by a hash of its id: the same fold in every source it is asked in
     (a WikiQA question asked of the sections and within its page), and a question added before it moves it nowhere."""
-    from eval.calibrate import FOLDS, Examples, fold_of, subset
+    from eval.examples import FOLDS, Examples, fold_of, subset
 
     class Cand:
         class message:
