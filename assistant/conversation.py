@@ -72,6 +72,7 @@ MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence 
 # No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
 # _compound strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\+|\bplus\b|;", re.I)
+_NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
 
 
 @dataclass(frozen=True)
@@ -284,8 +285,9 @@ class Conversation:
                 # inspectors expect us to use it?": "it" is the model the documents never name)
                 begins = words(right)[:1]
                 leans = found is b and refers_back(right)
-                if (no.decision.reason not in ("weak", "") and len(words(other)) >= PART_WORDS and begins
-                        and begins[0] in ASK_WORDS and not leans):
+                second = (_NEW_ASK.fullmatch(m.group()) is not None or
+                          len(words(other)) >= PART_WORDS and bool(begins) and begins[0] in ASK_WORDS)
+                if no.decision.reason not in ("weak", "") and second and not leans:
                     half = Parts([found], other)
         return half
 

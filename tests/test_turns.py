@@ -238,6 +238,10 @@ def test_a_compound_question_with_a_part_the_documents_do_not_answer_answers_the
     assert "“what did it cost”" in r.reply and "couldn" in r.reply
     whole = km.ask("what did it cost?")
     assert whole.status == "no_answer"
+    # "and also" begins a second ask whatever its first word and however short it is
+    r = km.ask("was early help a priority and also kinship allowances?")
+    assert r.status == "answered" and [q.title for q in r.quotes] == ["Key message 2"]
+    assert "“kinship allowances”" in r.reply, r.reply
     for q in ("what's the average caseload for a children and families social worker?",
               "what Safe and Together training did staff get"):
         assert "couldn't find an answer to “" not in km.ask(q).reply, q
