@@ -276,6 +276,9 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
     ("whats a named person", "definition"),  # 'named' is no '-ed' word asked about: 'a' comes first
     ("when's the next round of inspections starting", "date"),
     ("what's the child poverty rate they quote?", "quantity"),  # 'the ... rate': the noun
+    ("what's the lead professional's role at a core group", "role"),  # what a job involves: never described
+    ("what exactly does a reviewing officer do", "role"),
+    ("duties of the chief social work officer?", "role"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -296,6 +299,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
     "what's needed nationally",  # not a definition
     "named person / universal services giving early support - was that seen as strategic?",  # a role, not a name
+    "did workers go beyond their normal role in lockdown",  # doing more than a role, not what it involves
+    "what does the report say staff should do more of",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()
