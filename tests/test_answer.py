@@ -215,7 +215,7 @@ def test_a_sentence_of_the_same_message_that_shows_the_answer_type_stands_in(fak
     result = search(fake_assistant, "why is independent advocacy provision not embedded everywhere")
     assert "cause" in result.query.asks and result.sentences[0].message.title == "Key message 11"
     assert not result.sentences[0].sentence.text.startswith("This meant that")  # the best states no reason
-    d = decide(result, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
+    d = _decide(result, fake_assistant.retriever.corpus, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
     assert d.answered and d.picks[0].message.title == "Key message 11"
     assert d.picks[0].sentence.text.startswith("This meant that")
 
@@ -223,7 +223,7 @@ def test_a_sentence_of_the_same_message_that_shows_the_answer_type_stands_in(fak
 def test_a_why_question_whose_message_states_no_reason_is_declined(fake_assistant):
     result = search(fake_assistant, "why are chronologies inconsistent")
     assert result.sentences[0].message.title == "Key message 10"  # which gives no reason
-    d = decide(result, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
+    d = _decide(result, fake_assistant.retriever.corpus, calibration=ALWAYS, types=fake_assistant.retriever.answer_types)
     assert not d.answered and d.reason == "cause"
 
 
