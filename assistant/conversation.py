@@ -167,8 +167,9 @@ class Conversation:
             combined = self.decide(joined)
             if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
-                if own.answered:
-                    return self._reply(own, nxt, topic=joined.text, broad=broad)
+                if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
+                    parts = None if broad or self._one_sentence_says_all(own) else self._compound(text, allowed)
+                    return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad)
             if combined.answered or kind == "anaphoric":
                 return self._reply(combined, nxt, topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)

@@ -121,6 +121,14 @@ def test_overview_compound_and_broad_answers(assistant):
     assert len(titles(assistant.ask("what are the main challenges?"))) >= 3
 
 
+def test_a_compound_follow_up_with_topics_of_its_own_answers_both(assistant):
+    """'what does it say on both?' refers back, but the two topics it names are the point: each gets its quote,
+    as when it is asked first (it was answered for its first topic only)."""
+    first, then = converse(assistant, "is DV still an issue?", "early help and poverty: what does it say on both?")
+    assert first.status == "answered"
+    assert [q.title for q in then.quotes] == ["Key message 2", "Key message 12"]
+
+
 def test_every_suggestion_is_a_question_a_person_would_type(assistant):
     asked = [assistant.suggester.question_for(m.id) for m in assistant.messages]
     for q in filter(None, asked):
