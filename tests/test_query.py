@@ -280,6 +280,7 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
     ("what exactly does a reviewing officer do", "role"),
     ("duties of the chief social work officer?", "role"),
     ("who did the inspections?", "named"),
+    ("which third sector organisations offer advocacy", "named"),  # the kind of body asked may come first
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -303,6 +304,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "did workers go beyond their normal role in lockdown",  # doing more than a role, not what it involves
     "what does the report say staff should do more of",
     "who did families trust more - social workers or teachers?",  # a choice between two, not a name
+    "which partner agencies were more confident",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()
