@@ -20,6 +20,10 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
 _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
+# "as a residential worker, ...", "MARAC coordinator here - ...": who is asking, at the start; a name the documents
+# never use there is the asker's job, not what is asked about
+_INTRO = re.compile(r"^\W*(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]*)?(?:(?:as an?|i'?m an?|i am an?)\s+[^,.;:?!\n]{2,40}?"
+                    r"|[^,.;:?!\n]{2,40}?\s+here)\s*(?:[,.;:]|\s[-–—]+\s)", re.I)
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of
 # ages) describes the child asked about, it is not a number asked for
 _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to| ) ?(\d{1,2}))? ?"
@@ -210,8 +214,10 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     extra = {w for t in hits for w in t.split()} | set(ages)
     known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
-    candidates = _NUMBER.findall(text) + ([] if shouting else _ACRONYM.findall(text) + _PROPER.findall(text))
-    said = padded(words(re.sub(r"['’]s\b", "", text, flags=re.I)))  # possessives: "Fife's" names Fife
+    intro = _INTRO.match(text)
+    asked = text[intro.end():] if intro and intro.end() < len(text) else text
+    candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
+    said = padded(words(re.sub(r"['’]s\b", "", asked, flags=re.I)))  # possessives: "Fife's" names Fife
     seen = {c.lower() for c in candidates}
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
         not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]

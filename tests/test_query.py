@@ -226,6 +226,15 @@ def test_a_listed_name_the_documents_use_is_not_unknown():
     assert analyse("is DV a problem in scotland", GLOSSARY, VOCAB, TYPES, names=("scotland",)).unknown_terms == ()
 
 
+def test_who_is_asking_is_not_what_is_asked_about():
+    """A name the documents never use, in the asker's introduction, is their job, not the question's topic."""
+    assert q("what about residential care?").unknown_terms == ("residential",)
+    assert q("as a residential worker, what does it say about relationship based practice").unknown_terms == ()
+    assert q("MARAC coordinator here. is joint work on DV a priority").unknown_terms == ()
+    assert q("as a police DS - is the response to concerns helping").unknown_terms == ()
+    assert q("as a team manager, what does it say about Fife").unknown_terms == ("Fife",)  # asked about: still counts
+
+
 def test_names_file_errors(tmp_path):
     assert load_names(tmp_path / "missing.json") == ()
     bad = tmp_path / "bad.json"
