@@ -103,6 +103,7 @@ def test_an_overview_may_say_who_is_asking_and_why(km):
     assert not c._overview("headline findings from the joint inspections on domestic abuse")
     assert not c._overview("what are the key messages about early help")  # words the documents use, however common
     assert not c._overview("give me an overview of football tactics")
+    assert c._overview("can u give me a quick overview of the whole thing")  # 'the whole thing' is all of it
     assert km.ask("sum up the key messages for me").status == "answered"
     assert len(km.ask("sum up the key messages for me").quotes) >= 12
 
