@@ -40,11 +40,13 @@ def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str
 
 
 _ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he|she|such|same)\b", re.I)
+# "why?", "how come?", "how so?": a bare question word asks about what was just said
+_BARE = re.compile(r"^\W*(?:and |but |so )?(?:why|how come|how so|why so|why not|how)(?: though| exactly| then)?\W*$", re.I)
 
 
 def refers_back(text: str) -> bool:
     """Whether the text points at something said before it ("do inspectors expect us to use it?")."""
-    return bool(_ANAPHORA.search(text))
+    return bool(_ANAPHORA.search(text) or _BARE.match(text))
 
 
 _ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)

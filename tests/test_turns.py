@@ -41,7 +41,8 @@ def recorded(km):
 TOPIC = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [], "shown": [], "turn": 1}
 
 
-@pytest.mark.parametrize("follow_up", ["is that getting better?", "and for teenagers?", "what about domestic abuse in covid?"])
+@pytest.mark.parametrize("follow_up", ["is that getting better?", "and for teenagers?", "what about domestic abuse in covid?",
+                                       "why?", "how come?"])  # a bare question word asks about what was just said
 def test_a_follow_up_that_leans_on_the_topic_is_searched_with_it(recorded, follow_up):
     a, rec = recorded
     a.ask(follow_up, TOPIC)
