@@ -1,11 +1,11 @@
 #!/bin/bash
 # Each staff author's dev set scored by an adapter and answer model refitted without it: what a new person's
 # questions get (the in-sample dev figures flatter). Restores the shipped fits at the end.
-#   bash eval/loso.sh [q-sd q-s2 q-s3 q-s4 q-s5 q-s6 q-s7]
+#   bash eval/loso.sh [q-sd q-s2 q-s3 q-s4 q-s5 q-s6 q-s7 q-s8]
 set -e
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-sets=${*:-q-sd q-s2 q-s3 q-s4 q-s5 q-s6 q-s7}
+sets=${*:-q-sd q-s2 q-s3 q-s4 q-s5 q-s6 q-s7 q-s8}
 cp assistant/calibration.json /tmp/loso-calibration.json
 cp index/query_adapter.json /tmp/loso-adapter.json
 trap 'cp /tmp/loso-calibration.json assistant/calibration.json; cp /tmp/loso-adapter.json index/query_adapter.json' EXIT
