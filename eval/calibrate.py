@@ -122,7 +122,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None,
 # For the trigger, against a logistic trigger by the worst margin to the targets below, out of fold: -0.023
 # (WikiQA answered 0.877 at the threshold it chose) -> +0.019, +0.015 once it also saw `one_message`.
 FOREST = dict(objective="binary", n_estimators=300, num_leaves=7, learning_rate=0.05, min_child_samples=20,
-              subsample=0.8, subsample_freq=1, colsample_bytree=0.8, reg_lambda=1.0, random_state=0, n_jobs=2,
+              subsample=0.8, subsample_freq=1, colsample_bytree=0.8, reg_lambda=1.0, n_jobs=2,
               deterministic=True, force_row_wise=True, verbose=-1)
 
 
@@ -138,16 +138,15 @@ def forest_fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, names: tuple[st
     x -> probability through the same code the assistant runs)."""
     import lightgbm
 
-    seeds = int(os.environ.get("FOREST_SEEDS", SEEDS))
     trees = []
-    for seed in range(seeds):
+    for seed in range(SEEDS):  # the forests' trees side by side, each leaf divided by SEEDS: the sum is their mean log-odds
         booster = lightgbm.LGBMClassifier(**{**FOREST, "random_state": seed}).fit(x, y, sample_weight=weight * len(weight)).booster_
         for t in booster.dump_model()["tree_info"]:
             tree = _flatten(t["tree_structure"])
-            tree["leaf"] = [v / seeds for v in tree["leaf"]]
+            tree["leaf"] = [v / SEEDS for v in tree["leaf"]]
             trees.append(tree)
-    record = {"kind": "forest", "features": list(names), "fitted_with": {**{k: v for k, v in FOREST.items() if k not in ("verbose", "n_jobs", "random_state")},
-                                                                        "random_state": list(range(seeds))},
+    fitted_with = {k: v for k, v in FOREST.items() if k not in ("verbose", "n_jobs")}
+    record = {"kind": "forest", "features": list(names), "fitted_with": {**fitted_with, "random_state": list(range(SEEDS))},
               "trees": trees}
     return record, Forest.of(record, names).probability
 
