@@ -22,8 +22,9 @@ _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|e
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
 # "as a residential worker, ...", "MARAC coordinator here - ...": who is asking, at the start; a name the documents
 # never use there is the asker's job, not what is asked about
-_INTRO = re.compile(r"^\W*(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]*)?(?:(?:as an?|i'?m an?|i am an?)\s+[^,.;:?!\n]{2,40}?"
-                    r"|[^,.;:?!\n]{2,40}?\s+here)\s*(?:[,.;:]|\s[-–—]+\s)", re.I)
+# (every repeat bounded: matched at the start only, its cost does not grow with the text)
+_INTRO = re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
+                    r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here) ?(?:[,.;:]| [-–—]{1,2} )", re.I)
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of
 # ages) describes the child asked about, it is not a number asked for
 _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to| ) ?(\d{1,2}))? ?"

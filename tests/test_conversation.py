@@ -91,7 +91,7 @@ def test_route_ignores_case_and_punctuation():
     ("mental health?", "elliptical"),
     ("is that getting better?", "anaphoric"),
     ("why does that matter?", "anaphoric"),  # the pronoun decides, not the opening "why"
-    ("why?", "elliptical"),
+    ("why?", "anaphoric"),  # a bare question word asks about what was just said
     ("so does this cover every family?", "anaphoric"),
     ("what should partnerships do about it?", "anaphoric"),
     ("is independent advocacy provision embedded consistently across all partnerships in Scotland", ""),
