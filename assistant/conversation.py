@@ -168,16 +168,20 @@ class Conversation:
             if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
-                    parts = None if broad or self._one_sentence_says_all(own) else self._compound(text, allowed)
+                    parts = self._parts(own, text, allowed, broad)
                     return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad)
             if combined.answered or kind == "anaphoric":
                 return self._reply(combined, nxt, topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
-        if not broad and not kind and not self._one_sentence_says_all(own):
-            parts = self._compound(text, allowed, partly=not own.answered, unknown=own.result.query.unknown_terms)
-            if parts:
-                return self._both(parts, nxt, text)
-        return self._reply(own, nxt, topic=text, broad=broad)
+        parts = None if kind else self._parts(own, text, allowed, broad)
+        return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
+
+    def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
+        """The question's own reading `own` split into the parts it asks (_compound), or None: a broad question is one
+        ask, and so is one a single sentence answers word for word."""
+        if broad or self._one_sentence_says_all(own):
+            return None
+        return self._compound(text, allowed, partly=not own.answered, unknown=own.result.query.unknown_terms)
 
     def _follow_up(self, text: str, topic: str) -> str:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
