@@ -5,6 +5,7 @@ its pages cut into sections and searched as a corpus, and each question searched
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,7 +76,8 @@ def wikiqa_page_examples(rows: list[dict], reranker: Reranker | None = None) -> 
 SECTION = 3
 
 
-def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None) -> Examples:
+def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None,
+                            cache: str = f"wikiqa-train-sections{SECTION}") -> Examples:
     """WikiQA train (`rows`) asked of a corpus of half of its pages (by title hash; the rest are absent topics), each
     page cut into sections of SECTION sentences: a long document's sections, where the section that answers
     leads its neighbours by little, so small margins are no sign of a question the documents do not answer
@@ -84,7 +86,7 @@ def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None) 
     a candidate's section answers when it holds a correct sentence."""
     from .ext_wikiqa_model import page_corpus
 
-    r = page_corpus(rows, f"wikiqa-train-sections{SECTION}", half=True, section=SECTION)
+    r = page_corpus(rows, cache, half=True, section=SECTION)
     out = Examples()
     for row in rows:
         result = r.search(row["question"], k=10)
@@ -98,3 +100,37 @@ def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None) 
         section = np.array([float(c.message.id in holds) for c in cands])
         out.add(f"wikiqa:{row['qid']}", x, y, section, "absent" if not present else "answerable" if gold else "no_answer", cands)
     return out
+
+
+READ = Path(__file__).resolve().parent / "data" / "read"
+
+
+def read_files(split: str, authors: tuple[str, ...] = ()) -> list[Path]:
+    """The read-and-ask files written on WikiQA's `split` pages; `authors`: only theirs (wikiqa-train-C.jsonl is
+    author C's)."""
+    return [f for f in sorted(READ.glob(f"wikiqa-{split}-*.jsonl")) if not authors or f.stem.rsplit("-", 1)[-1] in authors]
+
+
+def read_rows(wikiqa: Path, split: str = "train", authors: tuple[str, ...] = ()) -> list[dict]:
+    """Read-and-ask questions (eval/data/read/wikiqa-<split>-<author>.jsonl) as WikiQA rows over the WikiQA pages
+    they were written on. A person read a page and asked about a detail of it in their own words: the kind of
+    question SQuAD has and WikiQA's search-engine queries mostly lack (those are about a page's subject and
+    answered by its first sentences, so a model fitted on them alone quotes a page's opening sentence whatever
+    detail is asked). The files hold the question, the page's title and the answering sentences' positions, so
+    no WikiQA text is copied here; a question about a page foreign.indexed() leaves out is an absent topic.
+    `authors`: as read_files."""
+    import json
+
+    from .ext_wikiqa import load_wikiqa
+
+    pages = {r["title"]: r["sentences"] for r in load_wikiqa(wikiqa, split)}
+    rows = []
+    for f in read_files(split, authors):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                sentences = pages[rec["title"]]
+                gold = set(rec.get("gold", ()))
+                rows.append({"qid": rec["id"], "question": rec["question"], "title": rec["title"],
+                             "sentences": sentences, "labels": [int(i in gold) for i in range(len(sentences))]})
+    return rows

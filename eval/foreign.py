@@ -131,6 +131,25 @@ def wikiqa_corpus(data: Path, split: str, sections: int | None = None) -> Foreig
                    [probe(r) for r in rows if indexed(r["title"]) and not any(r["labels"])])
 
 
+def read_corpus(data: Path, sections: int | None = None) -> Foreign | None:
+    """WikiQA **dev** pages (the same indexed half as wikiqa_corpus) asked the read-and-ask questions written on
+    them (eval/data/read/wikiqa-dev-*.jsonl, examples.read_rows): details of a page, in the asker's own words, the
+    kind of question SQuAD has. Dev data: the answer model is fitted on the ones written on WikiQA train pages."""
+    from .examples import read_rows
+
+    if not (data / "wikiqa" / "WikiQA-dev.tsv").exists():
+        return None
+    rows = read_rows(data / "wikiqa", "dev")
+    inside = [p for p in pages_of(load_wikiqa(data / "wikiqa", "dev")) if indexed(p.title)]
+
+    def probe(r: dict) -> Probe:
+        return Probe(r["question"], r["title"], tuple(s for s, y in zip(r["sentences"], r["labels"]) if y))
+    return Foreign("WikiQA dev pages, read-and-ask questions" + (f", in sections of {sections} sentences" if sections else ""),
+                   sections_of(inside, sections) if sections else inside,
+                   [probe(r) for r in rows if indexed(r["title"]) and any(r["labels"])],
+                   [probe(r) for r in rows if not indexed(r["title"])], [])
+
+
 SQUAD_EVERY = 4  # ask every 4th question: ~1,300 each of answerable and absent
 
 
@@ -181,13 +200,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--keep", type=Path, help="build the foreign index here and keep it (default: a temporary folder)")
     ap.add_argument("--show-misses", action="store_true")
-    ap.add_argument("--corpus", choices=("wikiqa", "squad"), default="wikiqa",
-                    help="wikiqa (the reported figures) or squad (a measurement only: nothing is fitted on it)")
+    ap.add_argument("--corpus", choices=("wikiqa", "read", "squad"), default="wikiqa",
+                    help="wikiqa (the reported figures), read (WikiQA dev pages asked about their details: dev data) "
+                         "or squad (a measurement only: nothing is fitted on it)")
     ap.add_argument("--sections", type=int, help="wikiqa: cut each page into sections of this many sentences")
     ap.add_argument("--split", choices=("test", "dev"), default="test",
                     help="WikiQA pages to use: test (the reported figures) or dev (for looking at misses)")
     args = ap.parse_args(argv)
-    corpus = squad_corpus(args.data) if args.corpus == "squad" else wikiqa_corpus(args.data, args.split, args.sections)
+    corpus = (squad_corpus(args.data) if args.corpus == "squad" else read_corpus(args.data, args.sections)
+              if args.corpus == "read" else wikiqa_corpus(args.data, args.split, args.sections))
     if corpus is None:
         print(f"no {args.corpus} {args.split} data in {args.data}; skipped")
         return 0
@@ -250,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"MISS absent {r.question!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
     name = ("foreign-squad.json" if args.corpus == "squad" else
+            f"foreign-read{f'-sections{args.sections}' if args.sections else ''}.json" if args.corpus == "read" else
             f"foreign{'' if args.split == 'test' else '-' + args.split}{f'-sections{args.sections}' if args.sections else ''}.json")
     (RESULTS / name).write_text(json.dumps(out, indent=2) + "\n")
     return 0
