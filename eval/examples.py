@@ -105,27 +105,25 @@ def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None,
 READ = Path(__file__).resolve().parent / "data" / "read"
 
 
-def read_files(split: str, authors: tuple[str, ...] = ()) -> list[Path]:
-    """The read-and-ask files written on WikiQA's `split` pages; `authors`: only theirs (wikiqa-train-C.jsonl is
-    author C's)."""
-    return [f for f in sorted(READ.glob(f"wikiqa-{split}-*.jsonl")) if not authors or f.stem.rsplit("-", 1)[-1] in authors]
+def read_files(split: str) -> list[Path]:
+    """The read-and-ask files written on WikiQA's `split` pages, one an author (wikiqa-train-C.jsonl is C's)."""
+    return sorted(READ.glob(f"wikiqa-{split}-*.jsonl"))
 
 
-def read_rows(wikiqa: Path, split: str = "train", authors: tuple[str, ...] = ()) -> list[dict]:
+def read_rows(wikiqa: Path, split: str = "train") -> list[dict]:
     """Read-and-ask questions (eval/data/read/wikiqa-<split>-<author>.jsonl) as WikiQA rows over the WikiQA pages
     they were written on. A person read a page and asked about a detail of it in their own words: the kind of
     question SQuAD has and WikiQA's search-engine queries mostly lack (those are about a page's subject and
     answered by its first sentences, so a model fitted on them alone quotes a page's opening sentence whatever
     detail is asked). The files hold the question, the page's title and the answering sentences' positions, so
-    no WikiQA text is copied here; a question about a page foreign.indexed() leaves out is an absent topic.
-    `authors`: as read_files."""
+    no WikiQA text is copied here; a question about a page foreign.indexed() leaves out is an absent topic."""
     import json
 
     from .ext_wikiqa import load_wikiqa
 
     pages = {r["title"]: r["sentences"] for r in load_wikiqa(wikiqa, split)}
     rows = []
-    for f in read_files(split, authors):
+    for f in read_files(split):
         for line in f.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)

@@ -19,14 +19,18 @@ def test_the_query_adapter_records_only_dev_data():
 
 
 def test_calibration_records_only_dev_data():
-    """fitted_on lists what eval/calibrate.py read: the key-message dev files and WikiQA's train split."""
+    """fitted_on lists what eval/calibrate.py read: the key-message dev files, the read-and-ask questions written
+    on WikiQA's train pages (never those on its dev pages, which eval.foreign --corpus read measures with) and
+    WikiQA's train split."""
+    from eval.examples import read_files
     from eval.gold import files
 
     cal = json.loads((ROOT / "assistant" / "calibration.json").read_text())
     assert cal["fitted_on"], "calibration.json must say what it was fitted on"
     ours = [f for f in cal["fitted_on"] if f.startswith("eval/")]
-    assert ours == [str(f.relative_to(ROOT)) for f in files("questions", "dev")]
-    assert all("-dev" in f and "test" not in f for f in ours)
+    assert ours == [str(f.relative_to(ROOT)) for f in files("questions", "dev") + read_files("train")]
+    assert read_files("train") and read_files("dev") and not set(read_files("train")) & set(read_files("dev"))
+    assert all(("-dev" in f or "wikiqa-train-" in f) and "test" not in f for f in ours)
     assert [f for f in cal["fitted_on"] if f not in ours] == [f for f in cal["fitted_on"] if f.endswith("WikiQA-train.tsv")]
 
 

@@ -1,0 +1,62 @@
+"""The read-and-ask questions (eval/data/read): the answer model is fitted on those written on WikiQA's train
+pages and measured with those on its dev pages, so the two must never meet, and each must point at real
+sentences of its page. The pages are read from ../shared/extbench (never copied here): without it, a skip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.examples import READ, read_files, read_rows
+from eval.foreign import indexed
+
+WIKIQA = Path(__file__).resolve().parent.parent.parent / "shared" / "extbench" / "wikiqa"
+
+
+def _records(split: str) -> list[dict]:
+    return [json.loads(line) for f in read_files(split) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_files_are_named_by_split_and_author_and_ids_are_unique():
+    names = sorted(f.name for f in READ.glob("*.jsonl"))
+    assert names and all(n.startswith(("wikiqa-train-", "wikiqa-dev-")) for n in names)
+    assert not set(read_files("train")) & set(read_files("dev"))
+    ids = [r["id"] for split in ("train", "dev") for r in _records(split)]
+    assert len(ids) == len(set(ids))
+
+
+def test_no_question_is_in_both_splits():
+    norm = lambda q: " ".join("".join(c for c in q.lower() if c.isalnum() or c == " ").split())
+    assert not {norm(r["question"]) for r in _records("train")} & {norm(r["question"]) for r in _records("dev")}
+
+
+@pytest.mark.skipif(not (WIKIQA / "WikiQA-dev.tsv").exists(), reason="no ../shared/extbench/wikiqa")
+def test_no_question_fitted_on_is_about_a_page_measured_with():
+    """WikiQA's splits share some pages (the same encyclopedia article): the questions fitted on avoid every page
+    of its dev and test splits, which eval.foreign and eval.extbench measure with."""
+    from eval.ext_wikiqa import load_wikiqa
+
+    held = {r["title"] for split in ("dev", "test") for r in load_wikiqa(WIKIQA, split)}
+    assert not {r["title"] for r in _records("train")} & held
+
+
+@pytest.mark.skipif(not (WIKIQA / "WikiQA-dev.tsv").exists(), reason="no ../shared/extbench/wikiqa")
+@pytest.mark.parametrize("split", ["train", "dev"])
+def test_every_question_points_at_its_pages_sentences(split):
+    from eval.ext_wikiqa import load_wikiqa
+
+    pages = {r["title"]: r["sentences"] for r in load_wikiqa(WIKIQA, split)}
+    records = _records(split)
+    for r in records:
+        assert r["title"] in pages, r["id"]
+        if "gold" in r:  # answerable: its page is among the indexed half, and each gold position is a sentence of it
+            assert indexed(r["title"]) and r["gold"] and all(0 <= i < len(pages[r["title"]]) for i in r["gold"]), r["id"]
+        else:  # an absent topic: its page is among the half left out
+            assert not indexed(r["title"]), r["id"]
+    rows = read_rows(WIKIQA, split)
+    assert len(rows) == len(records)
+    assert sum(any(row["labels"]) for row in rows) == sum("gold" in r for r in records)
+    row, rec = rows[0], records[0]
+    assert row["qid"] == rec["id"] and [i for i, y in enumerate(row["labels"]) if y] == sorted(rec.get("gold", []))
