@@ -17,7 +17,7 @@ from .text import rarity, stem, stems, term_run, tokens
 
 NAMES = ("sentence_dense", "message_dense", "sentence_cover", "message_cover", "rarest_covered", "unknown_share",
          "dense_margin", "fused", "fused_margin", "position", "length", "type_unmet", "n_terms", "glossary_cover",
-         "fused_rank", "dense_z", "rest_cover", "bigram_cover", "defines", "title_asked", "learned")
+         "fused_rank", "dense_z", "rest_cover", "bigram_cover", "defines", "title_asked", "learned", "rest_lead")
 
 # Generic answer kinds any corpus can show or fail to show: a count or amount, a date, a person or body.
 _ASKS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|often|far|big|large|tall)\b|\b(?:what|which) (?:percentage|proportion|number|rate|amount)\b", re.I)
@@ -104,20 +104,28 @@ class Asked:
 
 def vector(asked: Asked, sentence: str, m_have: frozenset[str], position: int, dense: float, message_dense: float,
            fused: float, best_other_dense: float, best_other_fused: float, rank: int, title: str = "",
-           dense_mean: float = 0.0, dense_std: float = 1.0, learned: float = 0.0) -> np.ndarray:
+           dense_mean: float = 0.0, dense_std: float = 1.0, learned: float = 0.0, rest_best_other: float = 0.0) -> np.ndarray:
     """The features of one candidate, in NAMES order. m_have: its message's terms (Corpus.message_terms);
     title: its message's heading (words every sentence under it is about, so the question's other words tell
     its sentences apart); dense_mean/std: over the candidates scored with it; learned: the reranker's logit for
-    the question and sentence vectors (answer.Reranker; 0 without one)."""
+    the question and sentence vectors (answer.Reranker; 0 without one); rest_best_other: the best rest_cover
+    among the other candidates (rest_cover_of), so a sentence's lead in the words beside its heading shows."""
     s_have = stems(sentence)
     about = stems(title)
+    rest = asked.cover(s_have, skip=about)
     return np.array([
         dense, message_dense, asked.cover(s_have), asked.cover(m_have),
         float(bool(asked.rarest & m_have)), asked.unknown_share,
         dense - best_other_dense, fused, fused - best_other_fused,
         1.0 / (1 + position), math.log1p(len(sentence.split())), float(asked.unmet(sentence)),
         math.log1p(len(asked.stems)), float(bool(asked.expansion & s_have)), 1.0 / (1 + rank),
-        (dense - dense_mean) / (dense_std or 1.0), asked.cover(s_have, skip=about), asked.bigram_cover(sentence),
+        (dense - dense_mean) / (dense_std or 1.0), rest, asked.bigram_cover(sentence),
         float(asked.what and bool(_SHOWS_DEFINITION.search(sentence))),
         len(about & frozenset(asked.stems)) / len(about) if about else 0.0, learned,
+        rest - rest_best_other,
     ], dtype=np.float64)
+
+
+def rest_cover_of(asked: Asked, sentence: str, title: str) -> float:
+    """The feature rest_cover of one candidate: the question's words beside its heading's, found in the sentence."""
+    return asked.cover(stems(sentence), skip=stems(title))

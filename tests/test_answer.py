@@ -170,6 +170,22 @@ def test_cover_weighs_the_questions_words_by_idf():
     assert unknown.unknown_share == 1.0 and asked.unknown_share == 0.0
 
 
+def test_the_words_beside_the_heading_tell_its_sentences_apart():
+    """Under the heading "Mexico City", the sentence with the question's other words leads its neighbours:
+    rest_lead is its rest_cover minus the best of the others'."""
+    corpus = feats.Corpus.of({"mexico": 3, "citi": 3, "borough": 1, "mani": 4, "make": 5}, 10)
+    q = "how many boroughs make up mexico city"
+    asked = feats.Asked.of(q, q, q, corpus)
+    lead, gold = "Mexico City is the capital of Mexico.", "The city consists of sixteen boroughs."
+    rests = [feats.rest_cover_of(asked, s, "Mexico City") for s in (lead, gold)]
+    assert rests[1] > rests[0] == 0.0
+    col = {n: i for i, n in enumerate(feats.NAMES)}
+    row = lambda s, best_other: feats.vector(asked, s, frozenset(), 0, 0.5, 0.5, 0.5, 0.0, 0.0, 0, "Mexico City",
+                                             rest_best_other=best_other)
+    x_lead, x_gold = row(lead, rests[1]), row(gold, rests[0])
+    assert x_gold[col["rest_lead"]] == rests[1] > 0 > x_lead[col["rest_lead"]]
+
+
 def test_asked_kinds_and_their_evidence():
     corpus = feats.Corpus.of({}, 1)
     how_many = feats.Asked.of("how many", "how many", "how many referrals were there", corpus)
