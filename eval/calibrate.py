@@ -21,8 +21,10 @@ boosted decision trees (LightGBM, saved as node lists: answer.Forest). The ranke
 sentence answers); the trigger's, P(the ranker's best candidate's section answers), from each question's
 ranked candidates as rankers fitted without that question saw them (5 folds). The WikiQA
 pages are written a sentence a line, so the indexed sentences are WikiQA's own candidates.
-The thresholds are chosen on the same dev data (printed as a table) to balance answering what can be
-answered against declining what cannot, on every source.
+The threshold balances answering what can be answered against declining what cannot (printed as tables):
+on the key-message dev split out of fold, and on dev documents the model was never fitted on, asked through
+the library (WikiQA's dev pages with its dev questions and the read-and-ask dev questions written on them,
+eval/data/read/wikiqa-dev-*.jsonl; recorded as threshold_chosen_on).
 """
 
 from __future__ import annotations
@@ -242,6 +244,43 @@ def fit_trigger(tx: np.ndarray, tsec: np.ndarray, tsrc: list[str]):
     return forest_fit(tx, tsec, tweight, TRIGGER_NAMES)
 
 
+# The dev corpora the threshold is chosen on (dev_corpora_rates), and the highest threshold tried there.
+DEV_SWEEP_MAX = 0.3
+
+
+def dev_corpora_rates(cal: dict, data: Path, thresholds: list[float]) -> dict[float, dict[str, tuple[float, float]]]:
+    """Per threshold, per dev corpus: (answerable answered, absent topics declined), asked through the library as
+    `POST /api/chat` asks, with this calibration. The corpora are WikiQA's dev pages (half of them, by title
+    hash) indexed into a folder of their own with an empty profile, whole and cut in threes, asked WikiQA's dev
+    questions and the read-and-ask dev questions (eval.foreign's wikiqa and read corpora): documents the model
+    was not fitted on, the way a user's own are."""
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    from .ext_common import CACHE
+    from .foreign import build_index, read_corpus, wikiqa_corpus, write_documents
+
+    out: dict[float, dict[str, tuple[float, float]]] = {t: {} for t in thresholds}
+    for sections in (None, SECTION):
+        sets = {"wikiqa": wikiqa_corpus(data, "dev", sections), "read": read_corpus(data, sections)}
+        if any(c is None for c in sets.values()):
+            continue
+        folder = CACHE / f"threshold-dev{'-sections' if sections else ''}"
+        write_documents(sets["wikiqa"].pages, folder / "sources")
+        build_index(folder)
+        assistant = Assistant(Settings.from_env(index_dir=folder, query_cache=0))
+        for t in thresholds:
+            assistant.calibration = {**cal, "threshold": t}
+            for name, c in sets.items():
+                said = lambda probes: [assistant.ask(p.question, {}).status == "answered" for p in probes]
+                out[t][f"{name}{'-sections' if sections else ''}"] = (float(np.mean(said(c.answerable))),
+                                                                      1 - float(np.mean(said(c.absent))))
+    print("dev corpora (answered / absent declined):")
+    for t, rates in out.items():
+        print(f"{t:>9} " + "  ".join(f"{k} {a:.3f} / {d:.3f}" for k, (a, d) in rates.items()))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -304,15 +343,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{t:>9} {row['km_answered']:>12.3f} {row['km_right']:>9.3f} {row['km_oos_declined']:>12.3f} "
               f"{row['wq_answered']:>12.3f} {row['wq_right']:>9.3f} {row['wq_absent_declined']:>15.3f} "
               f"{row['rd_answered']:>12.3f} {row['rd_right']:>9.3f} {row['rd_absent_declined']:>15.3f}")
-    # answer what can be answered, decline absent topics: the threshold with the best worst case against the
-    # targets (key messages answered >= 0.95; foreign answered >= 0.90, absent topics declined >= 0.85, for WikiQA's
-    # questions and for the read-and-ask ones alike). The key messages' out-of-scope questions that reach the model
-    # are few (the profile's rules decline most): shown only.
-    goal = lambda r: min(r["km_answered"] - 0.95, r["wq_answered"] - 0.90, r["wq_absent_declined"] - 0.85,
-                         r["rd_answered"] - 0.90, r["rd_absent_declined"] - 0.85)
+    # answer what can be answered, decline absent topics: of the thresholds that answer the key messages (>= 0.95
+    # out of fold; nearly all do), the one with the best worst case against the targets on documents the model
+    # never saw, asked through the library (answered >= 0.90, absent topics declined >= 0.85). The out-of-fold WikiQA train figures are shown,
+    # not used: that corpus is three times the size of the dev ones, and absent topics find more near matches in
+    # it (at 0.06, 0.79 of its absent topics declined against 0.93-0.95 on every dev and test corpus). The key
+    # messages' out-of-scope questions that reach the model are few (the profile's rules decline most): shown only.
+    cal.update({"ranker": ranker_record, "trigger": trigger_record, "reranker": reranker_record})
+    dev = dev_corpora_rates(cal, args.data, [r["t"] for r in table if r["t"] <= DEV_SWEEP_MAX])
+    goal = lambda r: (-1.0 if r["t"] not in dev else r["km_answered"] - 1.95 if r["km_answered"] < 0.95 else
+                      min([a - 0.90 for a, _ in dev[r["t"]].values()] + [d - 0.85 for _, d in dev[r["t"]].values()]))
     chosen = max(table, key=goal)
     read = ([str(f.relative_to(ROOT)) for f in files("questions", SPLIT) + read_files("train")]
             + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)])
+    chosen_on = ([str(f.relative_to(ROOT)) for f in read_files("dev")]
+                 + [os.path.relpath(args.data / "wikiqa" / "WikiQA-dev.tsv", ROOT), "the key-message dev split (out of fold)"])
     cal.update({
         "_about": "Written by eval/calibrate.py from what 'fitted_on' lists. 'hand_set' values are chosen by hand, not fitted.",
         "fitted_on": read,
@@ -322,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         "examples": {"key_message_questions": len(km.x), "wikiqa_train_questions": len(wq.x),
                      "wikiqa_train_questions_in_their_page": len(wp.x), "read_and_ask_questions": len(rd.x)},
         "threshold": chosen["t"],
+        "threshold_chosen_on": chosen_on,
         "hand_set": ["within_threshold", "broad_threshold (a broad question names no one thing, so only the lowest bar applies)",
                      "broad_margin (a message joins a broad answer when its fused score is within this share of the best; "
                      "0.2 from a sweep of dev broad recall)", "extra_quote_margin",

@@ -31,6 +31,9 @@ def test_calibration_records_only_dev_data():
     assert ours == [str(f.relative_to(ROOT)) for f in files("questions", "dev") + read_files("train")]
     assert read_files("train") and read_files("dev") and not set(read_files("train")) & set(read_files("dev"))
     assert all(("-dev" in f or "wikiqa-train-" in f) and "test" not in f for f in ours)
+    # the threshold is chosen on dev documents the trees never saw: WikiQA's dev pages and the read-and-ask dev files
+    assert cal["threshold_chosen_on"] and not any("test" in f.lower() or "train" in f.lower() for f in cal["threshold_chosen_on"])
+    assert [str(f.relative_to(ROOT)) for f in read_files("dev")] == [f for f in cal["threshold_chosen_on"] if f.startswith("eval/")]
     assert [f for f in cal["fitted_on"] if f not in ours] == [f for f in cal["fitted_on"] if f.endswith("WikiQA-train.tsv")]
 
 

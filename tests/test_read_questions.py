@@ -1,6 +1,6 @@
 """The read-and-ask questions (eval/data/read): the answer model is fitted on those written on WikiQA's train
-pages and measured with those on its dev pages, so the two must never meet, and each must point at real
-sentences of its page. The pages are read from ../shared/extbench (never copied here): without it, a skip."""
+pages; those on its dev pages choose its threshold and measure it, so the two must never meet, and each must
+point at real sentences of its page. The pages are read from ../shared/extbench (never copied here): without it, a skip."""
 
 from __future__ import annotations
 
