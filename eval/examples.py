@@ -5,8 +5,9 @@ its pages cut into sections and searched as a corpus, and each question searched
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -117,8 +118,6 @@ def read_rows(wikiqa: Path, split: str = "train") -> list[dict]:
     answered by its first sentences, so a model fitted on them alone quotes a page's opening sentence whatever
     detail is asked). The files hold the question, the page's title and the answering sentences' positions, so
     no WikiQA text is copied here; a question about a page foreign.indexed() leaves out is an absent topic."""
-    import json
-
     from .ext_wikiqa import load_wikiqa
 
     pages = {r["title"]: r["sentences"] for r in load_wikiqa(wikiqa, split)}

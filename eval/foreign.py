@@ -1,6 +1,6 @@
 """Generality: the assistant on documents nobody tuned it for, with an empty profile.
 
-    python -m eval.foreign [--data ../shared/extbench] [--corpus wikiqa|squad] [--split test|dev] [--keep DIR]
+    python -m eval.foreign [--data ../shared/extbench] [--corpus wikiqa|read|squad] [--split test|dev] [--sections N] [--keep DIR]
 
 Builds a corpus from the WikiQA **test** pages (public encyclopedia summaries; nothing here is fitted on
 them): the pages are split in two by a hash of their title, one half is written as Markdown documents
@@ -17,9 +17,11 @@ calls it:
 `--corpus squad` runs the same check on SQuAD v1.1 dev, the other kind of question a person asks of
 encyclopedia sections: half of its articles (by title hash, ~1,000 paragraphs, a `##` section each) are
 indexed; the top quote contains the answer when it contains one of the question's gold answer strings. It
-is a measurement only: nothing is fitted or chosen on SQuAD (eval/ext_squad.py says why).
+is a measurement only: nothing is fitted or chosen on SQuAD (eval/ext_squad.py says why). `--corpus read` asks
+the WikiQA **dev** pages the read-and-ask questions written on them (eval/data/read/wikiqa-dev-*.jsonl: a page's
+details in the asker's own words): dev data, on which eval/calibrate.py chooses the threshold.
 
-Writes eval/results/foreign.json (foreign-dev.json, foreign-squad.json).
+Writes eval/results/foreign.json (foreign-dev.json, foreign-read.json, foreign-squad.json).
 """
 
 from __future__ import annotations
@@ -134,7 +136,8 @@ def wikiqa_corpus(data: Path, split: str, sections: int | None = None) -> Foreig
 def read_corpus(data: Path, sections: int | None = None) -> Foreign | None:
     """WikiQA **dev** pages (the same indexed half as wikiqa_corpus) asked the read-and-ask questions written on
     them (eval/data/read/wikiqa-dev-*.jsonl, examples.read_rows): details of a page, in the asker's own words, the
-    kind of question SQuAD has. Dev data: the answer model is fitted on the ones written on WikiQA train pages."""
+    kind of question SQuAD has. Dev data: eval/calibrate.py chooses the threshold on them (the trees are fitted on
+    the ones written on WikiQA train pages)."""
     from .examples import read_rows
 
     if not (data / "wikiqa" / "WikiQA-dev.tsv").exists():
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", choices=("wikiqa", "read", "squad"), default="wikiqa",
                     help="wikiqa (the reported figures), read (WikiQA dev pages asked about their details: dev data) "
                          "or squad (a measurement only: nothing is fitted on it)")
-    ap.add_argument("--sections", type=int, help="wikiqa: cut each page into sections of this many sentences")
+    ap.add_argument("--sections", type=int, help="wikiqa, read: cut each page into sections of this many sentences")
     ap.add_argument("--split", choices=("test", "dev"), default="test",
                     help="WikiQA pages to use: test (the reported figures) or dev (for looking at misses)")
     args = ap.parse_args(argv)
