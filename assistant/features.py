@@ -112,7 +112,7 @@ def vector(asked: Asked, sentence: str, m_have: frozenset[str], position: int, d
     among the other candidates (rest_cover_of), so a sentence's lead in the words beside its heading shows."""
     s_have = stems(sentence)
     about = stems(title)
-    rest = asked.cover(s_have, skip=about)
+    rest = rest_cover_of(asked, sentence, title)
     return np.array([
         dense, message_dense, asked.cover(s_have), asked.cover(m_have),
         float(bool(asked.rarest & m_have)), asked.unknown_share,

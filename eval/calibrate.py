@@ -269,10 +269,10 @@ def dev_corpora_rates(cal: dict, data: Path, thresholds: list[float]) -> dict[fl
         write_documents(sets["wikiqa"].pages, folder / "sources")
         build_index(folder)
         assistant = Assistant(Settings.from_env(index_dir=folder, query_cache=0))
+        said = lambda probes: [assistant.ask(p.question, {}).status == "answered" for p in probes]
         for t in thresholds:
             assistant.calibration = {**cal, "threshold": t}
             for name, c in sets.items():
-                said = lambda probes: [assistant.ask(p.question, {}).status == "answered" for p in probes]
                 out[t][f"{name}{'-sections' if sections else ''}"] = (float(np.mean(said(c.answerable))),
                                                                       1 - float(np.mean(said(c.absent))))
     print("dev corpora (answered / absent declined):")

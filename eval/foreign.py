@@ -117,14 +117,17 @@ def answer_found(quote: str, probe: Probe) -> bool:
     return contains_span(quote, probe.gold) if probe.spans else contains_answer(quote, list(probe.gold))
 
 
+def probe(row: dict) -> Probe:
+    """A WikiQA-format row (WikiQA's own, or examples.read_rows') as a question to ask: its correct sentences are
+    what the top quote must hold."""
+    return Probe(row["question"], row["title"], tuple(s for s, y in zip(row["sentences"], row["labels"]) if y))
+
+
 def wikiqa_corpus(data: Path, split: str, sections: int | None = None) -> Foreign | None:
     folder = data / "wikiqa"
     if not (folder / f"WikiQA-{split}.tsv").exists():
         return None
     rows = load_wikiqa(folder, split)
-
-    def probe(r: dict) -> Probe:
-        return Probe(r["question"], r["title"], tuple(s for s, y in zip(r["sentences"], r["labels"]) if y))
     inside = [p for p in pages_of(rows) if indexed(p.title)]
     return Foreign(f"WikiQA {split} pages" + (f" in sections of {sections} sentences" if sections else ""),
                    sections_of(inside, sections) if sections else inside,
@@ -144,9 +147,6 @@ def read_corpus(data: Path, sections: int | None = None) -> Foreign | None:
         return None
     rows = read_rows(data / "wikiqa", "dev")
     inside = [p for p in pages_of(load_wikiqa(data / "wikiqa", "dev")) if indexed(p.title)]
-
-    def probe(r: dict) -> Probe:
-        return Probe(r["question"], r["title"], tuple(s for s, y in zip(r["sentences"], r["labels"]) if y))
     return Foreign("WikiQA dev pages, read-and-ask questions" + (f", in sections of {sections} sentences" if sections else ""),
                    sections_of(inside, sections) if sections else inside,
                    [probe(r) for r in rows if indexed(r["title"]) and any(r["labels"])],
