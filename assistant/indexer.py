@@ -15,6 +15,7 @@ from . import corpus, store
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import IndexError_, Unreadable
 from .onnx_export import EXPORT_VERSION
+from .profile import Profile
 from .bm25 import build_bm25
 from .settings import ROOT, Settings
 from .units import RECIPE, Unit, mean_vectors, units_of
@@ -71,7 +72,13 @@ def is_current(settings: Settings, paths: list[Path], model: str, digest: str | 
     except IndexError_:
         return False
     return (m.get("corpus_hash") == (digest or corpus.corpus_hash(paths)) and _same_embedding(m, model, settings)
-            and m.get("units_recipe") == RECIPE and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
+            and m.get("units_recipe") == RECIPE and m.get("heading_context") == _heading_context(settings)
+            and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
+
+
+def _heading_context(settings: Settings) -> bool:
+    """Whether this index folder's profile has sentences embedded after their headings (units.vector_text)."""
+    return Profile.load(settings.index_dir).heading_context
 
 
 def _same_embedding(manifest: dict, model: str, settings: Settings) -> bool:
@@ -110,8 +117,9 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     messages = found.messages
     documents = _dated(found.documents, earlier.documents if earlier is not None else store.previous_documents(settings.store_dir))
     same_model = earlier if earlier is not None and _same_embedding(earlier.manifest, model, settings) else None
-    added = _added(found, same_model)
-    pairs = units_of(added if added is not None else messages)
+    headed = _heading_context(settings)
+    added = _added(found, same_model if same_model is not None and same_model.manifest.get("heading_context") == headed else None)
+    pairs = units_of(added if added is not None else messages, headed)
     staging = None
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -137,7 +145,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
             clock.lap("onnx")
 
     manifest = {"model": model, "weights": settings.onnx_weights, "export_version": EXPORT_VERSION, "units_recipe": RECIPE,
-                "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
+                "heading_context": headed, "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
                 "sources": [_recorded(p) for p in paths], "documents": sorted({d.title for d, _ in found.documents}),
                 "skipped": [[_recorded(e.path), e.reason] for e in found.skipped], "parser": corpus.PARSER_VERSION,
                 "embedded": made.embedded}

@@ -83,6 +83,9 @@ class Profile:
     ages: tuple[AgeBand, ...] = ()
     collection: str = "the documents"  # how suggestions name the corpus: "What do {collection} say about X?"
     stop_words: frozenset[str] = frozenset()  # words too common here to make a topic
+    # Whether a heading names what its section is about, so each sentence is embedded after it ("Mark Cuban: He
+    # is the owner of ..."): false where headings are labels such as "Key message 5" (units.vector_text).
+    heading_context: bool = True
     adapter: QueryAdapter | None = None
 
     @classmethod
@@ -96,15 +99,18 @@ class Profile:
                 numbered = raw.get("numbered_titles")
                 numbered = NumberedTitles(numbered["title"], re.compile(numbered["pattern"], re.I)) if numbered else None
                 ages = tuple(AgeBand(int(a["up_to"]), str(a["wording"])) for a in raw.get("ages", []))
+                heading_context = raw.get("heading_context", True)
+                if not isinstance(heading_context, bool):
+                    raise TypeError("heading_context must be true or false")
             except (ValueError, KeyError, TypeError, AttributeError, re.error) as exc:
                 raise CorpusError(f"the profile {path} is malformed: {exc}") from exc
         else:
-            numbered, ages = None, ()
+            numbered, ages, heading_context = None, (), True
         # read afresh (not the loaders' caches): an edited file is picked up by the next load
         return cls(load_glossary.__wrapped__(folder / "glossary.json"), load_names.__wrapped__(folder / "names.json"),
                    load_answer_types.__wrapped__(folder / "answer_types.json"), numbered, tuple(sorted(ages, key=lambda a: a.up_to)),
                    raw.get("collection", "the documents"), frozenset(raw.get("stop_words", [])),
-                   QueryAdapter.load(folder / ADAPTER))
+                   heading_context, QueryAdapter.load(folder / ADAPTER))
 
     def age_wording(self, age: int) -> str | None:
         return next((a.wording for a in self.ages if age <= a.up_to), None)

@@ -187,6 +187,45 @@ def test_a_sentence_that_points_back_is_embedded_with_its_predecessor():
     s = [x.text for x in m.sentences]
     assert texts == [s[0], m.text[m.sentences[0].start:m.sentences[1].end], s[2],
                      m.text[m.sentences[2].start:m.sentences[3].end]]
-    units = units_of([m])
+    units = units_of([m], heading_context=False)
     assert [text for u, text in units[1:]] == texts  # the unit's digest follows what was embedded
     assert len({u.sha for u, _ in units}) == len(units)
+
+
+def test_a_sentence_is_embedded_after_its_heading_unless_the_profile_says_headings_are_labels():
+    doc = "Guide\n\nMark Cuban\n\nHe is the owner of the Dallas Mavericks. He was born in 1958.\n"
+    (m,) = [m for m in corpus.parse_document(Path("doc.txt"), doc) if m.title == "Mark Cuban"]
+    headed, plain = units_of([m]), units_of([m], heading_context=False)
+    assert [t for _, t in headed[1:]] == ["Mark Cuban: He is the owner of the Dallas Mavericks.", "Mark Cuban: He was born in 1958."]
+    assert [t for _, t in plain[1:]] == [x.text for x in m.sentences]
+    # the message's vector is the mean of its sentences', so its key changes with what they are embedded from
+    assert all(h.sha != p.sha for (h, _), (p, _) in zip(headed, plain))
+
+
+def test_changing_whether_headings_give_context_re_embeds_the_sentences(settings):
+    profile = settings.index_dir / "profile.json"
+    raw = json.loads(profile.read_text())
+    assert raw["heading_context"] is False  # the key messages' headings are labels ("Key message 5")
+    indexer.build(settings, export_onnx=False)
+    assert store.read_manifest(settings.store_dir)["heading_context"] is False
+    profile.write_text(json.dumps(dict(raw, heading_context=True)))
+    counting = CountingEmbedder()
+    report = indexer.build(settings, embedder=counting, export_onnx=False)
+    assert not report.up_to_date and store.read_manifest(settings.store_dir)["heading_context"] is True
+    live = store.load(settings.store_dir)
+    titled = [f"{m.title}: {s.text}" for m in live.messages.values() for s in m.sentences if m.title]
+    assert titled and set(titled) <= set(counting.texts)
+    # back to labels: not current until rebuilt, then current
+    profile.write_text(json.dumps(raw))
+    assert not indexer.build(settings, embedder=CountingEmbedder(), export_onnx=False).up_to_date
+    assert indexer.build(settings, embedder=CountingEmbedder(), export_onnx=False).up_to_date
+
+
+def test_a_heading_context_that_is_not_true_or_false_is_a_malformed_profile(tmp_path):
+    from assistant.errors import CorpusError
+    from assistant.profile import Profile
+
+    (tmp_path / "profile.json").write_text('{"heading_context": "yes"}')
+    with pytest.raises(CorpusError, match="heading_context"):
+        Profile.load(tmp_path)
+    assert Profile.load(tmp_path / "nothing-here").heading_context is True  # a fresh folder: headings name topics
