@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .corpus import Message
+from .corpus import PREAMBLE, Message
+from .text import stems
 
 
 @dataclass(frozen=True, slots=True)  # one per vector: 400,000 in an index of 100,000 messages
@@ -31,7 +32,7 @@ _POINTS_BACK = re.compile(r"^(?:In|During|From|Of|For|At) (?:these|this|that|tho
 # What units_of embeds, as a version: bump it when embedded_text or units_of changes what a unit's vector is made
 # from. The index records it, so a build over unchanged files still re-embeds (units whose text changed; the
 # rest are reused by their text's hash) instead of calling itself up to date.
-RECIPE = 2
+RECIPE = 3
 
 
 def embedded_text(m: Message, j: int) -> str:
@@ -52,24 +53,56 @@ def embedded_text(m: Message, j: int) -> str:
 DERIVED = "mean of sentences\0"
 
 
-# A sentence is embedded after its heading when headings name what a section is about (Profile.heading_context):
-# "He is the owner of the Dallas Mavericks" alone says nothing of Mark Cuban, so "Which NBA team does Mark Cuban
-# own?" did not find it. Raw cosine, the question against every sentence of WikiQA's dev pages: the sentence that
-# answers came first for 0.632 of the read-and-ask dev questions alone, 0.816 after its heading (WikiQA's own dev
-# questions 0.548 either way). Where headings are labels ("Key message 5") they add nothing: key-message dev
-# 0.595 alone, 0.575 after the label, so that profile turns it off.
-def vector_text(m: Message, j: int, heading_context: bool = True) -> str:
-    """What a sentence unit's vector is made from: embedded_text, after the message's heading when it names a topic."""
+# A sentence is embedded after what its section is about (Profile.heading_context): "He is the owner of the Dallas
+# Mavericks" alone says nothing of Mark Cuban, so "Which NBA team does Mark Cuban own?" did not find it. Raw cosine,
+# the question against every sentence of WikiQA's dev pages: the sentence that answers came first for 0.632 of the
+# read-and-ask dev questions alone, 0.816 after its page's title (WikiQA's own dev questions 0.548 either way).
+# - The heading, unless it is the parser's "Preamble" (text before the first heading).
+# - Before it, the document's title when that names what the document is about (names_subject): an article with
+#   sections headed "Part 2" scored 0.650 by its headings alone and 0.812 with the article's title first, while a
+#   collection's name ("Encyclopedia extracts, part 1") before the pages' own titles cost 0.816 -> 0.778.
+# - Nothing where headings are labels ("Key message 5": key-message dev 0.595 alone, 0.575 after them), which that
+#   profile says.
+def context(m: Message, subject: bool) -> str:
+    """What a message's sentences are embedded after: its heading, after its document's title when `subject`
+    (names_subject) and the heading does not already hold it; "" for none."""
+    heading = "" if m.title == PREAMBLE else m.title.strip()
+    document = m.document.strip()
+    if subject and document and document.casefold() not in heading.casefold():
+        return f"{document} — {heading}" if heading else document
+    return heading
+
+
+def names_subject(messages: list[Message]) -> bool:
+    """Whether one document's title names what it is about: its words recur in most of its sections ("Freddie
+    Mercury"), unlike a collection's name ("Encyclopedia extracts, part 1"), whose words its pages rarely use."""
+    words = stems(messages[0].document) if messages else frozenset()
+    if not words:
+        return False
+    found = sum(len(words & stems(m.text)) for m in messages)
+    return found >= 0.5 * len(words) * len(messages)
+
+
+def vector_text(m: Message, j: int, about: str = "") -> str:
+    """What a sentence unit's vector is made from: embedded_text, after `about` (context) when there is one."""
     text = embedded_text(m, j)
-    return f"{m.title}: {text}" if heading_context and m.title.strip() else text
+    return f"{about}: {text}" if about else text
 
 
 def units_of(messages: list[Message], heading_context: bool = True) -> list[tuple[Unit, str | None]]:
-    """Each message's unit, then its sentences' units, with the text each is embedded from (vector_text); None for
-    a message's own unit when its vector is derived from its sentences' (mean_vectors), which follow it."""
+    """Each message's unit, then its sentences' units, with the text each is embedded from (vector_text, after
+    context() when heading_context); None for a message's own unit when its vector is derived from its sentences'
+    (mean_vectors), which follow it. A document's messages are consecutive, as corpus.read gives them."""
+    subject: dict[str, bool] = {}
+    if heading_context:
+        by_document: dict[str, list[Message]] = {}
+        for m in messages:
+            by_document.setdefault(m.document_id, []).append(m)
+        subject = {d: names_subject(ms) for d, ms in by_document.items()}
     out = []
     for m in messages:
-        texts = [vector_text(m, j, heading_context) for j in range(len(m.sentences))]
+        about = context(m, subject[m.document_id]) if heading_context else ""
+        texts = [vector_text(m, j, about) for j in range(len(m.sentences))]
         if texts:  # a derived vector is keyed by what its sentences' vectors are made from, so it changes with them
             out.append((Unit("message", m.id, 0, len(m.text), _sha(DERIVED + "\0".join(texts))), None))
         else:

@@ -103,6 +103,19 @@ def write_documents(pages: list[Page], folder: Path, one_per_line: bool = False)
         (folder / f"part-{n // PER_FILE + 1:03d}.md").write_text("\n".join(body), encoding="utf-8")
 
 
+def write_articles(pages: list[Page], folder: Path, size: int | None = None) -> None:
+    """Each page a Markdown document of its own titled by it (an article as people save one): its first `size`
+    sentences before any heading, the rest in sections headed only "Part 2", "Part 3", … (headings that name
+    nothing, so what a section is about is in the document's title alone); the whole page when size is None."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, p in enumerate(pages):
+        step = size or len(p.sentences) or 1
+        chunks = [" ".join(s.strip() for s in p.sentences[k:k + step]) for k in range(0, len(p.sentences), step)]
+        body = [f"# {p.title}\n", chunks[0] + "\n" if chunks else ""]
+        body += [f"## Part {k}\n\n{c}\n" for k, c in enumerate(chunks[1:], 2)]
+        (folder / f"article-{n + 1:04d}.md").write_text("\n".join(body), encoding="utf-8")
+
+
 def contains_answer(quote: str, gold: list[str]) -> bool:
     q = " ".join(quote.split())
     return any((g := " ".join(s.split())) and (g in q or q in g and len(q) >= 0.6 * len(g)) for s in gold)
@@ -207,11 +220,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="wikiqa (the reported figures), read (WikiQA dev pages asked about their details: dev data) "
                          "or squad (a measurement only: nothing is fitted on it)")
     ap.add_argument("--sections", type=int, help="wikiqa, read: cut each page into sections of this many sentences")
+    ap.add_argument("--layout", choices=("collection", "articles"), default="collection",
+                    help="wikiqa, read: pages as `##` sections of documents of 40 (collection), or each page a "
+                         "document of its own whose --sections are headed only 'Part 2', … (articles)")
     ap.add_argument("--split", choices=("test", "dev"), default="test",
                     help="WikiQA pages to use: test (the reported figures) or dev (for looking at misses)")
     args = ap.parse_args(argv)
-    corpus = (squad_corpus(args.data) if args.corpus == "squad" else read_corpus(args.data, args.sections)
-              if args.corpus == "read" else wikiqa_corpus(args.data, args.split, args.sections))
+    articles = args.layout == "articles" and args.corpus != "squad"
+    cut = None if articles else args.sections  # an article is cut as it is written (write_articles)
+    corpus = (squad_corpus(args.data) if args.corpus == "squad" else read_corpus(args.data, cut)
+              if args.corpus == "read" else wikiqa_corpus(args.data, args.split, cut))
     if corpus is None:
         print(f"no {args.corpus} {args.split} data in {args.data}; skipped")
         return 0
@@ -222,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="foreign-") as tmp:
         index_dir = args.keep or Path(tmp)
-        write_documents(inside, index_dir / "sources")
+        if articles:
+            write_articles(inside, index_dir / "sources", args.sections)
+        else:
+            write_documents(inside, index_dir / "sources")
         build_s = build_index(index_dir)
         foreign = Assistant(Settings.from_env(index_dir=index_dir, query_cache=0))
         km = Assistant(Settings.from_env(query_cache=0))
@@ -238,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
 
     answered = [rep["status"] == "answered" for rep in ans_replies]
     top_ok = [bool(rep["quotes"]) and answer_found(rep["quotes"][0]["text"], r) for rep, r in zip(ans_replies, answerable)]
-    right_page = [bool(rep["quotes"]) and (rep["quotes"][0]["title"] == r.title or rep["quotes"][0]["title"].startswith(r.title + " ("))
+    right_page = [bool(rep["quotes"]) and (rep["quotes"][0]["title"] == r.title or rep["quotes"][0]["title"].startswith(r.title + " (")
+                                           or articles and rep["quotes"][0]["document"] == r.title)
                   for rep, r in zip(ans_replies, answerable)]
     declined_absent = [rep["status"] != "answered" for rep in absent_replies]
     declined_na = [rep["status"] != "answered" for rep in na_replies]
@@ -246,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     km_p50 = statistics.median(km_ms)
     out = {
         "corpus": f"{corpus.name}, half indexed by title hash: {len(inside)} pages in "
-                  f"{(len(inside) + PER_FILE - 1) // PER_FILE} Markdown documents, empty profile",
+                  + (f"{len(inside)} Markdown articles" + (f" cut every {args.sections} sentences" if args.sections else "")
+                     if articles else f"{(len(inside) + PER_FILE - 1) // PER_FILE} Markdown documents") + ", empty profile",
         "measured_at": time.strftime("%Y-%m-%d %H:%M"),
         "index_build_s": round(build_s, 1),
         "answerable": len(answerable), "absent": len(absent), "on_topic_no_answer": len(no_answer),
@@ -273,9 +296,9 @@ def main(argv: list[str] | None = None) -> int:
             if rep["status"] == "answered":
                 print(f"MISS absent {r.question!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
-    name = ("foreign-squad.json" if args.corpus == "squad" else
-            f"foreign-read{f'-sections{args.sections}' if args.sections else ''}.json" if args.corpus == "read" else
-            f"foreign{'' if args.split == 'test' else '-' + args.split}{f'-sections{args.sections}' if args.sections else ''}.json")
+    layout = f"{'-articles' if articles else ''}{f'-sections{args.sections}' if args.sections else ''}"
+    name = ("foreign-squad.json" if args.corpus == "squad" else f"foreign-read{layout}.json" if args.corpus == "read" else
+            f"foreign{'' if args.split == 'test' else '-' + args.split}{layout}.json")
     (RESULTS / name).write_text(json.dumps(out, indent=2) + "\n")
     return 0
 

@@ -163,6 +163,19 @@ def test_foreign_sections_cut_pages_and_keep_every_sentence():
     assert [s for p in cut for s in p.sentences] == ["a1.", "a2.", "a3.", "a4.", "b1."]
 
 
+def test_foreign_articles_are_documents_of_their_own_with_headings_that_name_nothing(tmp_path):
+    """--layout articles: each page its own document titled by it, the first sentences before any heading and the
+    rest under "Part 2", …, every sentence kept; so what a section is about is only in its document's title."""
+    from assistant import corpus
+    from eval.foreign import Page, write_articles
+
+    write_articles([Page("Mercury", ("m1.", "m2.", "m3.", "m4.", "m5.")), Page("Venus", ("v1.",))], tmp_path, 2)
+    parsed = [list(corpus.parse_document(f, f.read_text())) for f in sorted(tmp_path.glob("*.md"))]
+    assert [[(m.document, m.title, m.text.strip()) for m in ms] for ms in parsed] == [
+        [("Mercury", corpus.PREAMBLE, "m1. m2."), ("Mercury", "Part 2", "m3. m4."), ("Mercury", "Part 3", "m5.")],
+        [("Venus", corpus.PREAMBLE, "v1.")]]
+
+
 def test_out_of_fold_folds_follow_the_question_not_its_position():
     """eval/calibrate.py (its examples, eval/examples.py) holds a question out by a hash of its id: the same fold in every source it is asked in
     (a WikiQA question asked of the sections and within its page), and a question added before it moves it nowhere."""

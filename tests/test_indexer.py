@@ -11,7 +11,7 @@ import pytest
 
 from assistant import corpus, indexer, store
 from assistant.embed import FakeEmbedder
-from assistant.units import Unit, embedded_text, units_of
+from assistant.units import Unit, embedded_text, names_subject, units_of
 from corefix import SMALL_DOC, CountingEmbedder, fake_settings, make_index_dir
 
 
@@ -202,6 +202,22 @@ def test_a_sentence_is_embedded_after_its_heading_unless_the_profile_says_headin
     assert all(h.sha != p.sha for (h, _), (p, _) in zip(headed, plain))
 
 
+def test_a_documents_title_comes_first_when_it_names_what_the_document_is_about():
+    article = ("# Freddie Mercury\n\nFreddie Mercury was a singer. He led Queen.\n\n## Early life\n\n"
+               "Mercury was born in Zanzibar. He grew up in India.\n")
+    collection = ("# Encyclopedia extracts, part 1\n\n## Freddie Mercury\n\nFreddie Mercury was a singer.\n\n"
+                  "## Zanzibar\n\nZanzibar is an archipelago. Its capital is Stone Town.\n")
+    a = list(corpus.parse_document(Path("mercury.md"), article))
+    c = list(corpus.parse_document(Path("extracts.md"), collection))
+    assert names_subject(a) and not names_subject(c)
+    assert [t for _, t in units_of(a) if t] == [
+        "Freddie Mercury: Freddie Mercury was a singer.", "Freddie Mercury: He led Queen.",  # the text before any heading
+        "Freddie Mercury — Early life: Mercury was born in Zanzibar.", "Freddie Mercury — Early life: He grew up in India."]
+    assert [t for _, t in units_of(c) if t] == [
+        "Freddie Mercury: Freddie Mercury was a singer.", "Zanzibar: Zanzibar is an archipelago.",
+        "Zanzibar: Its capital is Stone Town."]
+
+
 def test_changing_whether_headings_give_context_re_embeds_the_sentences(settings):
     profile = settings.index_dir / "profile.json"
     raw = json.loads(profile.read_text())
@@ -212,9 +228,10 @@ def test_changing_whether_headings_give_context_re_embeds_the_sentences(settings
     counting = CountingEmbedder()
     report = indexer.build(settings, embedder=counting, export_onnx=False)
     assert not report.up_to_date and store.read_manifest(settings.store_dir)["heading_context"] is True
-    live = store.load(settings.store_dir)
-    titled = [f"{m.title}: {s.text}" for m in live.messages.values() for s in m.sentences if m.title]
-    assert titled and set(titled) <= set(counting.texts)
+    live = list(store.load(settings.store_dir).messages.values())
+    plain = {t for _, t in units_of(live, heading_context=False) if t}
+    headed = {t for _, t in units_of(live) if t} - plain
+    assert headed and headed <= set(counting.texts)  # every sentence under a heading is embedded after it
     # back to labels: not current until rebuilt, then current
     profile.write_text(json.dumps(raw))
     assert not indexer.build(settings, embedder=CountingEmbedder(), export_onnx=False).up_to_date
