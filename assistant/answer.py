@@ -193,7 +193,8 @@ def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozens
         best[s.message.id] = (max(d, s.dense), max(f, s.score))
     dense = np.array([s.dense for s in cands])
     mean, std = float(dense.mean()), float(dense.std())
-    rest = [feats.rest_cover_of(asked, s.sentence.text, s.message.title) for s in cands]
+    heading = {s.message.id: corpus.heading(s.message) for s in cands}
+    rest = [feats.rest_cover_of(asked, s.sentence.text, heading[s.message.id]) for s in cands]
     top2 = sorted(rest, reverse=True)[:2] + [0.0, 0.0]
     rows, terms = [], {}
     for rank, s in enumerate(cands):
@@ -203,7 +204,7 @@ def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozens
         od = max((d for d, _ in others), default=0.0)
         of = max((f for _, f in others), default=0.0)
         rows.append(feats.vector(asked, s.sentence.text, terms[s.message.id], s.index, s.dense,
-                                 message_dense.get(s.message.id, s.dense), s.score, od, of, rank, s.message.title, mean, std,
+                                 message_dense.get(s.message.id, s.dense), s.score, od, of, rank, heading[s.message.id], mean, std,
                                  float(learned[rank]), top2[1] if rest[rank] == top2[0] else top2[0]))
     return cands, np.vstack(rows)
 

@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,12 +38,19 @@ class Corpus:
     idf: dict[str, float]
     unseen_idf: float  # what a stem the index never uses would weigh
     kept_terms: Callable[[str], frozenset[str] | None] | None = None  # message id -> its terms, None if not kept
+    about: Callable[[Any], str] | None = None  # message -> what its sentences are about (units.About); its title without
 
     @classmethod
     def of(cls, doc_freq: dict[str, int], n_docs: int,
-           kept_terms: Callable[[str], frozenset[str] | None] | None = None) -> "Corpus":
+           kept_terms: Callable[[str], frozenset[str] | None] | None = None,
+           about: Callable[[Any], str] | None = None) -> "Corpus":
         n = max(n_docs, 1)
-        return cls({t: math.log(1 + n / (df + 0.5)) for t, df in doc_freq.items()}, math.log(1 + n / 0.5), kept_terms)
+        return cls({t: math.log(1 + n / (df + 0.5)) for t, df in doc_freq.items()}, math.log(1 + n / 0.5), kept_terms, about)
+
+    def heading(self, message) -> str:
+        """The words every sentence of a message is about (the heading features read them): its heading, with its
+        document's title where that names the subject, as its sentences were embedded."""
+        return self.about(message) if self.about is not None else message.title
 
     def message_terms(self, message_id: str, text: str) -> frozenset[str]:
         """A message's terms: the ones kept at index time, else its text tokenised (stems(), remembered)."""

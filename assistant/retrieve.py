@@ -19,6 +19,7 @@ from .profile import Profile
 from .query import AnswerType, Query, Spellable, analyse, vocabulary
 from .store import Store
 from .text import padded, terms, words
+from .units import About
 
 PHRASE_CHECK = 5  # messages read to see whether the documents use a listed name of several words (hand-set)
 DENSE_WEIGHT = 0.7  # fitted on the dev split by eval/calibrate.py; see assistant/calibration.json
@@ -105,7 +106,8 @@ class Retriever:
         mine = self.unit_sentence >= 0
         self._sentence_row[self.unit_sentence[mine]] = np.flatnonzero(mine)
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
-        self.corpus = _statistics(self.bm25["sentences"], MessageTerms.load(store.path, self.position))
+        self.corpus = _statistics(self.bm25["sentences"], MessageTerms.load(store.path, self.position),
+                                  About(self.messages, bool(store.manifest.get("heading_context", False))))
         self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
         self._spellable = Spellable(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 
@@ -263,10 +265,11 @@ def top(scores: np.ndarray, k: int) -> np.ndarray:
     return near[np.argsort(-scores[near], kind="stable")][:k]
 
 
-def _statistics(bm, kept_terms: MessageTerms | None = None) -> Corpus:
+def _statistics(bm, kept_terms: MessageTerms | None = None, about: About | None = None) -> Corpus:
     """IDF statistics of the sentence index, read from bm25s's term-major score matrix (a term's
-    document frequency is the length of its column), and the messages' terms the build kept."""
+    document frequency is the length of its column), the messages' terms the build kept, and what each
+    message is about (units.About)."""
     indptr = np.asarray(bm.scores["indptr"])
     df = np.diff(np.append(indptr, len(bm.scores["indices"])))
     return Corpus.of({t: int(df[i]) for t, i in bm.vocab_dict.items() if t and i < len(df)}, int(bm.scores["num_docs"]),
-                     kept_terms)
+                     kept_terms, about)

@@ -83,6 +83,29 @@ def names_subject(messages: list[Message]) -> bool:
     return found >= 0.5 * len(words) * len(messages)
 
 
+class About:
+    """What each message's sentences are about, as its vectors were made after it (context()), for the answer
+    model's heading features; the heading itself where a build's headings are labels. A document's
+    names_subject is worked out the first time one of its messages is asked about, not at load."""
+
+    def __init__(self, messages: list[Message], heading_context: bool):
+        self._messages, self._on = messages, heading_context
+        self._by_document: dict[str, list[Message]] | None = None
+        self._subject: dict[str, bool] = {}
+
+    def __call__(self, m: Message) -> str:
+        if not self._on:
+            return m.title
+        if m.document_id not in self._subject:
+            if self._by_document is None:
+                by_document: dict[str, list[Message]] = {}
+                for x in self._messages:
+                    by_document.setdefault(x.document_id, []).append(x)
+                self._by_document = by_document
+            self._subject[m.document_id] = names_subject(self._by_document.get(m.document_id, [m]))
+        return context(m, self._subject[m.document_id])
+
+
 def vector_text(m: Message, j: int, about: str = "") -> str:
     """What a sentence unit's vector is made from: embedded_text, after `about` (context) when there is one."""
     text = embedded_text(m, j)

@@ -218,6 +218,20 @@ def test_a_documents_title_comes_first_when_it_names_what_the_document_is_about(
         "Zanzibar: Its capital is Stone Town."]
 
 
+def test_the_answer_models_heading_is_what_the_sentences_were_embedded_after():
+    """units.About gives the heading features (features.Corpus.heading) the same words the vectors were made after:
+    an article's title for its opening text and before its sections' headings; the bare heading where a build's
+    headings are labels."""
+    from assistant.units import About
+
+    article = "# Freddie Mercury\n\nFreddie Mercury was a singer.\n\n## Early life\n\nMercury was born in Zanzibar.\n"
+    opening, early = corpus.parse_document(Path("mercury.md"), article)
+    headed = About([opening, early], heading_context=True)
+    assert (headed(opening), headed(early)) == ("Freddie Mercury", "Freddie Mercury — Early life")
+    labels = About([opening, early], heading_context=False)
+    assert (labels(opening), labels(early)) == (corpus.PREAMBLE, "Early life")
+
+
 def test_changing_whether_headings_give_context_re_embeds_the_sentences(settings):
     profile = settings.index_dir / "profile.json"
     raw = json.loads(profile.read_text())
