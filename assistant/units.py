@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import PREAMBLE, Message
-from .text import stems
+from .text import stems, terms
 
 
 @dataclass(frozen=True, slots=True)  # one per vector: 400,000 in an index of 100,000 messages
@@ -79,8 +79,15 @@ def names_subject(messages: list[Message]) -> bool:
     words = stems(messages[0].document) if messages else frozenset()
     if not words:
         return False
-    found = sum(len(words & stems(m.text)) for m in messages)
+    found = sum(len(words & frozenset(terms(m.text))) for m in messages)  # not stems(): each text is read once
     return found >= 0.5 * len(words) * len(messages)
+
+
+def by_document(messages: list[Message]) -> dict[str, list[Message]]:
+    out: dict[str, list[Message]] = {}
+    for m in messages:
+        out.setdefault(m.document_id, []).append(m)
+    return out
 
 
 class About:
@@ -98,10 +105,7 @@ class About:
             return m.title
         if m.document_id not in self._subject:
             if self._by_document is None:
-                by_document: dict[str, list[Message]] = {}
-                for x in self._messages:
-                    by_document.setdefault(x.document_id, []).append(x)
-                self._by_document = by_document
+                self._by_document = by_document(self._messages)
             self._subject[m.document_id] = names_subject(self._by_document.get(m.document_id, [m]))
         return context(m, self._subject[m.document_id])
 
@@ -115,13 +119,8 @@ def vector_text(m: Message, j: int, about: str = "") -> str:
 def units_of(messages: list[Message], heading_context: bool = True) -> list[tuple[Unit, str | None]]:
     """Each message's unit, then its sentences' units, with the text each is embedded from (vector_text, after
     context() when heading_context); None for a message's own unit when its vector is derived from its sentences'
-    (mean_vectors), which follow it. A document's messages are consecutive, as corpus.read gives them."""
-    subject: dict[str, bool] = {}
-    if heading_context:
-        by_document: dict[str, list[Message]] = {}
-        for m in messages:
-            by_document.setdefault(m.document_id, []).append(m)
-        subject = {d: names_subject(ms) for d, ms in by_document.items()}
+    (mean_vectors), which follow it."""
+    subject = {d: names_subject(ms) for d, ms in by_document(messages).items()} if heading_context else {}
     out = []
     for m in messages:
         about = context(m, subject[m.document_id]) if heading_context else ""
