@@ -232,6 +232,24 @@ def test_the_answer_models_heading_is_what_the_sentences_were_embedded_after():
     assert (labels(opening), labels(early)) == (corpus.PREAMBLE, "Early life")
 
 
+def test_a_served_index_reads_headings_as_its_build_embedded_them(tmp_path):
+    """The answerer's heading features follow the build's manifest: an empty profile's build reads an article's
+    title for its opening text; a build whose profile says headings are labels reads the bare heading."""
+    from assistant.core import Assistant
+
+    article = "# Freddie Mercury\n\nFreddie Mercury was a singer. He led Queen.\n\n## Early life\n\nMercury was born in Zanzibar.\n"
+    for labels, want in ((False, ["Freddie Mercury", "Freddie Mercury — Early life"]), (True, [corpus.PREAMBLE, "Early life"])):
+        root = tmp_path / f"labels-{labels}"
+        root.mkdir()
+        if labels:
+            (root / "profile.json").write_text('{"heading_context": false}')
+        settings = fake_settings(make_index_dir(root, {"mercury.md": article}, glossary=False))
+        indexer.build(settings, export_onnx=False)
+        assert store.read_manifest(settings.store_dir)["heading_context"] is (not labels)
+        r = Assistant(settings).retriever
+        assert [r.corpus.heading(m) for m in r.messages] == want
+
+
 def test_changing_whether_headings_give_context_re_embeds_the_sentences(settings):
     profile = settings.index_dir / "profile.json"
     raw = json.loads(profile.read_text())
