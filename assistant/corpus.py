@@ -20,7 +20,7 @@ from .extract.plain import parse as parse_plain
 SUFFIXES = tuple(FORMATS)
 # Bump when extraction or sentence splitting changes what a file parses to: a build reuses the messages an
 # earlier build parsed from the same bytes only when that build recorded the same parser version.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 __all__ = ["PARSER_VERSION", "PREAMBLE", "SUFFIXES", "Corpus", "Document", "Message", "Parsed", "Sentence", "corpus_hash",
            "load", "parse_document", "read", "slug", "source_files", "split_sentences"]
@@ -98,8 +98,22 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False)
 
 
+# Abbreviations pysbd ends a sentence at, though they never end one in what follows them: a title before a
+# name ("Montgomery Clift as Fr. Michael Logan", "Ft. Worth", "the Rt. Hon. member"), and a word before a number
+# or a reference ("born c. 1850", "No. 5", "pp. 12–14", "cf. Smith"). Each cut a quote mid-sentence.
+_BEFORE_NAME = re.compile(r"(?:^|[\s(])(?:Fr|Ft|Msgr|Mme|Mlle|Rt|Hon|Insp|Supt)\.$")
+_BEFORE_NUMBER = re.compile(r"(?:^|[\s(])(?:c|ca|No|Nos|vol|vols|pp|p|fig|figs|Fig|Figs)\.$")
+_BEFORE_ANY = re.compile(r"(?:^|[\s(])(?:approx|cf|viz)\.$")
+
+
+def _joins_next(piece: str, following: str) -> bool:
+    return bool(_BEFORE_ANY.search(piece) or _BEFORE_NAME.search(piece) and following[:1].isupper()
+                or _BEFORE_NUMBER.search(piece) and following[:1].isdigit())
+
+
 def split_sentences(text: str) -> tuple[Sentence, ...]:
-    """Sentences of `text` from pysbd, each located in the original so text[start:end] holds."""
+    """Sentences of `text` from pysbd, each located in the original so text[start:end] holds; a piece pysbd ends
+    at an abbreviation that never ends a sentence is joined to the next (_BEFORE_NAME, …)."""
     out, cursor = [], 0
     for piece in _segmenter().segment(text):
         piece = piece.strip()
@@ -109,7 +123,10 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         if start < 0:  # the segmenter never rewrites text with clean=False; guard anyway
             raise CorpusError(f"sentence segmenter lost its place near offset {cursor}")
         cursor = start + len(piece)
-        out.append(Sentence(start, cursor, text))
+        if out and _joins_next(text[out[-1].start:out[-1].end], piece):
+            out[-1] = Sentence(out[-1].start, cursor, text)
+        else:
+            out.append(Sentence(start, cursor, text))
     return tuple(out)
 
 

@@ -72,7 +72,8 @@ def is_current(settings: Settings, paths: list[Path], model: str, digest: str | 
     except IndexError_:
         return False
     return (m.get("corpus_hash") == (digest or corpus.corpus_hash(paths)) and _same_embedding(m, model, settings)
-            and m.get("units_recipe") == RECIPE and m.get("heading_context") == _heading_context(settings)
+            and m.get("units_recipe") == RECIPE and m.get("parser") == corpus.PARSER_VERSION
+            and m.get("heading_context") == _heading_context(settings)
             and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
 
 

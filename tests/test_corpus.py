@@ -222,6 +222,20 @@ def test_sentence_offsets_for_odd_inputs(text):
     assert "".join(text.split()) == "".join("".join(s.text for s in sents).split())
 
 
+@pytest.mark.parametrize("text, want", [
+    ("It starred Montgomery Clift as Fr. Michael Logan, a priest. It was shot in Quebec.",
+     ["It starred Montgomery Clift as Fr. Michael Logan, a priest.", "It was shot in Quebec."]),
+    ("She was born c. 1850 in Ft. Worth. She died in 1901.", ["She was born c. 1850 in Ft. Worth.", "She died in 1901."]),
+    ("It is approx. 5 km long, cf. Smith. See pp. 12 and No. 5 there. Done.",
+     ["It is approx. 5 km long, cf. Smith.", "See pp. 12 and No. 5 there.", "Done."]),
+    # a word that comes before a number stays cut where no number follows
+    ("Its vitamin is c. It has no number. Take vol. Two is next.",
+     ["Its vitamin is c.", "It has no number.", "Take vol.", "Two is next."]),
+])
+def test_an_abbreviation_that_never_ends_a_sentence_does_not_cut_one(text, want):
+    assert [s.text for s in split_sentences(text)] == want
+
+
 @hsettings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120))
 def test_split_sentences_offsets_property(text):

@@ -178,6 +178,16 @@ def test_a_new_units_recipe_is_not_up_to_date(settings, monkeypatch):
     assert not report.up_to_date and store.read_manifest(settings.store_dir)["units_recipe"] == indexer.RECIPE
 
 
+def test_a_new_parser_version_is_not_up_to_date(settings, monkeypatch):
+    """A change to how files are read into sentences (corpus.PARSER_VERSION) makes the next build run over
+    unchanged files, re-parsing them, instead of calling the old parse current."""
+    indexer.build(settings, export_onnx=False)
+    monkeypatch.setattr(corpus, "PARSER_VERSION", corpus.PARSER_VERSION + 1)
+    report = indexer.build(settings, embedder=CountingEmbedder(), export_onnx=False)
+    assert not report.up_to_date and store.read_manifest(settings.store_dir)["parser"] == corpus.PARSER_VERSION
+    assert indexer.build(settings, embedder=CountingEmbedder(), export_onnx=False).up_to_date
+
+
 def test_a_sentence_that_points_back_is_embedded_with_its_predecessor():
     doc = ("Findings\n\nKey message 1\n\nWe undertook some joint inspections during the pandemic. In these, we found "
            "responses were effective. Staff felt supported. This meant a lot to families.\n")
