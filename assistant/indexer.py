@@ -18,7 +18,7 @@ from .onnx_export import EXPORT_VERSION
 from .profile import Profile
 from .bm25 import build_bm25
 from .settings import ROOT, Settings
-from .units import RECIPE, Unit, mean_vectors, units_of
+from .units import RECIPE, Unit, mean_vectors, subjects, units_of
 
 PROGRESS_OVER = 300  # texts; fewer are embedded without a progress bar
 # Texts per ONNX run, sorted by length: on 2 cores, 8 embedded 100-180-token texts about 15-25 % faster than 64
@@ -65,15 +65,18 @@ def _recorded(p: Path) -> str:
         return str(p)
 
 
-def is_current(settings: Settings, paths: list[Path], model: str, digest: str | None = None) -> bool:
-    """Whether the live build is of these files (`digest`: their corpus_hash, when known) and this model."""
+def is_current(settings: Settings, paths: list[Path], model: str, digest: str | None = None,
+               headed: bool | None = None) -> bool:
+    """Whether the live build is of these files (`digest`: their corpus_hash, when known), this model and the
+    profile's heading context (`headed`, when already read)."""
     try:
         m = store.read_manifest(settings.store_dir)
     except IndexError_:
         return False
     return (m.get("corpus_hash") == (digest or corpus.corpus_hash(paths)) and _same_embedding(m, model, settings)
             and m.get("units_recipe") == RECIPE and m.get("parser") == corpus.PARSER_VERSION
-            and m.get("heading_context") == _heading_context(settings)
+            and m.get("heading_context") == (_heading_context(settings) if headed is None else headed)
+            and "subject_documents" in m
             and m.get("version") == store.FORMAT_VERSION and _extras_ok(settings, m))
 
 
@@ -105,7 +108,8 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     paths = source_paths(settings, paths)
     model = embedder.name if embedder else expected_model(settings)
     digest = corpus.corpus_hash(paths)  # before reading: a file changed meanwhile makes the next build see it
-    if not force and is_current(settings, paths, model, digest):
+    headed = _heading_context(settings)
+    if not force and is_current(settings, paths, model, digest, headed):
         m = store.read_manifest(settings.store_dir)
         return BuildReport(settings.store_dir.resolve(), m["messages"], m["units"], 0, True,
                            len(store.previous_documents(settings.store_dir)),
@@ -118,9 +122,11 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
     messages = found.messages
     documents = _dated(found.documents, earlier.documents if earlier is not None else store.previous_documents(settings.store_dir))
     same_model = earlier if earlier is not None and _same_embedding(earlier.manifest, model, settings) else None
-    headed = _heading_context(settings)
     added = _added(found, same_model if same_model is not None and same_model.manifest.get("heading_context") == headed else None)
-    pairs = units_of(added if added is not None else messages, headed)
+    subject = subjects(added if added is not None else messages) if headed else frozenset()
+    if added is not None:  # the live build's documents are unchanged, and so is which of them name their subject
+        subject |= frozenset(same_model.manifest.get("subject_documents", ()))
+    pairs = units_of(added if added is not None else messages, headed, subject)
     staging = None
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -146,7 +152,7 @@ def build(settings: Settings, paths: list[Path] | None = None, embedder: Embedde
             clock.lap("onnx")
 
     manifest = {"model": model, "weights": settings.onnx_weights, "export_version": EXPORT_VERSION, "units_recipe": RECIPE,
-                "heading_context": headed, "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
+                "heading_context": headed, "subject_documents": sorted(subject), "dim": int(made.vectors.shape[1]), "corpus_hash": digest,
                 "sources": [_recorded(p) for p in paths], "documents": sorted({d.title for d, _ in found.documents}),
                 "skipped": [[_recorded(e.path), e.reason] for e in found.skipped], "parser": corpus.PARSER_VERSION,
                 "embedded": made.embedded}

@@ -107,7 +107,8 @@ class Retriever:
         self._sentence_row[self.unit_sentence[mine]] = np.flatnonzero(mine)
         self.bm25 = {name: bm25s.BM25.load(str(store.path / "bm25" / name), mmap=True) for name in BM25_DIRS}
         self.corpus = _statistics(self.bm25["sentences"], MessageTerms.load(store.path, self.position),
-                                  About(self.messages, bool(store.manifest.get("heading_context", False))))
+                                  About(bool(store.manifest.get("heading_context", False)),
+                                        frozenset(store.manifest.get("subject_documents", ()))))
         self.vocab = vocabulary([m.text for m in self.messages] + [m.title for m in self.messages]) | vocabulary([self.messages[0].document] if self.messages else [])
         self._spellable = Spellable(w for w in self.vocab if len(w) >= 4 and w.isalpha())
 

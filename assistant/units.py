@@ -83,31 +83,24 @@ def names_subject(messages: list[Message]) -> bool:
     return found >= 0.5 * len(words) * len(messages)
 
 
-def by_document(messages: list[Message]) -> dict[str, list[Message]]:
-    out: dict[str, list[Message]] = {}
+def subjects(messages: list[Message]) -> frozenset[str]:
+    """The ids of the documents among `messages` whose title names what they are about (names_subject). The build
+    records them (manifest "subject_documents"), so a server reads rather than works them out."""
+    documents: dict[str, list[Message]] = {}
     for m in messages:
-        out.setdefault(m.document_id, []).append(m)
-    return out
+        documents.setdefault(m.document_id, []).append(m)
+    return frozenset(d for d, ms in documents.items() if names_subject(ms))
 
 
+@dataclass(frozen=True)
 class About:
     """What each message's sentences are about, as its vectors were made after it (context()), for the answer
-    model's heading features; the heading itself where a build's headings are labels. A document's
-    names_subject is worked out the first time one of its messages is asked about, not at load."""
-
-    def __init__(self, messages: list[Message], heading_context: bool):
-        self._messages, self._on = messages, heading_context
-        self._by_document: dict[str, list[Message]] | None = None
-        self._subject: dict[str, bool] = {}
+    model's heading features; the heading itself where a build's headings are labels. From the build's manifest."""
+    heading_context: bool
+    subject: frozenset[str] = frozenset()  # documents whose title names their subject (subjects())
 
     def __call__(self, m: Message) -> str:
-        if not self._on:
-            return m.title
-        if m.document_id not in self._subject:
-            if self._by_document is None:
-                self._by_document = by_document(self._messages)
-            self._subject[m.document_id] = names_subject(self._by_document.get(m.document_id, [m]))
-        return context(m, self._subject[m.document_id])
+        return context(m, m.document_id in self.subject) if self.heading_context else m.title
 
 
 def vector_text(m: Message, j: int, about: str = "") -> str:
@@ -116,14 +109,16 @@ def vector_text(m: Message, j: int, about: str = "") -> str:
     return f"{about}: {text}" if about else text
 
 
-def units_of(messages: list[Message], heading_context: bool = True) -> list[tuple[Unit, str | None]]:
+def units_of(messages: list[Message], heading_context: bool = True,
+             subject: frozenset[str] | None = None) -> list[tuple[Unit, str | None]]:
     """Each message's unit, then its sentences' units, with the text each is embedded from (vector_text, after
-    context() when heading_context); None for a message's own unit when its vector is derived from its sentences'
-    (mean_vectors), which follow it."""
-    subject = {d: names_subject(ms) for d, ms in by_document(messages).items()} if heading_context else {}
+    context() when heading_context; subject: subjects(messages) when already known); None for a message's own
+    unit when its vector is derived from its sentences' (mean_vectors), which follow it."""
+    if heading_context and subject is None:
+        subject = subjects(messages)
     out = []
     for m in messages:
-        about = context(m, subject[m.document_id]) if heading_context else ""
+        about = context(m, m.document_id in subject) if heading_context else ""
         texts = [vector_text(m, j, about) for j in range(len(m.sentences))]
         if texts:  # a derived vector is keyed by what its sentences' vectors are made from, so it changes with them
             out.append((Unit("message", m.id, 0, len(m.text), _sha(DERIVED + "\0".join(texts))), None))

@@ -232,13 +232,14 @@ def test_the_answer_models_heading_is_what_the_sentences_were_embedded_after():
     """units.About gives the heading features (features.Corpus.heading) the same words the vectors were made after:
     an article's title for its opening text and before its sections' headings; the bare heading where a build's
     headings are labels."""
-    from assistant.units import About
+    from assistant.units import About, subjects
 
     article = "# Freddie Mercury\n\nFreddie Mercury was a singer.\n\n## Early life\n\nMercury was born in Zanzibar.\n"
     opening, early = corpus.parse_document(Path("mercury.md"), article)
-    headed = About([opening, early], heading_context=True)
+    headed = About(True, subjects([opening, early]))
     assert (headed(opening), headed(early)) == ("Freddie Mercury", "Freddie Mercury — Early life")
-    labels = About([opening, early], heading_context=False)
+    assert About(True)(early) == "Early life"  # a document whose title does not name its subject
+    labels = About(False, subjects([opening, early]))
     assert (labels(opening), labels(early)) == (corpus.PREAMBLE, "Early life")
 
 
@@ -258,6 +259,24 @@ def test_a_served_index_reads_headings_as_its_build_embedded_them(tmp_path):
         assert store.read_manifest(settings.store_dir)["heading_context"] is (not labels)
         r = Assistant(settings).retriever
         assert [r.corpus.heading(m) for m in r.messages] == want
+        assert store.read_manifest(settings.store_dir)["subject_documents"] == ([] if labels else ["mercury"])
+
+
+def test_an_appended_document_keeps_the_record_of_which_titles_name_their_subject(tmp_path):
+    """Adding a file appends to the live build, and the manifest's subject_documents keeps the earlier documents'
+    entries beside the new one's, so a server reads the same headings as a whole rebuild would give it."""
+    from assistant.core import Assistant
+
+    article = "# Freddie Mercury\n\nFreddie Mercury was a singer.\n\n## Early life\n\nMercury was born in Zanzibar.\n"
+    collection = "# Encyclopedia extracts\n\n## Venus\n\nVenus is a planet.\n"
+    settings = fake_settings(make_index_dir(tmp_path / "idx", {"mercury.md": article}, glossary=False))
+    indexer.build(settings, export_onnx=False)
+    (settings.sources_dir / "extracts.md").write_text(collection, encoding="utf-8")
+    assert indexer.build(settings, export_onnx=False).appended
+    assert store.read_manifest(settings.store_dir)["subject_documents"] == ["mercury"]
+    r = Assistant(settings).retriever
+    assert {m.title: r.corpus.heading(m) for m in r.messages} == {
+        corpus.PREAMBLE: "Freddie Mercury", "Early life": "Freddie Mercury — Early life", "Venus": "Venus"}
 
 
 def test_changing_whether_headings_give_context_re_embeds_the_sentences(settings):
