@@ -1,6 +1,7 @@
 """Generality: the assistant on documents nobody tuned it for, with an empty profile.
 
-    python -m eval.foreign [--data ../shared/extbench] [--corpus wikiqa|read|squad] [--split test|dev] [--sections N] [--keep DIR]
+    python -m eval.foreign [--data ../shared/extbench] [--corpus wikiqa|read|squad] [--split test|dev] [--sections N]
+                           [--layout collection|articles] [--keep DIR]
 
 Builds a corpus from the WikiQA **test** pages (public encyclopedia summaries; nothing here is fitted on
 them): the pages are split in two by a hash of their title, one half is written as Markdown documents
@@ -21,7 +22,11 @@ is a measurement only: nothing is fitted or chosen on SQuAD (eval/ext_squad.py s
 the WikiQA **dev** pages the read-and-ask questions written on them (eval/data/read/wikiqa-dev-*.jsonl: a page's
 details in the asker's own words): dev data, on which eval/calibrate.py chooses the threshold.
 
-Writes eval/results/foreign.json (foreign-dev.json, foreign-read.json, foreign-squad.json).
+`--layout articles` saves each page as a document of its own instead of a `##` section of a document of 40 (its
+`--sections` headed only "Part 2", …), so what a section is about is in its document's title alone.
+
+Writes eval/results/foreign.json (foreign-dev.json, foreign-read.json, foreign-squad.json; "-articles" and
+"-sectionsN" in the name for those options).
 """
 
 from __future__ import annotations
