@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .errors import InvalidContext
 from .intents import (ASK_WORDS, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
                       named_message, overview_words, refers_back, route, stop_stems)
-from .reply import Reply, Source, quote_of, render
+from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import STOP, is_common, stem, stems, words
 
 if TYPE_CHECKING:
@@ -302,7 +302,7 @@ class Conversation:
         if not decision.answered:
             reason = "nothing_else" if intent == "else" else decision.reason
             return self._decline(reason, nxt, terms=found.result.query.unknown_terms)
-        quotes = [quote_of(p.message, p.index, p.score) for p in decision.picks]
+        quotes = [answer_quote(p.message, p.index, p.score) for p in decision.picks]
         ids = _ids(quotes)
         shown = list(dict.fromkeys((nxt.shown if intent == "else" else []) + ids))[-MAX_IDS:]
         ctx = Context(topic[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
@@ -316,30 +316,31 @@ class Conversation:
                       [mid], nxt.turn)
         return self._answered("answered", quotes, "", ctx)
 
-    def _last_quoted(self, ctx: Context) -> "list[tuple[Message, int]]":
-        """The last answer's quotes that still start a sentence of their message, as (message, start)."""
+    def _last_quoted(self, ctx: Context) -> "list[tuple[Message, int, int]]":
+        """The last answer's quotes that still start and end on a sentence's bounds in their message, as (message,
+        start, end) (a context is the client's to send: anything else is dropped)."""
         messages = self.lib.store.messages
-        last = [(messages.get(mid), start) for mid, start, _ in ctx.quoted]
-        return [(m, start) for m, start in last if m is not None and any(s.start == start for s in m.sentences)]
+        last = [(messages.get(mid), start, end) for mid, start, end in ctx.quoted]
+        return [(m, start, end) for m, start, end in last if m is not None and start < end
+                and any(s.start == start for s in m.sentences) and any(s.end == end for s in m.sentences)]
 
     @staticmethod
-    def _unquoted(last: "list[tuple[Message, int]]") -> "tuple[Message, list[int]]":
-        """The first quoted message of `last` (_last_quoted) and the positions of its sentences not quoted."""
+    def _unquoted(last: "list[tuple[Message, int, int]]") -> "tuple[Message, list[int]]":
+        """The first quoted message of `last` (_last_quoted) and the positions of its sentences no quote held."""
         m = last[0][0]
-        shown = {start for mm, start in last if mm.id == m.id}
-        return m, [i for i, s in enumerate(m.sentences) if s.start not in shown]
+        spans = [(start, end) for mm, start, end in last if mm.id == m.id]
+        return m, [i for i, s in enumerate(m.sentences) if not any(a <= s.start < b for a, b in spans)]
 
     def _from_last(self, intent: str, ctx: Context, nxt: Context) -> "Reply":
         """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
         last = self._last_quoted(ctx)
         if not last:
             return self._decline("no_topic", nxt)
-        if intent == "which":
-            picks = list(dict.fromkeys((m, m.sentence_index(start)) for m, start in last))
+        if intent == "which":  # the same quotes again
+            quotes = [span_quote(m, start, end, 1.0) for m, start, end in dict.fromkeys(last)]
         else:
             m, rest = self._unquoted(last)
-            picks = [(m, i) for i in (rest or range(len(m.sentences)))]
-        quotes = [quote_of(m, i, 1.0) for m, i in picks]
+            quotes = [quote_of(m, i, 1.0) for i in (rest or range(len(m.sentences)))]
         new = Context(ctx.topic, [(q.message_id, q.start, q.end) for q in quotes] if intent == "more" else ctx.quoted,
                       list(dict.fromkeys(ctx.shown + _ids(quotes)))[-MAX_IDS:], nxt.turn)
         return self._answered("answered", quotes, intent, new)
@@ -355,7 +356,7 @@ class Conversation:
     def _both(self, parts: Parts, nxt: Context, text: str) -> "Reply":
         """A compound question's reply: each part's best quote, in the order asked, and the part the documents
         do not answer, named."""
-        quotes = [quote_of(p.decision.picks[0].message, p.decision.picks[0].index, p.decision.picks[0].score)
+        quotes = [answer_quote(p.decision.picks[0].message, p.decision.picks[0].index, p.decision.picks[0].score)
                   for p in parts.answers]
         ctx = Context(text[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], _ids(quotes), nxt.turn)
         return self._answered("answered", quotes, "", ctx, unanswered=parts.unanswered)

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from .corpus import Message
 from .errors import GroundingError
+from .text import points_back
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 STATUSES = ("answered", "no_answer", "chitchat")
@@ -68,9 +69,23 @@ class Reply:
 
 
 def quote_of(message: Message, index: int, score: float) -> Quote:
+    """One sentence of a message, quoted."""
     s = message.sentences[index]
-    return Quote(message.id, message.title, message.text[s.start : s.end], s.start, s.end, round(float(score), 4),
-                 message.page_at(s.start), message.document)
+    return span_quote(message, s.start, s.end, score)
+
+
+def answer_quote(message: Message, index: int, score: float) -> Quote:
+    """A sentence picked to answer, quoted from the start of the sentence before it when it opens by pointing back
+    at that one (text.points_back: "This was also the case for …"): alone it would not say what it is about."""
+    if index == 0 or not points_back(message.sentences[index].text):
+        return quote_of(message, index, score)
+    return span_quote(message, message.sentences[index - 1].start, message.sentences[index].end, score)
+
+
+def span_quote(message: Message, start: int, end: int, score: float) -> Quote:
+    """The message's text from start to end (sentence bounds), quoted."""
+    return Quote(message.id, message.title, message.text[start:end], start, end, round(float(score), 4),
+                 message.page_at(start), message.document)
 
 
 @lru_cache(maxsize=1)

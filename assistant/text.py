@@ -19,6 +19,16 @@ with within without would all also any both each either many other some there he
 very overall wider across about between after before during through against among being given clear""".split())
 
 
+# A sentence that opens by pointing back ("In these, we found...", "This meant that...", "These relationships were
+# built on ...") does not say alone what it is about: the index embeds it with the sentence before it
+# (units.embedded_text), and an answer quotes it with that sentence (reply.answer_quote). General English.
+_POINTS_BACK = re.compile(r"^(?:In|During|From|Of|For|At) (?:these|this|that|those|them)\b|^(?:These|This|That|Those|They|It|Such|Here)\b")
+
+
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens by pointing back at the sentence before it."""
+    return bool(_POINTS_BACK.match(sentence))
+
 def normalise(text: str) -> str:
     """Whitespace folded to single spaces, ends trimmed."""
     return _WS.sub(" ", text).strip()

@@ -5,13 +5,12 @@ vector order); the indexer embeds their texts."""
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .corpus import PREAMBLE, Message
-from .text import stems, terms
+from .text import points_back, stems, terms
 
 
 @dataclass(frozen=True, slots=True)  # one per vector: 400,000 in an index of 100,000 messages
@@ -23,10 +22,9 @@ class Unit:
     sha: str
 
 
-# A sentence that opens by pointing back ("In these, we found...", "This meant that...") is embedded with
-# the sentence before it, so what it is about is in its vector: "how did services cope during covid?"
-# then finds the finding, not only the scene-setting sentence that names Covid.
-_POINTS_BACK = re.compile(r"^(?:In|During|From|Of|For|At) (?:these|this|that|those|them)\b|^(?:These|This|That|Those|They|It|Such|Here)\b")
+# A sentence that opens by pointing back (text.points_back) is embedded with the sentence before it, so what it is
+# about is in its vector: "how did services cope during covid?" then finds the finding, not only the scene-setting
+# sentence that names Covid.
 
 
 # What units_of embeds, as a version: bump it when embedded_text or units_of changes what a unit's vector is made
@@ -39,7 +37,7 @@ def embedded_text(m: Message, j: int) -> str:
     """A sentence's own text as the index reads it (its BM25 terms, and its vector's text without the heading):
     the sentence, after its predecessor when it points back."""
     s = m.sentences[j]
-    if j > 0 and _POINTS_BACK.match(s.text):
+    if j > 0 and points_back(s.text):
         return m.text[m.sentences[j - 1].start:s.end]
     return s.text
 

@@ -48,7 +48,7 @@ def chitchat(split: str) -> list[dict]:
 class Verdict:
     status_ok: bool
     message_ok: bool  # first quote from an acceptable message (True when none is expected)
-    sentence_ok: bool  # first quote is an acceptable sentence (True when none is listed)
+    sentence_ok: bool  # first quote is, or holds, an acceptable sentence (True when none is listed)
 
     @property
     def correct(self) -> bool:
@@ -61,7 +61,9 @@ def judge(reply: dict, expect: str, titles: list[str], sentences: list[str]) -> 
         return Verdict(status_ok, status_ok, status_ok)
     first = reply["quotes"][0]
     message_ok = not titles or first["title"] in titles
-    sentence_ok = message_ok and (not sentences or first["text"] in sentences)
+    # a quote may hold the sentence before the one picked, when that one opens by pointing back at it
+    # (reply.answer_quote): the acceptable sentence is still what the person reads
+    sentence_ok = message_ok and (not sentences or any(s in first["text"] for s in sentences))
     return Verdict(status_ok, message_ok, sentence_ok)
 
 

@@ -16,6 +16,7 @@ from assistant.answer import load_calibration
 from assistant.corpus import Message
 from assistant.embed import FakeEmbedder
 from assistant.reply import Reply
+from assistant.text import points_back
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,8 +120,11 @@ def grounding_problems(reply: Reply, messages: dict[str, Message]) -> list[str]:
             continue
         if src.text != m.text or src.title != m.title or q.title != m.title or src.document != m.document:
             problems.append(f"source {q.message_id} does not match the indexed message")
-        if not any(s.start == q.start and s.end == q.end for s in m.sentences):
-            problems.append(f"quote {q.message_id}[{q.start}:{q.end}] is not one whole sentence")
+        first = next((i for i, s in enumerate(m.sentences) if s.start == q.start), None)
+        last = next((i for i, s in enumerate(m.sentences) if s.end == q.end), None)
+        if first is None or last is None or not (last == first or last == first + 1 and points_back(m.sentences[last].text)):
+            problems.append(f"quote {q.message_id}[{q.start}:{q.end}] is not one whole sentence "
+                            "(or one with the sentence before it that it points back at)")
         if f"“{q.text}”" not in reply.reply:
             problems.append(f"quote {q.text!r} is not shown (in quotation marks) in the reply text")
     if reply.status != "answered" and reply.sources:

@@ -10,7 +10,7 @@ from assistant import conversation, core
 from assistant.core import Assistant
 from assistant.corpus import Message, split_sentences
 from assistant.errors import GroundingError
-from assistant.reply import Quote, Reply, Source, check_grounding, quote_of, render
+from assistant.reply import Quote, Reply, Source, answer_quote, check_grounding, quote_of, render
 from corefix import CONTRACT_KEYS, grounding_problems, lenient, small_settings  # noqa: F401
 
 TEXT = "Early help worked well. Staff valued it."
@@ -28,6 +28,25 @@ def test_quote_of_is_verbatim_and_good_reply_passes():
     check_grounding(good_reply())
     assert grounding_problems(good_reply(), {MSG.id: MSG}) == []
 
+
+
+LEANING = "Data on impact was an area for improvement. This was also the case for the views of children. Staff were kind."
+LEAN_MSG = Message("doc:key-message-8", "Key message 8", "Doc", LEANING, split_sentences(LEANING))
+
+
+def test_an_answer_that_points_back_is_quoted_with_the_sentence_before_it():
+    q = answer_quote(LEAN_MSG, 1, 0.5)  # "This was also the case ..." says nothing alone
+    assert q.text == "Data on impact was an area for improvement. This was also the case for the views of children."
+    assert (q.start, q.end) == (0, LEAN_MSG.sentences[1].end) and LEANING[q.start:q.end] == q.text
+    assert answer_quote(LEAN_MSG, 2, 0.5) == quote_of(LEAN_MSG, 2, 0.5)  # stands alone
+    assert answer_quote(MSG, 0, 0.5) == quote_of(MSG, 0, 0.5)  # nothing before it
+    reply = Reply("answered", render("answered", quotes=[q], document="Doc", intent=""), [q], [Source.of(LEAN_MSG)])
+    check_grounding(reply)
+    assert grounding_problems(reply, {LEAN_MSG.id: LEAN_MSG}) == []
+    two = Quote(LEAN_MSG.id, LEAN_MSG.title, LEANING[LEAN_MSG.sentences[1].start:], LEAN_MSG.sentences[1].start,
+                len(LEANING), 0.5)  # two sentences, the second standing alone: not a quote the library makes
+    bad = Reply("answered", render("answered", quotes=[two], document="Doc", intent=""), [two], [Source.of(LEAN_MSG)])
+    assert any("not one whole sentence" in p for p in grounding_problems(bad, {LEAN_MSG.id: LEAN_MSG}))
 
 def test_rejects_quote_that_is_not_its_source_text():
     r = good_reply()
@@ -125,7 +144,7 @@ def test_assistant_answers_when_nothing_is_corrupted(assistant):
 
 @pytest.mark.parametrize("corruption", ["text", "offsets", "message"])
 def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, corruption):
-    real = conversation.quote_of
+    real = conversation.answer_quote
 
     def corrupt(message, index, score):
         q = real(message, index, score)
@@ -136,7 +155,7 @@ def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, 
         other = next(i for i in assistant.store.messages if i != q.message_id)  # attributed to the wrong message
         return Quote(other, q.title, q.text, q.start, q.end, q.score)
 
-    monkeypatch.setattr(conversation, "quote_of", corrupt)
+    monkeypatch.setattr(conversation, "answer_quote", corrupt)
     with caplog.at_level(logging.ERROR, logger="assistant"):
         reply = assistant.ask(QUESTION, {"v": 1, "topic": "", "quoted": [], "shown": [], "turn": 4})
     assert reply.status == "no_answer" and reply.quotes == [] and reply.sources == []

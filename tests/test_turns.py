@@ -283,3 +283,48 @@ def test_anything_else_on_that_gives_the_rest_of_the_message_when_no_other_has_m
     assert any(r.exclude for r in rec.readings)  # it did look elsewhere first
     assert more.status == "answered" and {q.title for q in more.quotes} == {"Key message 11"}
     assert not {q.text for q in more.quotes} & {q.text for q in first.quotes}
+
+
+def _held(km, title: str) -> tuple:
+    """A message of the real corpus whose second sentence points back, and the span an answer quoting that
+    sentence holds (reply.answer_quote: the sentence before it, then it)."""
+    m = next(m for m in km.store.messages.values() if m.title == title)
+    return m, m.sentences[0].start, m.sentences[1].end
+
+
+def test_tell_me_more_after_a_quote_of_two_sentences_gives_neither_again(km):
+    m, start, end = _held(km, "Key message 4")  # its second sentence: "These relationships were built on ..."
+    assert len(m.sentences) == 3
+    reply = km.ask("tell me more", {"v": 1, "topic": "relationships", "quoted": [[m.id, start, end]], "shown": [m.id], "turn": 1})
+    assert reply.status == "answered"
+    assert [(q.start, q.end) for q in reply.quotes] == [(m.sentences[2].start, m.sentences[2].end)]
+
+
+def test_which_message_says_that_repeats_a_quote_of_two_sentences_whole(km):
+    m, start, end = _held(km, "Key message 4")
+    reply = km.ask("which message says that?", {"v": 1, "topic": "relationships", "quoted": [[m.id, start, end]],
+                                                 "shown": [m.id], "turn": 1})
+    assert [(q.message_id, q.start, q.end) for q in reply.quotes] == [(m.id, start, end)]
+
+
+@pytest.mark.parametrize("end", [5, 10**9])  # not where a sentence ends: a context is the client's to send
+def test_a_quoted_span_that_ends_off_a_sentence_is_dropped(km, end):
+    m, start, _ = _held(km, "Key message 4")
+    reply = km.ask("which message says that?", {"v": 1, "topic": "relationships", "quoted": [[m.id, start, end]],
+                                                 "shown": [m.id], "turn": 1})
+    assert reply.status == "no_answer" and reply.reason == "no_topic"
+
+
+def test_an_answer_quoting_a_sentence_that_points_back_holds_the_one_before(km):
+    """An answer's quote is one sentence, or one that points back with the sentence before it; across many
+    questions on the real corpus, both kinds occur (checked in full by corefix.grounding_problems)."""
+    spans = []
+    for q in ["are relationships with workers built on trauma informed practice", "what are positive relationships built on",
+              "do kids get to use the views of children in service planning", "did early help make a difference"]:
+        for quote in km.ask(q).quotes:
+            m = km.store.messages[quote.message_id]
+            first = next(i for i, s in enumerate(m.sentences) if s.start == quote.start)
+            last = next(i for i, s in enumerate(m.sentences) if s.end == quote.end)
+            spans.append(last - first)
+            assert last == first or (last == first + 1 and m.sentences[last].text.startswith(("These", "This")))
+    assert 1 in spans
