@@ -29,6 +29,7 @@ def points_back(sentence: str) -> bool:
     """Whether a sentence opens by pointing back at the sentence before it."""
     return bool(_POINTS_BACK.match(sentence))
 
+
 def normalise(text: str) -> str:
     """Whitespace folded to single spaces, ends trimmed."""
     return _WS.sub(" ", text).strip()
