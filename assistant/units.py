@@ -22,11 +22,6 @@ class Unit:
     sha: str
 
 
-# A sentence that opens by pointing back (text.points_back) is embedded with the sentence before it, so what it is
-# about is in its vector: "how did services cope during covid?" then finds the finding, not only the scene-setting
-# sentence that names Covid.
-
-
 # What units_of embeds, as a version: bump it when embedded_text or units_of changes what a unit's vector is made
 # from. The index records it, so a build over unchanged files still re-embeds (units whose text changed; the
 # rest are reused by their text's hash) instead of calling itself up to date.
@@ -35,7 +30,9 @@ RECIPE = 3
 
 def embedded_text(m: Message, j: int) -> str:
     """A sentence's own text as the index reads it (its BM25 terms, and its vector's text without the heading):
-    the sentence, after its predecessor when it points back."""
+    the sentence, after its predecessor when it points back (text.points_back), so what it is about is in its
+    vector: "how did services cope during covid?" then finds the finding, not only the scene-setting sentence
+    that names Covid."""
     s = m.sentences[j]
     if j > 0 and points_back(s.text):
         return m.text[m.sentences[j - 1].start:s.end]
