@@ -48,9 +48,6 @@ class Message:
     document_id: str = ""
     pages: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # (offset, page starting there); () when not paged
 
-    def sentence_index(self, start: int) -> int:
-        return next(i for i, s in enumerate(self.sentences) if s.start == start)
-
     def page_at(self, offset: int) -> int | None:
         """The 1-based page on which the character at `offset` is, or None for a format without pages."""
         page = None

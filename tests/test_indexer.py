@@ -58,7 +58,7 @@ def expected_vector(st: store.Store, u: Unit) -> np.ndarray:
     """A sentence unit's vector is its embedded text's; a message's, the word-weighted mean of its sentences'."""
     fake, m = FakeEmbedder(), st.messages[u.message_id]
     if u.kind == "sentence":
-        return fake.embed_one(embedded_text(m, m.sentence_index(u.start)))
+        return fake.embed_one(embedded_text(m, next(j for j, s in enumerate(m.sentences) if s.start == u.start)))
     texts = [embedded_text(m, j) for j in range(len(m.sentences))]
     mean = sum(len(t.split()) * fake.embed_one(t) for t in texts)
     return mean / np.linalg.norm(mean)
