@@ -290,6 +290,8 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
     ("duties of the chief social work officer?", "role"),
     ("who did the inspections?", "named"),
     ("which third sector organisations offer advocacy", "named"),  # the kind of body asked may come first
+    ("have waiting lists grown, and by how much?", "quantity"),
+    ("caseload sizes for health visitors?", "quantity"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -309,6 +311,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "why is advocacy important",
     "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
     "what's needed nationally",  # not a definition
+    "whats got worse",  # nor is a change
+    "whats been done",
     "named person / universal services giving early support - was that seen as strategic?",  # a role, not a name
     "did workers go beyond their normal role in lockdown",  # doing more than a role, not what it involves
     "what does the report say staff should do more of",
