@@ -231,11 +231,14 @@ def confidence(scored: list[Scored], cal: dict) -> float:
 
 
 def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibration: dict | None = None,
-           exclude: set[str] = frozenset(), types: tuple[AnswerType, ...] = (), within: bool = False) -> Decision:
+           exclude: set[str] = frozenset(), types: tuple[AnswerType, ...] = (), within: bool = False,
+           topicless: bool = False) -> Decision:
     """Pick the answering sentence(s) from a retrieval result, or decline and say why. `broad` quotes the
     best sentence of each message whose search score is within broad_margin of the best (up to MAX_BROAD). `within`: the
     person chose where to look (a message named by title, "anything else about X?"), so the margins over
-    the messages left out say nothing and a lower, hand-set threshold applies."""
+    the messages left out say nothing and a lower, hand-set threshold applies. `topicless`: a broad question that
+    names no topic at all ("where are we falling short?") asks about the whole collection, so the trigger, which
+    judges whether a section answers a topic, has nothing to judge and no bar applies."""
     cal = calibration or load_calibration()
     scored = score(result, corpus, cal, exclude)
     if not scored:
@@ -252,13 +255,14 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
             return Decision(False, [], conf, unmet, tuple(scored))
         best = shown[0]
         scored = [best] + [s for s in scored if s is not best]
-    if best.feature("unknown_share") >= 1.0 or best.feature("n_terms") == 0:  # not one word asked is one the documents (or the
-        # glossary) use, or no word is asked at all ("2+2", "???"): no question like that was answerable in anything
-        # the model was fitted on (0 of 794; 5 of the 17 out-of-scope key-message questions the model sees), so the
-        # trees' guess there ("what's 2+2?" reached the threshold, "2+2" 0.38) is not asked
+    if (best.feature("unknown_share") >= 1.0 or best.feature("n_terms") == 0) and not topicless:
+        # not one word asked is one the documents (or the glossary) use, or no word is asked at all ("2+2", "???"): no
+        # question like that was answerable in anything the model was fitted on (0 of 794; 5 of the 17 out-of-scope
+        # key-message questions the model sees), so the trees' guess there ("what's 2+2?" reached the threshold, "2+2"
+        # 0.38) is not asked
         return Decision(False, [], conf, "weak", tuple(scored))
     if broad:
-        if conf < cal["broad_threshold"]:
+        if conf < cal["broad_threshold"] and not topicless:
             return Decision(False, [], conf, "weak", tuple(scored))
         # every message whose fused score is within broad_margin of the best joins, with its best sentence
         top = max((h.score for h in result.hits if h.message.id not in exclude), default=0.0)

@@ -103,6 +103,7 @@ class Reading:
     asked: str | None = None  # what the person typed, when the text searched also carries the last topic
     only: frozenset[str] | None = None  # a message named by title, or the documents chosen
     within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
+    topicless: bool = False  # a broad question naming no topic at all ("where are we falling short?")
 
 
 class Conversation:
@@ -157,7 +158,8 @@ class Conversation:
             return self._overview_reply(nxt, allowed)
         if broad and self._off_topic(text):  # "give me an overview of football tactics"
             return self._decline("weak", nxt)
-        own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere))
+        own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere),
+                              topicless=broad and not self._topic_words(text))
         own: Answer | None = None  # decided once, when first needed
         kind = self._follow_up(text, ctx.topic)
         if kind and self._off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
@@ -234,9 +236,14 @@ class Conversation:
         """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
         the glossary; the most used English words and single letters are no topic ("what's got better since the
         last inspections?", "quick q - ...")."""
-        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
-        left = [w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 1]  # "quick q": no topic
+        left = self._topic_words(text)
         return any(not is_common(w) for w in left) and not self._any_known(text, left)
+
+    def _topic_words(self, text: str) -> list[str]:
+        """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
+        or broad cue, a stop word, a number or a single letter ("quick q")."""
+        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
+        return [w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 1]
 
     def _any_known(self, text: str, ws: list[str]) -> bool:
         """Whether any of these words of `text` is one the documents use or the glossary explains there."""

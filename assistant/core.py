@@ -61,7 +61,8 @@ class Library:
             q = r.analyse(reading.asked)
             result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
         return Answer(result, decide(result, r.corpus, broad=reading.broad, calibration=self.calibration,
-                                     exclude=set(reading.exclude), types=r.answer_types, within=reading.within))
+                                     exclude=set(reading.exclude), types=r.answer_types, within=reading.within,
+                                     topicless=reading.topicless))
 
 
 class Assistant:

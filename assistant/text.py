@@ -100,7 +100,20 @@ def is_word(word: str) -> bool:
     return rarity(word) <= 5.5
 
 
+# A contraction typed without its apostrophe ("didnt", "whats", "theyre"), and the contraction it stands for.
+_CONTRACTED = re.compile(r"^([a-z]+?)(nt|s|re|ve|ll|d|m)$")
+
+
 def is_common(word: str) -> bool:
     """Whether the word is among general English's most used (wordfreq: about once in 200,000 words or more:
-    'since', 'last', 'control'), which say nothing of what a question is about."""
-    return rarity(word) <= 2.2
+    'since', 'last', 'control'), which say nothing of what a question is about. A contraction typed without
+    its apostrophe is as common as the contraction ("didnt" as "didn't")."""
+    if rarity(word) <= 2.2:
+        return True
+    m = _CONTRACTED.match(word)
+    if not m:
+        return False
+    head, tail = m.groups()  # a contraction English uses, of one of its most used words
+    if tail == "nt":  # "didnt", "cant", "wont"
+        return rarity(f"{head}n't") <= 3.6
+    return rarity(head) <= 2.2 and rarity(f"{head}'{tail}") <= 3.6

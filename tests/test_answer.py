@@ -226,6 +226,18 @@ def test_broad_gives_one_quote_per_message_up_to_the_limit(assistant):
     assert len(set(ids)) == len(ids)
 
 
+def test_a_broad_question_naming_no_topic_is_answered_below_every_bar(assistant):
+    """A broad question with no topic of its own ("where are we falling short?") asks about the whole collection: the
+    trigger judges whether a section answers a topic, so neither its bar nor the no-word rule applies; a broad
+    question with a topic still meets the bar."""
+    result = search(assistant, "where are we falling short")
+    assert not decide(result, broad=True, calibration=NEVER).answered
+    assert decide(result, broad=True, calibration=NEVER, topicless=True).answered
+    nothing = search(assistant, "???")
+    assert decide(nothing, broad=True, calibration=NEVER, topicless=True).answered
+    assert not decide(nothing, broad=True, calibration=ALWAYS).answered
+
+
 def test_a_sentence_of_the_same_message_that_shows_the_answer_type_stands_in(fake_assistant):
     """'why' asks for a reason: the sentence quoted must state one ('This meant that ...')."""
     result = search(fake_assistant, "why is independent advocacy provision not embedded everywhere")

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from assistant import indexer
+from assistant.answer import load_calibration
 from assistant.core import Assistant
 from assistant.profile import Profile
 from corefix import build_fake, fake_settings, lenient, make_index_dir, real_fake_settings  # noqa: F401
@@ -93,6 +94,28 @@ def test_a_broad_question_in_everyday_words_is_not_taken_for_an_unknown_topic(km
     assert km.conversation._off_topic("give me an overview of football tactics")
     assert not km.conversation._off_topic("quick q - what are the big worries overall?")  # a letter names no topic
     assert km.ask("can you give me the main points").status == "answered"  # an overview, not a question about the assistant
+
+
+def test_a_contraction_typed_without_its_apostrophe_names_no_topic(km):
+    """'didnt' is "didn't", a word English uses all the time, not an unknown topic; nor is 'mentions' (a word about
+    what the documents say). 'todays news' still names a topic, one the documents never cover."""
+    c = km.conversation
+    assert not c._off_topic("what went well and what didnt")
+    assert km.ask("what went well and what didnt").status == "answered"
+    assert not c._off_topic("main risks to children it mentions")
+    assert km.ask("main risks to children it mentions").status == "answered"
+    assert km.ask("summarise todays news").status == "no_answer"  # everyday words, but a topic: the trigger's bar holds
+
+
+def test_a_broad_question_naming_no_topic_is_answered_whatever_the_bar(real_fake_settings):  # noqa: F811
+    """'Where are we falling short?' names no topic: it is answered from several messages even when no confidence
+    reaches the broad bar; a broad question that names a topic still has to reach it."""
+    strict = Assistant(real_fake_settings)
+    strict.calibration = dict(load_calibration(), broad_threshold=1.01)
+    r = strict.ask("where are we falling short")
+    assert r.status == "answered" and len({q.message_id for q in r.quotes}) >= 2
+    assert strict.ask("where are we falling short on advocacy").status == "no_answer"
+    assert strict.ask("where are we falling short with the football").status == "no_answer"
 
 
 def test_an_overview_may_say_who_is_asking_and_why(km):
