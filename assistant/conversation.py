@@ -13,7 +13,7 @@ from .errors import InvalidContext
 from .intents import (ASK_WORDS, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
                       named_message, overview_words, refers_back, route, stop_stems)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
-from .text import STOP, is_common, stem, stems, words
+from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
 if TYPE_CHECKING:
     from .answer import Decision
@@ -187,20 +187,19 @@ class Conversation:
 
     def _follow_up(self, text: str, topic: str) -> str:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
-        getting better?"), elides it ("and advocacy?", "what about teenagers?", a few topic words), or shares
-        its subject; '' otherwise. An unrelated question ("any good lunch spots?") is never read with it."""
+        getting better?"), elides it ("and advocacy?", "what about teenagers?", "so whats needed?": a few words the
+        documents use), or shares its subject; '' otherwise. An unrelated question ("any good lunch spots?") is never
+        read with it."""
         if not topic:
             return ""
         kind = follow_up_kind(text)
         ws = words(text)
-        topical = [w for w in ws if w in self.lib.content]
+        topical = [w for w in ws if w in self.lib.content or stems(w) & self.lib.content_stems]
         if kind == "anaphoric":
             return kind
-        if kind == "elliptical" and topical and len(ws) <= SHORT_FOLLOW_UP:
-            return kind
-        if len(ws) <= SHORT_FOLLOW_UP and self._shares_subject(text, topic):
-            return "elliptical"
-        return ""
+        if len(ws) > SHORT_FOLLOW_UP or not topical:
+            return ""
+        return "elliptical" if kind == "elliptical" or self._shares_subject(text, topic) else ""
 
     def _shares_subject(self, text: str, topic: str) -> bool:
         """Whether the question and the last topic share a word that names a subject: one used by fewer than
@@ -246,10 +245,12 @@ class Conversation:
         return [w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 1]
 
     def _any_known(self, text: str, ws: list[str]) -> bool:
-        """Whether any of these words of `text` is one the documents use or the glossary explains there."""
-        idf = self.lib.retriever.corpus.idf
+        """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where
+        they say 'response'), or the glossary explains there."""
+        idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return any(stem(w) in idf or w in glossed for w in ws)
+        return any(stem(w) in idf or w in glossed or len(stem(w)) >= STEM_PREFIX and stem(w)[:STEM_PREFIX] in starts
+                   for w in ws)
 
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking

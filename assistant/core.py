@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from . import store as store_mod
 from .answer import decide, load_calibration
 from .conversation import Answer, Conversation, Reading, parse_context
-from .intents import content_words, is_broad
+from .intents import content_words, is_broad, stop_stems
 from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidDocuments, InvalidQuestion
@@ -23,7 +23,7 @@ from .retrieve import Result, Retriever
 from .store import Store
 from .settings import Settings
 from .suggest import Suggester
-from .text import stems, words
+from .text import STEM_PREFIX, stems, words
 
 log = logging.getLogger("assistant")
 
@@ -42,16 +42,20 @@ class Library:
     collection_words: frozenset[str]  # words of the documents' titles
     titles: dict[str, str]  # a message title's words (text.words, space-joined) -> id
     message_freq: Counter  # stem -> number of messages that use it
+    content_stems: frozenset[str]  # the stems of the topic words ("needed" is about "need")
+    stem_starts: frozenset[str]  # the first STEM_PREFIX letters of the documents' longer stems ("responding": "response")
 
     @classmethod
     def of(cls, st: Store, retriever: Retriever, profile: Profile, calibration: dict) -> "Library":
         titles = list(dict.fromkeys(m.document for m in st.messages.values()))
-        return cls(st, retriever, profile, calibration,
-                   content_words(retriever.vocab, retriever.glossary) - profile.stop_words,
+        content = content_words(retriever.vocab, retriever.glossary) - profile.stop_words
+        return cls(st, retriever, profile, calibration, content,
                    titles[0] if len(titles) == 1 else f"{len(titles)} indexed documents" if titles else "",
                    frozenset(w for t in titles for w in words(t)),
                    {" ".join(words(m.title)): m.id for m in st.messages.values()},
-                   Counter(w for m in st.messages.values() for w in stems(m.text)))
+                   Counter(w for m in st.messages.values() for w in stems(m.text)),
+                   frozenset().union(*(stems(w) for w in content)) - stop_stems(),
+                   frozenset(s[:STEM_PREFIX] for s in retriever.corpus.idf if len(s) >= STEM_PREFIX))
 
     def decide(self, reading: Reading) -> Answer:
         """The library's one way to answer a reading of a question: search, then the answer model."""

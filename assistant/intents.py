@@ -170,11 +170,13 @@ _MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|gi
 
 
 def more_about(text: str) -> str | None:
-    """'tell me more about the mental health one' → 'the mental health one': a question on that topic."""
+    """'tell me more about the mental health one' → 'the mental health one': a question on that topic. 'Tell me more
+    about that' names no topic: it asks for more of the last answer (None, and route() reads it as "more")."""
     m = _MORE_ABOUT.match(text)
-    return m.group(1) if m else None
+    return m.group(1) if m and not _POINTER.match(m.group(1)) else None
 
 
+_POINTER = re.compile(r"^\s*(?:that|this|it|them|those|these)\W*$", re.I)
 _ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
 _ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b", re.I)
 # "which key message is that from?", "which msg?", "where does it say this?": name the last answer's message(s)

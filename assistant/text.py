@@ -68,6 +68,9 @@ def terms(text: str) -> list[str]:
     return stemmer.stemWords(tokens(text))
 
 
+STEM_PREFIX = 6  # letters two forms of one word share where the stemmer splits them ("respond"-ing, "respons"-e)
+
+
 def stem(word: str) -> str:
     return _stop_and_stemmer()[1].stemWord(word)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
-from assistant.intents import else_about, follow_up_kind, is_broad, message_about, named_message, route
+from assistant.intents import else_about, follow_up_kind, is_broad, message_about, more_about, named_message, route
 from assistant.core import Assistant
 from assistant.profile import Profile
 from assistant.errors import InvalidContext
@@ -112,6 +112,13 @@ def test_is_broad():
     assert is_broad("What are the main findings?")
     assert is_broad("what are the main worries?") and is_broad("tl;dr pls")
     assert not is_broad("is early help working")
+    assert is_broad("where is practice inconsistent between areas?") and is_broad("what are the headline messages")
+    assert not is_broad("does advocacy provision vary between partnerships")  # one finding's variation
+
+
+@pytest.mark.parametrize("text", ["tell me more about that", "tell me more about this", "tell me more about it?"])
+def test_more_about_the_last_answer_is_more_of_it_not_a_question_about_that(text):
+    assert route(text) == "more" and more_about(text) is None and more_about("tell me more about advocacy") == "advocacy"
 
 
 # -- context -------------------------------------------------------------------------------------

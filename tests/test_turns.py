@@ -43,7 +43,8 @@ TOPIC = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [], "s
 
 
 @pytest.mark.parametrize("follow_up", ["is that getting better?", "and for teenagers?", "what about domestic abuse in covid?",
-                                       "why?", "how come?"])  # a bare question word asks about what was just said
+                                       "why?", "how come?",  # a bare question word asks about what was just said
+                                       "so whats needed?"])  # 'needed': a form of a word the documents use ('need')
 def test_a_follow_up_that_leans_on_the_topic_is_searched_with_it(recorded, follow_up):
     a, rec = recorded
     a.ask(follow_up, TOPIC)
@@ -94,6 +95,13 @@ def test_a_broad_question_in_everyday_words_is_not_taken_for_an_unknown_topic(km
     assert km.conversation._off_topic("give me an overview of football tactics")
     assert not km.conversation._off_topic("quick q - what are the big worries overall?")  # a letter names no topic
     assert km.ask("can you give me the main points").status == "answered"  # an overview, not a question about the assistant
+
+
+def test_a_word_the_documents_use_in_another_form_is_no_unknown_topic(km):
+    """'responding' where the documents say 'response' (the stemmer splits the two): a broad question about it is
+    about the documents, not about something they never cover."""
+    assert not km.conversation._off_topic("how are services doing at responding to risk overall?")
+    assert km.conversation._off_topic("what went well in football?")
 
 
 def test_a_contraction_typed_without_its_apostrophe_names_no_topic(km):
