@@ -249,8 +249,7 @@ class Conversation:
         they say 'response'), or the glossary explains there."""
         idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return any(stem(w) in idf or w in glossed or len(stem(w)) >= STEM_PREFIX and stem(w)[:STEM_PREFIX] in starts
-                   for w in ws)
+        return any((s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts for w in ws)
 
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking

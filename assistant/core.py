@@ -23,7 +23,7 @@ from .retrieve import Result, Retriever
 from .store import Store
 from .settings import Settings
 from .suggest import Suggester
-from .text import STEM_PREFIX, stems, words
+from .text import STEM_PREFIX, stems, terms, words
 
 log = logging.getLogger("assistant")
 
@@ -54,7 +54,7 @@ class Library:
                    frozenset(w for t in titles for w in words(t)),
                    {" ".join(words(m.title)): m.id for m in st.messages.values()},
                    Counter(w for m in st.messages.values() for w in stems(m.text)),
-                   frozenset().union(*(stems(w) for w in content)) - stop_stems(),
+                   frozenset(terms(" ".join(content))) - stop_stems(),
                    frozenset(s[:STEM_PREFIX] for s in retriever.corpus.idf if len(s) >= STEM_PREFIX))
 
     def decide(self, reading: Reading) -> Answer:
