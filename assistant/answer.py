@@ -21,6 +21,7 @@ import numpy as np
 from . import features as feats
 from .query import AnswerType, unmet_type
 from .retrieve import Result, SentenceHit
+from .text import stems
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 CANDIDATES = 20  # sentences the model scores per question: the cost of deciding never grows with the corpus
@@ -232,7 +233,7 @@ def confidence(scored: list[Scored], cal: dict) -> float:
 
 def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibration: dict | None = None,
            exclude: set[str] = frozenset(), types: tuple[AnswerType, ...] = (), within: bool = False,
-           topicless: bool = False) -> Decision:
+           topicless: bool = False, spread: frozenset[frozenset[str]] = frozenset()) -> Decision:
     """Pick the answering sentence(s) from a retrieval result, or decline and say why. `broad` quotes the
     best sentence of each message whose search score is within broad_margin of the best (up to MAX_BROAD). `within`: the
     person chose where to look (a message named by title, "anything else about X?"), so the margins over
@@ -277,6 +278,11 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
         return Decision(True, picks, conf, "", tuple(scored))
     if conf < cal["within_threshold" if within else "threshold"]:
         return Decision(False, [], conf, "weak", tuple(scored))
+    if spread:  # a topic asked about in a few words: each other message with a candidate that holds it joins
+        others = _one_per_message([s for s in scored[1:] if s.hit.message.id != best.hit.message.id
+                                   and any(words <= stems(s.hit.sentence.text) for words in spread)], 0.0, MAX_BROAD - 1)
+        if others:
+            return Decision(True, [best.hit] + [s.hit for s in others], conf, "", tuple(scored))
     # a second message's sentence only when nearly as likely to answer as the best
     extra = [s for s in _one_per_message(scored[1:], cal["extra_quote_margin"] * best.p, 3)
              if s.hit.message.id != best.hit.message.id][:1]

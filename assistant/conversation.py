@@ -4,16 +4,17 @@ the next turn needs travels in `context`, which is validated on the way in (neve
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .intents import (ASK_WORDS, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
+from .intents import (ASK_WORDS, asked_topic, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
                       named_message, overview_words, refers_back, route, stop_stems)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
-from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
+from .text import STEM_PREFIX, STOP, is_common, stem, stems, terms, words
 
 if TYPE_CHECKING:
     from .answer import Decision
@@ -68,6 +69,8 @@ def parse_context(raw, max_topic_chars: int = 1000) -> Context:
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
 WHOLE_COVER = 0.9  # share of a question's word weight its best sentence has for it to be one ask, not "X and Y" (hand-set)
 PART_WORDS = 4  # words: the least a compound question's unanswered part has to be a question of its own (hand-set)
+MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (_spread); at most
+MAX_SPREAD_SETS = 16  # word sets a topic asked about may be found as
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 # No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
 # _compound strips the parts instead.
@@ -104,6 +107,7 @@ class Reading:
     only: frozenset[str] | None = None  # a message named by title, or the documents chosen
     within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
     topicless: bool = False  # a broad question naming no topic at all ("where are we falling short?")
+    spread: frozenset[frozenset[str]] = frozenset()  # a topic asked about in a few words (_spread): messages holding it join
 
 
 class Conversation:
@@ -159,7 +163,8 @@ class Conversation:
         if broad and self._off_topic(text):  # "give me an overview of football tactics"
             return self._decline("weak", nxt)
         own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere),
-                              topicless=broad and not self._topic_words(text))
+                              topicless=broad and not self._topic_words(text),
+                              spread=self._spread(text))
         own: Answer | None = None  # decided once, when first needed
         kind = self._follow_up(text, ctx.topic)
         if kind and self._off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
@@ -177,6 +182,24 @@ class Conversation:
         own = own or self.decide(own_reading)
         parts = None if kind else self._parts(own, text, allowed, broad)
         return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
+
+    def _spread(self, text: str) -> frozenset[frozenset[str]]:
+        """A topic asked about in a few words ("what does it say about staff?") as the stem sets a sentence may hold to
+        be about it: each part's words (intents.asked_topic), or the documents' words a glossary term among them stands
+        for ("workforce": "staff"). Empty for any other question."""
+        found = set()
+        for part in asked_topic(text):
+            own = stems(part) - stop_stems()
+            glossary = self.lib.retriever.glossary
+            options = [[(frozenset(), frozenset())] + [(stems(term), stems(p)) for p in glossary.get(term, ())]
+                       for term, _ in self.lib.retriever.analyse(part).glossed[:MAX_GLOSSED]]
+            for chosen in itertools.islice(itertools.product(*options), MAX_SPREAD_SETS):
+                drop = frozenset().union(*(t for t, _ in chosen))
+                add = frozenset().union(*(p for _, p in chosen))
+                alt = ((own - drop) | add) - stop_stems()
+                if alt:
+                    found.add(alt)
+        return frozenset(found)
 
     def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
         """The question's own reading `own` split into the parts it asks (_compound), or None: a broad question is one

@@ -66,7 +66,7 @@ class Library:
             result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
         return Answer(result, decide(result, r.corpus, broad=reading.broad, calibration=self.calibration,
                                      exclude=set(reading.exclude), types=r.answer_types, within=reading.within,
-                                     topicless=reading.topicless))
+                                     topicless=reading.topicless, spread=reading.spread))
 
 
 class Assistant:

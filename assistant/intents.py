@@ -161,9 +161,75 @@ def content_words(vocab, glossary) -> frozenset[str]:
     return frozenset(w for w in set(vocab) | set(glossary) if w not in skip and len(w) > 1)
 
 
+CUE_GAP = 1  # hand-set: words a broad cue of several words may hold inside it ("sum it all up", "what still needs improving")
+# never inside a cue: a negation ("what isn't working" is no "what's working") or a word pointing at one thing ("has it
+# improved?" asks about the last topic, "what has improved?" about all of them)
+_NOT_INSIDE = frozenset({"not", "no", "never", "isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "don't", "dont",
+                         "doesn't", "doesnt", "didn't", "didnt", "it", "this", "that", "they", "them", "those", "these"})
+
+
+@lru_cache(maxsize=1)
+def _broad_cues() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p.split()) for p in intents()["broad"])
+
+
 def is_broad(text: str) -> bool:
+    """Whether the question asks for the findings across messages: a broad cue, as written (a plural asks for several:
+    "priorities", "big problems"), where a cue of several words may hold CUE_GAP other words inside it ("sum it all
+    up"), never a negation or a pointer. Cost: the cues times the question's words."""
     ws = words(text)
-    return _has_any(ws, intents()["broad"])
+    return any(_occurs(cue, ws) for cue in _broad_cues())
+
+
+def _occurs(cue: tuple[str, ...], ws: list[str]) -> bool:
+    for i, w in enumerate(ws):
+        if w != cue[0]:
+            continue
+        j, gaps = i + 1, 0
+        for want in cue[1:]:
+            while j < len(ws) and ws[j] != want and gaps < CUE_GAP and ws[j] not in _NOT_INSIDE:
+                j, gaps = j + 1, gaps + 1
+            if j >= len(ws) or ws[j] != want:
+                break
+            j += 1
+        else:
+            return True
+    return False
+
+
+_SAYING = frozenset("say says said saying find found finding findings anything something tell summary summarise "
+                    "summarize overview headlines headline".split())
+_TOPIC_AFTER = frozenset({"about", "on", "regarding", "re"})
+_TOPIC_TAIL = frozenset("overall generally general in please pls thanks".split())
+_TOPIC_JOINS = frozenset({"and", "n", "or", "&", "plus"})
+MAX_SPREAD_WORDS = 4  # hand-set: a topic named in this many words or fewer may be spread over several messages
+
+
+def asked_topic(text: str) -> tuple[str, ...]:
+    """The topic of a question that asks what the documents say about it, named in a few words ("what does it say
+    about staff?", "anything on leadership and management overall?"): its parts ("leadership", "management"), stop
+    words left out; () for any other question. Cost: one pass over the question's words."""
+    ws = words(text)
+    said = next((i for i, w in enumerate(ws) if w in _SAYING), None)
+    if said is None:
+        return ()
+    after = next((i for i in range(said + 1, len(ws)) if ws[i] in _TOPIC_AFTER), None)
+    if after is None:
+        return ()
+    rest = ws[after + 1:]
+    while rest and rest[-1] in _TOPIC_TAIL:
+        rest.pop()
+    if not 0 < sum(w not in STOP and w not in _TOPIC_JOINS for w in rest) <= MAX_SPREAD_WORDS:
+        return ()
+    parts, part = [], []
+    for w in rest + ["and"]:
+        if w in _TOPIC_JOINS:
+            if any(x not in STOP for x in part):
+                parts.append(" ".join(part))
+            part = []
+        else:
+            part.append(w)
+    return tuple(parts)
 
 
 _MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|give me|show me) (?:a bit |some )?more (?:about|on) (?:the )?(.+)$", re.I)
@@ -243,6 +309,7 @@ def overview_words() -> frozenset[str]:
 def broad_cue_words() -> frozenset[str]:
     """The words of the broad cues, and question words that open a broad question ('where r the gaps')."""
     return frozenset(w for p in intents()["broad"] for w in p.split()) | {"where", "why", "whats", "what's", "hows", "how's"}
+
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from assistant import features as feats
 from assistant.answer import CANDIDATES, MAX_BROAD, TRIGGER_NAMES, Forest, Reranker, candidates, load_calibration
 from assistant.answer import decide as _decide
 from assistant.core import Assistant
+from assistant.text import stems
 from corefix import small_settings  # noqa: F401  (fixture)
 
 
@@ -224,6 +225,22 @@ def test_broad_gives_one_quote_per_message_up_to_the_limit(assistant):
     assert d.answered and 1 <= len(d.picks) <= MAX_BROAD
     ids = [p.message.id for p in d.picks]
     assert len(set(ids)) == len(ids)
+
+
+def test_a_topic_asked_about_is_quoted_from_every_message_whose_candidate_holds_it(assistant):
+    """'What does it say about children and families?': the best sentence first, then the best candidate of each other
+    message that holds one part's words; none that holds neither, and the same decline as without the topic."""
+    result = search(assistant, "what does it say about children and families")
+    topic = frozenset({frozenset({"children"}), frozenset({"famili"})})
+    plain = decide(result, calibration=ALWAYS)
+    d = decide(result, calibration=ALWAYS, spread=topic)
+    assert d.picks[0] == plain.picks[0]
+    assert {p.message.title for p in d.picks} == {"Key message 1", "Key message 2"}  # 3 speaks of a young person
+    assert all(any(part <= stems(p.sentence.text) for part in topic) for p in d.picks[1:])
+    assert len({p.message.id for p in d.picks}) == len(d.picks) <= MAX_BROAD
+    assert not decide(result, calibration=NEVER, spread=topic).answered
+    nowhere = decide(result, calibration=ALWAYS, spread=frozenset({frozenset({"children", "footbal"})}))
+    assert nowhere.picks == plain.picks
 
 
 def test_a_broad_question_naming_no_topic_is_answered_below_every_bar(assistant):

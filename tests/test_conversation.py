@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
-from assistant.intents import else_about, follow_up_kind, is_broad, message_about, more_about, named_message, route
+from assistant.intents import asked_topic, else_about, follow_up_kind, is_broad, message_about, more_about, named_message, route
 from assistant.core import Assistant
 from assistant.profile import Profile
 from assistant.errors import InvalidContext
@@ -115,6 +115,26 @@ def test_is_broad():
     assert not is_broad("is early help working")
     assert is_broad("where is practice inconsistent between areas?") and is_broad("what are the headline messages")
     assert not is_broad("does advocacy provision vary between partnerships")  # one finding's variation
+
+
+def test_a_broad_cue_may_hold_a_word_but_never_a_negation_or_a_pointer():
+    """'sum it all up' is 'sum it up' with a word inside; 'what isn't working' is no 'what's working', and 'has it
+    improved?' asks about one thing where 'what has improved?' asks about all."""
+    assert not is_broad("sum everything") and is_broad("sum it up") and is_broad("sum it all up for my team meeting")
+    assert is_broad("what still needs improving")
+    assert is_broad("what's working") and not is_broad("what isn't working with chronologies")
+    assert is_broad("what has improved") and not is_broad("do we still need joined up working on DV or has it improved")
+    assert not is_broad("sum it all the way up")  # two words inside: no cue
+    assert is_broad("what are the priorities") and not is_broad("is it a priority")  # one word only as written
+
+
+def test_asked_topic_reads_a_topic_named_in_a_few_words():
+    assert asked_topic("what does it say about staff?") == ("staff",)
+    assert asked_topic("anything on leadership n management overall?") == ("leadership", "management")
+    assert asked_topic("what did they say about children's voice and participation") == ("children's voice", "participation")
+    assert asked_topic("is domestic abuse still a big problem") == ()  # not a question about what is said
+    assert asked_topic("what does it say about how partnerships gather and analyse feedback from children and families") == ()
+    assert asked_topic("what does it say about") == ()
 
 
 @pytest.mark.parametrize("text", ["tell me more about that", "tell me more about this", "tell me more about it?"])

@@ -84,6 +84,17 @@ def test_a_compound_question_is_searched_part_by_part(recorded):
     assert "covid inspections" in [r.text for r in rec.readings]
 
 
+def test_a_topic_asked_about_in_a_few_words_is_looked_for_in_its_own_and_the_glossarys_words(recorded):
+    """'What does it say about the workforce?': sentences about it hold 'workforce' or the documents' word for it
+    ('staff', from the glossary); a question that is not about what is said looks for nothing more."""
+    a, rec = recorded
+    r = a.ask("what does it say about the workforce generally")
+    assert frozenset({"staff"}) in rec.readings[-1].spread and frozenset({"workforc"}) in rec.readings[-1].spread
+    assert r.status == "answered" and len(r.quotes) >= 3
+    a.ask("is domestic abuse still a big problem")
+    assert rec.readings[-1].spread == frozenset()
+
+
 def test_a_broad_question_about_something_the_documents_never_cover_is_declined(km):
     assert km.ask("give me an overview of football tactics").status == "no_answer"
 
