@@ -114,6 +114,9 @@ def test_is_broad():
     assert is_broad("what are the main worries?") and is_broad("tl;dr pls")
     assert not is_broad("is early help working")
     assert is_broad("where is practice inconsistent between areas?") and is_broad("what are the headline messages")
+    # asked by several authors in the dev sets: groups of children served worse, where to improve, what is faced
+    assert is_broad("which groups of kids are missing out") and is_broad("where do partnerships need to improve")
+    assert is_broad("what challenges are frontline workers up against") and is_broad("anything positive?")
     assert not is_broad("does advocacy provision vary between partnerships")  # one finding's variation
 
 
