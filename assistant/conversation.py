@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .intents import (ASK_WORDS, asked_topic, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
+from .intents import (ASK_WORDS, asked_topic, asking_part, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
                       named_message, overview_words, refers_back, route, stop_stems)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, terms, words
@@ -103,7 +103,8 @@ class Reading:
     text: str
     broad: bool = False
     exclude: frozenset[str] = frozenset()
-    asked: str | None = None  # what the person typed, when the text searched also carries the last topic
+    asked: str | None = None  # what the name and answer-type checks read, when not the text searched: what the person
+    # typed, when the search also carries the last topic; the sentence that asks, after who is asking and why
     only: frozenset[str] | None = None  # a message named by title, or the documents chosen
     within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
     topicless: bool = False  # a broad question naming no topic at all ("where are we falling short?")
@@ -162,7 +163,8 @@ class Conversation:
             return self._overview_reply(nxt, allowed)
         if broad and self._off_topic(text):  # "give me an overview of football tactics"
             return self._decline("weak", nxt)
-        own_reading = Reading(text, broad, exclude, only=allowed, within=bool(elsewhere),
+        asking = asking_part(text)  # who is asking and why names no topic the answer must be about
+        own_reading = Reading(text, broad, exclude, asked=asking if asking != text else None, only=allowed, within=bool(elsewhere),
                               topicless=broad and not self._topic_words(text),
                               spread=self._spread(text))
         own: Answer | None = None  # decided once, when first needed

@@ -95,6 +95,17 @@ def test_a_topic_asked_about_in_a_few_words_is_looked_for_in_its_own_and_the_glo
     assert rec.readings[-1].spread == frozenset()
 
 
+def test_a_name_in_who_is_asking_and_why_does_not_decline_the_question(recorded):
+    """The name and answer-type checks read the sentence that asks; the search reads it all."""
+    a, rec = recorded
+    q = "Does the report think a joined-up approach to domestic abuse still needs to be a priority?"
+    r = a.ask(f"We're reviewing our MARAC arrangements. {q}")
+    assert rec.readings[-1].asked == q and "MARAC" in rec.readings[-1].text
+    assert r.status == "answered"
+    assert a.ask("what did MARAC say about domestic abuse?").status == "no_answer"
+    assert a.ask("We use Signs of Safety. Is that mentioned in the report?").status == "no_answer"
+
+
 def test_a_broad_question_about_something_the_documents_never_cover_is_declined(km):
     assert km.ask("give me an overview of football tactics").status == "no_answer"
 
