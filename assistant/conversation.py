@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
 from .intents import (ASK_WORDS, asked_topic, asking_part, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
-                      named_message, overview_words, refers_back, route, stop_stems)
+                      named_message, overview_words, refers_back, route, stop_stems, without_audience)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, terms, words
 
@@ -249,7 +249,7 @@ class Conversation:
         is, however common: "what are the key messages about early help")."""
         skip = filler() | self.lib.collection_words | overview_words()
         ws = words(text)
-        left = [w for w in ws if w not in skip and w not in STOP and not w.isdigit()]
+        left = [w for w in without_audience(ws) if w not in skip and w not in STOP and not w.isdigit()]
         if not left:
             return True
         if not any(w in self.lib.collection_words and w not in STOP for w in ws):
@@ -267,7 +267,7 @@ class Conversation:
         """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
         or broad cue, a stop word, a number or a single letter ("quick q")."""
         skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
-        return [w for w in words(text) if w not in skip and not w.isdigit() and len(w) > 1]
+        return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1]
 
     def _any_known(self, text: str, ws: list[str]) -> bool:
         """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where

@@ -321,6 +321,37 @@ def follow_up_kind(text: str) -> str:
     return ""
 
 
+_AUDIENCE_OPENS = frozenset({"for", "to", "at", "with"})
+MAX_AUDIENCE_WORDS = 4  # hand-set: words between the preposition and the audience word
+
+
+@lru_cache(maxsize=1)
+def _audience() -> frozenset[str]:
+    return frozenset(intents()["audience"])
+
+
+def without_audience(ws: list[str]) -> list[str]:
+    """The words less who is asking and who the answer is for: a role the question opens with ('councillor here',
+    'CPC lead officer here': at most MAX_AUDIENCE_WORDS words, none a question word, then 'here') and a phrase saying
+    where the answer will be used ('for a social work team', 'at our next meeting': a preposition, at most
+    MAX_AUDIENCE_WORDS words, an audience word of prompts/intents.json). Cost: the words times MAX_AUDIENCE_WORDS."""
+    here = next((i for i, w in enumerate(ws[:MAX_AUDIENCE_WORDS + 1]) if w == "here"), None)
+    if here and not ASK_WORDS & set(ws[:here]):
+        ws = ws[here + 1:]
+    out, i, audience = [], 0, _audience()
+    while i < len(ws):
+        if ws[i] in _AUDIENCE_OPENS:
+            end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_WORDS)) if ws[j] in audience), None)
+            if end is not None:
+                while end + 1 < len(ws) and ws[end + 1] in audience:  # "team meeting"
+                    end += 1
+                i = end + 1
+                continue
+        out.append(ws[i])
+        i += 1
+    return out
+
+
 @lru_cache(maxsize=1)
 def overview_words() -> frozenset[str]:
     """Words an overview request is made of ('sum up the key messages for my team briefing')."""

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
-from assistant.intents import asked_topic, asking_part, else_about, follow_up_kind, is_broad, message_about, more_about, named_message, route
+from assistant.intents import (asked_topic, asking_part, else_about, follow_up_kind, is_broad, message_about, more_about,
+                               named_message, route, without_audience)
+from assistant.text import words
 from assistant.core import Assistant
 from assistant.profile import Profile
 from assistant.errors import InvalidContext
@@ -141,6 +143,14 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
                   "We run a MARAC. Any findings?",  # too short to stand alone
                   q):
         assert asking_part(whole) == whole
+
+
+def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
+    assert without_audience(words("what are the main takeaways for a social work team")) == "what are the main takeaways".split()
+    assert without_audience(words("councillor here, give me the gist")) == "give me the gist".split()
+    assert without_audience(words("anything positive? to share at our next team meeting")) == "anything positive".split()
+    kept = "is there anything here about chronologies for under 5s"  # 'here' after a question word; no audience word
+    assert without_audience(words(kept)) == words(kept)
 
 
 def test_asked_topic_reads_a_topic_named_in_a_few_words():

@@ -137,6 +137,18 @@ def test_a_contraction_typed_without_its_apostrophe_names_no_topic(km):
     assert km.ask("summarise todays news").status == "no_answer"  # everyday words, but a topic: the trigger's bar holds
 
 
+def test_who_asks_and_how_the_answer_will_be_used_name_no_topic(km):
+    """A role ('councillor here'), an audience ('for a social work team') or the form wanted ('quick list', 'three
+    bullets') says nothing of what a broad question is about: it is not taken for an unknown topic."""
+    c = km.conversation
+    assert c._overview("councillor here, give me the gist")
+    assert c._topic_words("what are the main takeaways for a social work team?") == []
+    assert not c._off_topic("quick list of the positives and negatives")
+    assert not c._off_topic("can u do 3 bullets on strengths and 3 on challenges")
+    assert km.ask("what are the main takeaways for a social work team?").status == "answered"
+    assert c._off_topic("what went well in football?")
+
+
 def test_a_broad_question_naming_no_topic_is_answered_whatever_the_bar(real_fake_settings):  # noqa: F811
     """'Where are we falling short?' names no topic: it is answered from several messages even when no confidence
     reaches the broad bar; a broad question that names a topic still has to reach it."""
