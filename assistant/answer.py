@@ -26,6 +26,7 @@ from .text import stems
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 CANDIDATES = 20  # sentences the model scores per question: the cost of deciding never grows with the corpus
 MAX_BROAD = 8  # hand-set: a broad answer stays readable
+MAX_EXTRA = 2  # hand-set: other messages quoted beside the best for a question that is not broad
 
 
 @lru_cache(maxsize=4)
@@ -283,9 +284,11 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
                                    and any(words <= stems(s.hit.sentence.text) for words in spread)], 0.0, MAX_BROAD - 1)
         if others:
             return Decision(True, [best.hit] + [s.hit for s in others], conf, "", tuple(scored))
-    # a second message's sentence only when nearly as likely to answer as the best
-    extra = [s for s in _one_per_message(scored[1:], cal["extra_quote_margin"] * best.p, 3)
-             if s.hit.message.id != best.hit.message.id][:1]
+    # another message's sentence when the model gives it a fair share of the best's chance to answer (the question may
+    # be asked of several messages: "is practice consistent across the country?"), up to MAX_EXTRA of them
+    bar = max(cal.get("extra_quote_floor", 0.0), cal["extra_quote_margin"] * best.p)
+    extra = [s for s in _one_per_message(scored[1:], bar, MAX_EXTRA + 1)
+             if s.hit.message.id != best.hit.message.id][:MAX_EXTRA]
     return Decision(True, [best.hit] + [s.hit for s in extra], conf, "", tuple(scored))
 
 

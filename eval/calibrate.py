@@ -377,7 +377,10 @@ def main(argv: list[str] | None = None) -> int:
         "threshold_chosen_on": chosen_on,
         "hand_set": ["within_threshold", "broad_threshold (a broad question names no one thing, so only the lowest bar applies)",
                      "broad_margin (a message joins a broad answer when its fused score is within this share of the best; "
-                     "0.2 from a sweep of dev broad recall)", "extra_quote_margin",
+                     "0.2 from a sweep of dev broad recall)",
+                     "extra_quote_margin, extra_quote_floor (another message joins an answer when its best candidate's "
+                     "probability is at least this share of the best's and at least the floor; 0.2 and 0.1 from a sweep "
+                     "of dev broad and compound recall in session 16; 0.92 before)",
                      "dense_weight, sentence_weight, message_bonus, carry (fitted by an earlier version of this script "
                      "on the dev files of the time; not refitted here)"],
     })
@@ -386,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     cal.setdefault("broad_margin", 0.2)
     cal.setdefault("broad_threshold", 0.01)
     cal.setdefault("within_threshold", 0.05)
+    cal.setdefault("extra_quote_margin", 0.2)
+    cal.setdefault("extra_quote_floor", 0.1)
     CALIBRATION.write_text(json.dumps(cal, indent=2) + "\n")
     print(f"ranker and trigger: {len(ranker_record['trees'])} and {len(trigger_record['trees'])} trees of up to "
           f"{FOREST['num_leaves']} leaves")

@@ -7,7 +7,7 @@ import pytest
 import numpy as np
 
 from assistant import features as feats
-from assistant.answer import CANDIDATES, MAX_BROAD, TRIGGER_NAMES, Forest, Reranker, candidates, load_calibration
+from assistant.answer import CANDIDATES, MAX_BROAD, MAX_EXTRA, TRIGGER_NAMES, Forest, Reranker, candidates, load_calibration
 from assistant.answer import decide as _decide
 from assistant.core import Assistant
 from assistant.text import stems
@@ -225,6 +225,22 @@ def test_broad_gives_one_quote_per_message_up_to_the_limit(assistant):
     assert d.answered and 1 <= len(d.picks) <= MAX_BROAD
     ids = [p.message.id for p in d.picks]
     assert len(set(ids)) == len(ids)
+
+
+def test_other_messages_join_when_the_model_gives_them_a_fair_share_of_the_best_chance(assistant):
+    """Beside the best sentence, up to MAX_EXTRA other messages' best candidates, each with a probability of at least
+    extra_quote_margin times the best's and at least extra_quote_floor; none when the bar is out of reach."""
+    result = search(assistant, "what does it say about children and families")
+    open_ = decide(result, calibration=cal(threshold=0.0, extra_quote_margin=0.0, extra_quote_floor=0.0))
+    assert 1 + MAX_EXTRA == len(open_.picks) == len({p.message.id for p in open_.picks})
+    shut = decide(result, calibration=cal(threshold=0.0, extra_quote_margin=0.0, extra_quote_floor=1.01))
+    assert len(shut.picks) == 1 and shut.picks[0] == open_.picks[0]
+    p = {s.hit.message.id: s.p for s in reversed(open_.scored)}  # each message's best probability
+    best = p[open_.picks[0].message.id]
+    bar = max(0.1, 0.2 * best)
+    d = decide(result, calibration=cal(threshold=0.0, extra_quote_margin=0.2, extra_quote_floor=0.1))
+    assert all(p[x.message.id] >= bar for x in d.picks[1:])
+    assert len(d.picks) - 1 == min(MAX_EXTRA, sum(v >= bar for k, v in p.items() if k != open_.picks[0].message.id))
 
 
 def test_a_topic_asked_about_is_quoted_from_every_message_whose_candidate_holds_it(assistant):
