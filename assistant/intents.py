@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from .reply import PROMPTS
-from .text import STOP, padded, stem, words
+from .text import STOP, is_word, padded, stem, words
 
 MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
 _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
@@ -173,11 +173,30 @@ def _broad_cues() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p.split()) for p in intents()["broad"])
 
 
+@lru_cache(maxsize=1)
+def _cue_spellings() -> tuple[str, ...]:
+    """The broad cues' words of six letters or more: what a slip in a cue word is mended to."""
+    return tuple(sorted({w for cue in _broad_cues() for w in cue if len(w) >= 6}))
+
+
+def _as_meant(w: str) -> str:
+    """A word of six letters or more that English does not use, one slip from a cue word, as that word
+    ('improvment' for 'improvement', 'overveiw' for 'overview'); any other word as it is."""
+    if len(w) < 6 or is_word(w):
+        return w
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA  # a swap of two letters is one slip ('overveiw')
+
+    hit = process.extractOne(w, _cue_spellings(), scorer=OSA.distance, score_cutoff=1)
+    return hit[0] if hit else w
+
+
 def is_broad(text: str) -> bool:
     """Whether the question asks for the findings across messages: a broad cue, as written (a plural asks for several:
     "priorities", "big problems"), where a cue of several words may hold CUE_GAP other words inside it ("sum it all
-    up"), never a negation or a pointer. Cost: the cues times the question's words."""
-    ws = words(text)
+    up"), never a negation or a pointer; a slip in a cue word is
+    mended (_as_meant). Cost: the cues times the question's words."""
+    ws = [_as_meant(w) for w in words(text)]
     return any(_occurs(cue, ws) for cue in _broad_cues())
 
 

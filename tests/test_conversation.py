@@ -133,6 +133,13 @@ def test_a_broad_cue_may_hold_a_word_but_never_a_negation_or_a_pointer():
     assert is_broad("what are the priorities") and not is_broad("is it a priority")  # one word only as written
 
 
+def test_a_slip_in_a_broad_cue_word_is_mended():
+    """A word of six letters or more that English does not use, one slip (or one swap) from a cue word, is that word;
+    an English word stays as it is ('improving' is no 'improvement')."""
+    assert is_broad("what are the areas for improvment") and is_broad("overveiw pls") and is_broad("main strenghts")
+    assert not is_broad("is advocacy improving") and not is_broad("summmmarise it")  # two slips: no cue
+
+
 def test_asking_part_leaves_out_who_is_asking_and_why():
     q = "Does the report think a joined-up approach to domestic abuse still needs to be a priority?"
     assert asking_part(f"We're reviewing our MARAC arrangements. {q}") == q
