@@ -189,7 +189,7 @@ class Conversation:
         """A topic asked about in a few words ("what does it say about staff?") as the stem sets a sentence may hold to
         be about it: each part's words (intents.asked_topic), or the documents' words a glossary term among them stands
         for ("workforce": "staff"). Empty for any other question."""
-        found = set()
+        found, n = set(), max(1, len(self.lib.store.messages))
         for part in asked_topic(text):
             own = stems(part) - stop_stems()
             glossary = self.lib.retriever.glossary
@@ -199,8 +199,9 @@ class Conversation:
                 drop = frozenset().union(*(t for t, _ in chosen))
                 add = frozenset().union(*(p for _, p in chosen))
                 alt = ((own - drop) | add) - stop_stems()
-                if alt:
-                    found.add(alt)
+                naming = frozenset(w for w in alt if self.lib.message_freq.get(w, 0) * 2 <= n)
+                if alt:  # words half the messages or more use name nothing there ('services' in 'how services listen')
+                    found.add(naming or alt)
         return frozenset(found)
 
     def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:

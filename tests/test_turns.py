@@ -93,6 +93,9 @@ def test_a_topic_asked_about_in_a_few_words_is_looked_for_in_its_own_and_the_glo
     assert r.status == "answered" and len(r.quotes) >= 3
     a.ask("is domestic abuse still a big problem")
     assert rec.readings[-1].spread == frozenset()
+    # a word half the messages or more use names nothing beside one that names the topic; alone, it is the topic
+    assert frozenset({"voic"}) in a.conversation._spread("what does it say about children's voice")
+    assert a.conversation._spread("what does it say about children") == frozenset({frozenset({"children"})})
 
 
 def test_a_name_in_who_is_asking_and_why_does_not_decline_the_question(recorded):
