@@ -240,7 +240,10 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
     person chose where to look (a message named by title, "anything else about X?"), so the margins over
     the messages left out say nothing and a lower, hand-set threshold applies. `topicless`: a broad question that
     names no topic at all ("where are we falling short?") asks about the whole collection, so the trigger, which
-    judges whether a section answers a topic, has nothing to judge and no bar applies."""
+    judges whether a section answers a topic, has nothing to judge and no bar applies. `spread`: the word sets of a
+    topic asked about in a few words ("what does it say about staff?"); once the question is answered, every other
+    message with a candidate holding one of them joins (up to MAX_BROAD in all). Otherwise up to MAX_EXTRA other
+    messages join whose best candidate reaches extra_quote_floor and extra_quote_margin of the best's probability."""
     cal = calibration or load_calibration()
     scored = score(result, corpus, cal, exclude)
     if not scored:
