@@ -1,20 +1,20 @@
-"""One turn of a conversation: act on what the turn says (intents.py), resolve follow-ups against the
-context the client sent back, answer overviews, broad and compound questions, and build the next context. The server keeps no state: everything
+"""One turn of a conversation: act on what the turn says (intents.py) and on what its words name against the
+documents (topics.py), resolve follow-ups against the context the client sent back, answer overviews, broad and compound questions, and build the next context. The server keeps no state: everything
 the next turn needs travels in `context`, which is validated on the way in (never trusted)."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .intents import (ASK_WORDS, asked_topic, asking_part, broad_cue_words, else_about, filler, follow_up_kind, is_broad, message_about, more_about,
-                      named_message, overview_words, refers_back, route, stop_stems, without_audience)
+from .intents import (ASK_WORDS, asking_part, else_about, follow_up_kind, is_broad, message_about, more_about, named_message,
+                      refers_back, route)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
-from .text import STEM_PREFIX, STOP, is_common, stem, stems, terms, words
+from .text import stems, words
+from .topics import Topics
 
 if TYPE_CHECKING:
     from .answer import Decision
@@ -69,8 +69,6 @@ def parse_context(raw, max_topic_chars: int = 1000) -> Context:
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
 WHOLE_COVER = 0.9  # share of a question's word weight its best sentence has for it to be one ask, not "X and Y" (hand-set)
 PART_WORDS = 4  # words: the least a compound question's unanswered part has to be a question of its own (hand-set)
-MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (_spread); at most
-MAX_SPREAD_SETS = 16  # word sets a topic asked about may be found as
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 # No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
 # _compound strips the parts instead.
@@ -108,7 +106,7 @@ class Reading:
     only: frozenset[str] | None = None  # a message named by title, or the documents chosen
     within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
     topicless: bool = False  # a broad question naming no topic at all ("where are we falling short?")
-    spread: frozenset[frozenset[str]] = frozenset()  # a topic asked about in a few words (_spread): messages holding it join
+    spread: frozenset[frozenset[str]] = frozenset()  # a topic asked about in a few words (Topics.spread): messages holding it join
 
 
 class Conversation:
@@ -117,6 +115,7 @@ class Conversation:
 
     def __init__(self, library, decide, suggester, max_question_chars: int = 1000):
         self.lib, self.decide, self.suggester = library, decide, suggester
+        self.topics = Topics(library)
         self.max_chars = max_question_chars
 
     # -- routing --------------------------------------------------------------------------------
@@ -138,7 +137,7 @@ class Conversation:
             # chose the message, so its best sentence answers unless the topic is one the documents never use
             found = self.decide(Reading(text, only=frozenset({named}), within=True))
             d = found.decision
-            if not d.answered and d.reason == "weak" and d.scored and not self._off_topic(rest):
+            if not d.answered and d.reason == "weak" and d.scored and not self.topics.off_topic(rest):
                 found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
             return self._reply(found, nxt, topic=text)
         if intent in ("more", "which") and ctx.quoted:
@@ -159,22 +158,22 @@ class Conversation:
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
         broad = is_broad(text)
-        if broad and self._overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
+        if broad and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
             return self._overview_reply(nxt, allowed)
-        if broad and self._off_topic(text):  # "give me an overview of football tactics"
+        if broad and self.topics.off_topic(text):  # "give me an overview of football tactics"
             return self._decline("weak", nxt)
         asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         own_reading = Reading(text, broad, exclude, asked=asking if asking != text else None, only=allowed, within=bool(elsewhere),
-                              topicless=broad and not self._topic_words(text),
-                              spread=self._spread(text))
+                              topicless=broad and not self.topics.topic_words(text),
+                              spread=self.topics.spread(text))
         own: Answer | None = None  # decided once, when first needed
         kind = self._follow_up(text, ctx.topic)
-        if kind and self._off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
+        if kind and self.topics.off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
             kind = ""
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
-            if self._new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
+            if self.topics.new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self._parts(own, text, allowed, broad)
@@ -184,25 +183,6 @@ class Conversation:
         own = own or self.decide(own_reading)
         parts = None if kind else self._parts(own, text, allowed, broad)
         return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
-
-    def _spread(self, text: str) -> frozenset[frozenset[str]]:
-        """A topic asked about in a few words ("what does it say about staff?") as the stem sets a sentence may hold to
-        be about it: each part's words (intents.asked_topic), or the documents' words a glossary term among them stands
-        for ("workforce": "staff"). Empty for any other question."""
-        found, n = set(), max(1, len(self.lib.store.messages))
-        for part in asked_topic(text):
-            own = stems(part) - stop_stems()
-            glossary = self.lib.retriever.glossary
-            options = [[(frozenset(), frozenset())] + [(stems(term), stems(p)) for p in glossary.get(term, ())]
-                       for term, _ in self.lib.retriever.analyse(part).glossed[:MAX_GLOSSED]]
-            for chosen in itertools.islice(itertools.product(*options), MAX_SPREAD_SETS):
-                drop = frozenset().union(*(t for t, _ in chosen))
-                add = frozenset().union(*(p for _, p in chosen))
-                alt = ((own - drop) | add) - stop_stems()
-                naming = frozenset(w for w in alt if self.lib.message_freq.get(w, 0) * 2 <= n)
-                if alt:  # words half the messages or more use name nothing there ('services' in 'how services listen')
-                    found.add(naming or alt)
-        return frozenset(found)
 
     def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
         """The question's own reading `own` split into the parts it asks (_compound), or None: a broad question is one
@@ -225,58 +205,9 @@ class Conversation:
             return kind
         if len(ws) > SHORT_FOLLOW_UP or not topical:
             return ""
-        return "elliptical" if kind == "elliptical" or self._shares_subject(text, topic) else ""
-
-    def _shares_subject(self, text: str, topic: str) -> bool:
-        """Whether the question and the last topic share a word that names a subject: one used by fewer than
-        a third of the messages ('children' or 'staff' in every message names nothing)."""
-        freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
-        shared = (stems(text) & stems(topic)) - stop_stems()
-        return any(0 < freq.get(w, 0) and (freq[w] * 3 < n or freq[w] == 1) for w in shared)
-
-    def _new_topic_words(self, text: str, topic: str) -> set[str]:
-        """Words (or glossary expansions) of the text that name a topic of their own, one only one message
-        uses ('advocacy', 'care experienced'), and that the last topic did not mention."""
-        analyse = self.lib.retriever.analyse
-        said = stems(analyse(topic).expanded) if topic else frozenset()
-        return {w for w in stems(analyse(text).expanded)
-                if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said}
+        return "elliptical" if kind == "elliptical" or self.topics.shares_subject(text, topic) else ""
 
     # -- overviews and compound questions ----------------------------------------------------------
-    def _overview(self, text: str) -> bool:
-        """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request
-        that names the collection may say who is asking and why ("headline findings from the joint inspections for
-        my elected member briefing tomorrow"): words the documents never use are no topic there (a word they use
-        is, however common: "what are the key messages about early help")."""
-        skip = filler() | self.lib.collection_words | overview_words()
-        ws = words(text)
-        left = [w for w in without_audience(ws) if w not in skip and w not in STOP and not w.isdigit()]
-        if not left:
-            return True
-        if not any(w in self.lib.collection_words and w not in STOP for w in ws):
-            return False
-        return not self._any_known(text, left)
-
-    def _off_topic(self, text: str) -> bool:
-        """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
-        the glossary; the most used English words and single letters are no topic ("what's got better since the
-        last inspections?", "quick q - ...")."""
-        left = self._topic_words(text)
-        return any(not is_common(w) for w in left) and not self._any_known(text, left)
-
-    def _topic_words(self, text: str) -> list[str]:
-        """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
-        or broad cue, a stop word, a number or a single letter ("quick q")."""
-        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
-        return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1]
-
-    def _any_known(self, text: str, ws: list[str]) -> bool:
-        """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where
-        they say 'response'), or the glossary explains there."""
-        idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
-        glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return any((s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts for w in ws)
-
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking
         for a topic)."""

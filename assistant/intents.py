@@ -194,8 +194,8 @@ def _as_meant(w: str) -> str:
 def is_broad(text: str) -> bool:
     """Whether the question asks for the findings across messages: a broad cue, as written (a plural asks for several:
     "priorities", "big problems"), where a cue of several words may hold CUE_GAP other words inside it ("sum it all
-    up"), never a negation or a pointer; a slip in a cue word is
-    mended (_as_meant). Cost: the cues times the question's words."""
+    up"), never a negation or a pointer; a slip in a cue word is mended (_as_meant). Cost: the cues times the
+    question's words."""
     ws = [_as_meant(w) for w in words(text)]
     return any(_occurs(cue, ws) for cue in _broad_cues())
 
@@ -381,7 +381,6 @@ def overview_words() -> frozenset[str]:
 def broad_cue_words() -> frozenset[str]:
     """The words of the broad cues, and question words that open a broad question ('where r the gaps')."""
     return frozenset(w for p in intents()["broad"] for w in p.split()) | {"where", "why", "whats", "what's", "hows", "how's"}
-
 
 
 @lru_cache(maxsize=1)

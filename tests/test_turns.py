@@ -94,8 +94,8 @@ def test_a_topic_asked_about_in_a_few_words_is_looked_for_in_its_own_and_the_glo
     a.ask("is domestic abuse still a big problem")
     assert rec.readings[-1].spread == frozenset()
     # a word half the messages or more use names nothing beside one that names the topic; alone, it is the topic
-    assert frozenset({"voic"}) in a.conversation._spread("what does it say about children's voice")
-    assert a.conversation._spread("what does it say about children") == frozenset({frozenset({"children"})})
+    assert frozenset({"voic"}) in a.conversation.topics.spread("what does it say about children's voice")
+    assert a.conversation.topics.spread("what does it say about children") == frozenset({frozenset({"children"})})
 
 
 def test_a_name_in_who_is_asking_and_why_does_not_decline_the_question(recorded):
@@ -116,26 +116,26 @@ def test_a_broad_question_about_something_the_documents_never_cover_is_declined(
 def test_a_broad_question_in_everyday_words_is_not_taken_for_an_unknown_topic(km):
     """'since' and 'last' are not in the documents, but no topic is named: the most used English words say
     nothing of what a question is about."""
-    assert not km.conversation._off_topic("what's got better since the last lot of inspections")
-    assert km.conversation._off_topic("give me an overview of football tactics")
-    assert not km.conversation._off_topic("quick q - what are the big worries overall?")  # a letter names no topic
+    assert not km.conversation.topics.off_topic("what's got better since the last lot of inspections")
+    assert km.conversation.topics.off_topic("give me an overview of football tactics")
+    assert not km.conversation.topics.off_topic("quick q - what are the big worries overall?")  # a letter names no topic
     assert km.ask("can you give me the main points").status == "answered"  # an overview, not a question about the assistant
 
 
 def test_a_word_the_documents_use_in_another_form_is_no_unknown_topic(km):
     """'responding' where the documents say 'response' (the stemmer splits the two): a broad question about it is
     about the documents, not about something they never cover."""
-    assert not km.conversation._off_topic("how are services doing at responding to risk overall?")
-    assert km.conversation._off_topic("what went well in football?")
+    assert not km.conversation.topics.off_topic("how are services doing at responding to risk overall?")
+    assert km.conversation.topics.off_topic("what went well in football?")
 
 
 def test_a_contraction_typed_without_its_apostrophe_names_no_topic(km):
     """'didnt' is "didn't", a word English uses all the time, not an unknown topic; nor is 'mentions' (a word about
     what the documents say). 'todays news' still names a topic, one the documents never cover."""
     c = km.conversation
-    assert not c._off_topic("what went well and what didnt")
+    assert not c.topics.off_topic("what went well and what didnt")
     assert km.ask("what went well and what didnt").status == "answered"
-    assert not c._off_topic("main risks to children it mentions")
+    assert not c.topics.off_topic("main risks to children it mentions")
     assert km.ask("main risks to children it mentions").status == "answered"
     assert km.ask("summarise todays news").status == "no_answer"  # everyday words, but a topic: the trigger's bar holds
 
@@ -144,12 +144,12 @@ def test_who_asks_and_how_the_answer_will_be_used_name_no_topic(km):
     """A role ('councillor here'), an audience ('for a social work team') or the form wanted ('quick list', 'three
     bullets') says nothing of what a broad question is about: it is not taken for an unknown topic."""
     c = km.conversation
-    assert c._overview("councillor here, give me the gist")
-    assert c._topic_words("what are the main takeaways for a social work team?") == []
-    assert not c._off_topic("quick list of the positives and negatives")
-    assert not c._off_topic("can u do 3 bullets on strengths and 3 on challenges")
+    assert c.topics.is_overview("councillor here, give me the gist")
+    assert c.topics.topic_words("what are the main takeaways for a social work team?") == []
+    assert not c.topics.off_topic("quick list of the positives and negatives")
+    assert not c.topics.off_topic("can u do 3 bullets on strengths and 3 on challenges")
     assert km.ask("what are the main takeaways for a social work team?").status == "answered"
-    assert c._off_topic("what went well in football?")
+    assert c.topics.off_topic("what went well in football?")
 
 
 def test_a_broad_question_naming_no_topic_is_answered_whatever_the_bar(real_fake_settings):  # noqa: F811
@@ -167,12 +167,12 @@ def test_an_overview_may_say_who_is_asking_and_why(km):
     """A request that names the collection and asks for the whole of it is an overview even with words about the
     asker; a topic the documents use makes it a broad question about that topic; no collection, no overview."""
     c = km.conversation
-    assert c._overview("sum up the key messages for me")
-    assert c._overview("headline findings from the joint inspections for my councillors briefing tomorrow pls")
-    assert not c._overview("headline findings from the joint inspections on domestic abuse")
-    assert not c._overview("what are the key messages about early help")  # words the documents use, however common
-    assert not c._overview("give me an overview of football tactics")
-    assert c._overview("can u give me a quick overview of the whole thing")  # 'the whole thing' is all of it
+    assert c.topics.is_overview("sum up the key messages for me")
+    assert c.topics.is_overview("headline findings from the joint inspections for my councillors briefing tomorrow pls")
+    assert not c.topics.is_overview("headline findings from the joint inspections on domestic abuse")
+    assert not c.topics.is_overview("what are the key messages about early help")  # words the documents use, however common
+    assert not c.topics.is_overview("give me an overview of football tactics")
+    assert c.topics.is_overview("can u give me a quick overview of the whole thing")  # 'the whole thing' is all of it
     assert km.ask("sum up the key messages for me").status == "answered"
     assert len(km.ask("sum up the key messages for me").quotes) >= 12
 

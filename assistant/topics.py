@@ -1,0 +1,87 @@
+"""What a question's words name against the indexed documents: whether it names a topic at all, one the documents
+never cover, a subject it shares with the last topic, a topic spread over several messages. The conversation
+(conversation.py) asks; this module reads only the library (core.Library) and the cue words (intents.py)."""
+
+from __future__ import annotations
+
+import itertools
+
+from .intents import asked_topic, broad_cue_words, filler, overview_words, stop_stems, without_audience
+from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
+
+MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (Topics.spread); at most
+MAX_SPREAD_SETS = 16  # word sets a topic asked about may be found as
+
+
+class Topics:
+    """The topic reading of questions against one library (its vocabulary, glossary, message frequencies)."""
+
+    def __init__(self, library):
+        self.lib = library
+
+    def spread(self, text: str) -> frozenset[frozenset[str]]:
+        """A topic asked about in a few words ("what does it say about staff?") as the stem sets a sentence may hold to
+        be about it: each part's words (intents.asked_topic), or the documents' words a glossary term among them stands
+        for ("workforce": "staff"). Empty for any other question."""
+        found, n, glossary = set(), max(1, len(self.lib.store.messages)), self.lib.retriever.glossary
+        for part in asked_topic(text):
+            own = stems(part) - stop_stems()
+            options = [[(frozenset(), frozenset())] + [(stems(term), stems(p)) for p in glossary.get(term, ())]
+                       for term, _ in self.lib.retriever.analyse(part).glossed[:MAX_GLOSSED]]
+            for chosen in itertools.islice(itertools.product(*options), MAX_SPREAD_SETS):
+                drop = frozenset().union(*(t for t, _ in chosen))
+                add = frozenset().union(*(p for _, p in chosen))
+                alt = ((own - drop) | add) - stop_stems()
+                naming = frozenset(w for w in alt if self.lib.message_freq.get(w, 0) * 2 <= n)
+                if alt:  # words half the messages or more use name nothing there ('services' in 'how services listen')
+                    found.add(naming or alt)
+        return frozenset(found)
+
+    def shares_subject(self, text: str, topic: str) -> bool:
+        """Whether the question and the last topic share a word that names a subject: one used by fewer than
+        a third of the messages ('children' or 'staff' in every message names nothing)."""
+        freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
+        shared = (stems(text) & stems(topic)) - stop_stems()
+        return any(0 < freq.get(w, 0) and (freq[w] * 3 < n or freq[w] == 1) for w in shared)
+
+    def new_topic_words(self, text: str, topic: str) -> set[str]:
+        """Words (or glossary expansions) of the text that name a topic of their own, one only one message
+        uses ('advocacy', 'care experienced'), and that the last topic did not mention."""
+        analyse = self.lib.retriever.analyse
+        said = stems(analyse(topic).expanded) if topic else frozenset()
+        return {w for w in stems(analyse(text).expanded)
+                if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said}
+
+    def is_overview(self, text: str) -> bool:
+        """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request
+        that names the collection may say who is asking and why ("headline findings from the joint inspections for
+        my elected member briefing tomorrow"): words the documents never use are no topic there (a word they use
+        is, however common: "what are the key messages about early help")."""
+        skip = filler() | self.lib.collection_words | overview_words()
+        ws = words(text)
+        left = [w for w in without_audience(ws) if w not in skip and w not in STOP and not w.isdigit()]
+        if not left:
+            return True
+        if not any(w in self.lib.collection_words and w not in STOP for w in ws):
+            return False
+        return not self.any_known(text, left)
+
+    def off_topic(self, text: str) -> bool:
+        """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
+        the glossary; the most used English words and single letters are no topic ("what's got better since the
+        last inspections?", "quick q - ...")."""
+        left = self.topic_words(text)
+        return any(not is_common(w) for w in left) and not self.any_known(text, left)
+
+    def topic_words(self, text: str) -> list[str]:
+        """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
+        or broad cue, a stop word, a number or a single letter ("quick q")."""
+        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
+        return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1]
+
+    def any_known(self, text: str, ws: list[str]) -> bool:
+        """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where
+        they say 'response'), or the glossary explains there."""
+        idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
+        glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
+        return any((s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts for w in ws)
