@@ -9,6 +9,7 @@ import json
 import re
 from functools import lru_cache
 
+from .query import nearest
 from .reply import PROMPTS
 from .text import STOP, is_word, padded, stem, words
 
@@ -184,11 +185,7 @@ def _as_meant(w: str) -> str:
     ('improvment' for 'improvement', 'overveiw' for 'overview'); any other word as it is."""
     if len(w) < 6 or is_word(w):
         return w
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA  # a swap of two letters is one slip ('overveiw')
-
-    hit = process.extractOne(w, _cue_spellings(), scorer=OSA.distance, score_cutoff=1)
-    return hit[0] if hit else w
+    return nearest(w, _cue_spellings(), 1, swaps=True) or w  # a swap of two letters is one slip ('overveiw')
 
 
 def is_broad(text: str) -> bool:

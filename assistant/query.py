@@ -159,7 +159,7 @@ def mend(text: str, vocab: frozenset[str], spellable) -> list[str]:
         if word in vocab:
             continue
         slips = 1 if len(word) <= 7 else 2
-        hit = _nearest(word, spellable.near(word, slips), slips)
+        hit = nearest(word, spellable.near(word, slips), slips)
         # 'protection' is not a slip for 'protective': the stemmer joins them already, and adding the
         # corpus word would count that stem twice
         if hit and hit not in out and terms(hit) != terms(word):
@@ -167,12 +167,13 @@ def mend(text: str, vocab: frozenset[str], spellable) -> list[str]:
     return out
 
 
-def _nearest(word: str, choices: list[str], slips: int) -> str | None:
-    """The choice within `slips` edits of the word (Levenshtein, rapidfuzz), or None."""
+def nearest(word: str, choices, slips: int, swaps: bool = False) -> str | None:
+    """The choice within `slips` edits of the word (Levenshtein, rapidfuzz), or None. `swaps`: two letters swapped
+    count as one edit ('overveiw'; optimal string alignment)."""
     from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA, Levenshtein
 
-    hit = process.extractOne(word, choices, scorer=Levenshtein.distance, score_cutoff=slips)
+    hit = process.extractOne(word, choices, scorer=(OSA if swaps else Levenshtein).distance, score_cutoff=slips)
     return hit[0] if hit else None
 
 
@@ -193,7 +194,7 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
         word = m.group(0)
         if word.lower() in vocab or word.lower() in triggers or is_word(word.lower()):  # "averaged" is no slip for "average"
             return word
-        return _nearest(word.lower(), triggers, 1) or word
+        return nearest(word.lower(), triggers, 1) or word
 
     # One slip only, in words of six letters or more: 'worse' is not 'worst', 'findings' is not 'funding'.
     return re.sub(r"[A-Za-z]{6,}", fix, text)
