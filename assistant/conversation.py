@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .intents import (ASK_WORDS, asking_part, else_about, follow_up_kind, is_broad, message_about, more_about, named_message,
+from .intents import (ASK_WORDS, asking_part, else_about, follow_up_kind, message_about, more_about, named_message,
                       refers_back, route)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import stems, words
@@ -157,7 +157,7 @@ class Conversation:
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
-        broad = is_broad(text)
+        broad = self.lib.breadth.is_broad(text)
         if broad and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
             return self._overview_reply(nxt, allowed)
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics"

@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 
 from . import store as store_mod
 from .answer import decide, load_calibration
+from .breadth import Breadth, BreadthModel
 from .conversation import Answer, Conversation, Reading, parse_context
-from .intents import content_words, is_broad, stop_stems
+from .intents import content_words, stop_stems
 from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidDocuments, InvalidQuestion
@@ -44,9 +45,11 @@ class Library:
     message_freq: Counter  # stem -> number of messages that use it
     content_stems: frozenset[str]  # the stems of the topic words ("needed" is about "need")
     stem_starts: frozenset[str]  # the first STEM_PREFIX letters of the documents' longer stems ("responding": "response")
+    breadth: Breadth  # whether a question is broad (breadth.py)
 
     @classmethod
-    def of(cls, st: Store, retriever: Retriever, profile: Profile, calibration: dict) -> "Library":
+    def of(cls, st: Store, retriever: Retriever, profile: Profile, calibration: dict,
+           breadth: BreadthModel | None = None) -> "Library":
         titles = list(dict.fromkeys(m.document for m in st.messages.values()))
         content = content_words(retriever.vocab, retriever.glossary) - profile.stop_words
         return cls(st, retriever, profile, calibration, content,
@@ -55,7 +58,8 @@ class Library:
                    {" ".join(words(m.title)): m.id for m in st.messages.values()},
                    Counter(w for m in st.messages.values() for w in stems(m.text)),
                    frozenset(terms(" ".join(content))) - stop_stems(),
-                   frozenset(s[:STEM_PREFIX] for s in retriever.corpus.idf if len(s) >= STEM_PREFIX))
+                   frozenset(s[:STEM_PREFIX] for s in retriever.corpus.idf if len(s) >= STEM_PREFIX),
+                   Breadth(breadth, retriever.embedder.name, retriever.question_vector, st.vectors.d))
 
     def decide(self, reading: Reading) -> Answer:
         """The library's one way to answer a reading of a question: search, then the answer model."""
@@ -75,6 +79,7 @@ class Assistant:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._calibration = load_calibration()
+        self._breadth = BreadthModel.load()
         self._load()
 
     @property
@@ -122,7 +127,7 @@ class Assistant:
         cal = self._calibration
         retriever = Retriever(st, self._embedder, profile, cal["dense_weight"], cal["sentence_weight"], cal["message_bonus"],
                               cal.get("carry", 0.0), s.query_cache)
-        lib = Library.of(st, retriever, profile, cal)
+        lib = Library.of(st, retriever, profile, cal, self._breadth)
         suggester = Suggester(st, retriever, profile, lambda q, decide=lib.decide: decide(Reading(q)))
         self.lib, self.suggester = lib, suggester
         self.conversation = Conversation(lib, lib.decide, suggester, s.max_question_chars)
@@ -214,4 +219,4 @@ class Assistant:
         """Why a self-contained question is answered or declined: what was searched, every candidate the
         model scored with its features and probability, the confidence and the reason (evaluation uses this)."""
         text = self._validate(question)
-        return self.decide(Reading(text, broad=is_broad(text)))
+        return self.decide(Reading(text, broad=self.lib.breadth.is_broad(text)))

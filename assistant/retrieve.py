@@ -146,15 +146,19 @@ class Retriever:
         scores = self.bm25[name].get_scores(asked) if asked else np.zeros(self.bm25[name].scores["num_docs"])
         return scale(scores)
 
-    def _embed(self, text: str) -> np.ndarray:
-        """Query vector, remembered for the last few hundred texts (follow-ups and suggestions repeat them)."""
+    def question_vector(self, text: str) -> np.ndarray:
+        """The embedder's own vector of a question (1 row), remembered for the last few hundred texts (follow-ups
+        and suggestions repeat them, and the breadth model reads the vector the search then uses)."""
         hit = self._vectors.get(text)
         if hit is None:
             hit = self.embedder.embed_query(text)
-            if self.profile.adapter is not None:
-                hit = self.profile.adapter.apply(hit, self.store.model)
             self._remember(self._vectors, text, hit)
         return hit
+
+    def _embed(self, text: str) -> np.ndarray:
+        """The vector searched with: the question's, moved by the profile's query adapter when it has one."""
+        hit = self.question_vector(text)
+        return self.profile.adapter.apply(hit, self.store.model) if self.profile.adapter is not None else hit
 
     def _rows_of(self, positions: list[int]) -> np.ndarray:
         """Vector rows of the units of these messages (positions in self.messages), each message's rows in row

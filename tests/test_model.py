@@ -121,6 +121,22 @@ def test_overview_compound_and_broad_answers(assistant):
     assert len(titles(assistant.ask("what are the main challenges?"))) >= 3
 
 
+@pytest.mark.parametrize("question", ["so how is the workforce doing generally?",
+                                      "how are families experiencing services across the board?"])
+def test_a_broad_question_no_cue_catches_is_answered_from_several_messages(assistant, question):
+    """No reviewed cue reads these as broad (intents.is_broad); the breadth model does, so several messages answer."""
+    from assistant.intents import is_broad
+
+    assert not is_broad(question) and assistant.lib.breadth.model is not None
+    assert assistant.lib.breadth.is_broad(question)
+    assert len(titles(assistant.ask(question))) >= 3
+
+
+def test_a_specific_question_stays_specific(assistant):
+    assert not assistant.lib.breadth.is_broad("how long should a child protection plan last")
+    assert not assistant.lib.breadth.is_broad("what does it say about chronologies")
+
+
 def test_a_compound_follow_up_with_topics_of_its_own_answers_both(assistant):
     """'what does it say on both?' refers back, but the two topics it names are the point: each gets its quote,
     as when it is asked first (it was answered for its first topic only)."""
