@@ -160,8 +160,9 @@ class Conversation:
         broad = self.lib.breadth.is_broad(text)
         if broad and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
             return self._overview_reply(nxt, allowed)
-        if broad and self.topics.off_topic(text):  # "give me an overview of football tactics"
-            return self._decline("weak", nxt)
+        if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
+            broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not
+            # answered from across them; the answer model judges it as one question, like any other
         asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         own_reading = Reading(text, broad, exclude, asked=asking if asking != text else None, only=allowed, within=bool(elsewhere),
                               topicless=broad and not self.topics.topic_words(text),

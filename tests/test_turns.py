@@ -113,6 +113,15 @@ def test_a_broad_question_about_something_the_documents_never_cover_is_declined(
     assert km.ask("give me an overview of football tactics").status == "no_answer"
 
 
+def test_a_broad_question_about_words_the_documents_never_use_is_judged_as_one_question(recorded):
+    """Not answered from across the messages, and not declined unheard: the answer model decides it as it would
+    any question ("how does the report describe multi-agency working?" where the documents say "partnerships")."""
+    km, rec = recorded
+    assert km.conversation.topics.off_topic("give me an overview of football tactics")
+    km.ask("give me an overview of football tactics")
+    assert rec.readings and not any(r.broad for r in rec.readings)
+
+
 def test_a_broad_question_in_everyday_words_is_not_taken_for_an_unknown_topic(km):
     """'since' and 'last' are not in the documents, but no topic is named: the most used English words say
     nothing of what a question is about."""
