@@ -40,7 +40,9 @@ def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str
     return found, " ".join(w for w in rest.split() if w not in _ABOUT_WORDS and not w.isdigit())
 
 
-_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|there|then|he|she|such|same)\b", re.I)
+# "there" points back ("what's happening there?") unless it only says something exists ("is there anything on X?")
+_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|then|he|she|such|same)\b"
+                       r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?! (?:is|are|was|were|be|been)\b|['’]s)", re.I)
 # "why?", "how come?", "how so?": a bare question word asks about what was just said
 _BARE = re.compile(r"^\W*(?:and |but |so )?(?:why|how come|how so|why so|why not|how)(?: though| exactly| then)?\W*$", re.I)
 

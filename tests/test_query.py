@@ -114,6 +114,12 @@ def test_known_terms_are_not_flagged(text):
     assert q(text).unknown_terms == ()
 
 
+def test_in_plain_english_is_how_the_answer_is_wanted_not_a_name():
+    assert q("In plain English, what do I need to take away from this?").unknown_terms == ()
+    assert q("what do English councils do about DV").unknown_terms == ("English",)  # the nation is still a name
+    assert "advice" not in q("In plain English, what do I need to take away from this?").asks
+
+
 def test_covid_19_is_not_an_unknown_term():
     assert q("What happened during Covid-19?").unknown_terms == ()
 
