@@ -60,6 +60,11 @@ class Breadth:
         self.model = model if usable else None
         self._vector = vector
 
+    @staticmethod
+    def has_cue(text: str) -> bool:
+        """Whether a reviewed broad cue matches (intents.is_broad): no vector needed."""
+        return has_broad_cue(text)
+
     def is_broad(self, text: str) -> bool:
         cue = has_broad_cue(text)
         if cue or self.model is None:

@@ -157,7 +157,12 @@ class Conversation:
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
-        broad = self.lib.breadth.is_broad(text)
+        kind = self._follow_up(text, ctx.topic)
+        if kind and self.topics.off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
+            kind = ""
+        # a question that stands alone is read by the breadth model; one that leans on the last topic by its cues (the
+        # model was fitted on questions that stand alone, and its search embeds the question with the topic instead)
+        broad = self.lib.breadth.has_cue(text) if kind else self.lib.breadth.is_broad(text)
         if broad and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
             return self._overview_reply(nxt, allowed)
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
@@ -168,9 +173,6 @@ class Conversation:
                               topicless=broad and not self.topics.topic_words(text),
                               spread=self.topics.spread(text))
         own: Answer | None = None  # decided once, when first needed
-        kind = self._follow_up(text, ctx.topic)
-        if kind and self.topics.off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
-            kind = ""
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)

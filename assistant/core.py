@@ -20,7 +20,7 @@ from .errors import GroundingError, InvalidDocuments, InvalidQuestion
 from .profile import Profile
 from .profile import stamp as profile_stamp
 from .reply import Reply, check_grounding, render
-from .retrieve import Result, Retriever
+from .retrieve import Result, Retriever, one_turn
 from .store import Store
 from .settings import Settings
 from .suggest import Suggester
@@ -59,7 +59,7 @@ class Library:
                    Counter(w for m in st.messages.values() for w in stems(m.text)),
                    frozenset(terms(" ".join(content))) - stop_stems(),
                    frozenset(s[:STEM_PREFIX] for s in retriever.corpus.idf if len(s) >= STEM_PREFIX),
-                   Breadth(breadth, retriever.embedder.name, retriever.question_vector, st.vectors.d))
+                   Breadth(breadth, retriever.embedder.name, retriever.searched_vector, st.vectors.d))
 
     def decide(self, reading: Reading) -> Answer:
         """The library's one way to answer a reading of a question: search, then the answer model."""
@@ -186,7 +186,8 @@ class Assistant:
         started = time.perf_counter()
         text = self._validate(question)
         ctx = parse_context(context, self.settings.max_question_chars)
-        reply = self.conversation.turn(text, ctx, self._allowed(documents))
+        with one_turn():
+            reply = self.conversation.turn(text, ctx, self._allowed(documents))
         try:
             check_grounding(reply)
         except GroundingError as exc:

@@ -5,7 +5,9 @@ keeps an absolute scale the answerer can calibrate; the weight is fitted on the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,6 +66,21 @@ def scale(scores: np.ndarray) -> np.ndarray:
     """BM25 scores divided by the best of this query (0..1); all zeros stay zeros."""
     top = float(scores.max()) if len(scores) else 0.0
     return scores / top if top > 0 else scores
+
+
+# The vectors embedded in the turn under way (one_turn): a question is embedded once per turn even when the query
+# cache is off, though the breadth model reads its vector before the search does. Per thread and task, never shared.
+_TURN_VECTORS: ContextVar[dict[str, np.ndarray] | None] = ContextVar("turn_vectors", default=None)
+
+
+@contextmanager
+def one_turn() -> Iterator[None]:
+    """Within it, each text is embedded at most once, whatever the cache size (the memo ends with the turn)."""
+    token = _TURN_VECTORS.set({})
+    try:
+        yield
+    finally:
+        _TURN_VECTORS.reset(token)
 
 
 class Retriever:
@@ -149,11 +166,20 @@ class Retriever:
     def question_vector(self, text: str) -> np.ndarray:
         """The embedder's own vector of a question (1 row), remembered for the last few hundred texts (follow-ups
         and suggestions repeat them, and the breadth model reads the vector the search then uses)."""
-        hit = self._vectors.get(text)
+        turn = _TURN_VECTORS.get()
+        hit = self._vectors.get(text) if turn is None or text not in turn else turn[text]
         if hit is None:
             hit = self.embedder.embed_query(text)
             self._remember(self._vectors, text, hit)
+        if turn is not None:
+            turn[text] = hit
         return hit
+
+    def searched_vector(self, text: str) -> np.ndarray:
+        """The embedder's own vector of what a search for this text embeds (the question with the profile's glossary
+        expansions and mended slips: analyse(text).expanded), before any query adapter moves it. In a turn
+        (one_turn) the search that follows reads it without embedding again."""
+        return self.question_vector(self.analyse(text).expanded)
 
     def _embed(self, text: str) -> np.ndarray:
         """The vector searched with: the question's, moved by the profile's query adapter when it has one."""

@@ -96,3 +96,21 @@ def test_the_shipped_model_read_every_dev_question_file():
 
     read = json.loads(BREADTH.read_text())["fitted_on"]
     assert [f for f in read if f.startswith("eval/data/questions-")] == [str(f.relative_to(ROOT)) for f in files("questions", "dev")]
+
+
+def test_a_turn_embeds_a_question_once_though_breadth_and_search_both_read_it(fake_assistant, monkeypatch):
+    """With no query cache, the breadth model's vector and the search's are one embedding within a turn (one_turn),
+    and only within it."""
+    from assistant.retrieve import one_turn
+
+    r = fake_assistant.lib.retriever
+    monkeypatch.setattr(r, "cache_size", 0)
+    asked = []
+    real = r.embedder.embed_query
+    monkeypatch.setattr(r.embedder, "embed_query", lambda text: (asked.append(text), real(text))[1])
+    question = "is DV still a problem for families"
+    with one_turn():
+        v = r.searched_vector(question)
+        r.search(question)
+    assert len(asked) == 1 and asked[0] == r.analyse(question).expanded != question  # the glossary's expansion is read
+    assert np.array_equal(v, r.question_vector(r.analyse(question).expanded)) and len(asked) == 2  # no memo outside a turn

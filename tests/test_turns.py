@@ -405,3 +405,15 @@ def test_an_answer_quoting_a_sentence_that_points_back_holds_the_one_before(km):
             spans.append(last - first)
             assert last == first or (last == first + 1 and m.sentences[last].text.startswith(("These", "This")))
     assert 1 in spans
+
+
+def test_a_follow_up_is_read_as_broad_by_its_cues_alone(recorded, monkeypatch):
+    """The breadth model judges questions that stand alone; one leaning on the last topic is broad only by a cue (its
+    search embeds it with the topic, and one embedding a turn is the cost bound)."""
+    km, rec = recorded
+    monkeypatch.setattr(km.lib.breadth, "is_broad", lambda text: True)  # a model that calls everything broad
+    first = km.ask("is domestic abuse still a problem?")
+    assert rec.readings[-1].broad
+    rec.readings.clear()
+    km.ask("what about for teenagers?", first.context)
+    assert rec.readings and not any(r.broad for r in rec.readings)
