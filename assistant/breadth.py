@@ -51,9 +51,9 @@ class BreadthModel:
 
 
 class Breadth:
-    """is_broad(text): a cue, or the model's probability at or above its threshold. `vector(text)` gives the
-    question's vector (Retriever.question_vector, remembered, so the search that follows does not embed again);
-    the model is used only when it was fitted on vectors of `embedder` and of their size."""
+    """is_broad(text): a cue, or the model's probability at or above its threshold. `vector(text)` gives the vector
+    of what the search embeds for the question (Retriever.searched_vector: within a turn the search then reads it
+    without embedding again); the model is used only when it was fitted on vectors of `embedder` and of their size."""
 
     def __init__(self, model: BreadthModel | None, embedder: str, vector: Callable[[str], np.ndarray], dim: int):
         usable = model is not None and model.embedder == embedder and len(model.weights) == dim
@@ -66,7 +66,6 @@ class Breadth:
         return has_broad_cue(text)
 
     def is_broad(self, text: str) -> bool:
-        cue = has_broad_cue(text)
-        if cue or self.model is None:
-            return cue
-        return self.model.probability(self._vector(text), cue) >= self.model.threshold
+        if has_broad_cue(text):
+            return True
+        return self.model is not None and self.model.probability(self._vector(text), False) >= self.model.threshold

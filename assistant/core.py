@@ -220,4 +220,5 @@ class Assistant:
         """Why a self-contained question is answered or declined: what was searched, every candidate the
         model scored with its features and probability, the confidence and the reason (evaluation uses this)."""
         text = self._validate(question)
-        return self.decide(Reading(text, broad=self.lib.breadth.is_broad(text)))
+        with one_turn():  # the breadth model and the search read one embedding
+            return self.decide(Reading(text, broad=self.lib.breadth.is_broad(text)))

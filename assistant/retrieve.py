@@ -167,7 +167,9 @@ class Retriever:
         """The embedder's own vector of a question (1 row), remembered for the last few hundred texts (follow-ups
         and suggestions repeat them, and the breadth model reads the vector the search then uses)."""
         turn = _TURN_VECTORS.get()
-        hit = self._vectors.get(text) if turn is None or text not in turn else turn[text]
+        hit = turn.get(text) if turn is not None else None
+        if hit is None:
+            hit = self._vectors.get(text)
         if hit is None:
             hit = self.embedder.embed_query(text)
             self._remember(self._vectors, text, hit)

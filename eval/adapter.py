@@ -22,7 +22,7 @@ import numpy as np
 from assistant.profile import ADAPTER, QueryAdapter
 
 from .ext_common import ROOT
-from .gold import files, questions
+from .gold import author_set, files, questions
 
 SPLIT = "dev"  # never the test split
 LAMBDAS = (100.0, 30.0, 10.0, 3.0, 1.0)
@@ -49,7 +49,7 @@ def _data(assistant):
         t = vectors[idx].mean(axis=0)
         targets.append(t / np.linalg.norm(t))
     gold = [{titles.index(m) for m in row["messages"]} for row in rows]
-    groups = np.array([group(row) for row in rows], dtype=object)
+    groups = np.array([author_set(row) for row in rows], dtype=object)
     return q, np.array(targets), gold, groups, vectors, r.unit_message
 
 
@@ -65,11 +65,6 @@ def hit_at_1(q, delta, gold, vectors, unit_message) -> float:
     scores = moved @ vectors.T
     best = np.stack([scores[:, unit_message == k].max(axis=1) for k in range(int(unit_message.max()) + 1)], axis=1)
     return float(np.mean([b in g for b, g in zip(best.argmax(axis=1), gold)]))
-
-
-def group(row: dict) -> str:
-    """A question's author set: its id without the number (q-sd-014 -> q-sd)."""
-    return row["id"].rsplit("-", 1)[0]
 
 
 def left_out(assistant) -> dict[str, np.ndarray]:
@@ -109,7 +104,7 @@ def hybrid_hit_at_1(assistant, deltas: dict[str, np.ndarray], weight: float) -> 
     for g in sorted(deltas):
         with searching_with(r, deltas[g], weight):
             for row in questions(SPLIT):
-                if group(row) == g and row["kind"] == "specific" and row["messages"]:
+                if author_set(row) == g and row["kind"] == "specific" and row["messages"]:
                     hits.setdefault(g, []).append(r.search(row["question"], k=10).hits[0].message.title in row["messages"])
     return {g: round(float(np.mean(v)), 3) for g, v in hits.items()}
 

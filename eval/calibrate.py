@@ -47,7 +47,7 @@ from .ext_common import ROOT
 from .ext_wikiqa import load_wikiqa
 from .examples import FOLDS, SECTION, Examples, read_files, read_rows, subset, wikiqa_page_examples, wikiqa_section_examples
 from .foreign import indexed
-from .gold import files, questions
+from .gold import author_set, files, questions
 
 SPLIT = "dev"  # never the test split: tests/test_heldout.py checks this file says so
 DEFAULT_DATA = ROOT.parent / "shared" / "extbench"
@@ -91,7 +91,7 @@ def key_message_examples(assistant, reranker: Reranker | None = None) -> Example
     r = assistant.retriever
     out = Examples()
     deltas = adapter.left_out(assistant)  # each author's questions searched with the adapter fitted without them
-    for g, rows in itertools.groupby(questions(SPLIT), key=adapter.group):
+    for g, rows in itertools.groupby(questions(SPLIT), key=author_set):
         with adapter.searching_with(r, deltas.get(g)):
             for row in rows:
                 q = row["question"]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from assistant.embed import query_text
 from assistant.intents import is_broad as has_broad_cue
 
 from .ext_common import ROOT
-from .gold import DATA, files, questions, read_jsonl
+from .gold import DATA, author_set, files, questions, read_jsonl
 
 WIKIQA_TRAIN = ROOT.parent / "shared" / "extbench" / "wikiqa" / "WikiQA-train.tsv"
 READ_TRAIN = sorted((DATA / "read").glob("wikiqa-train-*.jsonl"))
@@ -42,12 +41,6 @@ HAND_SET = ["threshold 0.6: chosen in session 17 with each dev author set's ques
             "and 0.769 at 0.6, while specific answers quoting more than one message rose to 32 % and 25 % (16 % with "
             "cues alone)",
             "C 3 (see above)"]
-
-
-def author(row_id: str) -> str:
-    """The author set a dev question belongs to, by its id ("q-s12-004" → "s12")."""
-    m = re.match(r"q-([a-z]+\d*)", row_id)
-    return m.group(1) if m else row_id.split("-")[0]
 
 
 def wikiqa_questions() -> list[str]:
@@ -94,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     searched = [query_text(retriever.analyse(t).expanded) for t in texts]
     x = np.hstack([embedder.embed(searched).astype(np.float64), cue[:, None]])
     y = np.array([r["kind"] == "broad" for r in dev] + [False] * len(others), dtype=float)
-    group = np.array([author(r["id"]) for r in dev] + ["wikiqa"] * len(others))
+    group = np.array([author_set(r) for r in dev] + ["wikiqa"] * len(others))
     print(f"{len(dev)} dev questions ({int(y.sum())} broad), {len(others)} WikiQA train questions")
     if args.cv:
         held = np.zeros(len(dev))
@@ -102,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             left = group == g
             held[left[: len(dev)]] = probability(fit(x[~left], y[~left]), x[left])
         _report(held, cue[: len(dev)] > 0, y[: len(dev)] > 0, group[: len(dev)])
-    b = fit(x, y)
     if args.write:
+        b = fit(x, y)
         record = {
             "_about": "Written by eval/fit_breadth.py: a logistic model over a question's vector and whether a broad cue "
                       "matched; assistant/breadth.py reads it. 'hand_set' values are chosen by hand, not fitted.",

@@ -41,6 +41,11 @@ def questions(split: str) -> list[dict]:
     return [r for r in rows if not r["id"].startswith(left)] if left and split == "dev" else rows
 
 
+def author_set(row: dict) -> str:
+    """A question's author set: its id without the number (q-sd-014 -> q-sd). Fits that leave one set out group by it."""
+    return row["id"].rsplit("-", 1)[0]
+
+
 def conversations(split: str) -> list[dict]:
     return [row for f in files("conversations", split) for row in read_jsonl(f)]
 
