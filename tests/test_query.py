@@ -324,6 +324,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "did workers go beyond their normal role in lockdown",  # doing more than a role, not what it involves
     "what does the report say staff should do more of",
     "who did families trust more - social workers or teachers?",  # a choice between two, not a name
+    "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
+    "how do parents rate the support they got",  # rate, the verb, after 'the parents'
     "which partner agencies were more confident",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
