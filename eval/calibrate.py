@@ -40,7 +40,7 @@ import numpy as np
 
 from assistant import features as feats
 from assistant.answer import CALIBRATION, TRIGGER_NAMES, Forest, Reranker, candidates, trigger_vector
-from assistant.intents import is_broad, route
+from assistant.intents import route
 
 from . import adapter
 from .ext_common import ROOT
@@ -95,7 +95,7 @@ def key_message_examples(assistant, reranker: Reranker | None = None) -> Example
         with adapter.searching_with(r, deltas.get(g)):
             for row in rows:
                 q = row["question"]
-                if row["kind"] == "broad" or route(q) or is_broad(q):
+                if row["kind"] == "broad" or route(q) or assistant.lib.breadth.is_broad(q):  # read as broad, as served
                     continue
                 result = r.search(q, k=10)
                 if result.query.unknown_terms or result.query.asks:  # the profile's rules decide these
