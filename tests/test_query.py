@@ -326,6 +326,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "who did families trust more - social workers or teachers?",  # a choice between two, not a name
     "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
     "how do parents rate the support they got",  # rate, the verb, after 'the parents'
+    "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
     "which partner agencies were more confident",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
