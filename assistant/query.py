@@ -67,7 +67,12 @@ def load_glossary(path: Path) -> dict[str, tuple[str, ...]]:
         return {}
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {k.lower(): tuple(v) for k, v in raw.items() if not k.startswith("_")}
+        out: dict[str, tuple[str, ...]] = {}
+        for k, v in raw.items():
+            if not k.startswith("_"):  # a term is matched as expand() reads text: "multi-agency" as "multi agency"
+                key = " ".join(_folded(k).split())
+                out[key] = tuple(dict.fromkeys(out.get(key, ()) + tuple(v)))
+        return out
     except (ValueError, AttributeError, TypeError) as exc:
         raise CorpusError(f"the glossary {path} is not a JSON object of word → list of phrases: {exc}") from exc
 
@@ -83,9 +88,14 @@ def load_names(path: Path) -> tuple[str, ...]:
         raise CorpusError(f"the names file {path} is not a JSON object with a list 'names': {exc}") from exc
 
 
+def _folded(text: str) -> str:
+    """Lower case, curly apostrophes straight, every other character but letters, digits and spaces a space."""
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'"))
+
+
 def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
     """Text with each glossary term's phrases appended once, and the set of terms that matched."""
-    lowered = " " + re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")) + " "
+    lowered = " " + _folded(text) + " "
     lowered = re.sub(r"'s? ", " ", lowered)  # possessives: "DV's" is DV
     lowered += " ".join(w[:-1] for w in lowered.split() if w.endswith("s") and w[:-1] in glossary) + " "  # plurals: LACs
     hits, extra = set(), []

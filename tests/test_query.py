@@ -47,6 +47,19 @@ def test_glossary_matches_whole_words_only(text):
     assert hits == set() and expanded == text
 
 
+def test_a_term_written_with_punctuation_matches_as_text_is_read(tmp_path):
+    """expand() reads 'multi-agency' as 'multi agency': a glossary term written with its hyphen must match it, and
+    two spellings of one term share their phrases."""
+    path = tmp_path / "glossary.json"
+    path.write_text(json.dumps({"multi-agency": ["joint working"], "Self-Harm": ["risk to themselves"],
+                                "self harm": ["hurting themselves", "risk to themselves"]}), encoding="utf-8")
+    glossary = load_glossary(path)
+    assert glossary["self harm"] == ("risk to themselves", "hurting themselves")
+    for text in ("how good is multi-agency working", "how good is multi agency working"):
+        expanded, hits = expand(text, glossary)
+        assert hits == {"multi agency"} and "joint working" in expanded[len(text):]
+
+
 def test_multi_word_terms_and_each_phrase_appended_once():
     expanded, hits = expand("DV and domestic violence, cost-of-living", GLOSSARY)
     assert {"dv", "domestic violence", "cost of living"} <= hits
