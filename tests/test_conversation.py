@@ -115,6 +115,7 @@ def test_a_greeting_with_a_question_is_no_introduction():
 
 def test_is_broad():
     assert all(is_broad(q) for q in ("gimme the gist", "recurring themes?", "where are we falling short", "what's got better"))
+    assert is_broad("so what has got worse since then")  # the twin of 'got better'
     assert is_broad("give me a summary")
     assert is_broad("What are the main findings?")
     assert is_broad("what are the main worries?") and is_broad("tl;dr pls")
@@ -164,6 +165,7 @@ def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
     assert without_audience(words("what are the main takeaways for a social work team")) == "what are the main takeaways".split()
     assert without_audience(words("councillor here, give me the gist")) == "give me the gist".split()
     assert without_audience(words("anything positive? to share at our next team meeting")) == "anything positive".split()
+    assert without_audience(words("the big points for my team meeting tomorrow")) == "the big points".split()  # when
     kept = "is there anything here about chronologies for under 5s"  # 'here' after a question word; no audience word
     assert without_audience(words(kept)) == words(kept)
 
