@@ -340,6 +340,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
     "how do parents rate the support they got",  # rate, the verb, after 'the parents'
     "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
+    "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
     "which partner agencies were more confident",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
