@@ -341,6 +341,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "how do parents rate the support they got",  # rate, the verb, after 'the parents'
     "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
     "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
+    "advocacy and inspection grades - is there any connection?",  # a link to grades is asked about, not a grade
+    "is there a correlation between how much families are involved and how their area was rated",
     "which partner agencies were more confident",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
