@@ -343,6 +343,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
     "advocacy and inspection grades - is there any connection?",  # a link to grades is asked about, not a grade
     "is there a correlation between how much families are involved and how their area was rated",
+    "are partnerships any good with their performance statistics?",  # using data is the topic
+    "stats plus case audits: how are councils doing",
     "which partner agencies were more confident",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
