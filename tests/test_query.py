@@ -345,6 +345,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "is there a correlation between how much families are involved and how their area was rated",
     "are partnerships any good with their performance statistics?",  # using data is the topic
     "stats plus case audits: how are councils doing",
+    "why should elected members care whether families trust their workers?",  # consequences, not causes
+    "is poverty behind the growing numbers of referrals",  # a trend
     "which partner agencies were more confident",
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
