@@ -69,8 +69,8 @@ def load_glossary(path: Path) -> dict[str, tuple[str, ...]]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         out: dict[str, tuple[str, ...]] = {}
         for k, v in raw.items():
-            if not k.startswith("_"):  # a term is matched as expand() reads text: "multi-agency" as "multi agency"
-                key = " ".join(_folded(k).split())
+            if not k.startswith("_"):  # a term is read as expand() reads text: "multi-agency" as "multi agency"
+                key = " ".join(_as_matched(k).split())
                 out[key] = tuple(dict.fromkeys(out.get(key, ()) + tuple(v)))
         return out
     except (ValueError, AttributeError, TypeError) as exc:
@@ -88,15 +88,15 @@ def load_names(path: Path) -> tuple[str, ...]:
         raise CorpusError(f"the names file {path} is not a JSON object with a list 'names': {exc}") from exc
 
 
-def _folded(text: str) -> str:
-    """Lower case, curly apostrophes straight, every other character but letters, digits and spaces a space."""
-    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'"))
+def _as_matched(text: str) -> str:
+    """Text as glossary terms are looked for in it, padded with spaces: lower case, every character but letters,
+    digits, spaces and apostrophes a space, possessives dropped ("DV's" is DV, "child's plan" is "child plan")."""
+    return re.sub(r"'s? ", " ", " " + re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")) + " ")
 
 
 def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
     """Text with each glossary term's phrases appended once, and the set of terms that matched."""
-    lowered = " " + _folded(text) + " "
-    lowered = re.sub(r"'s? ", " ", lowered)  # possessives: "DV's" is DV
+    lowered = _as_matched(text)
     lowered += " ".join(w[:-1] for w in lowered.split() if w.endswith("s") and w[:-1] in glossary) + " "  # plurals: LACs
     hits, extra = set(), []
     for term, phrases in glossary.items():

@@ -52,12 +52,15 @@ def test_a_term_written_with_punctuation_matches_as_text_is_read(tmp_path):
     two spellings of one term share their phrases."""
     path = tmp_path / "glossary.json"
     path.write_text(json.dumps({"multi-agency": ["joint working"], "Self-Harm": ["risk to themselves"],
-                                "self harm": ["hurting themselves", "risk to themselves"]}), encoding="utf-8")
+                                "self harm": ["hurting themselves", "risk to themselves"],
+                                "child’s plan": ["care planning"]}), encoding="utf-8")
     glossary = load_glossary(path)
     assert glossary["self harm"] == ("risk to themselves", "hurting themselves")
     for text in ("how good is multi-agency working", "how good is multi agency working"):
         expanded, hits = expand(text, glossary)
         assert hits == {"multi agency"} and "joint working" in expanded[len(text):]
+    for text in ("is the child's plan any good", "is the child’s plan any good"):  # a possessive is read without its 's
+        assert expand(text, glossary)[1] == {"child plan"}
 
 
 def test_multi_word_terms_and_each_phrase_appended_once():
