@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     results = {}
     if "wikiqa" in only and (args.data / "wikiqa").is_dir():
-        from .calibrate import fit_logistic
+        from .forest import fit_logistic
 
         results["wikiqa"] = run_wikiqa(args.data / "wikiqa", fit_logistic)
         _print_wikiqa(results["wikiqa"])

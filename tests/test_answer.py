@@ -96,7 +96,7 @@ def test_ranker_probability_is_the_sigmoid_of_the_leaves_the_saved_trees_reach(a
 
 def test_forest_matches_lightgbm_on_the_trees_calibrate_saves():
     lightgbm = pytest.importorskip("lightgbm")
-    from eval.calibrate import FOREST, _flatten
+    from eval.forest import FOREST, _flatten
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 4))

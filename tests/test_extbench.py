@@ -13,7 +13,7 @@ import pytest
 from assistant import retrieve
 from assistant.embed import FakeEmbedder
 from eval import ext_beir, ext_common, ext_squad, ext_wikiqa, extbench
-from eval.calibrate import fit_logistic
+from eval.forest import fit_logistic
 
 
 @pytest.fixture
