@@ -192,7 +192,7 @@ def dev_corpora_rates(cal: dict, data: Path, thresholds: list[float]) -> dict[fl
 
     out: dict[float, dict[str, tuple[float, float]]] = {t: {} for t in thresholds}
     for sections in (None, SECTION):
-        sets = {"wikiqa": wikiqa_corpus(data, "dev", sections), "read": read_corpus(data, sections)}
+        sets = {"wikiqa": wikiqa_corpus(data, "dev", sections), "read": read_corpus(data, "dev", sections)}
         if any(c is None for c in sets.values()):
             continue
         folder = CACHE / f"threshold-dev{'-sections' if sections else ''}"

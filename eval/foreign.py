@@ -20,12 +20,14 @@ encyclopedia sections: half of its articles (by title hash, ~1,000 paragraphs, a
 indexed; the top quote contains the answer when it contains one of the question's gold answer strings. It
 is a measurement only: nothing is fitted or chosen on SQuAD (eval/ext_squad.py says why). `--corpus read` asks
 the WikiQA **dev** pages the read-and-ask questions written on them (eval/data/read/wikiqa-dev-*.jsonl: a page's
-details in the asker's own words): dev data, on which eval/calibrate.py chooses the threshold.
+details in the asker's own words): dev data, on which eval/calibrate.py chooses the threshold. `--corpus read
+--split test` asks the WikiQA test pages those written on them (wikiqa-test-*.jsonl): held out, fitted on by
+nothing.
 
 `--layout articles` saves each page as a document of its own instead of a `##` section of a document of 40 (its
 `--sections` headed only "Part 2", …), so what a section is about is in its document's title alone.
 
-Writes eval/results/foreign.json (foreign-dev.json, foreign-read.json, foreign-squad.json; "-articles" and
+Writes eval/results/foreign.json (foreign-dev.json, foreign-read.json, foreign-read-test.json, foreign-squad.json; "-articles" and
 "-sectionsN" in the name for those options).
 """
 
@@ -161,18 +163,19 @@ def wikiqa_corpus(data: Path, split: str, sections: int | None = None) -> Foreig
                    [probe(r) for r in rows if indexed(r["title"]) and not any(r["labels"])])
 
 
-def read_corpus(data: Path, sections: int | None = None) -> Foreign | None:
-    """WikiQA **dev** pages (the same indexed half as wikiqa_corpus) asked the read-and-ask questions written on
-    them (eval/data/read/wikiqa-dev-*.jsonl, examples.read_rows): details of a page, in the asker's own words, the
-    kind of question SQuAD has. Dev data: eval/calibrate.py chooses the threshold on them (the trees are fitted on
-    the ones written on WikiQA train pages)."""
+def read_corpus(data: Path, split: str = "dev", sections: int | None = None) -> Foreign | None:
+    """WikiQA `split` pages (the same indexed half as wikiqa_corpus) asked the read-and-ask questions written on
+    them (eval/data/read/wikiqa-<split>-*.jsonl, examples.read_rows): details of a page, in the asker's own words,
+    the kind of question SQuAD has. On dev pages they are dev data: eval/calibrate.py chooses the threshold on them
+    (the trees are fitted on the ones written on WikiQA train pages). On test pages they are held out: nothing is
+    fitted or chosen on them."""
     from .examples import read_rows
 
-    if not (data / "wikiqa" / "WikiQA-dev.tsv").exists():
+    if not (data / "wikiqa" / f"WikiQA-{split}.tsv").exists():
         return None
-    rows = read_rows(data / "wikiqa", "dev")
-    inside = [p for p in pages_of(load_wikiqa(data / "wikiqa", "dev")) if indexed(p.title)]
-    return Foreign("WikiQA dev pages, read-and-ask questions" + (f", in sections of {sections} sentences" if sections else ""),
+    rows = read_rows(data / "wikiqa", split)
+    inside = [p for p in pages_of(load_wikiqa(data / "wikiqa", split)) if indexed(p.title)]
+    return Foreign(f"WikiQA {split} pages, read-and-ask questions" + (f", in sections of {sections} sentences" if sections else ""),
                    sections_of(inside, sections) if sections else inside,
                    [probe(r) for r in rows if indexed(r["title"]) and any(r["labels"])],
                    [probe(r) for r in rows if not indexed(r["title"])], [])
@@ -235,12 +238,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layout", choices=("collection", "articles"), default="collection",
                     help="wikiqa, read: pages as `##` sections of documents of 40 (collection), or each page a "
                          "document of its own whose --sections are headed only 'Part 2', … (articles)")
-    ap.add_argument("--split", choices=("test", "dev"), default="test",
-                    help="WikiQA pages to use: test (the reported figures) or dev (for looking at misses)")
+    ap.add_argument("--split", choices=("test", "dev"),
+                    help="WikiQA pages to use: test (held out: the reported figures) or dev (for looking at misses); "
+                         "default test for wikiqa, dev for read")
     args = ap.parse_args(argv)
+    if args.split is None:
+        args.split = "dev" if args.corpus == "read" else "test"
     articles = args.layout == "articles" and args.corpus != "squad"
     cut = None if articles else args.sections  # an article is cut as it is written (write_articles)
-    corpus = (squad_corpus(args.data) if args.corpus == "squad" else read_corpus(args.data, cut)
+    corpus = (squad_corpus(args.data) if args.corpus == "squad" else read_corpus(args.data, args.split, cut)
               if args.corpus == "read" else wikiqa_corpus(args.data, args.split, cut))
     if corpus is None:
         print(f"no {args.corpus} {args.split} data in {args.data}; skipped")
@@ -312,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"MISS absent {r.question!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
     layout = f"{'-articles' if articles else ''}{f'-sections{args.sections}' if args.sections else ''}"
-    name = ("foreign-squad.json" if args.corpus == "squad" else f"foreign-read{layout}.json" if args.corpus == "read" else
+    name = ("foreign-squad.json" if args.corpus == "squad" else f"foreign-read{'' if args.split == 'dev' else '-' + args.split}{layout}.json" if args.corpus == "read" else
             f"foreign{'' if args.split == 'test' else '-' + args.split}{layout}.json")
     (RESULTS / name).write_text(json.dumps(out, indent=2) + "\n")
     return 0

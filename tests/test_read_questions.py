@@ -1,6 +1,7 @@
 """The read-and-ask questions (eval/data/read): the answer model is fitted on those written on WikiQA's train
-pages; those on its dev pages choose its threshold and measure it, so the two must never meet, and each must
-point at real sentences of its page. The pages are read from ../shared/extbench (never copied here): without it, a skip."""
+pages; those on its dev pages choose its threshold and measure it; those on its test pages are held out (nothing
+is fitted or chosen on them). No two may meet, and each must point at real sentences of its page. The pages are read from
+../shared/extbench (never copied here): without it, a skip."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from eval.examples import READ, read_files, read_rows
 from eval.foreign import indexed
 
+SPLITS = ("train", "dev", "test")
 WIKIQA = Path(__file__).resolve().parent.parent.parent / "shared" / "extbench" / "wikiqa"
 
 
@@ -21,15 +23,16 @@ def _records(split: str) -> list[dict]:
 
 def test_files_are_named_by_split_and_author_and_ids_are_unique():
     names = sorted(f.name for f in READ.glob("*.jsonl"))
-    assert names and all(n.startswith(("wikiqa-train-", "wikiqa-dev-")) for n in names)
-    assert not set(read_files("train")) & set(read_files("dev"))
-    ids = [r["id"] for split in ("train", "dev") for r in _records(split)]
+    assert names and all(n.startswith(("wikiqa-train-", "wikiqa-dev-", "wikiqa-test-")) for n in names)
+    assert len(names) == len({f for split in SPLITS for f in read_files(split)})
+    ids = [r["id"] for split in SPLITS for r in _records(split)]
     assert len(ids) == len(set(ids))
 
 
-def test_no_question_is_in_both_splits():
+def test_no_question_is_in_two_splits():
     norm = lambda q: " ".join("".join(c for c in q.lower() if c.isalnum() or c == " ").split())
-    assert not {norm(r["question"]) for r in _records("train")} & {norm(r["question"]) for r in _records("dev")}
+    asked = [{norm(r["question"]) for r in _records(split)} for split in SPLITS]
+    assert all(not a & b for i, a in enumerate(asked) for b in asked[i + 1:])
 
 
 @pytest.mark.skipif(not (WIKIQA / "WikiQA-dev.tsv").exists(), reason="no ../shared/extbench/wikiqa")
@@ -40,10 +43,12 @@ def test_no_question_fitted_on_is_about_a_page_measured_with():
 
     held = {r["title"] for split in ("dev", "test") for r in load_wikiqa(WIKIQA, split)}
     assert not {r["title"] for r in _records("train")} & held
+    fitted_or_chosen = {r["title"] for split in ("train", "dev") for r in load_wikiqa(WIKIQA, split)}
+    assert not {r["title"] for r in _records("test")} & fitted_or_chosen  # the held-out ones share no page with them
 
 
 @pytest.mark.skipif(not (WIKIQA / "WikiQA-dev.tsv").exists(), reason="no ../shared/extbench/wikiqa")
-@pytest.mark.parametrize("split", ["train", "dev"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_every_question_points_at_its_pages_sentences(split):
     from eval.ext_wikiqa import load_wikiqa
 
