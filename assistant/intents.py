@@ -348,6 +348,12 @@ def _audience() -> frozenset[str]:
     return frozenset(intents()["audience"])
 
 
+@lru_cache(maxsize=1)
+def _audience_when() -> frozenset[str]:
+    """Words saying when the answer is needed: they continue an audience phrase, never end one alone."""
+    return _audience() | frozenset(intents()["audience_when"])
+
+
 def without_audience(ws: list[str]) -> list[str]:
     """The words less who is asking and who the answer is for: a role the question opens with ('councillor here',
     'CPC lead officer here': at most MAX_AUDIENCE_WORDS words, none a question word, then 'here') and a phrase saying
@@ -356,12 +362,12 @@ def without_audience(ws: list[str]) -> list[str]:
     here = next((i for i, w in enumerate(ws[:MAX_AUDIENCE_WORDS + 1]) if w == "here"), None)
     if here and not ASK_WORDS & set(ws[:here]):
         ws = ws[here + 1:]
-    out, i, audience = [], 0, _audience()
+    out, i, audience, going_on = [], 0, _audience(), _audience_when()
     while i < len(ws):
         if ws[i] in _AUDIENCE_OPENS:
             end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_WORDS)) if ws[j] in audience), None)
             if end is not None:
-                while end + 1 < len(ws) and ws[end + 1] in audience:  # "team meeting"
+                while end + 1 < len(ws) and ws[end + 1] in going_on:  # "team meeting", "session next wk"
                     end += 1
                 i = end + 1
                 continue

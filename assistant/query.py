@@ -213,10 +213,13 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
-            ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None) -> Query:
+            ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None,
+            aside=None) -> Query:
     """`phrase_used(name) -> bool`: whether the documents use a listed name of several words as a phrase ("young
     carers" where they say "carers" and "young" apart); without it such a name counts only when one of its words
-    is unknown."""
+    is unknown. `aside(words) -> words`: the words less those saying who asks and who the answer is for
+    ("for a DA training session next wk - what does it say about domestic abuse?"): a name, acronym or number
+    said only there is no topic the question asks about."""
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
@@ -231,7 +234,12 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     intro = _INTRO.match(text)
     asked = _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text)
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
-    said = padded(words(re.sub(r"['’]s\b", "", asked, flags=re.I)))  # possessives: "Fife's" names Fife
+    ws = words(re.sub(r"['’]s\b", "", asked, flags=re.I))  # possessives: "Fife's" names Fife
+    kept = aside(ws) if aside else ws
+    if len(kept) < len(ws):
+        only_aside = set(ws) - set(kept)
+        candidates = [c for c in candidates if c.lower() not in only_aside]
+    said = padded(kept)
     seen = {c.lower() for c in candidates}
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
         not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]

@@ -399,3 +399,18 @@ def test_what_is_not_going_well_asks_for_findings_not_a_definition():
     assert "definition" not in q("and whats not going well?").asks
     assert "definition" not in q("what's missing for older young people").asks
     assert "definition" in q("what's a chronology?").asks
+
+
+def test_a_name_said_only_where_the_answer_will_be_used_is_no_topic():
+    """'for a DA training session next wk' says where the answer goes: the listed name in it ('training') and a
+    place named there are no topic the question asks about; named in the question itself, they still count."""
+    from assistant.intents import without_audience
+
+    vocab = frozenset("what does the report say about domestic abuse".split())
+    q = "for a DA training session next wk - what does it say about domestic abuse?"
+    assert analyse(q, {"da": ("domestic abuse",)}, vocab, (), names=("training",)).unknown_terms == ("training",)
+    assert analyse(q, {"da": ("domestic abuse",)}, vocab, (), names=("training",), aside=without_audience).unknown_terms == ()
+    fife = "for the Fife CPC meeting tomorrow - what does it say about domestic abuse?"
+    assert analyse(fife, {}, vocab, (), aside=without_audience).unknown_terms == ()
+    asked = "what does it say about training on domestic abuse in Fife?"
+    assert analyse(asked, {}, vocab, (), names=("training",), aside=without_audience).unknown_terms == ("Fife", "training")
