@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
 from .intents import (ASK_WORDS, asking_part, else_about, follow_up_kind, message_about, more_about, named_message,
-                      refers_back, route)
+                      refers_back, route, without_closing_then)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics
@@ -202,6 +202,8 @@ class Conversation:
         if not topic:
             return ""
         kind = follow_up_kind(text)
+        if kind == "anaphoric" and self.lib.breadth.has_cue(text):  # "ok what's going well then"
+            kind = follow_up_kind(without_closing_then(text))
         ws = words(text)
         topical = [w for w in ws if w in self.lib.content or stems(w) & self.lib.content_stems]
         if kind == "anaphoric":

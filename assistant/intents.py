@@ -47,6 +47,16 @@ _ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|then|he|she|s
 _BARE = re.compile(r"^\W*(?:and |but |so )?(?:why|how come|how so|why so|why not|how)(?: though| exactly| then)?\W*$", re.I)
 
 
+_CLOSING_THEN = re.compile(r"\bthen\W*$", re.I)
+
+
+def without_closing_then(text: str) -> str:
+    """The text less a "then" that ends it ("what's going well then?"): in a question asked across the documents it
+    turns the conversation; it points back at a time only in a question about one thing ("were they effective
+    then?")."""
+    return _CLOSING_THEN.sub("", text)
+
+
 def refers_back(text: str) -> bool:
     """Whether the text points at something said before it ("do inspectors expect us to use it?")."""
     return bool(_ANAPHORA.search(text) or _BARE.match(text))

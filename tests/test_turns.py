@@ -56,6 +56,17 @@ def test_an_unrelated_question_is_never_searched_with_the_last_topic(recorded, u
     assert rec.readings and not any(TOPIC["topic"] in r.text for r in rec.readings)
 
 
+def test_a_broad_question_closing_on_then_is_no_follow_up_but_one_about_a_time_leans_back(recorded):
+    """'what's going well then?' turns the conversation ('then' as in 'so'); 'were they effective then?' asks about
+    the time the last topic named."""
+    a, rec = recorded
+    a.ask("ok what are the main strengths then?", TOPIC)
+    assert rec.readings and not any(TOPIC["topic"] in r.text for r in rec.readings)
+    rec.readings.clear()
+    a.ask("were the responses effective then?", TOPIC)
+    assert any(TOPIC["topic"] in r.text for r in rec.readings)
+
+
 def test_without_a_context_nothing_is_searched_with_a_topic(recorded):
     a, rec = recorded
     a.ask("is that getting better?")
