@@ -157,6 +157,13 @@ def test_a_contraction_typed_without_its_apostrophe_names_no_topic(km):
     assert km.ask("summarise todays news").status == "no_answer"  # everyday words, but a topic: the trigger's bar holds
 
 
+def test_a_negated_auxiliary_names_no_topic(km):
+    """"isn't", "dont": words of the question's grammar, with or without the apostrophe, like 'not'."""
+    for q in ("quick overview of what isn't working pls", "overview of what isnt working", "whats not working overall"):
+        assert km.conversation.topics.topic_words(q) == [], q
+    assert km.ask("quick overview of what isn't working pls").status == "answered"
+
+
 def test_who_asks_and_how_the_answer_will_be_used_name_no_topic(km):
     """A role ('councillor here'), an audience ('for a social work team') or the form wanted ('quick list', 'three
     bullets') says nothing of what a broad question is about: it is not taken for an unknown topic."""
