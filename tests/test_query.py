@@ -159,6 +159,8 @@ def test_unknown_terms_are_deduplicated():
     ("What percentage of partnerships", True),
     ("how long do children wait", True),
     ("how often were plans reviewed", True),
+    ("what is the minimum age of marriage", True),  # an age, like 'what age'
+    ("does the response differ with the age of the child", False),
     ("is early help working", False),
     ("how are teenagers protected", False),
     ("manyfold questions", False),
