@@ -416,3 +416,16 @@ def test_a_name_said_only_where_the_answer_will_be_used_is_no_topic():
     assert analyse(fife, {}, vocab, (), aside=without_audience).unknown_terms == ()
     asked = "what does it say about training on domestic abuse in Fife?"
     assert analyse(asked, {}, vocab, (), names=("training",), aside=without_audience).unknown_terms == ("Fife", "training")
+
+
+def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figure():
+    share = q("how many of the partnerships had early intervention as a priority?")
+    assert "proportion" in share.asks and "quantity" not in share.asks
+    assert "proportion" in q("what proportion of families valued their workers").asks
+    count = q("how many inspections were carried out?")
+    assert "quantity" in count.asks and "proportion" not in count.asks
+    proportion = next(t for t in TYPES if t.name == "proportion")
+    assert proportion.shown_by("It was a priority in almost all partnership areas we inspected.")
+    assert not proportion.shown_by("Staff were confident at identifying concerns.")
+    assert unmet_type(share, "It was a priority in almost all partnership areas we inspected.", TYPES) is None
+    assert unmet_type(count, "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
