@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
 from .intents import (ASK_WORDS, asking_part, else_about, follow_up_kind, message_about, more_about, named_message,
-                      refers_back, route, without_closing_then)
+                      negated_ellipsis, refers_back, route, without_closing_then)
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics
@@ -122,6 +122,9 @@ class Conversation:
     def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None) -> "Reply":
         lib = self.lib
         text = more_about(text) or message_about(text) or text
+        whole = negated_ellipsis(text, ctx.topic)  # "and what's not?": a question of its own once its predicate is back
+        if whole:
+            text, ctx = whole, Context("", ctx.quoted, ctx.shown, ctx.turn)
         intent = route(text, lib.content)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
         if intent in ("greeting", "thanks", "goodbye", "help", "acknowledge"):

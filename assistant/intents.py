@@ -317,6 +317,22 @@ def else_about(text: str) -> tuple[str, bool]:
     return text, bool(_ELSEWHERE.search(text))
 
 
+# "and what's not?" after "what's going well?": the last question's predicate, negated
+_NEGATED_ELLIPSIS = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\W+)?(what|which|who|where)(?:['’]?s|\s+(?:is|are|was|were))?"
+                               r"\s+(?:not|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t)\W*$", re.I)
+_ASKED_PREDICATE = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|right)\W+)?(?:what|which|who|where)(?:['’]?s|\s+(?:is|are|was|were))"
+                              r"\s+(?!not\b|n['’]?t\b|(?:the|a|an|their|our|your|my|its|this|that|these|those|some|any|main|key)\b)(\w[^?.!]{0,200})", re.I)
+
+
+def negated_ellipsis(text: str, last: str) -> str | None:
+    """'and what's not?' after 'what's going well?' → 'what is not going well?': the last question asked again with
+    its predicate negated; None for any other text, or when the last question has no predicate to negate ('what are
+    the strengths?' names a thing, not something said of it)."""
+    m = _NEGATED_ELLIPSIS.match(text)
+    said = _ASKED_PREDICATE.match(last) if m else None
+    return f"{m.group(1).lower()} is not {said.group(1).strip()}?" if said else None
+
+
 def message_about(text: str) -> str | None:
     """'what message was the mental health one?' → 'mental health': name the message on that topic."""
     m = _WHICH_ABOUT.match(text)

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
 from assistant.intents import (asked_topic, asking_part, else_about, follow_up_kind, is_broad, message_about, more_about,
-                               named_message, refers_back, route, without_audience)
+                               named_message, negated_ellipsis, refers_back, route, without_audience)
 from assistant.text import words
 from assistant.core import Assistant
 from assistant.profile import Profile
@@ -300,3 +300,12 @@ def test_else_about(text, topic, elsewhere):
 ])
 def test_message_about(text, topic):
     assert message_about(text) == topic
+
+
+def test_and_whats_not_asks_the_last_question_with_its_predicate_negated():
+    assert negated_ellipsis("and what's not?", "ok what's going well then") == "what is not going well then?"
+    assert negated_ellipsis("whats not", "what is working in early help? is early help good") == "what is not working in early help?"
+    assert negated_ellipsis("and what isn't?", "what's improved since 2021") == "what is not improved since 2021?"
+    assert negated_ellipsis("and what isn't?", "what are the strengths?") is None  # a thing named, nothing said of it
+    assert negated_ellipsis("what's not?", "tell me about DV") is None  # nothing asked to negate
+    assert negated_ellipsis("what about teenagers?", "what's going well?") is None

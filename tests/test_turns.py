@@ -67,6 +67,12 @@ def test_a_broad_question_closing_on_then_is_no_follow_up_but_one_about_a_time_l
     assert any(TOPIC["topic"] in r.text for r in rec.readings)
 
 
+def test_and_whats_not_is_read_as_the_last_question_negated(recorded):
+    a, rec = recorded
+    a.ask("and what's not?", {**TOPIC, "topic": "what's going well?"})
+    assert rec.readings and rec.readings[0].text == "what is not going well?"
+
+
 def test_without_a_context_nothing_is_searched_with_a_topic(recorded):
     a, rec = recorded
     a.ask("is that getting better?")
