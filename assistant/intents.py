@@ -57,8 +57,15 @@ def without_closing_then(text: str) -> str:
     return _CLOSING_THEN.sub("", text)
 
 
+# "it" that stands for nothing said before: the time, the date, the weather ("what time is it?", "is it raining?")
+_DUMMY_IT = re.compile(r"\b(?:what|which) (?:time|day|date|month|year) is it\b|\bis it (?:going to )?(?:rain|raining|snow|snowing|"
+                       r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b", re.I)
+
+
 def refers_back(text: str) -> bool:
-    """Whether the text points at something said before it ("do inspectors expect us to use it?")."""
+    """Whether the text points at something said before it ("do inspectors expect us to use it?"); the "it" of the
+    time and the weather points at nothing ("what time is it?")."""
+    text = _DUMMY_IT.sub(" ", text)
     return bool(_ANAPHORA.search(text) or _BARE.match(text))
 
 
@@ -294,7 +301,8 @@ def more_about(text: str) -> str | None:
 
 _POINTER = re.compile(r"^\s*(?:that|this|it|them|those|these)\W*$", re.I)
 _ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
-_ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b", re.I)
+_ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b"
+                        r"|^\W*(?:(?:and|so|ok|okay)\W+)?what else (?:is|are|was|were|has|have|had|makes?|making|helps?|helped|helping)\b", re.I)
 # "which key message is that from?", "which msg?", "where does it say this?": name the last answer's message(s)
 _WHICH = re.compile(
     r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
@@ -310,7 +318,8 @@ _WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message
 
 def else_about(text: str) -> tuple[str, bool]:
     """A question that asks for what has not been shown yet, and its topic: 'anything else about
-    resources?' → ('resources?', True); 'is complexity mentioned anywhere else?' → (the same text, True)."""
+    resources?' → ('resources?', True); 'is complexity mentioned anywhere else?' and 'what else is making the job
+    harder?' → (the same text, True)."""
     m = _ELSE_ABOUT.match(text)
     if m:
         return m.group(1), True
@@ -400,6 +409,12 @@ def without_audience(ws: list[str]) -> list[str]:
         out.append(ws[i])
         i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def extent_words() -> frozenset[str]:
+    """Words asking how far a finding holds ('is it the same everywhere?'): no topic of their own."""
+    return frozenset(intents()["extent"])
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 
-from .intents import asked_topic, broad_cue_words, filler, overview_words, stop_stems, without_audience
+from .intents import asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, without_audience
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
 MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (Topics.spread); at most
@@ -75,8 +75,9 @@ class Topics:
 
     def topic_words(self, text: str) -> list[str]:
         """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
-        or broad cue, a stop word, a number or a single letter ("quick q")."""
-        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words()
+        or broad cue, a word asking how far a finding holds ("everywhere"), a stop word, a number or a single letter
+        ("quick q")."""
+        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words() | extent_words()
         return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1]
 
     def any_known(self, text: str, ws: list[str]) -> bool:

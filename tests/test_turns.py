@@ -73,6 +73,14 @@ def test_and_whats_not_is_read_as_the_last_question_negated(recorded):
     assert rec.readings and rec.readings[0].text == "what is not going well?"
 
 
+def test_a_follow_up_asking_how_far_the_last_answer_holds_is_searched_with_it(recorded):
+    """'everywhere' is a word the documents never use, but it names no topic: the question is about the last answer."""
+    a, rec = recorded
+    assert a.conversation.topics.topic_words("is it the same everywhere?") == []
+    a.ask("is it the same everywhere?", TOPIC)
+    assert any(TOPIC["topic"] in r.text for r in rec.readings)
+
+
 def test_without_a_context_nothing_is_searched_with_a_topic(recorded):
     a, rec = recorded
     a.ask("is that getting better?")
