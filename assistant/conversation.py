@@ -161,12 +161,15 @@ class Conversation:
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
         kind = self._follow_up(text, ctx.topic)
+        leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
         if kind and self.topics.off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
             kind = ""
         # a question that stands alone is read by the breadth model; one that leans on the last topic by its cues (the
         # model was fitted on questions that stand alone, and its search embeds the question with the topic instead)
         broad = self.lib.breadth.has_cue(text) if kind else self.lib.breadth.is_broad(text)
-        if broad and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
+        # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
+        # even one in words the documents never use
+        if broad and not leans and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
             return self._overview_reply(nxt, allowed)
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
             broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not

@@ -81,6 +81,16 @@ def test_a_follow_up_asking_how_far_the_last_answer_holds_is_searched_with_it(re
     assert any(TOPIC["topic"] in r.text for r in rec.readings)
 
 
+def test_a_follow_up_in_words_the_documents_never_use_gets_no_overview(km):
+    """'and the main themes in shaping services?' after an answer asks about a topic ('services' is a word of the
+    collection's title, 'shaping' one the documents never use): alone, it would be read as asking for the overview."""
+    q = "and the main themes in shaping services?"
+    assert km.conversation.topics.is_overview(q)
+    overview = km.ask(q)
+    assert len(overview.quotes) == len(km.messages)
+    assert 0 < len(km.ask(q, TOPIC).quotes) < len(km.messages)
+
+
 def test_without_a_context_nothing_is_searched_with_a_topic(recorded):
     a, rec = recorded
     a.ask("is that getting better?")
