@@ -313,6 +313,7 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
     ("what's the lead professional's role at a core group", "role"),  # what a job involves: never described
     ("what exactly does a reviewing officer do", "role"),
     ("duties of the chief social work officer?", "role"),
+    ("anything on the lead professional role?", "role"),
     ("who did the inspections?", "named"),
     ("which third sector organisations offer advocacy", "named"),  # the kind of body asked may come first
     ("have waiting lists grown, and by how much?", "quantity"),
