@@ -214,12 +214,13 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
             ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None,
-            aside=None) -> Query:
+            aside=None, chatter: frozenset[str] = frozenset()) -> Query:
     """`phrase_used(name) -> bool`: whether the documents use a listed name of several words as a phrase ("young
     carers" where they say "carers" and "young" apart); without it such a name counts only when one of its words
     is unknown. `aside(words) -> words`: the words less those saying who asks and who the answer is for
     ("for a DA training session next wk - what does it say about domestic abuse?"): a name, acronym or number
-    said only there is no topic the question asks about."""
+    said only there is no topic the question asks about. `chatter`: words that carry no request ("OK", "pls"),
+    never a name or acronym asked about however they are typed."""
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
@@ -239,6 +240,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     if len(kept) < len(ws):
         only_aside = set(ws) - set(kept)
         candidates = [c for c in candidates if c.lower() not in only_aside]
+    if chatter:
+        candidates = [c for c in candidates if c.lower() not in chatter]
     said = padded(kept)
     seen = {c.lower() for c in candidates}
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
