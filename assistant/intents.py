@@ -62,10 +62,14 @@ _DUMMY_IT = re.compile(r"\b(?:what|which) (?:time|day|date|month|year) is it\b|\
                        r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b", re.I)
 
 
+# "this report", "these findings": the documents themselves, not something said before
+_THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|key messages|reviews?|papers?)\b", re.I)
+
+
 def refers_back(text: str) -> bool:
     """Whether the text points at something said before it ("do inspectors expect us to use it?"); the "it" of the
-    time and the weather points at nothing ("what time is it?")."""
-    text = _DUMMY_IT.sub(" ", text)
+    time and the weather points at nothing ("what time is it?"), and "this report" names the documents."""
+    text = _THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", text))
     return bool(_ANAPHORA.search(text) or _BARE.match(text))
 
 

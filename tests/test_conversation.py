@@ -323,4 +323,5 @@ def test_and_whats_not_asks_the_last_question_with_its_predicate_negated():
 
 def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     assert not refers_back("what time is it") and not refers_back("is it going to rain later?")
+    assert not refers_back("does this report cover every family?") and refers_back("does this cover every family?")
     assert refers_back("is it getting better?") and refers_back("what time did it start?")
