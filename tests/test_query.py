@@ -112,6 +112,7 @@ def test_glossary_loading(tmp_path):
     ("what training is mandatory for trauma informed practice", ("training",)),
     ("is restraint used in residential care", ("restraint", "residential")),
     ("any findings on parents with addictions?", ("addictions",)),  # a risk the key messages never raise
+    ("was the named person service a success", ("named person service",)),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
@@ -160,6 +161,8 @@ def test_unknown_terms_are_deduplicated():
     ("how long do children wait", True),
     ("how often were plans reviewed", True),
     ("what is the minimum age of marriage", True),  # an age, like 'what age'
+    ("number of referrals to the reporter last year?", True),  # opens by naming a number
+    ("is the number of concerns about children rising", False),  # a trend
     ("does the response differ with the age of the child", False),
     ("is early help working", False),
     ("how are teenagers protected", False),
@@ -175,6 +178,8 @@ def test_what_should_i_know_is_not_advice():
     assert "advice" in q("do i need to tell the parents first").asks
     assert "advice" not in q("what should I make of the views of managers?").asks  # how to read it, not what to do
     assert "advice" in q("should I make a referral to the reporter?").asks
+    assert "advice" in q("dad just released, baby at home - should I be making a referral?").asks  # a clause opens with it
+    assert "advice" not in q("what should we be prioritising on neglect?").asks  # what the findings point to
     assert "advice" in q("is there a template for a good chronology").asks  # a document of their own to use
 
 
