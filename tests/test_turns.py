@@ -181,6 +181,10 @@ def test_a_contraction_typed_without_its_apostrophe_names_no_topic(km):
     assert km.ask("summarise todays news").status == "no_answer"  # everyday words, but a topic: the trigger's bar holds
 
 
+def test_going_forward_names_no_topic(km):
+    assert km.conversation.topics.topic_words("top priorities for improvement going forward?") == []
+
+
 def test_a_negated_auxiliary_names_no_topic(km):
     """"isn't", "dont": words of the question's grammar, with or without the apostrophe, like 'not'."""
     for q in ("quick overview of what isn't working pls", "overview of what isnt working", "whats not working overall"):
