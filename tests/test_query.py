@@ -1,4 +1,5 @@
-"""query.py: normalising, glossary expansion, unknown terms, quantity questions."""
+"""query.py: normalising, glossary expansion, unknown terms, typing slips, ages, names (answer types:
+test_answer_types.py)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,10 @@ import json
 
 import pytest
 
-from assistant.profile import Profile
-from assistant import corpus
 from assistant.errors import CorpusError
-from assistant.query import analyse, expand, load_answer_types, load_glossary, normalise, unmet_type, vocabulary
-from assistant.query import load_names
-from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_NAMES, REAL_SOURCES, real_fake_settings  # noqa: F401
-
-GLOSSARY = load_glossary(REAL_GLOSSARY)
-TYPES = load_answer_types(REAL_ANSWER_TYPES)
-QUANTITY = next(t for t in TYPES if t.name == "quantity")
-MESSAGES = corpus.load([REAL_SOURCES])
-VOCAB = vocabulary(m.text for m in MESSAGES) | vocabulary([MESSAGES[0].document])
-
-
-NAMES = load_names(REAL_NAMES)
-
-
-AGES = Profile.load(REAL_GLOSSARY.parent).age_wording  # the key messages' profile: ages in the documents' words
-
-
-def q(text):
-    return analyse(text, GLOSSARY, VOCAB, TYPES, names=NAMES, age_wording=AGES)
+from assistant.query import analyse, expand, load_glossary, load_names, normalise
+from corefix import real_fake_settings  # noqa: F401
+from queryfix import GLOSSARY, TYPES, VOCAB, q
 
 
 def test_normalise_folds_whitespace():
@@ -154,68 +137,8 @@ def test_unknown_terms_are_deduplicated():
     assert q("MARAC and MARAC again").unknown_terms == ("MARAC",)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("How many families were inspected?", True),
-    ("how much is spent on advocacy", True),
-    ("What percentage of partnerships", True),
-    ("how long do children wait", True),
-    ("how often were plans reviewed", True),
-    ("what is the minimum age of marriage", True),  # an age, like 'what age'
-    ("number of referrals to the reporter last year?", True),  # opens by naming a number
-    ("is the number of concerns about children rising", False),  # a trend
-    ("does the response differ with the age of the child", False),
-    ("is early help working", False),
-    ("how are teenagers protected", False),
-    ("manyfold questions", False),
-])
-def test_asks_quantity(text, expected):
-    assert ("quantity" in q(text).asks) is expected
-
-
-def test_what_should_i_know_is_not_advice():
-    assert "advice" not in q("what should I know about early help?").asks
-    assert "advice" not in q("what do i need to know about early help").asks
-    assert "advice" in q("do i need to tell the parents first").asks
-    assert "advice" not in q("what should I make of the views of managers?").asks  # how to read it, not what to do
-    assert "advice" in q("should I make a referral to the reporter?").asks
-    assert "advice" in q("dad just released, baby at home - should I be making a referral?").asks  # a clause opens with it
-    assert "advice" not in q("what should we be prioritising on neglect?").asks  # what the findings point to
-    assert "advice" in q("is there a template for a good chronology").asks  # a document of their own to use
-
-
 def test_a_year_range_in_shorthand_names_the_documents_years():
     assert q("headline findings from the 2021-25 inspections").unknown_terms == ()  # 25: 2025, which they give
-
-
-def test_advice_questions_are_advice():
-    assert "advice" in q("what should I do if a child discloses abuse?").asks
-
-
-def test_no_answer_types_means_nothing_asked():
-    assert analyse("How many families were inspected?", GLOSSARY, VOCAB).asks == ()
-
-
-@pytest.mark.parametrize("sentence,expected", [
-    ("Twelve partnerships were inspected.", True),
-    ("We saw 3 cases.", True),
-    ("About half of them.", True),
-    ("Staff were confident.", False),
-])
-def test_quantity_evidence(sentence, expected):
-    assert QUANTITY.shown_by(sentence) is expected
-    assert (unmet_type(q("how many cases were there"), sentence, TYPES) is None) is expected
-
-
-def test_unmet_type_is_none_when_nothing_is_asked():
-    assert unmet_type(q("is early help working"), "Staff were confident.", TYPES) is None
-
-
-def test_answer_types_file_errors(tmp_path):
-    assert load_answer_types(tmp_path / "none.json") == ()
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"x": {"question": "(unclosed", "evidence": ""}}')
-    with pytest.raises(CorpusError):
-        load_answer_types(bad)
 
 
 def test_query_keeps_user_text_and_expansion_separately():
@@ -292,79 +215,6 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
     assert q("were 16 partnerships inspected").unknown_terms == ("16",)
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("how much fundng goes to advocacy services", "quantity"),
-    ("what percentge of kids", "quantity"),
-    ("whats the SW vacancy rate", "quantity"),
-    ("what's the national average for re-registrations", "quantity"),
-    ("how much did child poverty rise", "quantity"),
-    ("what is a chronology", "definition"),
-    ("what's an IRD?", "definition"),
-    ("which month were the covid inspections paused", "date"),
-    ("what should my council do to fix its chronologies", "advice"),
-    ("can you give me a list of local services to refer to?", "advice"),
-    ("who should write the chronology", "advice"),
-    ("what should I put in a chronology for a neglect case?", "advice"), ("can i share info with health without consent", "advice"),
-    ("do i need parental consent to share info with police", "advice"),
-    ("what are the stats on DV", "quantity"),
-    ("any figures for CAMHS waits", "quantity"),
-    ("what was the sample size for the staff survey", "quantity"),
-    ("whats the recommended caseload per SW", "quantity"),
-    ("how many areas use stats", "quantity"),  # 'how many' still asks for a number
-    ("when exactly were the covid inspections carried out", "date"),
-    ("how much is the scottish government putting into tackling child poverty", "quantity"),
-    ("kinship care allowance rates pls", "quantity"),
-    ("whats a named person", "definition"),  # 'named' is no '-ed' word asked about: 'a' comes first
-    ("when's the next round of inspections starting", "date"),
-    ("what's the child poverty rate they quote?", "quantity"),  # 'the ... rate': the noun
-    ("what's the lead professional's role at a core group", "role"),  # what a job involves: never described
-    ("what exactly does a reviewing officer do", "role"),
-    ("duties of the chief social work officer?", "role"),
-    ("who did the inspections?", "named"),
-    ("which third sector organisations offer advocacy", "named"),  # the kind of body asked may come first
-    ("have waiting lists grown, and by how much?", "quantity"),
-    ("caseload sizes for health visitors?", "quantity"),
-])
-def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
-    assert kind in q(text).asks
-
-
-@pytest.mark.parametrize("text", [
-    "do staff rate their team mgrs more than senior leaders",  # rate, the verb
-    "how much time do staff put into building relationships",  # a degree, which the documents give
-    "what are the main findings",  # 'findings' is not a slip for 'funding'
-    "reviews of care n support - better or worse",  # 'worse' is not a slip for 'worst'
-    "what is a good chronology like",
-    "what is happening with DV",
-    "do councils use stats to check whether services help?",  # using data is the topic, not a number
-    "how good are partnerships at using performance figures",
-    "do partnerships analyse their statistics well",
-    "why does staff confidence in strategic leadership matter",  # consequences, not causes
-    "why is advocacy important",
-    "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
-    "what's needed nationally",  # not a definition
-    "whats got worse",  # nor is a change
-    "whats been done",
-    "named person / universal services giving early support - was that seen as strategic?",  # a role, not a name
-    "did workers go beyond their normal role in lockdown",  # doing more than a role, not what it involves
-    "what does the report say staff should do more of",
-    "who did families trust more - social workers or teachers?",  # a choice between two, not a name
-    "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
-    "how do parents rate the support they got",  # rate, the verb, after 'the parents'
-    "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
-    "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
-    "advocacy and inspection grades - is there any connection?",  # a link to grades is asked about, not a grade
-    "is there a correlation between how much families are involved and how their area was rated",
-    "are partnerships any good with their performance statistics?",  # using data is the topic
-    "stats plus case audits: how are councils doing",
-    "why should elected members care whether families trust their workers?",  # consequences, not causes
-    "is poverty behind the growing numbers of referrals",  # a trend
-    "which partner agencies were more confident",
-])
-def test_everyday_phrasing_that_asks_for_no_special_kind(text):
-    assert q(text).asks == ()
-
-
 @pytest.mark.parametrize("text", ["any good news at all?", "strengths?", "bad news?"])
 def test_evaluative_words_reach_the_documents_wording(text):
     """'good news' shares no word with the documents; the glossary gives retrieval the words they use."""
@@ -379,12 +229,6 @@ def test_evaluative_words_reach_the_documents_wording(text):
 def test_school_years_are_field_words_not_unknown_codes(text):
     query = q(text)
     assert query.unknown_terms == () and query.expanded != query.text
-
-
-def test_a_definition_is_shown_by_what_a_word_means_not_by_means_as_a_link():
-    definition = next(t for t in TYPES if t.name == "definition")
-    assert definition.shown_by("A chronology means a list of significant events in a child's life.")
-    assert not definition.shown_by("The persistence of these risks means it is imperative that partnerships act.")
 
 
 def test_a_listed_name_of_several_words_counts_when_the_documents_never_say_it_as_a_phrase():
@@ -404,12 +248,6 @@ def test_the_retriever_knows_which_listed_phrases_its_documents_say(real_fake_se
     assert r._phrase_used("young people") and not r._phrase_used("young carers")
 
 
-def test_what_is_not_going_well_asks_for_findings_not_a_definition():
-    assert "definition" not in q("and whats not going well?").asks
-    assert "definition" not in q("what's missing for older young people").asks
-    assert "definition" in q("what's a chronology?").asks
-
-
 def test_a_name_said_only_where_the_answer_will_be_used_is_no_topic():
     """'for a DA training session next wk' says where the answer goes: the listed name in it ('training') and a
     place named there are no topic the question asks about; named in the question itself, they still count."""
@@ -423,19 +261,6 @@ def test_a_name_said_only_where_the_answer_will_be_used_is_no_topic():
     assert analyse(fife, {}, vocab, (), aside=without_audience).unknown_terms == ()
     asked = "what does it say about training on domestic abuse in Fife?"
     assert analyse(asked, {}, vocab, (), names=("training",), aside=without_audience).unknown_terms == ("Fife", "training")
-
-
-def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figure():
-    share = q("how many of the partnerships had early intervention as a priority?")
-    assert "proportion" in share.asks and "quantity" not in share.asks
-    assert "proportion" in q("what proportion of families valued their workers").asks
-    count = q("how many inspections were carried out?")
-    assert "quantity" in count.asks and "proportion" not in count.asks
-    proportion = next(t for t in TYPES if t.name == "proportion")
-    assert proportion.shown_by("It was a priority in almost all partnership areas we inspected.")
-    assert not proportion.shown_by("Staff were confident at identifying concerns.")
-    assert unmet_type(share, "It was a priority in almost all partnership areas we inspected.", TYPES) is None
-    assert unmet_type(count, "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
 
 
 def test_a_word_that_carries_no_request_is_no_acronym_however_typed():

@@ -1,0 +1,170 @@
+"""The key messages' answer types (index/answer_types.json, read by query.py): which kind of answer a question asks
+for, and which sentences show it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.errors import CorpusError
+from assistant.query import analyse, load_answer_types, unmet_type
+from queryfix import GLOSSARY, QUANTITY, TYPES, VOCAB, q
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("How many families were inspected?", True),
+    ("how much is spent on advocacy", True),
+    ("What percentage of partnerships", True),
+    ("how long do children wait", True),
+    ("how often were plans reviewed", True),
+    ("what is the minimum age of marriage", True),  # an age, like 'what age'
+    ("number of referrals to the reporter last year?", True),  # opens by naming a number
+    ("is the number of concerns about children rising", False),  # a trend
+    ("does the response differ with the age of the child", False),
+    ("is early help working", False),
+    ("how are teenagers protected", False),
+    ("manyfold questions", False),
+])
+def test_asks_quantity(text, expected):
+    assert ("quantity" in q(text).asks) is expected
+
+
+def test_what_should_i_know_is_not_advice():
+    assert "advice" not in q("what should I know about early help?").asks
+    assert "advice" not in q("what do i need to know about early help").asks
+    assert "advice" in q("do i need to tell the parents first").asks
+    assert "advice" not in q("what should I make of the views of managers?").asks  # how to read it, not what to do
+    assert "advice" in q("should I make a referral to the reporter?").asks
+    assert "advice" in q("dad just released, baby at home - should I be making a referral?").asks  # a clause opens with it
+    assert "advice" not in q("what should we be prioritising on neglect?").asks  # what the findings point to
+    assert "advice" in q("is there a template for a good chronology").asks  # a document of their own to use
+
+
+def test_advice_questions_are_advice():
+    assert "advice" in q("what should I do if a child discloses abuse?").asks
+
+
+def test_no_answer_types_means_nothing_asked():
+    assert analyse("How many families were inspected?", GLOSSARY, VOCAB).asks == ()
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Twelve partnerships were inspected.", True),
+    ("We saw 3 cases.", True),
+    ("About half of them.", True),
+    ("Staff were confident.", False),
+])
+def test_quantity_evidence(sentence, expected):
+    assert QUANTITY.shown_by(sentence) is expected
+    assert (unmet_type(q("how many cases were there"), sentence, TYPES) is None) is expected
+
+
+def test_unmet_type_is_none_when_nothing_is_asked():
+    assert unmet_type(q("is early help working"), "Staff were confident.", TYPES) is None
+
+
+def test_answer_types_file_errors(tmp_path):
+    assert load_answer_types(tmp_path / "none.json") == ()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"x": {"question": "(unclosed", "evidence": ""}}')
+    with pytest.raises(CorpusError):
+        load_answer_types(bad)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("how much fundng goes to advocacy services", "quantity"),
+    ("what percentge of kids", "quantity"),
+    ("whats the SW vacancy rate", "quantity"),
+    ("what's the national average for re-registrations", "quantity"),
+    ("how much did child poverty rise", "quantity"),
+    ("what is a chronology", "definition"),
+    ("what's an IRD?", "definition"),
+    ("which month were the covid inspections paused", "date"),
+    ("what should my council do to fix its chronologies", "advice"),
+    ("can you give me a list of local services to refer to?", "advice"),
+    ("who should write the chronology", "advice"),
+    ("what should I put in a chronology for a neglect case?", "advice"), ("can i share info with health without consent", "advice"),
+    ("do i need parental consent to share info with police", "advice"),
+    ("what are the stats on DV", "quantity"),
+    ("any figures for CAMHS waits", "quantity"),
+    ("what was the sample size for the staff survey", "quantity"),
+    ("whats the recommended caseload per SW", "quantity"),
+    ("how many areas use stats", "quantity"),  # 'how many' still asks for a number
+    ("when exactly were the covid inspections carried out", "date"),
+    ("how much is the scottish government putting into tackling child poverty", "quantity"),
+    ("kinship care allowance rates pls", "quantity"),
+    ("whats a named person", "definition"),  # 'named' is no '-ed' word asked about: 'a' comes first
+    ("when's the next round of inspections starting", "date"),
+    ("what's the child poverty rate they quote?", "quantity"),  # 'the ... rate': the noun
+    ("what's the lead professional's role at a core group", "role"),  # what a job involves: never described
+    ("what exactly does a reviewing officer do", "role"),
+    ("duties of the chief social work officer?", "role"),
+    ("who did the inspections?", "named"),
+    ("which third sector organisations offer advocacy", "named"),  # the kind of body asked may come first
+    ("have waiting lists grown, and by how much?", "quantity"),
+    ("caseload sizes for health visitors?", "quantity"),
+])
+def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
+    assert kind in q(text).asks
+
+
+@pytest.mark.parametrize("text", [
+    "do staff rate their team mgrs more than senior leaders",  # rate, the verb
+    "how much time do staff put into building relationships",  # a degree, which the documents give
+    "what are the main findings",  # 'findings' is not a slip for 'funding'
+    "reviews of care n support - better or worse",  # 'worse' is not a slip for 'worst'
+    "what is a good chronology like",
+    "what is happening with DV",
+    "do councils use stats to check whether services help?",  # using data is the topic, not a number
+    "how good are partnerships at using performance figures",
+    "do partnerships analyse their statistics well",
+    "why does staff confidence in strategic leadership matter",  # consequences, not causes
+    "why is advocacy important",
+    "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
+    "what's needed nationally",  # not a definition
+    "whats got worse",  # nor is a change
+    "whats been done",
+    "named person / universal services giving early support - was that seen as strategic?",  # a role, not a name
+    "did workers go beyond their normal role in lockdown",  # doing more than a role, not what it involves
+    "what does the report say staff should do more of",
+    "who did families trust more - social workers or teachers?",  # a choice between two, not a name
+    "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
+    "how do parents rate the support they got",  # rate, the verb, after 'the parents'
+    "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
+    "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
+    "advocacy and inspection grades - is there any connection?",  # a link to grades is asked about, not a grade
+    "is there a correlation between how much families are involved and how their area was rated",
+    "are partnerships any good with their performance statistics?",  # using data is the topic
+    "stats plus case audits: how are councils doing",
+    "why should elected members care whether families trust their workers?",  # consequences, not causes
+    "is poverty behind the growing numbers of referrals",  # a trend
+    "which partner agencies were more confident",
+])
+def test_everyday_phrasing_that_asks_for_no_special_kind(text):
+    assert q(text).asks == ()
+
+
+def test_a_definition_is_shown_by_what_a_word_means_not_by_means_as_a_link():
+    definition = next(t for t in TYPES if t.name == "definition")
+    assert definition.shown_by("A chronology means a list of significant events in a child's life.")
+    assert not definition.shown_by("The persistence of these risks means it is imperative that partnerships act.")
+
+
+def test_what_is_not_going_well_asks_for_findings_not_a_definition():
+    assert "definition" not in q("and whats not going well?").asks
+    assert "definition" not in q("what's missing for older young people").asks
+    assert "definition" in q("what's a chronology?").asks
+
+
+def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figure():
+    share = q("how many of the partnerships had early intervention as a priority?")
+    assert "proportion" in share.asks and "quantity" not in share.asks
+    assert "proportion" in q("what proportion of families valued their workers").asks
+    count = q("how many inspections were carried out?")
+    assert "quantity" in count.asks and "proportion" not in count.asks
+    proportion = next(t for t in TYPES if t.name == "proportion")
+    assert proportion.shown_by("It was a priority in almost all partnership areas we inspected.")
+    assert not proportion.shown_by("Staff were confident at identifying concerns.")
+    assert unmet_type(share, "It was a priority in almost all partnership areas we inspected.", TYPES) is None
+    assert unmet_type(count, "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
