@@ -10,8 +10,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .errors import InvalidContext
-from .intents import (ASK_WORDS, asking_part, else_about, follow_up_kind, message_about, more_about, named_message,
-                      negated_ellipsis, refers_back, route, without_closing_then)
+from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
+                        without_closing_then)
+from .intents import ASK_WORDS, asking_part, named_message, route
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics

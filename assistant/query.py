@@ -237,11 +237,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
     ws = words(re.sub(r"['’]s\b", "", asked, flags=re.I))  # possessives: "Fife's" names Fife
     kept = aside(ws) if aside else ws
-    if len(kept) < len(ws):
-        only_aside = set(ws) - set(kept)
-        candidates = [c for c in candidates if c.lower() not in only_aside]
-    if chatter:
-        candidates = [c for c in candidates if c.lower() not in chatter]
+    only_aside = set(ws) - set(kept) if len(kept) < len(ws) else frozenset()
+    candidates = [c for c in candidates if c.lower() not in only_aside and c.lower() not in chatter]
     said = padded(kept)
     seen = {c.lower() for c in candidates}
     candidates += [n for n in names if f" {n} " in said and n not in seen and (

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
-from assistant.intents import (asked_topic, asking_part, else_about, follow_up_kind, is_broad, message_about, more_about,
-                               named_message, negated_ellipsis, refers_back, route, without_audience)
+from assistant.followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
+                                 refers_back)
+from assistant.intents import asked_topic, asking_part, is_broad, named_message, route, without_audience
 from assistant.text import words
 from assistant.core import Assistant
 from assistant.profile import Profile

@@ -1,0 +1,124 @@
+"""How a turn leans on what came before it, read from its words alone: whether it points back ("is that getting
+better?", a bare "why?") or elides the last topic ("and advocacy?"), what "tell me more about X", "anything else
+about X" and "which message is the X one?" ask about, and "and what's not?" read as the last question negated.
+Every pattern here runs in linear time on user text (tests/test_cost.py). The conversation (conversation.py)
+decides what to do with what this module reads; intents.py reads the turn's cue phrases."""
+
+from __future__ import annotations
+
+import re
+
+from .text import words
+
+
+# "there" points back ("what's happening there?") unless it only says something exists ("is there anything on X?")
+_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|then|he|she|such|same)\b"
+                       r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?! (?:is|are|was|were|be|been)\b|['’]s)", re.I)
+# "why?", "how come?", "how so?": a bare question word asks about what was just said
+_BARE = re.compile(r"^\W*(?:and |but |so )?(?:why|how come|how so|why so|why not|how)(?: though| exactly| then)?\W*$", re.I)
+
+
+_CLOSING_THEN = re.compile(r"\bthen\W*$", re.I)
+
+
+def without_closing_then(text: str) -> str:
+    """The text less a "then" that ends it ("what's going well then?"): in a question asked across the documents it
+    turns the conversation; it points back at a time only in a question about one thing ("were they effective
+    then?")."""
+    return _CLOSING_THEN.sub("", text)
+
+
+# "it" that stands for nothing said before: the time, the date, the weather ("what time is it?", "is it raining?")
+_DUMMY_IT = re.compile(r"\b(?:what|which) (?:time|day|date|month|year) is it\b|\bis it (?:going to )?(?:rain|raining|snow|snowing|"
+                       r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b", re.I)
+
+
+# "this report", "these findings": the documents themselves, not something said before
+_THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|key messages|reviews?|papers?)\b", re.I)
+
+
+def refers_back(text: str) -> bool:
+    """Whether the text points at something said before it ("do inspectors expect us to use it?"); the "it" of the
+    time and the weather points at nothing ("what time is it?"), and "this report" names the documents."""
+    text = _THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", text))
+    return bool(_ANAPHORA.search(text) or _BARE.match(text))
+
+
+_ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
+
+
+_MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|give me|show me) (?:a bit |some )?more (?:about|on) (?:the )?(.+)$", re.I)
+
+
+def more_about(text: str) -> str | None:
+    """'tell me more about the mental health one' → 'the mental health one': a question on that topic. 'Tell me more
+    about that' names no topic: it asks for more of the last answer (None, and route() reads it as "more")."""
+    m = _MORE_ABOUT.match(text)
+    return m.group(1) if m and not _POINTER.match(m.group(1)) else None
+
+
+_POINTER = re.compile(r"^\s*(?:that|this|it|them|those|these)\W*$", re.I)
+_ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
+_ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b"
+                        r"|^\W*(?:(?:and|so|ok|okay)\W+)?what else (?:is|are|was|were|has|have|had|makes?|making|helps?|helped|helping)\b", re.I)
+# The topic's ending (" one", " bit", " stuff", punctuation) is cut in message_about: a lazy (.+?) before \W*$
+# retried the whole tail at every character, quadratic on a long question.
+_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+)$", re.I)
+
+
+def else_about(text: str) -> tuple[str, bool]:
+    """A question that asks for what has not been shown yet, and its topic: 'anything else about
+    resources?' → ('resources?', True); 'is complexity mentioned anywhere else?' and 'what else is making the job
+    harder?' → (the same text, True)."""
+    m = _ELSE_ABOUT.match(text)
+    if m:
+        return m.group(1), True
+    return text, bool(_ELSEWHERE.search(text))
+
+
+# "and what's not?" after "what's going well?": the last question's predicate, negated
+_NEGATED_ELLIPSIS = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\W+)?(what|which|who|where)(?:['’]?s|\s+(?:is|are|was|were))?"
+                               r"\s+(?:not|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t)\W*$", re.I)
+_ASKED_PREDICATE = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|right)\W+)?(?:what|which|who|where)(?:['’]?s|\s+(?:is|are|was|were))"
+                              r"\s+(?!not\b|n['’]?t\b|(?:the|a|an|their|our|your|my|its|this|that|these|those|some|any|main|key)\b)(\w[^?.!]{0,200})", re.I)
+
+
+def negated_ellipsis(text: str, last: str) -> str | None:
+    """'and what's not?' after 'what's going well?' → 'what is not going well?': the last question asked again with
+    its predicate negated; None for any other text, or when the last question has no predicate to negate ('what are
+    the strengths?' names a thing, not something said of it)."""
+    m = _NEGATED_ELLIPSIS.match(text)
+    said = _ASKED_PREDICATE.match(last) if m else None
+    return f"{m.group(1).lower()} is not {said.group(1).strip()}?" if said else None
+
+
+def message_about(text: str) -> str | None:
+    """'what message was the mental health one?' → 'mental health': name the message on that topic."""
+    m = _WHICH_ABOUT.match(text)
+    topic = _without_ending(m.group(1)) if m else ""
+    return topic if topic and topic.lower() not in ("that", "this", "it", "that from", "this from") else None
+
+
+def _without_ending(topic: str) -> str:
+    """'mental health one?' → 'mental health': trailing punctuation, then one of ' one', ' bit', ' stuff'."""
+    end = len(topic)
+    while end and not (topic[end - 1].isalnum() or topic[end - 1] == "_"):
+        end -= 1
+    topic = topic[:end]
+    for ending in (" one", " bit", " stuff"):
+        if topic.lower().endswith(ending) and len(topic) > len(ending):
+            return topic[: -len(ending)]
+    return topic
+
+
+def follow_up_kind(text: str) -> str:
+    """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
+    ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
+    n = len(words(text))
+    if refers_back(text) and n <= 10:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
+        return "anaphoric"
+    if _ELLIPSIS.search(text) and n <= 8:
+        return "elliptical"
+    if n <= 3:
+        return "elliptical"
+    return ""
