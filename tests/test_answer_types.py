@@ -3,12 +3,9 @@ for, and which sentences show it."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from assistant.errors import CorpusError
-from assistant.query import analyse, load_answer_types, unmet_type
+from assistant.query import analyse, unmet_type
 from queryfix import GLOSSARY, QUANTITY, TYPES, VOCAB, q
 
 
@@ -62,14 +59,6 @@ def test_quantity_evidence(sentence, expected):
 
 def test_unmet_type_is_none_when_nothing_is_asked():
     assert unmet_type(q("is early help working"), "Staff were confident.", TYPES) is None
-
-
-def test_answer_types_file_errors(tmp_path):
-    assert load_answer_types(tmp_path / "none.json") == ()
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"x": {"question": "(unclosed", "evidence": ""}}')
-    with pytest.raises(CorpusError):
-        load_answer_types(bad)
 
 
 @pytest.mark.parametrize("text,kind", [

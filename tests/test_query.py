@@ -8,7 +8,7 @@ import json
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.query import analyse, expand, load_glossary, load_names, normalise
+from assistant.query import analyse, expand, load_answer_types, load_glossary, load_names, normalise
 from corefix import real_fake_settings  # noqa: F401
 from queryfix import GLOSSARY, TYPES, VOCAB, q
 
@@ -190,12 +190,17 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert q("as a team manager, what does it say about Fife").unknown_terms == ("Fife",)  # asked about: still counts
 
 
-def test_names_file_errors(tmp_path):
-    assert load_names(tmp_path / "missing.json") == ()
+@pytest.mark.parametrize("load,empty,malformed", [
+    (load_names, (), '{"nomes": []}'),
+    (load_answer_types, (), '{"x": {"question": "(unclosed", "evidence": ""}}'),
+    (load_glossary, {}, "[1, 2]"),
+])
+def test_a_missing_profile_file_is_empty_and_a_malformed_one_is_named(tmp_path, load, empty, malformed):
+    assert load(tmp_path / "missing.json") == empty
     bad = tmp_path / "bad.json"
-    bad.write_text('{"nomes": []}')
+    bad.write_text(malformed)
     with pytest.raises(CorpusError):
-        load_names(bad)
+        load(bad)
 
 
 @pytest.mark.parametrize("text,expansion", [
