@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
-from .text import is_word, normalise, padded, terms, words
+from .text import STEM_PREFIX, is_word, normalise, padded, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -173,7 +173,10 @@ def mend(text: str, vocab: frozenset[str], spellable) -> list[str]:
         slips = 1 if len(word) <= 7 else 2
         hit = nearest(word, spellable.near(word, slips), slips)
         # 'protection' is not a slip for 'protective': the stemmer joins them already, and adding the
-        # corpus word would count that stem twice
+        # corpus word would count that stem twice. A word English uses is no slip for another word ('whole' is
+        # not 'while', 'leavers' not 'leaders'), only another form of itself ('responded': 'response')
+        if hit and is_word(word) and hit[:STEM_PREFIX] != word[:STEM_PREFIX]:
+            continue
         if hit and hit not in out and terms(hit) != terms(word):
             out.append(hit)
     return out

@@ -168,6 +168,17 @@ def test_a_word_the_stemmer_already_joins_to_a_corpus_word_is_not_mended():
     assert mend("protectve processes", vocab, sorted(vocab)) == ["protective"]  # a real slip is still mended
 
 
+def test_a_word_english_uses_is_mended_only_to_another_form_of_itself():
+    from assistant.query import mend
+
+    vocab = frozenset({"while", "leaders", "response", "advocacy"})
+    # 'whole' and 'leavers' are words, one letter away from other words: no slip
+    assert mend("is that across the whole country", vocab, sorted(vocab)) == []
+    assert mend("support for care leavers", vocab, sorted(vocab)) == []
+    # another form of a corpus word still reaches it ('responded', 'advocate')
+    assert mend("how services responded, and any advocate", vocab, sorted(vocab)) == ["response", "advocacy"]
+
+
 def test_mended_words_reach_retrieval_but_not_the_users_text():
     from assistant.query import analyse
 
