@@ -188,6 +188,12 @@ class Conversation:
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self._parts(own, text, allowed, broad)
                     return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad)
+            if kind == "anaphoric" and ctx.shown and not broad:  # "is that across the whole country?": 'that' is
+                # what was just shown, so it is looked for there first
+                last = frozenset(ctx.shown) if allowed is None else frozenset(ctx.shown) & allowed
+                there = self.decide(replace(joined, only=last, within=True)) if last else None
+                if there is not None and there.answered:
+                    return self._reply(there, nxt, topic=joined.text, broad=broad)
             if combined.answered or kind == "anaphoric":
                 return self._reply(combined, nxt, topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)

@@ -81,6 +81,15 @@ def test_a_follow_up_asking_how_far_the_last_answer_holds_is_searched_with_it(re
     assert any(TOPIC["topic"] in r.text for r in rec.readings)
 
 
+def test_a_follow_up_pointing_back_is_looked_for_first_in_what_was_just_shown(recorded):
+    """'is that across the whole country?': 'that' is the last answer, so its messages are searched first."""
+    a, rec = recorded
+    shown = ["key-messages-2021-2025:key-message-1"]
+    r = a.ask("is that across the whole country or just some areas?", {**TOPIC, "shown": shown})
+    assert any(TOPIC["topic"] in x.text and x.only == frozenset(shown) for x in rec.readings), rec.readings
+    assert r.status == "answered" and r.quotes[0].message_id == shown[0]
+
+
 def test_a_follow_up_in_words_the_documents_never_use_gets_no_overview(km):
     """'and the main themes in shaping services?' after an answer asks about a topic ('services' is a word of the
     collection's title, 'shaping' one the documents never use): alone, it would be read as asking for the overview."""
