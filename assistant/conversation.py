@@ -161,7 +161,7 @@ class Conversation:
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
-        kind = self._follow_up(text, ctx.topic)
+        kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere))
         leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
         if kind and self.topics.off_topic(text):  # "is it raining?": a pronoun, but nothing it asks is in the documents
             kind = ""
@@ -207,11 +207,12 @@ class Conversation:
             return None
         return self._compound(text, allowed, partly=not own.answered, unknown=own.result.query.unknown_terms)
 
-    def _follow_up(self, text: str, topic: str) -> str:
+    def _follow_up(self, text: str, topic: str, chosen: bool = False) -> str:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
         getting better?"), elides it ("and advocacy?", "what about teenagers?", "so whats needed?": a few words the
-        documents use), or shares its subject; '' otherwise. An unrelated question ("any good lunch spots?") is never
-        read with it."""
+        documents use), shares its subject, or names none ("how did partnerships do?": words most messages use);
+        '' otherwise. An unrelated question ("any good lunch spots?") is never read with it. `chosen`: the text is
+        what the person asked to hear more on ("anything else on how staff are doing?"), a topic however general."""
         if not topic:
             return ""
         kind = follow_up_kind(text)
@@ -223,7 +224,8 @@ class Conversation:
             return kind
         if len(ws) > SHORT_FOLLOW_UP or not topical:
             return ""
-        return "elliptical" if kind == "elliptical" or self.topics.shares_subject(text, topic) else ""
+        return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)
+                                or not chosen and self.topics.names_nothing(text)) else ""
 
     # -- overviews and compound questions ----------------------------------------------------------
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":

@@ -44,6 +44,13 @@ class Topics:
         shared = (stems(text) & stems(topic)) - stop_stems()
         return any(0 < freq.get(w, 0) and (freq[w] * 3 < n or freq[w] == 1) for w in shared)
 
+    def names_nothing(self, text: str) -> bool:
+        """Whether every word of the question that could name its topic is one half the messages or more use ("how
+        did partnerships do?", "and the staff?"): it asks about something, but says nothing of what."""
+        freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
+        ws = self.topic_words(text)
+        return bool(ws) and all(freq.get(stem(w), 0) * 2 > n for w in ws)
+
     def new_topic_words(self, text: str, topic: str) -> set[str]:
         """Words (or glossary expansions) of the text that name a topic of their own, one only one message
         uses ('advocacy', 'care experienced'), and that the last topic did not mention."""

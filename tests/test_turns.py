@@ -90,6 +90,18 @@ def test_a_follow_up_pointing_back_is_looked_for_first_in_what_was_just_shown(re
     assert r.status == "answered" and r.quotes[0].message_id == shown[0]
 
 
+def test_a_follow_up_naming_only_words_most_messages_use_leans_on_the_topic(recorded):
+    """'how did partnerships do?' after covid asks how they did in covid; asked as what to hear more on
+    ("anything else on how staff are doing?") the same words are the topic chosen."""
+    a, rec = recorded
+    covid = {**TOPIC, "topic": "did the inspections cover the covid period"}
+    a.ask("how did partnerships do", covid)
+    assert any(covid["topic"] in r.text for r in rec.readings), rec.readings
+    rec.readings.clear()
+    a.ask("anything else on how staff are doing?", covid)
+    assert rec.readings and not any(covid["topic"] in r.text for r in rec.readings)
+
+
 def test_a_follow_up_in_words_the_documents_never_use_gets_no_overview(km):
     """'and the main themes in shaping services?' after an answer asks about a topic ('services' is a word of the
     collection's title, 'shaping' one the documents never use): alone, it would be read as asking for the overview."""
