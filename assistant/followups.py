@@ -33,8 +33,11 @@ _DUMMY_IT = re.compile(r"\b(?:what|which) (?:time|day|date|month|year) is it\b|\
                        r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b", re.I)
 
 
-# "this report", "these findings": the documents themselves, not something said before
-_THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|key messages|reviews?|papers?)\b", re.I)
+# "this report", "these findings": the documents themselves, not something said before; so is what says, mentions or
+# finds ("does it say anything about X?", "according to this")
+_THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|key messages|reviews?|papers?)\b"
+                            r"|\b(?:does|did|do) (?:it|they) (?:say|mention|talk|discuss|describe)\b"
+                            r"|\bacc?ording to (?:it|this|them)\b", re.I)
 
 
 def refers_back(text: str) -> bool:

@@ -328,3 +328,6 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     assert not refers_back("what time is it") and not refers_back("is it going to rain later?")
     assert not refers_back("does this report cover every family?") and refers_back("does this cover every family?")
     assert refers_back("is it getting better?") and refers_back("what time did it start?")
+    # the documents as the one saying: "does it say anything about X?", "according to this"
+    assert not refers_back("does it say anything about the named person role?")
+    assert not refers_back("is DV still an issue acording to this") and refers_back("does it say why?")
