@@ -33,9 +33,11 @@ _DUMMY_IT = re.compile(r"\b(?:what|which) (?:time|day|date|month|year) is it\b|\
                        r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b", re.I)
 
 
-# "this report", "these findings": the documents themselves, not something said before; so is what says, mentions or
-# finds ("does it say anything about X?", "according to this")
-_THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|key messages|reviews?|papers?)\b"
+# "this report", "these findings": the documents themselves, not something said before (words any collection is
+# called by, none this one's own name); so is what says or mentions ("does it say anything about X?", "according to
+# this")
+_THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|(?:key )?messages|reviews?|papers?|"
+                            r"guidance|plans?|polic(?:y|ies)|articles?|pages?|files?|sources?|studies|study)\b"
                             r"|\b(?:does|did|do) (?:it|they) (?:say|mention|talk|discuss|describe)\b"
                             r"|\bacc?ording to (?:it|this|them)\b", re.I)
 

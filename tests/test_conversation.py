@@ -336,3 +336,5 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     # the documents as the one saying: "does it say anything about X?", "according to this"
     assert not refers_back("does it say anything about the named person role?")
     assert not refers_back("is DV still an issue acording to this") and refers_back("does it say why?")
+    # words any collection is called by, not this one's name alone
+    assert not refers_back("does this guidance cover kinship care?") and not refers_back("what do these plans say on DA?")
