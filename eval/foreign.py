@@ -1,6 +1,6 @@
 """Generality: the assistant on documents nobody tuned it for, with an empty profile.
 
-    python -m eval.foreign [--data ../shared/extbench] [--corpus wikiqa|read|squad] [--split test|dev] [--sections N]
+    python -m eval.foreign [--data ../shared/extbench] [--corpus wikiqa|read|squad|nfcorpus] [--split test|dev] [--sections N]
                            [--layout collection|articles] [--keep DIR]
 
 Builds a corpus from the WikiQA **test** pages (public encyclopedia summaries; nothing here is fitted on
@@ -24,10 +24,16 @@ details in the asker's own words): dev data, on which eval/calibrate.py chooses 
 --split test` asks the WikiQA test pages those written on them (wikiqa-test-*.jsonl): held out, fitted on by
 nothing.
 
+`--corpus nfcorpus` asks a fixed sample of 300 NFCorpus abstracts (medical research, another genre), half of
+them indexed, the read-and-ask questions written on them (eval/data/read/nfcorpus-dev.jsonl, -test.jsonl):
+the top quote contains the answer when it contains the words of the abstract the writer marked. Nothing is
+fitted or chosen on either split.
+
 `--layout articles` saves each page as a document of its own instead of a `##` section of a document of 40 (its
 `--sections` headed only "Part 2", …), so what a section is about is in its document's title alone.
 
-Writes eval/results/foreign.json (foreign-dev.json, foreign-read.json, foreign-read-test.json, foreign-squad.json; "-articles" and
+Writes eval/results/foreign.json (foreign-dev.json, foreign-read.json, foreign-read-test.json, foreign-squad.json,
+foreign-nfcorpus-dev.json, foreign-nfcorpus-test.json; "-articles" and
 "-sectionsN" in the name for those options).
 """
 
@@ -209,6 +215,41 @@ def squad_corpus(data: Path) -> Foreign | None:
     return Foreign("SQuAD v1.1 dev articles", pages, answerable, absent, [])
 
 
+NF_SAMPLE = 300  # NFCorpus abstracts in the sample (half indexed); those of 600-2,500 characters, in hash order
+
+
+def nfcorpus_sample(data: Path) -> list[dict] | None:
+    """A fixed sample of NFCorpus abstracts (medical research, a genre unlike encyclopedia pages): NF_SAMPLE of those
+    600-2,500 characters long, in the order of a hash of their id (nothing about the questions chooses them), each
+    with `indexed` by the same hash rule as the pages (foreign.indexed on the id)."""
+    path = data / "beir" / "nfcorpus.zip"
+    if not path.exists():
+        return None
+    with zipfile.ZipFile(path) as z:
+        docs = [json.loads(line) for line in z.read("nfcorpus/corpus.jsonl").decode("utf-8").splitlines() if line.strip()]
+    docs = sorted((d for d in docs if 600 <= len(d["text"]) <= 2500), key=lambda d: hashlib.sha256(d["_id"].encode()).hexdigest())
+    return [{**d, "indexed": indexed(d["_id"])} for d in docs[:NF_SAMPLE]]
+
+
+def nfcorpus_corpus(data: Path, split: str, rows_dir: Path = ROOT / "eval" / "data" / "read") -> Foreign | None:
+    """Half of the NFCorpus sample indexed, one `##` section an abstract titled by its article title, asked the
+    read-and-ask questions written on the sample (eval/data/read/nfcorpus-<split>.jsonl: a question, its abstract's id
+    and, for an indexed one, the words of the abstract that answer it, which the top quote must contain). A question
+    about an abstract left out is an absent topic. Nothing is fitted on either split; misses of the dev split may be
+    read, the test split's are not."""
+    sample = nfcorpus_sample(data)
+    rows_path = rows_dir / f"nfcorpus-{split}.jsonl"
+    if sample is None or not rows_path.exists():
+        return None
+    docs = {d["_id"]: d for d in sample}
+    rows = [json.loads(line) for line in rows_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    title = lambda d: " ".join(d["title"].split()) or d["_id"]
+    pages = [Page(title(d), (d["text"],)) for d in sample if d["indexed"]]
+    answerable = [Probe(r["question"], title(docs[r["doc"]]), (r["answer"],), spans=True) for r in rows if docs[r["doc"]]["indexed"]]
+    absent = [Probe(r["question"], title(docs[r["doc"]]), ()) for r in rows if not docs[r["doc"]]["indexed"]]
+    return Foreign(f"NFCorpus abstracts ({split} questions, read-and-ask)", pages, answerable, absent, [])
+
+
 def build_index(index_dir: Path) -> float:
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir)}
     started = time.perf_counter()
@@ -231,9 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--keep", type=Path, help="build the foreign index here and keep it (default: a temporary folder)")
     ap.add_argument("--show-misses", action="store_true")
-    ap.add_argument("--corpus", choices=("wikiqa", "read", "squad"), default="wikiqa",
-                    help="wikiqa (the reported figures), read (WikiQA dev pages asked about their details: dev data) "
-                         "or squad (a measurement only: nothing is fitted on it)")
+    ap.add_argument("--corpus", choices=("wikiqa", "read", "squad", "nfcorpus"), default="wikiqa",
+                    help="wikiqa (the reported figures), read (WikiQA dev pages asked about their details: dev data), "
+                         "squad (a measurement only: nothing is fitted on it) or nfcorpus (medical abstracts asked "
+                         "about their details: nothing is fitted on it)")
     ap.add_argument("--sections", type=int, help="wikiqa, read: cut each page into sections of this many sentences")
     ap.add_argument("--layout", choices=("collection", "articles"), default="collection",
                     help="wikiqa, read: pages as `##` sections of documents of 40 (collection), or each page a "
@@ -243,10 +285,11 @@ def main(argv: list[str] | None = None) -> int:
                          "default test for wikiqa, dev for read")
     args = ap.parse_args(argv)
     if args.split is None:
-        args.split = "dev" if args.corpus == "read" else "test"
-    articles = args.layout == "articles" and args.corpus != "squad"
+        args.split = "dev" if args.corpus in ("read", "nfcorpus") else "test"
+    articles = args.layout == "articles" and args.corpus not in ("squad", "nfcorpus")
     cut = None if articles else args.sections  # an article is cut as it is written (write_articles)
-    corpus = (squad_corpus(args.data) if args.corpus == "squad" else read_corpus(args.data, args.split, cut)
+    corpus = (squad_corpus(args.data) if args.corpus == "squad" else nfcorpus_corpus(args.data, args.split)
+              if args.corpus == "nfcorpus" else read_corpus(args.data, args.split, cut)
               if args.corpus == "read" else wikiqa_corpus(args.data, args.split, cut))
     if corpus is None:
         print(f"no {args.corpus} {args.split} data in {args.data}; skipped")
@@ -318,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"MISS absent {r.question!r} → {rep['quotes'][0]['text'][:90]!r}")
     RESULTS.mkdir(exist_ok=True)
     layout = f"{'-articles' if articles else ''}{f'-sections{args.sections}' if args.sections else ''}"
-    name = ("foreign-squad.json" if args.corpus == "squad" else f"foreign-read{'' if args.split == 'dev' else '-' + args.split}{layout}.json" if args.corpus == "read" else
+    name = ("foreign-squad.json" if args.corpus == "squad" else f"foreign-nfcorpus-{args.split}.json"
+            if args.corpus == "nfcorpus" else f"foreign-read{'' if args.split == 'dev' else '-' + args.split}{layout}.json" if args.corpus == "read" else
             f"foreign{'' if args.split == 'test' else '-' + args.split}{layout}.json")
     (RESULTS / name).write_text(json.dumps(out, indent=2) + "\n")
     return 0

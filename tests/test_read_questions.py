@@ -1,7 +1,8 @@
 """The read-and-ask questions (eval/data/read): the answer model is fitted on those written on WikiQA's train
 pages; those on its dev pages choose its threshold and measure it; those on its test pages are held out (nothing
 is fitted or chosen on them). No two may meet, and each must point at real sentences of its page. The pages are read from
-../shared/extbench (never copied here): without it, a skip."""
+../shared/extbench (never copied here): without it, a skip. The NFCorpus ones (nfcorpus-dev.jsonl, -test.jsonl) are
+asked of a sample of its abstracts by eval.foreign --corpus nfcorpus; nothing is fitted on them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from eval.examples import READ, read_files, read_rows
 from eval.foreign import indexed
 
 SPLITS = ("train", "dev", "test")
-WIKIQA = Path(__file__).resolve().parent.parent.parent / "shared" / "extbench" / "wikiqa"
+NF_SPLITS = ("dev", "test")
+EXTBENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "extbench"
+WIKIQA = EXTBENCH / "wikiqa"
 
 
 def _records(split: str) -> list[dict]:
@@ -22,9 +25,10 @@ def _records(split: str) -> list[dict]:
 
 
 def test_files_are_named_by_split_and_author_and_ids_are_unique():
-    names = sorted(f.name for f in READ.glob("*.jsonl"))
+    names = sorted(f.name for f in READ.glob("wikiqa-*.jsonl"))
     assert names and all(n.startswith(("wikiqa-train-", "wikiqa-dev-", "wikiqa-test-")) for n in names)
     assert len(names) == len({f for split in SPLITS for f in read_files(split)})
+    assert {f.name for f in READ.glob("*.jsonl")} - set(names) == {f"nfcorpus-{s}.jsonl" for s in NF_SPLITS}
     ids = [r["id"] for split in SPLITS for r in _records(split)]
     assert len(ids) == len(set(ids))
 
@@ -65,3 +69,33 @@ def test_every_question_points_at_its_pages_sentences(split):
     assert sum(any(row["labels"]) for row in rows) == sum("gold" in r for r in records)
     row, rec = rows[0], records[0]
     assert row["qid"] == rec["id"] and [i for i, y in enumerate(row["labels"]) if y] == sorted(rec.get("gold", []))
+
+
+def _nf(split: str) -> list[dict]:
+    return [json.loads(line) for line in (READ / f"nfcorpus-{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_nfcorpus_questions_are_in_one_split_only():
+    norm = lambda q: " ".join("".join(c for c in q.lower() if c.isalnum() or c == " ").split())
+    dev, test = ({norm(r["question"]) for r in _nf(s)} for s in NF_SPLITS)
+    assert dev and test and not dev & test
+    ids = [r["id"] for s in NF_SPLITS for r in _nf(s)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.skipif(not (EXTBENCH / "beir" / "nfcorpus.zip").exists(), reason="no ../shared/extbench/beir")
+@pytest.mark.parametrize("split", NF_SPLITS)
+def test_every_nfcorpus_question_points_at_an_abstract_of_the_sample(split):
+    """An answerable question's answer is words of its abstract, which is indexed; an absent topic's abstract is
+    left out, and it has no answer."""
+    from eval.foreign import nfcorpus_corpus, nfcorpus_sample
+
+    docs = {d["_id"]: d for d in nfcorpus_sample(EXTBENCH)}
+    rows = _nf(split)
+    for r in rows:
+        d = docs[r["doc"]]
+        assert (r["answer"] in d["text"]) if d["indexed"] else r["answer"] is None, r["id"]
+    c = nfcorpus_corpus(EXTBENCH, split)
+    assert len(c.answerable) == sum(docs[r["doc"]]["indexed"] for r in rows) > 0
+    assert len(c.absent) == len(rows) - len(c.answerable) > 0
+    assert len(c.pages) == sum(d["indexed"] for d in docs.values())
