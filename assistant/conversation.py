@@ -75,6 +75,7 @@ MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence 
 # _compound strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\+|\bplus\b|;", re.I)
 _NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
+_BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ class Conversation:
         # a question that stands alone is read by the breadth model; one that leans on the last topic by its cues (the
         # model was fitted on questions that stand alone, and its search embeds the question with the topic instead)
         broad = self.lib.breadth.has_cue(text) if kind else self.lib.breadth.is_broad(text)
+        if broad and _BOTH.search(text):  # "early help and poverty: what does it say on both?" names its two topics
+            broad = False
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
         # even one in words the documents never use
         if broad and not leans and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
