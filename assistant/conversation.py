@@ -208,7 +208,8 @@ class Conversation:
         ask, and so is one a single sentence answers word for word."""
         if broad or self._one_sentence_says_all(own):
             return None
-        return self._compound(text, allowed, partly=not own.answered, unknown=own.result.query.unknown_terms)
+        return self._compound(text, allowed, partly=not own.answered, unknown=own.result.query.unknown_terms,
+                              whole=own.decision.picks[0].sentence.text if own.answered else "")
 
     def _follow_up(self, text: str, topic: str, chosen: bool = False) -> str:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
@@ -248,12 +249,13 @@ class Conversation:
         d = found.decision
         return d.answered and bool(d.scored) and d.scored[0].feature("sentence_cover") >= WHOLE_COVER
 
-    def _compound(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = ()) -> Parts | None:
+    def _compound(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = (), whole: str = "") -> Parts | None:
         """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole
         question was declined): when no split answers both, one answered part with the other part declined,
         which the reply names ("advocacy availability and how many advocates are there?": a figure the
         documents never give should not cost the part they do answer). `unknown`: the whole question's terms the
-        documents never use; no split breaks a name of several words among them."""
+        documents never use; no split breaks a name of several words among them. `whole`: the answer to the whole question,
+        when it has one; no split is made where it speaks to both parts (Topics.holds_each)."""
         half: Parts | None = None
         names = [m.span() for t in unknown if " " in t for m in re.finditer(re.escape(t), text, re.I)]
         for m in _SPLIT.finditer(text):
@@ -262,6 +264,8 @@ class Conversation:
             left, right = text[:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
             topical = [any(w in self.lib.content for w in words(part)) for part in (left, right)]
             if not all(topical) and not (partly and any(topical)):
+                continue
+            if whole and self.topics.holds_each(whole, (left, right)):  # the whole question's answer speaks to both
                 continue
             # each part is a topic the person named, so the lower bar of a chosen place applies to it
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))

@@ -51,6 +51,20 @@ class Topics:
         ws = self.topic_words(text)
         return bool(ws) and all(freq.get(stem(w), 0) * 2 > n for w in ws)
 
+    def holds_each(self, sentence: str, parts: tuple[str, ...]) -> bool:
+        """Whether the sentence holds, for each part, the words naming most narrowly what that part asks about (of the
+        part's words, or the documents' words its glossary terms stand for, those the fewest messages use; a word half
+        the messages or more use names nothing): "gathering and using data to show impact" is one ask when one
+        sentence speaks of gathering and of quantitative information. A part naming nothing the documents use ("what
+        proportion of children") asks nothing a sentence could miss."""
+        freq, n, have = self.lib.message_freq, max(1, len(self.lib.store.messages)), stems(sentence)
+        for part in parts:
+            naming = {w for w in stems(self.lib.retriever.analyse(part).expanded) - stop_stems() if 0 < freq.get(w, 0) * 2 <= n}
+            fewest = min((freq[w] for w in naming), default=0)
+            if naming and not {w for w in naming if freq[w] == fewest} <= have:
+                return False
+        return True
+
     def new_topic_words(self, text: str, topic: str) -> set[str]:
         """Words (or glossary expansions) of the text that name a topic of their own, one only one message
         uses ('advocacy', 'care experienced'), and that the last topic did not mention."""

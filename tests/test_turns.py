@@ -102,6 +102,17 @@ def test_a_follow_up_naming_only_words_most_messages_use_leans_on_the_topic(reco
     assert rec.readings and not any(covid["topic"] in r.text for r in rec.readings)
 
 
+def test_a_question_whose_answer_speaks_to_both_sides_of_its_and_is_one_ask(km):
+    """'do kids and families like their workers?' is not split at 'and' when the sentence answering the whole speaks of
+    each side's narrowest words; 'DV and poverty' is two asks when it does not."""
+    t = km.conversation.topics
+    liked = "The majority of children, young people and families we heard from appreciated the relationships they had with staff."
+    assert t.holds_each(liked, ("do kids", "families actually like their relationships with workers"))
+    dv = ("The persistence, however, of the risks to children and young people posed by domestic abuse across Scotland, "
+          "means it is imperative that all partnerships continue to prioritise collaborative responses to this.")
+    assert t.holds_each(dv, ("DV",)) and not t.holds_each(dv, ("DV", "poverty: what does it say on both?"))
+
+
 def test_a_follow_up_in_words_the_documents_never_use_gets_no_overview(km):
     """'and the main themes in shaping services?' after an answer asks about a topic ('services' is a word of the
     collection's title, 'shaping' one the documents never use): alone, it would be read as asking for the overview."""
@@ -384,3 +395,12 @@ def test_a_follow_up_is_read_as_broad_by_its_cues_alone(recorded, monkeypatch):
     rec.readings.clear()
     km.ask("what about for teenagers?", first.context)
     assert rec.readings and not any(r.broad for r in rec.readings)
+
+
+def test_no_split_is_searched_when_the_whole_answer_speaks_to_both_sides(recorded):
+    a, rec = recorded
+    r = a.ask("do kids and families actually like their relationships with workers?")
+    assert r.status == "answered" and [x.text for x in rec.readings] == ["do kids and families actually like their relationships with workers?"]
+    rec.readings.clear()
+    a.ask("what does it say about independent advocacy and about chronologies?")  # two asks: searched part by part
+    assert len(rec.readings) > 1
