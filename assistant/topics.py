@@ -23,7 +23,7 @@ class Topics:
         """A topic asked about in a few words ("what does it say about staff?") as the stem sets a sentence may hold to
         be about it: each part's words (intents.asked_topic), or the documents' words a glossary term among them stands
         for ("workforce": "staff"). Empty for any other question."""
-        found, n, glossary = set(), max(1, len(self.lib.store.messages)), self.lib.retriever.glossary
+        found, glossary = set(), self.lib.retriever.glossary
         for part in asked_topic(text):
             own = stems(part) - stop_stems()
             options = [[(frozenset(), frozenset())] + [(stems(term), stems(p)) for p in glossary.get(term, ())]
@@ -32,7 +32,7 @@ class Topics:
                 drop = frozenset().union(*(t for t, _ in chosen))
                 add = frozenset().union(*(p for _, p in chosen))
                 alt = ((own - drop) | add) - stop_stems()
-                naming = frozenset(w for w in alt if self.lib.message_freq.get(w, 0) * 2 <= n)
+                naming = frozenset(w for w in alt if not self.names_little(w))
                 if alt:  # words half the messages or more use name nothing there ('services' in 'how services listen')
                     found.add(naming or alt)
         return frozenset(found)
@@ -44,12 +44,16 @@ class Topics:
         shared = (stems(text) & stems(topic)) - stop_stems()
         return any(0 < freq.get(w, 0) and (freq[w] * 3 < n or freq[w] == 1) for w in shared)
 
+    def names_little(self, stem_: str) -> bool:
+        """Whether half the messages or more use the stem ('services', 'children'): a word that says little of what a
+        question is about."""
+        return self.lib.message_freq.get(stem_, 0) * 2 > max(1, len(self.lib.store.messages))
+
     def names_nothing(self, text: str) -> bool:
         """Whether every word of the question that could name its topic is one half the messages or more use ("how
         did partnerships do?", "and the staff?"): it asks about something, but says nothing of what."""
-        freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
         ws = self.topic_words(text)
-        return bool(ws) and all(freq.get(stem(w), 0) * 2 > n for w in ws)
+        return bool(ws) and all(self.names_little(stem(w)) for w in ws)
 
     def holds_each(self, sentence: str, parts: tuple[str, ...]) -> bool:
         """Whether the sentence holds, for each part, the words naming most narrowly what that part asks about (of the
@@ -57,9 +61,10 @@ class Topics:
         the messages or more use names nothing): "gathering and using data to show impact" is one ask when one
         sentence speaks of gathering and of quantitative information. A part naming nothing the documents use ("what
         proportion of children") asks nothing a sentence could miss."""
-        freq, n, have = self.lib.message_freq, max(1, len(self.lib.store.messages)), stems(sentence)
+        freq, have = self.lib.message_freq, stems(sentence)
         for part in parts:
-            naming = {w for w in stems(self.lib.retriever.analyse(part).expanded) - stop_stems() if 0 < freq.get(w, 0) * 2 <= n}
+            naming = {w for w in stems(self.lib.retriever.analyse(part).expanded) - stop_stems()
+                      if freq.get(w, 0) and not self.names_little(w)}
             fewest = min((freq[w] for w in naming), default=0)
             if naming and not {w for w in naming if freq[w] == fewest} <= have:
                 return False
