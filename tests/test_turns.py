@@ -1,42 +1,15 @@
 """The conversation's turn logic on the real corpus with the fake embedder (fast): follow-ups use the context
-only when they lean on it, overviews, broad and compound questions (the profile: test_profile.py)."""
+only when they lean on it, overviews and broad questions (compound questions: test_compound_turns.py; the profile:
+test_profile.py)."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
 from assistant.answer import load_calibration
 from assistant.core import Assistant
-from corefix import lenient, real_fake_settings  # noqa: F401
-
-
-@pytest.fixture(scope="module")
-def km(real_fake_settings):  # noqa: F811
-    return lenient(Assistant(real_fake_settings))
-
-
-class Recorder:
-    """Wraps the library's decide and keeps every Reading the conversation asked for."""
-
-    def __init__(self, decide):
-        self.decide, self.readings = decide, []
-
-    def __call__(self, reading):
-        self.readings.append(reading)
-        return self.decide(reading)
-
-
-@pytest.fixture
-def recorded(km):
-    rec = Recorder(km.conversation.decide)
-    km.conversation.decide = rec
-    yield km, rec
-    km.conversation.decide = rec.decide
-
-
-TOPIC = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [], "shown": [], "turn": 1}
+from corefix import real_fake_settings  # noqa: F401
+from turnfix import TOPIC, km, recorded  # noqa: F401
 
 
 @pytest.mark.parametrize("follow_up", ["is that getting better?", "and for teenagers?", "what about domestic abuse in covid?",
@@ -102,17 +75,6 @@ def test_a_follow_up_naming_only_words_most_messages_use_leans_on_the_topic(reco
     assert rec.readings and not any(covid["topic"] in r.text for r in rec.readings)
 
 
-def test_a_question_whose_answer_speaks_to_both_sides_of_its_and_is_one_ask(km):
-    """'do kids and families like their workers?' is not split at 'and' when the sentence answering the whole speaks of
-    each side's narrowest words; 'DV and poverty' is two asks when it does not."""
-    t = km.conversation.topics
-    liked = "The majority of children, young people and families we heard from appreciated the relationships they had with staff."
-    assert t.holds_each(liked, ("do kids", "families actually like their relationships with workers"))
-    dv = ("The persistence, however, of the risks to children and young people posed by domestic abuse across Scotland, "
-          "means it is imperative that all partnerships continue to prioritise collaborative responses to this.")
-    assert t.holds_each(dv, ("DV",)) and not t.holds_each(dv, ("DV", "poverty: what does it say on both?"))
-
-
 def test_a_follow_up_in_words_the_documents_never_use_gets_no_overview(km):
     """'and the main themes in shaping services?' after an answer asks about a topic ('services' is a word of the
     collection's title, 'shaping' one the documents never use): alone, it would be read as asking for the overview."""
@@ -137,15 +99,6 @@ def test_an_overview_quotes_every_lead_sentence_in_document_order(km):
     # who it is for does not make it a topic: a meeting, chief officers; "tl;dr" is read as the words tl dr
     for ask in ("sum it up for my team meeting", "tl;dr for chief officers pls"):
         assert [q.text for q in km.ask(ask).quotes] == leads, ask
-
-
-def test_a_compound_question_is_searched_part_by_part(recorded):
-    a, rec = recorded
-    a.ask("what does it say about independent advocacy and about chronologies?")
-    texts = [r.text for r in rec.readings]
-    assert "what does it say about independent advocacy" in texts and "about chronologies" in texts
-    a.ask("covid inspections + chronologies: the headline on each?")
-    assert "covid inspections" in [r.text for r in rec.readings]
 
 
 def test_a_topic_asked_about_in_a_few_words_is_looked_for_in_its_own_and_the_glossarys_words(recorded):
@@ -287,36 +240,6 @@ def test_an_assistant_is_freed_without_a_garbage_collection(real_fake_settings):
         gc.enable()
 
 
-def test_a_compound_question_with_a_part_the_documents_do_not_answer_answers_the_other_part(km):
-    """The figure asked for in the second part is never given, which must not cost the first part its answer;
-    the reply names the part it could not answer. A noun joined to a noun is no second question."""
-    r = km.ask("did early help make a difference and what did it cost?")
-    assert r.status == "answered" and len(r.quotes) == 1
-    assert "“what did it cost”" in r.reply and "couldn" in r.reply
-    whole = km.ask("what did it cost?")
-    assert whole.status == "no_answer"
-    # "and also" begins a second ask whatever its first word and however short it is
-    r = km.ask("was early help a priority and also kinship allowances?")
-    assert r.status == "answered" and [q.title for q in r.quotes] == ["Key message 2"]
-    assert "“kinship allowances”" in r.reply, r.reply
-    for q in ("what's the average caseload for a children and families social worker?",
-              "what Safe and Together training did staff get"):
-        assert "couldn't find an answer to “" not in km.ask(q).reply, q
-    # the part that could be answered points at the part that cannot: it is no question of its own
-    assert km.ask("what is the Safe and Together approach and do inspectors want partnerships to use it").status == "no_answer"
-
-
-def test_a_question_one_sentence_answers_word_for_word_is_not_split_at_its_and(recorded):
-    """'confident and competent' joins two words of one ask: the sentence that has them all is the answer, and
-    the halves are not searched apart."""
-    a, rec = recorded
-    r = a.ask("Staff were confident and competent at identifying a range of concerns")
-    assert r.status == "answered" and [q.title for q in r.quotes] == ["Key message 1"]
-    assert [x.text for x in rec.readings] == ["Staff were confident and competent at identifying a range of concerns"]
-
-
-
-
 def test_anything_else_on_that_gives_the_rest_of_the_message_when_no_other_has_more(recorded):
     """'Anything else on that?' looks in the messages not yet shown; when none of them answers, the rest of the
     message just quoted is the more there is (it was declined as if nothing else were said)."""
@@ -395,12 +318,3 @@ def test_a_follow_up_is_read_as_broad_by_its_cues_alone(recorded, monkeypatch):
     rec.readings.clear()
     km.ask("what about for teenagers?", first.context)
     assert rec.readings and not any(r.broad for r in rec.readings)
-
-
-def test_no_split_is_searched_when_the_whole_answer_speaks_to_both_sides(recorded):
-    a, rec = recorded
-    r = a.ask("do kids and families actually like their relationships with workers?")
-    assert r.status == "answered" and [x.text for x in rec.readings] == ["do kids and families actually like their relationships with workers?"]
-    rec.readings.clear()
-    a.ask("what does it say about independent advocacy and about chronologies?")  # two asks: searched part by part
-    assert len(rec.readings) > 1

@@ -1,0 +1,64 @@
+"""Compound questions on the real corpus with the fake embedder (fast): "X and Y" is searched part by part, unless
+one sentence answers the whole (test_turns.py: the rest of the turn logic)."""
+
+from __future__ import annotations
+
+from corefix import real_fake_settings  # noqa: F401
+from turnfix import km, recorded  # noqa: F401
+
+
+def test_a_question_whose_answer_speaks_to_both_sides_of_its_and_is_one_ask(km):
+    """'do kids and families like their workers?' is not split at 'and' when the sentence answering the whole speaks of
+    each side's narrowest words; 'DV and poverty' is two asks when it does not."""
+    t = km.conversation.topics
+    liked = "The majority of children, young people and families we heard from appreciated the relationships they had with staff."
+    assert t.holds_each(liked, ("do kids", "families actually like their relationships with workers"))
+    dv = ("The persistence, however, of the risks to children and young people posed by domestic abuse across Scotland, "
+          "means it is imperative that all partnerships continue to prioritise collaborative responses to this.")
+    assert t.holds_each(dv, ("DV",)) and not t.holds_each(dv, ("DV", "poverty: what does it say on both?"))
+
+
+def test_a_compound_question_is_searched_part_by_part(recorded):
+    a, rec = recorded
+    a.ask("what does it say about independent advocacy and about chronologies?")
+    texts = [r.text for r in rec.readings]
+    assert "what does it say about independent advocacy" in texts and "about chronologies" in texts
+    a.ask("covid inspections + chronologies: the headline on each?")
+    assert "covid inspections" in [r.text for r in rec.readings]
+
+
+def test_a_compound_question_with_a_part_the_documents_do_not_answer_answers_the_other_part(km):
+    """The figure asked for in the second part is never given, which must not cost the first part its answer;
+    the reply names the part it could not answer. A noun joined to a noun is no second question."""
+    r = km.ask("did early help make a difference and what did it cost?")
+    assert r.status == "answered" and len(r.quotes) == 1
+    assert "“what did it cost”" in r.reply and "couldn" in r.reply
+    whole = km.ask("what did it cost?")
+    assert whole.status == "no_answer"
+    # "and also" begins a second ask whatever its first word and however short it is
+    r = km.ask("was early help a priority and also kinship allowances?")
+    assert r.status == "answered" and [q.title for q in r.quotes] == ["Key message 2"]
+    assert "“kinship allowances”" in r.reply, r.reply
+    for q in ("what's the average caseload for a children and families social worker?",
+              "what Safe and Together training did staff get"):
+        assert "couldn't find an answer to “" not in km.ask(q).reply, q
+    # the part that could be answered points at the part that cannot: it is no question of its own
+    assert km.ask("what is the Safe and Together approach and do inspectors want partnerships to use it").status == "no_answer"
+
+
+def test_a_question_one_sentence_answers_word_for_word_is_not_split_at_its_and(recorded):
+    """'confident and competent' joins two words of one ask: the sentence that has them all is the answer, and
+    the halves are not searched apart."""
+    a, rec = recorded
+    r = a.ask("Staff were confident and competent at identifying a range of concerns")
+    assert r.status == "answered" and [q.title for q in r.quotes] == ["Key message 1"]
+    assert [x.text for x in rec.readings] == ["Staff were confident and competent at identifying a range of concerns"]
+
+
+def test_no_split_is_searched_when_the_whole_answer_speaks_to_both_sides(recorded):
+    a, rec = recorded
+    r = a.ask("do kids and families actually like their relationships with workers?")
+    assert r.status == "answered" and [x.text for x in rec.readings] == ["do kids and families actually like their relationships with workers?"]
+    rec.readings.clear()
+    a.ask("what does it say about independent advocacy and about chronologies?")  # two asks: searched part by part
+    assert len(rec.readings) > 1
