@@ -22,7 +22,7 @@ import numpy as np
 from assistant.profile import ADAPTER, QueryAdapter
 
 from .ext_common import ROOT
-from .gold import author_set, files, questions
+from .gold import author_set, fitting_files, questions
 
 SPLIT = "dev"  # never the test split
 LAMBDAS = (100.0, 30.0, 10.0, 3.0, 1.0)
@@ -41,7 +41,7 @@ def _data(assistant):
         for j, s in enumerate(m.sentences):
             row_of[m.text[s.start:s.end]] = int(r._sentence_row[int(r.sentence_start[i]) + j])
     own = {k: int(r._rows_of([k])[0]) for k in range(len(titles))}  # a message's own unit comes first
-    rows = [q for q in questions(SPLIT) if q["kind"] == "specific" and q["messages"]]
+    rows = [q for q in questions(SPLIT, fitting=True) if q["kind"] == "specific" and q["messages"]]
     q = np.vstack([r.embedder.embed_query(r.analyse(row["question"]).expanded) for row in rows]).astype(np.float64)
     targets = []
     for row in rows:
@@ -103,7 +103,7 @@ def hybrid_hit_at_1(assistant, deltas: dict[str, np.ndarray], weight: float) -> 
     hits: dict[str, list[bool]] = {}
     for g in sorted(deltas):
         with searching_with(r, deltas[g], weight):
-            for row in questions(SPLIT):
+            for row in questions(SPLIT, fitting=True):
                 if author_set(row) == g and row["kind"] == "specific" and row["messages"]:
                     hits.setdefault(g, []).append(r.search(row["question"], k=10).hits[0].message.title in row["messages"])
     return {g: round(float(np.mean(v)), 3) for g, v in hits.items()}
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "_about": "Written by eval/adapter.py: a question's vector q becomes q + q·delta, then unit length (ridge "
                   "regression of the gold sentences' vectors on the dev questions' vectors, towards the identity).",
-        "fitted_on": [str(f.relative_to(ROOT)) for f in files("questions", SPLIT)],
+        "fitted_on": [str(f.relative_to(ROOT)) for f in fitting_files()],
         "questions": int(len(q)), "lambda": chosen, "model": assistant.retriever.store.model, "dim": int(q.shape[1]),
         "dense_weight": weight,
         "chosen_by": {"dense_hit_at_1_left_out_set": {f"{lam:g}": table[lam] for lam in LAMBDAS}, "plain": plain,

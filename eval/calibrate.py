@@ -14,9 +14,12 @@ What it reads, and nothing else (the file records the same list):
   never read here: `python -m eval.foreign --corpus read` measures with them).
 - the key-message **dev** split (eval/data/*-dev*.jsonl): specific and compound questions give positives,
   out-of-scope questions negatives; questions the profile's rules or the router already decide are left out.
+- read-and-ask questions on NFCorpus **training** abstracts (eval/data/read/nfcorpus-train-*.jsonl; medical research,
+  whose opening sentences give the background and the aim and whose findings come later), asked of the indexed
+  half of those abstracts; none of them is in the sample `python -m eval.foreign --corpus nfcorpus` measures on.
 
 Each candidate sentence (the CANDIDATES best of a search) is one example; its label is whether it answers.
-Examples are weighted so each question counts once and the four sources count equally. Both parts are
+Examples are weighted so each question counts once and the five sources count equally. Both parts are
 boosted decision trees (LightGBM, saved as node lists: answer.Forest). The ranker's output is P(the
 sentence answers); the trigger's, P(the ranker's best candidate's section answers), from each question's
 ranked candidates as rankers fitted without that question saw them (5 folds). The WikiQA
@@ -45,10 +48,11 @@ from assistant.intents import route
 from . import adapter
 from .ext_common import ROOT
 from .ext_wikiqa import load_wikiqa
-from .examples import FOLDS, SECTION, Examples, read_files, read_rows, subset, wikiqa_page_examples, wikiqa_section_examples
+from .examples import (FOLDS, SECTION, Examples, nf_files, nfcorpus_examples, read_files, read_rows, subset,
+                       wikiqa_page_examples, wikiqa_section_examples)
 from .forest import FOREST, forest_fit
 from .foreign import indexed
-from .gold import author_set, files, questions
+from .gold import author_set, fitting_files, questions
 
 SPLIT = "dev"  # never the test split: tests/test_heldout.py checks this file says so
 DEFAULT_DATA = ROOT.parent / "shared" / "extbench"
@@ -92,7 +96,7 @@ def key_message_examples(assistant, reranker: Reranker | None = None) -> Example
     r = assistant.retriever
     out = Examples()
     deltas = adapter.left_out(assistant)  # each author's questions searched with the adapter fitted without them
-    for g, rows in itertools.groupby(questions(SPLIT), key=author_set):
+    for g, rows in itertools.groupby(questions(SPLIT, fitting=True), key=author_set):
         with adapter.searching_with(r, deltas.get(g)):
             for row in rows:
                 q = row["question"]
@@ -127,7 +131,7 @@ def per_question(exs: list[Examples], ranker):
     return np.vstack(tx), np.array(sec), np.array(right), kinds, src, np.array(fused_right)
 
 
-SOURCES = ("km", "wikiqa", "wikiqa_page", "read")  # "wikiqa": the corpus of WikiQA train's pages cut into sections
+SOURCES = ("km", "wikiqa", "wikiqa_page", "read", "nfcorpus")  # "wikiqa": the corpus of WikiQA train's pages cut into sections
 
 
 def _order(sources) -> list[tuple[int, int, int]]:
@@ -227,10 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     wq = wikiqa_section_examples(train, reranker)
     wp = wikiqa_page_examples(train, reranker)
     rd = wikiqa_section_examples(read_rows(args.data / "wikiqa", "train"), reranker, cache=f"read-sections{SECTION}")
-    sources = (km, wq, wp, rd)
+    nf = nfcorpus_examples(args.data, reranker)
+    sources = (km, wq, wp, rd, nf) if nf.x else (km, wq, wp, rd)  # SOURCES' order; the medical abstracts are last
     print(f"examples: key messages {len(km.x)} questions, WikiQA train {len(wq.x)} questions "
           f"({sum(k == 'absent' for k in wq.kind)} absent topics), read-and-ask {len(rd.x)} questions "
-          f"({sum(k == 'absent' for k in rd.kind)} absent topics)")
+          f"({sum(k == 'absent' for k in rd.kind)} absent topics), medical abstracts {len(nf.x)} questions "
+          f"({sum(k == 'absent' for k in nf.kind)} absent topics)")
     ranker_record, _ = fit_ranker(sources)
     tx, tsec, tright, tkind, tsrc, fused_right = out_of_fold(sources)
     trigger_record, _ = fit_trigger(tx, tsec, tsrc)
@@ -291,8 +297,9 @@ def main(argv: list[str] | None = None) -> int:
             return row["km_answered"] - 1.95
         return min(min(a - 0.90, d - 0.85) for a, d in dev[row["t"]].values())
     chosen = max(table, key=goal)
-    read = ([str(f.relative_to(ROOT)) for f in files("questions", SPLIT) + read_files("train")]
-            + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)])
+    read = ([str(f.relative_to(ROOT)) for f in fitting_files() + read_files("train") + nf_files()]
+            + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]
+            + [os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the training abstracts: foreign.nfcorpus_sample(part='train'))"])
     chosen_on = ([str(f.relative_to(ROOT)) for f in read_files("dev")]
                  + [os.path.relpath(args.data / "wikiqa" / "WikiQA-dev.tsv", ROOT), "the key-message dev split (out of fold)"])
     cal.update({
@@ -302,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         "trigger": trigger_record,
         "reranker": reranker_record,
         "examples": {"key_message_questions": len(km.x), "wikiqa_train_questions": len(wq.x),
-                     "wikiqa_train_questions_in_their_page": len(wp.x), "read_and_ask_questions": len(rd.x)},
+                     "wikiqa_train_questions_in_their_page": len(wp.x), "read_and_ask_questions": len(rd.x),
+                     "medical_abstract_questions": len(nf.x)},
         "threshold": chosen["t"],
         "threshold_chosen_on": chosen_on,
         "hand_set": ["within_threshold", "broad_threshold (a broad question names no one thing, so only the lowest bar applies)",

@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.answer import Reranker, candidates
 
-from .foreign import contains_answer, indexed
+from .foreign import contains_answer, contains_span, indexed
 
 FOLDS = 5
 
@@ -131,3 +131,35 @@ def read_rows(wikiqa: Path, split: str = "train") -> list[dict]:
                 rows.append({"qid": rec["id"], "question": rec["question"], "title": rec["title"],
                              "sentences": sentences, "labels": [int(i in gold) for i in range(len(sentences))]})
     return rows
+
+
+def nf_files() -> list[Path]:
+    """The read-and-ask files written on the NFCorpus training abstracts (foreign.nfcorpus_sample(part="train")),
+    one an author."""
+    return sorted(READ.glob("nfcorpus-train-*.jsonl"))
+
+
+def nfcorpus_examples(data: Path, reranker: Reranker | None = None) -> Examples:
+    """Read-and-ask questions on NFCorpus abstracts (medical research: a genre whose opening sentences give the
+    background and the aim, and whose answers are the findings further on), asked of a corpus of the indexed half
+    of the training abstracts, one section an abstract, as eval.foreign indexes the sample it measures on. A
+    candidate answers when it holds the words the writer marked; its section answers when it is the question's
+    abstract. A question about an abstract left out is an absent topic."""
+    from .ext_wikiqa_model import page_corpus
+    from .foreign import nf_title, nfcorpus_sample
+
+    docs = {d["_id"]: d for d in nfcorpus_sample(data, "train") or []}
+    rows = [json.loads(line) for f in nf_files() for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = Examples()
+    if not docs or not rows:
+        return out
+    pages = [{"title": nf_title(d), "sentences": [d["text"]]} for d in docs.values() if d["indexed"]]
+    r = page_corpus(pages, "nfcorpus-train")
+    for row in rows:
+        doc = docs[row["doc"]]
+        cands, x = candidates(r.search(row["question"], k=10), r.corpus, reranker=reranker)
+        answer = row["answer"] if doc["indexed"] else None
+        y = np.array([float(answer is not None and contains_span(c.sentence.text, (answer,))) for c in cands])
+        section = np.array([float(answer is not None and c.message.title == nf_title(doc)) for c in cands])
+        out.add(f"nfcorpus:{row['id']}", x, y, section, "answerable" if answer is not None else "absent", cands)
+    return out

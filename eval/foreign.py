@@ -218,17 +218,24 @@ def squad_corpus(data: Path) -> Foreign | None:
 NF_SAMPLE = 300  # NFCorpus abstracts in the sample (half indexed); those of 600-2,500 characters, in hash order
 
 
-def nfcorpus_sample(data: Path) -> list[dict] | None:
+def nfcorpus_sample(data: Path, part: str = "sample") -> list[dict] | None:
     """A fixed sample of NFCorpus abstracts (medical research, a genre unlike encyclopedia pages): NF_SAMPLE of those
     600-2,500 characters long, in the order of a hash of their id (nothing about the questions chooses them), each
-    with `indexed` by the same hash rule as the pages (foreign.indexed on the id)."""
+    with `indexed` by the same hash rule as the pages (foreign.indexed on the id). part="train": the next NF_SAMPLE in
+    that order, which eval/calibrate.py fits on (eval/examples.nfcorpus_examples); no abstract is in both."""
     path = data / "beir" / "nfcorpus.zip"
     if not path.exists():
         return None
     with zipfile.ZipFile(path) as z:
         docs = [json.loads(line) for line in z.read("nfcorpus/corpus.jsonl").decode("utf-8").splitlines() if line.strip()]
     docs = sorted((d for d in docs if 600 <= len(d["text"]) <= 2500), key=lambda d: hashlib.sha256(d["_id"].encode()).hexdigest())
-    return [{**d, "indexed": indexed(d["_id"])} for d in docs[:NF_SAMPLE]]
+    start = {"sample": 0, "train": NF_SAMPLE}[part]
+    return [{**d, "indexed": indexed(d["_id"])} for d in docs[start:start + NF_SAMPLE]]
+
+
+def nf_title(doc: dict) -> str:
+    """An abstract's section title: its article's title, whitespace collapsed (its id when it has none)."""
+    return " ".join(doc["title"].split()) or doc["_id"]
 
 
 def nfcorpus_corpus(data: Path, split: str, rows_dir: Path = ROOT / "eval" / "data" / "read") -> Foreign | None:
@@ -243,7 +250,7 @@ def nfcorpus_corpus(data: Path, split: str, rows_dir: Path = ROOT / "eval" / "da
         return None
     docs = {d["_id"]: d for d in sample}
     rows = [json.loads(line) for line in rows_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    title = lambda d: " ".join(d["title"].split()) or d["_id"]
+    title = nf_title
     pages = [Page(title(d), (d["text"],)) for d in sample if d["indexed"]]
     answerable = [Probe(r["question"], title(docs[r["doc"]]), (r["answer"],), spans=True) for r in rows if docs[r["doc"]]["indexed"]]
     absent = [Probe(r["question"], title(docs[r["doc"]]), ()) for r in rows if not docs[r["doc"]]["indexed"]]

@@ -251,7 +251,8 @@ def test_a_topic_asked_about_is_quoted_from_every_message_whose_candidate_holds_
     plain = decide(result, calibration=ALWAYS)
     d = decide(result, calibration=ALWAYS, spread=topic)
     assert d.picks[0] == plain.picks[0]
-    assert {p.message.title for p in d.picks} == {"Key message 1", "Key message 2"}  # 3 speaks of a young person
+    titles = {p.message.title for p in d.picks}  # with the Preamble's caveat when the model rates it near the best
+    assert {"Key message 1", "Key message 2"} <= titles and "Key message 3" not in titles  # 3 speaks of a young person
     assert all(any(part <= stems(p.sentence.text) for part in topic) for p in d.picks[1:])
     assert len({p.message.id for p in d.picks}) == len(d.picks) <= MAX_BROAD
     assert not decide(result, calibration=NEVER, spread=topic).answered

@@ -24,9 +24,10 @@ def test_the_query_adapter_records_only_dev_data():
 
 def test_calibration_records_only_dev_data():
     """fitted_on lists what eval/calibrate.py read: the key-message dev files, the read-and-ask questions written
-    on WikiQA's train pages (never those on its dev pages, which eval.foreign --corpus read measures with) and
-    WikiQA's train split."""
-    from eval.examples import read_files
+    on WikiQA's train pages (never those on its dev pages, which eval.foreign --corpus read measures with) and on
+    NFCorpus's training abstracts (never the sample eval.foreign --corpus nfcorpus measures with), WikiQA's train
+    split and NFCorpus."""
+    from eval.examples import nf_files, read_files
     from eval.gold import files
 
     from eval.gold import NOT_YET_FITTED
@@ -34,14 +35,32 @@ def test_calibration_records_only_dev_data():
     cal = json.loads((ROOT / "assistant" / "calibration.json").read_text())
     assert cal["fitted_on"], "calibration.json must say what it was fitted on"
     ours = [f for f in cal["fitted_on"] if f.startswith("eval/")]
-    assert ours == [p for f in files("questions", "dev") + read_files("train")
+    assert ours == [p for f in files("questions", "dev") + read_files("train") + nf_files()
                     if (p := str(f.relative_to(ROOT))) not in NOT_YET_FITTED]
     assert read_files("train") and read_files("dev") and not set(read_files("train")) & set(read_files("dev"))
-    assert all(("-dev" in f or "wikiqa-train-" in f) and "test" not in f for f in ours)
+    assert nf_files() and all("nfcorpus-train-" in f.name for f in nf_files())
+    assert all(("-dev" in f or "wikiqa-train-" in f or "nfcorpus-train-" in f) and "test" not in f for f in ours)
     # the threshold is chosen on dev documents the trees never saw: WikiQA's dev pages and the read-and-ask dev files
     assert cal["threshold_chosen_on"] and not any("test" in f.lower() or "train" in f.lower() for f in cal["threshold_chosen_on"])
     assert [str(f.relative_to(ROOT)) for f in read_files("dev")] == [f for f in cal["threshold_chosen_on"] if f.startswith("eval/")]
-    assert [f for f in cal["fitted_on"] if f not in ours] == [f for f in cal["fitted_on"] if f.endswith("WikiQA-train.tsv")]
+    assert [f for f in cal["fitted_on"] if f not in ours] == [f for f in cal["fitted_on"] if f.endswith("WikiQA-train.tsv")
+                                                              or "nfcorpus.zip (the training abstracts" in f]
+
+
+def test_the_fitting_scripts_leave_out_the_files_not_yet_fitted():
+    """eval/adapter.py and eval/calibrate.py read gold.questions("dev", fitting=True): every dev file but those
+    NOT_YET_FITTED names, so a refit of one of them alone still matches what the other records."""
+    from eval.gold import NOT_YET_FITTED, files, fitting_files, read_jsonl, questions
+
+    dev = {str(f.relative_to(ROOT)) for f in files("questions", "dev")}
+    fitting = {str(f.relative_to(ROOT)) for f in fitting_files()}
+    assert fitting and fitting | set(NOT_YET_FITTED) == dev and not fitting & set(NOT_YET_FITTED)
+    later = {r["id"] for f in NOT_YET_FITTED for r in read_jsonl(ROOT / f)}
+    asked = {r["id"] for r in questions("dev", fitting=True)}
+    assert later and asked and not asked & later and asked | later == {r["id"] for r in questions("dev")}
+    for script in ("adapter.py", "calibrate.py"):
+        source = (ROOT / "eval" / script).read_text()
+        assert "questions(SPLIT, fitting=True)" in source and "questions(SPLIT)" not in source
 
 
 @pytest.mark.parametrize("script", ["calibrate.py", "adapter.py"])

@@ -2,7 +2,8 @@
 pages; those on its dev pages choose its threshold and measure it; those on its test pages are held out (nothing
 is fitted or chosen on them). No two may meet, and each must point at real sentences of its page. The pages are read from
 ../shared/extbench (never copied here): without it, a skip. The NFCorpus ones (nfcorpus-dev.jsonl, -test.jsonl) are
-asked of a sample of its abstracts by eval.foreign --corpus nfcorpus; nothing is fitted on them."""
+asked of a sample of its abstracts by eval.foreign --corpus nfcorpus; nothing is fitted on them. Those written on
+other abstracts (nfcorpus-train-*.jsonl) are fitted on by eval/calibrate.py; no abstract is in both."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.examples import READ, read_files, read_rows
+from eval.examples import READ, nf_files, read_files, read_rows
 from eval.foreign import indexed
 
 SPLITS = ("train", "dev", "test")
@@ -28,7 +29,8 @@ def test_files_are_named_by_split_and_author_and_ids_are_unique():
     names = sorted(f.name for f in READ.glob("wikiqa-*.jsonl"))
     assert names and all(n.startswith(("wikiqa-train-", "wikiqa-dev-", "wikiqa-test-")) for n in names)
     assert len(names) == len({f for split in SPLITS for f in read_files(split)})
-    assert {f.name for f in READ.glob("*.jsonl")} - set(names) == {f"nfcorpus-{s}.jsonl" for s in NF_SPLITS}
+    assert {f.name for f in READ.glob("*.jsonl")} - set(names) == {f"nfcorpus-{s}.jsonl" for s in NF_SPLITS} | {
+        f.name for f in nf_files()}
     ids = [r["id"] for split in SPLITS for r in _records(split)]
     assert len(ids) == len(set(ids))
 
@@ -72,15 +74,30 @@ def test_every_question_points_at_its_pages_sentences(split):
 
 
 def _nf(split: str) -> list[dict]:
-    return [json.loads(line) for line in (READ / f"nfcorpus-{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    paths = nf_files() if split == "train" else [READ / f"nfcorpus-{split}.jsonl"]
+    return [json.loads(line) for f in paths for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def test_nfcorpus_questions_are_in_one_split_only():
     norm = lambda q: " ".join("".join(c for c in q.lower() if c.isalnum() or c == " ").split())
-    dev, test = ({norm(r["question"]) for r in _nf(s)} for s in NF_SPLITS)
-    assert dev and test and not dev & test
-    ids = [r["id"] for s in NF_SPLITS for r in _nf(s)]
+    train, dev, test = ({norm(r["question"]) for r in _nf(s)} for s in ("train", *NF_SPLITS))
+    assert train and dev and test and not dev & test and not train & (dev | test)
+    ids = [r["id"] for s in ("train", *NF_SPLITS) for r in _nf(s)]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.skipif(not (EXTBENCH / "beir" / "nfcorpus.zip").exists(), reason="no ../shared/extbench/beir")
+def test_nfcorpus_training_questions_are_on_abstracts_outside_the_measured_sample():
+    from eval.foreign import nfcorpus_sample
+
+    sample, train = ({d["_id"]: d for d in nfcorpus_sample(EXTBENCH, part)} for part in ("sample", "train"))
+    assert len(train) == len(sample) and not sample.keys() & train.keys()
+    assert not {d["text"] for d in sample.values()} & {d["text"] for d in train.values()}
+    rows = _nf("train")
+    for r in rows:
+        d = train[r["doc"]]
+        assert (r["answer"] in d["text"]) if d["indexed"] else r["answer"] is None, r["id"]
+    assert sum(r["answer"] is None for r in rows) > 0 and sum(r["answer"] is not None for r in rows) > 0
 
 
 @pytest.mark.skipif(not (EXTBENCH / "beir" / "nfcorpus.zip").exists(), reason="no ../shared/extbench/beir")
