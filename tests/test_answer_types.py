@@ -129,6 +129,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "why should elected members care whether families trust their workers?",  # consequences, not causes
     "is poverty behind the growing numbers of referrals",  # a trend
     "which partner agencies were more confident",
+    "were housing and poverty both named as pressures on families?",  # named as: identified as, not a name asked
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()

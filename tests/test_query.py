@@ -128,6 +128,12 @@ def test_plural_glossary_acronym_is_known():
     assert q("are CPCs effective").unknown_terms == ()
 
 
+@pytest.mark.parametrize("text", ["is my TL someone staff rate highly?", "do frontline workers rate their SLT?"])
+def test_team_and_senior_leadership_acronyms_are_known(text):
+    """TL (team leader) and SLT (senior leadership team) are how staff write the managers the documents speak of."""
+    assert q(text).unknown_terms == () and {"tl", "slt"} & {t for t, _ in q(text).glossed}
+
+
 @pytest.mark.parametrize("text", ["Is Early Help Working", "IS DOMESTIC ABUSE A PROBLEM"])
 def test_title_case_or_shouted_question_has_no_unknown_terms(text):
     assert q(text).unknown_terms == ()
