@@ -250,10 +250,9 @@ def nfcorpus_corpus(data: Path, split: str, rows_dir: Path = ROOT / "eval" / "da
         return None
     docs = {d["_id"]: d for d in sample}
     rows = [json.loads(line) for line in rows_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    title = nf_title
-    pages = [Page(title(d), (d["text"],)) for d in sample if d["indexed"]]
-    answerable = [Probe(r["question"], title(docs[r["doc"]]), (r["answer"],), spans=True) for r in rows if docs[r["doc"]]["indexed"]]
-    absent = [Probe(r["question"], title(docs[r["doc"]]), ()) for r in rows if not docs[r["doc"]]["indexed"]]
+    pages = [Page(nf_title(d), (d["text"],)) for d in sample if d["indexed"]]
+    answerable = [Probe(r["question"], nf_title(docs[r["doc"]]), (r["answer"],), spans=True) for r in rows if docs[r["doc"]]["indexed"]]
+    absent = [Probe(r["question"], nf_title(docs[r["doc"]]), ()) for r in rows if not docs[r["doc"]]["indexed"]]
     return Foreign(f"NFCorpus abstracts ({split} questions, read-and-ask)", pages, answerable, absent, [])
 
 
