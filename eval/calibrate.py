@@ -297,9 +297,11 @@ def main(argv: list[str] | None = None) -> int:
             return row["km_answered"] - 1.95
         return min(min(a - 0.90, d - 0.85) for a, d in dev[row["t"]].values())
     chosen = max(table, key=goal)
-    read = ([str(f.relative_to(ROOT)) for f in fitting_files() + read_files("train") + nf_files()]
+    abstracts = bool(nf.x)  # without ../shared/extbench/beir the medical abstracts were not read, so not recorded
+    read = ([str(f.relative_to(ROOT)) for f in fitting_files() + read_files("train") + (nf_files() if abstracts else [])]
             + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]
-            + [os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the training abstracts: foreign.nfcorpus_sample(part='train'))"])
+            + ([os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the training abstracts: "
+                "foreign.nfcorpus_sample(part='train'))"] if abstracts else []))
     chosen_on = ([str(f.relative_to(ROOT)) for f in read_files("dev")]
                  + [os.path.relpath(args.data / "wikiqa" / "WikiQA-dev.tsv", ROOT), "the key-message dev split (out of fold)"])
     cal.update({
