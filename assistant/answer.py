@@ -87,8 +87,9 @@ class Forest:
 @dataclass(frozen=True)
 class Reranker:
     """A small network over the question's and a sentence's vectors (one hidden layer of rectified units), whose
-    logit the ranker reads as the feature "learned": it is fitted on WikiQA question/sentence pairs to tell
-    the sentence that answers from the ones that are merely about the same thing, which a cosine cannot.
+    logit the ranker reads as the feature "learned": it is fitted on question/sentence pairs (WikiQA's, and
+    read-and-ask questions on encyclopedia pages and medical abstracts: eval/calibrate.py) to tell the sentence
+    that answers from the ones that are merely about the same thing, which a cosine cannot.
     Its input, for question vector q and sentence vector v: q*v, |q-v|, v and their cosine."""
     w1: np.ndarray  # (3 * dim + 1, hidden)
     b1: np.ndarray  # (hidden,)

@@ -18,6 +18,11 @@ What it reads, and nothing else (the file records the same list):
   whose opening sentences give the background and the aim and whose findings come later), asked of the indexed
   half of those abstracts; none of them is in the sample `python -m eval.foreign --corpus nfcorpus` measures on.
 
+The reranker (answer.Reranker, the trees' feature "learned") is fitted first, on the WikiQA train questions whose
+page is not indexed and on the answerable read-and-ask questions (WikiQA train pages and NFCorpus training
+abstracts). It is cross-fitted: a read-and-ask question's features are computed with a reranker fitted without
+its fold (examples.Rerankers), so the trees learn how far to trust the logit on questions it never saw.
+
 Each candidate sentence (the CANDIDATES best of a search) is one example; its label is whether it answers.
 Examples are weighted so each question counts once and the five sources count equally. Both parts are
 boosted decision trees (LightGBM, saved as node lists: answer.Forest). The ranker's output is P(the
@@ -37,6 +42,7 @@ import itertools
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +54,8 @@ from assistant.intents import route
 from . import adapter
 from .ext_common import ROOT
 from .ext_wikiqa import load_wikiqa
-from .examples import (FOLDS, SECTION, Examples, nf_files, nfcorpus_examples, read_files, read_rows, subset,
-                       wikiqa_page_examples, wikiqa_section_examples)
+from .examples import (FOLDS, SECTION, Examples, Rerankers, fold_of, nf_files, nfcorpus_answer_rows, nfcorpus_examples,
+                       read_files, read_rows, subset, wikiqa_page_examples, wikiqa_section_examples)
 from .forest import FOREST, forest_fit
 from .foreign import indexed
 from .gold import author_set, fitting_files, questions
@@ -62,25 +68,40 @@ THRESHOLDS = [round(t, 2) for t in np.r_[np.arange(0.02, 0.1, 0.01), np.arange(0
 RERANKER = {"hidden": 32, "alpha": 1e-3, "seed": 0}
 
 
-def fit_reranker(train: list[dict], embedder) -> dict:
-    """The reranker (answer.Reranker) as a calibration record: a network fitted on the WikiQA train questions
-    whose page is *not* among the half that wikiqa_section_examples indexes, every sentence of the page a pair (label:
-    WikiQA's), so the reranker has seen none of the pages the trees then learn to weigh it on."""
+@dataclass(frozen=True)
+class Pairs:
+    """One question's reranker inputs (answer.Reranker.inputs, a row per sentence of its page), their labels, and
+    the key its fold is taken from (None: never left out)."""
+    x: np.ndarray
+    y: list[int]
+    key: str | None
+
+
+def reranker_pairs(train: list[dict], embedder, extra: list[dict] = ()) -> list[Pairs]:
+    """What the reranker is fitted on: the WikiQA train questions whose page is *not* among the half that
+    wikiqa_section_examples indexes, every sentence of the page a pair (label: WikiQA's), so the reranker has seen
+    none of the WikiQA questions the trees then learn to weigh it on; and `extra`, the read-and-ask rows (a question,
+    the sentences of its page or abstract, which answer it: details asked in a person's own words, where WikiQA's
+    queries are mostly answered by a page's first sentence), each with the key it is folded by."""
+    rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])]
+    texts = sorted({s for r in rows + list(extra) for s in r["sentences"]}, key=lambda s: (len(s), s))  # one order in every run
+    vectors = dict(zip(texts, embedder.embed(texts, batch_size=8)))
+    return [Pairs(Reranker.inputs(embedder.embed_query(r["question"])[0], np.array([vectors[s] for s in r["sentences"]])),
+                  list(r["labels"]), r.get("key")) for r in rows + list(extra)]
+
+
+def fit_reranker(pairs: list[Pairs], leave_fold: int | None = None) -> dict:
+    """The reranker (answer.Reranker) as a calibration record, fitted on `pairs` less the read-and-ask questions of
+    fold `leave_fold` (the trees' examples of that fold are computed with it: examples.Rerankers)."""
     from sklearn.neural_network import MLPClassifier
 
-    rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])]
-    texts = sorted({s for r in rows for s in r["sentences"]}, key=lambda s: (len(s), s))  # one order in every run
-    vectors = dict(zip(texts, embedder.embed(texts, batch_size=8)))
-    x, y = [], []
-    for r in rows:
-        q = embedder.embed_query(r["question"])[0]
-        v = np.array([vectors[s] for s in r["sentences"]])
-        x.append(Reranker.inputs(q, v))
-        y.extend(r["labels"])
+    kept = [p for p in pairs if p.key is None or leave_fold is None or fold_of(p.key) != leave_fold]
     net = MLPClassifier(hidden_layer_sizes=(RERANKER["hidden"],), alpha=RERANKER["alpha"], max_iter=60,
-                        early_stopping=True, random_state=RERANKER["seed"]).fit(np.vstack(x), np.array(y))
-    return reranker_record(net, f"WikiQA train, the {len(rows)} answerable questions whose page is not indexed "
-                                f"({len(y)} pairs)")
+                        early_stopping=True, random_state=RERANKER["seed"]).fit(np.vstack([p.x for p in kept]),
+                                                                                 np.array([v for p in kept for v in p.y]))
+    return reranker_record(net, f"WikiQA train, the {sum(p.key is None for p in kept)} answerable questions whose page "
+                                f"is not indexed, and {sum(p.key is not None for p in kept)} answerable read-and-ask "
+                                f"questions ({sum(len(p.y) for p in kept)} pairs)")
 
 
 def reranker_record(net, fitted_on: str) -> dict:
@@ -224,14 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     cal = json.loads(CALIBRATION.read_text())
     assistant = Assistant()
     train = load_wikiqa(args.data / "wikiqa", "train")  # read once: the reranker and both WikiQA sources use it
-    reranker_record = fit_reranker(train, assistant.retriever.embedder)
-    reranker = Reranker.of(reranker_record)
-    print(f"reranker: {reranker_record['fitted_on']}")
-    km = key_message_examples(assistant, reranker)
-    wq = wikiqa_section_examples(train, reranker)
-    wp = wikiqa_page_examples(train, reranker)
-    rd = wikiqa_section_examples(read_rows(args.data / "wikiqa", "train"), reranker, cache=f"read-sections{SECTION}")
-    nf = nfcorpus_examples(args.data, reranker)
+    read_train = read_rows(args.data / "wikiqa", "train")
+    pairs = reranker_pairs(train, assistant.retriever.embedder, [{**r, "key": f"wikiqa:{r['qid']}"} for r in read_train
+                                                                 if any(r["labels"])] + nfcorpus_answer_rows(args.data))
+    reranker_record = fit_reranker(pairs)
+    served = Rerankers(Reranker.of(reranker_record))
+    crossed = Rerankers(served.served, tuple(Reranker.of(fit_reranker(pairs, k)) for k in range(FOLDS)))
+    print(f"reranker: {reranker_record['fitted_on']}; the read-and-ask examples use the one fitted without their fold")
+    km = key_message_examples(assistant, served.served)
+    wq = wikiqa_section_examples(train, served)
+    wp = wikiqa_page_examples(train, served)
+    rd = wikiqa_section_examples(read_train, crossed, cache=f"read-sections{SECTION}")
+    nf = nfcorpus_examples(args.data, crossed)
     sources = (km, wq, wp, rd, nf) if nf.x else (km, wq, wp, rd)  # SOURCES' order; the medical abstracts are last
     print(f"examples: key messages {len(km.x)} questions, WikiQA train {len(wq.x)} questions "
           f"({sum(k == 'absent' for k in wq.kind)} absent topics), read-and-ask {len(rd.x)} questions "

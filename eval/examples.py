@@ -45,6 +45,18 @@ class Examples:
             self.fold.append(fold_of(key))
 
 
+@dataclass(frozen=True)
+class Rerankers:
+    """Which reranker a question's features are computed with. A question the reranker was fitted on gets the one
+    fitted without its fold (cross-fitting: the trees must learn how far to trust the reranker's logit on questions it
+    has never seen, not on ones it learned); every other question gets the one fitted on everything, as served."""
+    served: Reranker | None
+    without_fold: tuple[Reranker, ...] = ()  # FOLDS of them, or none when no question here was fitted on
+
+    def of(self, key: str) -> Reranker | None:
+        return self.without_fold[fold_of(key)] if self.without_fold else self.served
+
+
 def subset(ex: Examples, keep) -> Examples:
     """The questions of `ex` whose fold passes keep(fold)."""
     idx = [i for i in range(len(ex.x)) if keep(ex.fold[i])]
@@ -52,7 +64,7 @@ def subset(ex: Examples, keep) -> Examples:
                     [ex.one_message[i] for i in idx], [ex.fold[i] for i in idx])
 
 
-def wikiqa_page_examples(rows: list[dict], reranker: Reranker | None = None) -> Examples:
+def wikiqa_page_examples(rows: list[dict], rerankers: Rerankers = Rerankers(None)) -> Examples:
     """WikiQA train (`rows`) asked within each question's own page (every sentence of it: how the assistant
     searches a message a person names, and the WikiQA protocol), the half of the pages foreign.indexed() picks."""
     from .ext_wikiqa_model import page_corpus
@@ -64,7 +76,7 @@ def wikiqa_page_examples(rows: list[dict], reranker: Reranker | None = None) -> 
         if indexed(row["title"]) and row["title"] in by_title:
             gold = [s for s, y in zip(row["sentences"], row["labels"]) if y]
             cands, x = candidates(r.search(row["question"], k=1, only={by_title[row["title"]]}), r.corpus, limit=None,
-                                  reranker=reranker)
+                                  reranker=rerankers.of(f"wikiqa:{row['qid']}"))
             y = np.array([float(bool(gold) and contains_answer(c.sentence.text, gold)) for c in cands])
             page.add(f"wikiqa:{row['qid']}", x, y, y, "answerable" if gold else "no_answer", cands)  # in a page, the sentence is the section
     return page
@@ -77,7 +89,7 @@ def wikiqa_page_examples(rows: list[dict], reranker: Reranker | None = None) -> 
 SECTION = 3
 
 
-def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None,
+def wikiqa_section_examples(rows: list[dict], rerankers: Rerankers = Rerankers(None),
                             cache: str = f"wikiqa-train-sections{SECTION}") -> Examples:
     """WikiQA train (`rows`) asked of a corpus of half of its pages (by title hash; the rest are absent topics), each
     page cut into sections of SECTION sentences: a long document's sections, where the section that answers
@@ -91,7 +103,7 @@ def wikiqa_section_examples(rows: list[dict], reranker: Reranker | None = None,
     out = Examples()
     for row in rows:
         result = r.search(row["question"], k=10)
-        cands, x = candidates(result, r.corpus, reranker=reranker)
+        cands, x = candidates(result, r.corpus, reranker=rerankers.of(f"wikiqa:{row['qid']}"))
         gold = [s for s, y in zip(row["sentences"], row["labels"]) if y]
         present = indexed(row["title"])
         y = np.array([float(present and bool(gold) and contains_answer(c.sentence.text, gold)) for c in cands])
@@ -139,7 +151,7 @@ def nf_files() -> list[Path]:
     return sorted(READ.glob("nfcorpus-train-*.jsonl"))
 
 
-def nfcorpus_examples(data: Path, reranker: Reranker | None = None) -> Examples:
+def nfcorpus_examples(data: Path, rerankers: Rerankers = Rerankers(None)) -> Examples:
     """Read-and-ask questions on NFCorpus abstracts (medical research: a genre whose opening sentences give the
     background and the aim, and whose answers are the findings further on), asked of a corpus of the indexed half
     of the training abstracts, one section an abstract, as eval.foreign indexes the sample it measures on. A
@@ -157,9 +169,31 @@ def nfcorpus_examples(data: Path, reranker: Reranker | None = None) -> Examples:
     r = page_corpus(pages, "nfcorpus-train")
     for row in rows:
         doc = docs[row["doc"]]
-        cands, x = candidates(r.search(row["question"], k=10), r.corpus, reranker=reranker)
+        cands, x = candidates(r.search(row["question"], k=10), r.corpus, reranker=rerankers.of(f"nfcorpus:{row['id']}"))
         answer = row["answer"] if doc["indexed"] else None
         y = np.array([float(answer is not None and contains_span(c.sentence.text, (answer,))) for c in cands])
         section = np.array([float(answer is not None and c.message.title == nf_title(doc)) for c in cands])
         out.add(f"nfcorpus:{row['id']}", x, y, section, "answerable" if answer is not None else "absent", cands)
+    return out
+
+
+def nfcorpus_answer_rows(data: Path) -> list[dict]:
+    """The answerable read-and-ask questions on the NFCorpus training abstracts as the reranker's rows: the question,
+    its abstract's sentences (as the indexer splits them) and which of them hold the words the writer marked; `key`
+    is the id nfcorpus_examples folds it by."""
+    from assistant.corpus import split_sentences
+
+    from .foreign import nfcorpus_sample
+
+    docs = {d["_id"]: d for d in nfcorpus_sample(data, "train") or []}
+    out = []
+    for f in nf_files() if docs else []:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else None
+            if row is None or not docs[row["doc"]]["indexed"]:
+                continue
+            sentences = [s.text for s in split_sentences(docs[row["doc"]]["text"])]
+            labels = [int(contains_span(s, (row["answer"],))) for s in sentences]
+            if any(labels):
+                out.append({"key": f"nfcorpus:{row['id']}", "question": row["question"], "sentences": sentences, "labels": labels})
     return out
