@@ -83,11 +83,11 @@ def reranker_pairs(train: list[dict], embedder, extra: list[dict] = ()) -> list[
     none of the WikiQA questions the trees then learn to weigh it on; and `extra`, the read-and-ask rows (a question,
     the sentences of its page or abstract, which answer it: details asked in a person's own words, where WikiQA's
     queries are mostly answered by a page's first sentence), each with the key it is folded by."""
-    rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])]
-    texts = sorted({s for r in rows + list(extra) for s in r["sentences"]}, key=lambda s: (len(s), s))  # one order in every run
+    rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])] + list(extra)
+    texts = sorted({s for r in rows for s in r["sentences"]}, key=lambda s: (len(s), s))  # one order in every run
     vectors = dict(zip(texts, embedder.embed(texts, batch_size=8)))
     return [Pairs(Reranker.inputs(embedder.embed_query(r["question"])[0], np.array([vectors[s] for s in r["sentences"]])),
-                  list(r["labels"]), r.get("key")) for r in rows + list(extra)]
+                  list(r["labels"]), r.get("key")) for r in rows]
 
 
 def fit_reranker(pairs: list[Pairs], leave_fold: int | None = None) -> dict:

@@ -151,6 +151,16 @@ def nf_files() -> list[Path]:
     return sorted(READ.glob("nfcorpus-train-*.jsonl"))
 
 
+def nf_training(data: Path) -> tuple[dict[str, dict], list[dict]]:
+    """The NFCorpus training abstracts by id (foreign.nfcorpus_sample(part="train")) and the read-and-ask questions
+    written on them (nf_files); both empty without ../shared/extbench/beir."""
+    from .foreign import nfcorpus_sample
+
+    docs = {d["_id"]: d for d in nfcorpus_sample(data, "train") or []}
+    rows = [json.loads(line) for f in nf_files() for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return (docs, rows) if docs else ({}, [])
+
+
 def nfcorpus_examples(data: Path, rerankers: Rerankers = Rerankers(None)) -> Examples:
     """Read-and-ask questions on NFCorpus abstracts (medical research: a genre whose opening sentences give the
     background and the aim, and whose answers are the findings further on), asked of a corpus of the indexed half
@@ -158,10 +168,9 @@ def nfcorpus_examples(data: Path, rerankers: Rerankers = Rerankers(None)) -> Exa
     candidate answers when it holds the words the writer marked; its section answers when it is the question's
     abstract. A question about an abstract left out is an absent topic."""
     from .ext_wikiqa_model import page_corpus
-    from .foreign import nf_title, nfcorpus_sample
+    from .foreign import nf_title
 
-    docs = {d["_id"]: d for d in nfcorpus_sample(data, "train") or []}
-    rows = [json.loads(line) for f in nf_files() for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs, rows = nf_training(data)
     out = Examples()
     if not docs or not rows:
         return out
@@ -183,15 +192,10 @@ def nfcorpus_answer_rows(data: Path) -> list[dict]:
     is the id nfcorpus_examples folds it by."""
     from assistant.corpus import split_sentences
 
-    from .foreign import nfcorpus_sample
-
-    docs = {d["_id"]: d for d in nfcorpus_sample(data, "train") or []}
+    docs, rows = nf_training(data)
     out = []
-    for f in nf_files() if docs else []:
-        for line in f.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line) if line.strip() else None
-            if row is None or not docs[row["doc"]]["indexed"]:
-                continue
+    for row in rows:
+        if docs[row["doc"]]["indexed"]:
             sentences = [s.text for s in split_sentences(docs[row["doc"]]["text"])]
             labels = [int(contains_span(s, (row["answer"],))) for s in sentences]
             if any(labels):
