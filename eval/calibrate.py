@@ -50,6 +50,7 @@ import numpy as np
 from assistant import features as feats
 from assistant.answer import CALIBRATION, TRIGGER_NAMES, Reranker, candidates, trigger_vector
 from assistant.intents import route
+from assistant.text import points_back
 
 from . import adapter
 from .ext_common import ROOT
@@ -84,10 +85,19 @@ def reranker_pairs(train: list[dict], embedder, extra: list[dict] = ()) -> list[
     the sentences of its page or abstract, which answer it: details asked in a person's own words, where WikiQA's
     queries are mostly answered by a page's first sentence), each with the key it is folded by."""
     rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])] + list(extra)
-    texts = sorted({s for r in rows for s in r["sentences"]}, key=lambda s: (len(s), s))  # one order in every run
+    served = [[served_text(r["title"], r["sentences"], j) for j in range(len(r["sentences"]))] for r in rows]
+    texts = sorted({t for ts in served for t in ts}, key=lambda s: (len(s), s))  # one order in every run
     vectors = dict(zip(texts, embedder.embed(texts, batch_size=8)))
-    return [Pairs(Reranker.inputs(embedder.embed_query(r["question"])[0], np.array([vectors[s] for s in r["sentences"]])),
-                  list(r["labels"]), r.get("key")) for r in rows]
+    return [Pairs(Reranker.inputs(embedder.embed_query(r["question"])[0], np.array([vectors[t] for t in ts])),
+                  list(r["labels"]), r.get("key")) for r, ts in zip(rows, served)]
+
+
+def served_text(title: str, sentences: list[str], j: int) -> str:
+    """The text a sentence's vector is made from when its page is indexed as a section headed `title`
+    (units.vector_text): after the heading, and after its predecessor when it points back. The reranker reads the
+    index's vectors when it serves, so it is fitted on vectors made the same way."""
+    text = f"{sentences[j - 1].strip()} {sentences[j].strip()}" if j > 0 and points_back(sentences[j]) else sentences[j].strip()
+    return f"{title}: {text}" if title.strip() else text
 
 
 def fit_reranker(pairs: list[Pairs], leave_fold: int | None = None) -> dict:

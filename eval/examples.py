@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.answer import Reranker, candidates
 
-from .foreign import contains_answer, contains_span, indexed
+from .foreign import contains_answer, contains_span, indexed, nf_title
 
 FOLDS = 5
 
@@ -168,7 +168,6 @@ def nfcorpus_examples(data: Path, rerankers: Rerankers = Rerankers(None)) -> Exa
     candidate answers when it holds the words the writer marked; its section answers when it is the question's
     abstract. A question about an abstract left out is an absent topic."""
     from .ext_wikiqa_model import page_corpus
-    from .foreign import nf_title
 
     docs, rows = nf_training(data)
     out = Examples()
@@ -199,5 +198,6 @@ def nfcorpus_answer_rows(data: Path) -> list[dict]:
             sentences = [s.text for s in split_sentences(docs[row["doc"]]["text"])]
             labels = [int(contains_span(s, (row["answer"],))) for s in sentences]
             if any(labels):
-                out.append({"key": f"nfcorpus:{row['id']}", "question": row["question"], "sentences": sentences, "labels": labels})
+                out.append({"key": f"nfcorpus:{row['id']}", "question": row["question"], "title": nf_title(docs[row["doc"]]),
+                            "sentences": sentences, "labels": labels})
     return out

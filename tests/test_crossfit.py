@@ -51,3 +51,22 @@ def test_the_served_reranker_differs_from_one_fitted_without_a_fold(fold):
     pairs = [_pairs(None, s) for s in range(6)] + [_pairs(f"wikiqa:r-{n}", 100 + n) for n in range(40)]
     assert any(fold_of(f"wikiqa:r-{n}") == fold for n in range(40))
     assert fit_reranker(pairs, leave_fold=fold)["w1"] != fit_reranker(pairs)["w1"]
+
+
+def test_the_reranker_is_fitted_on_sentence_vectors_made_as_the_index_makes_them():
+    """Serving, the reranker reads the index's vectors: a sentence after its heading, and after its predecessor when
+    it points back (units.vector_text). Its training pairs are embedded from the same texts."""
+    from pathlib import Path
+
+    from assistant import corpus
+    from assistant.units import units_of
+    from eval.calibrate import served_text
+
+    doc = ("Encyclopedia extracts\n\nMark Cuban\n\nHe is the owner of the Dallas Mavericks. He was born in 1958. "
+           "This made him a household name.\n")
+    (m,) = [m for m in corpus.parse_document(Path("doc.txt"), doc) if m.title == "Mark Cuban"]
+    sentences = [s.text for s in m.sentences]
+    assert len(sentences) == 3
+    index_texts = [text for _, text in units_of([m])[1:]]
+    assert [served_text(m.title, sentences, j) for j in range(3)] == index_texts
+    assert index_texts[2] == "Mark Cuban: He was born in 1958. This made him a household name."
