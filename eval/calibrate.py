@@ -32,7 +32,8 @@ pages are written a sentence a line, so the indexed sentences are WikiQA's own c
 The threshold balances answering what can be answered against declining what cannot (printed as tables):
 on the key-message dev split out of fold, and on dev documents the model was never fitted on, asked through
 the library (WikiQA's dev pages with its dev questions and the read-and-ask dev questions written on them,
-eval/data/read/wikiqa-dev-*.jsonl; recorded as threshold_chosen_on).
+eval/data/read/wikiqa-dev-*.jsonl; the NFCorpus sample's abstracts with the read-and-ask dev questions written on
+them, eval/data/read/nfcorpus-dev.jsonl; recorded as threshold_chosen_on).
 """
 
 from __future__ import annotations
@@ -215,35 +216,44 @@ DEV_SWEEP_MAX = 0.3
 
 def dev_corpora_rates(cal: dict, data: Path, thresholds: list[float]) -> dict[float, dict[str, tuple[float, float]]]:
     """Per threshold, per dev corpus: (answerable answered, absent topics declined), asked through the library as
-    `POST /api/chat` asks, with this calibration. The corpora are WikiQA's dev pages (half of them, by title
-    hash) indexed into a folder of their own with an empty profile, whole and cut in threes, asked WikiQA's dev
-    questions and the read-and-ask dev questions (eval.foreign's wikiqa and read corpora): documents the model
-    was not fitted on, the way a user's own are."""
-    from assistant.core import Assistant
-    from assistant.settings import Settings
-
-    from .ext_common import CACHE
-    from .foreign import build_index, read_corpus, wikiqa_corpus, write_documents
+    `POST /api/chat` asks, with this calibration. The corpora are documents the model was not fitted on, the way a
+    user's own are, each indexed into a folder of its own with an empty profile: WikiQA's dev pages (half of them,
+    by title hash), whole and cut in threes, asked WikiQA's dev questions and the read-and-ask dev questions
+    (eval.foreign's wikiqa and read corpora); and the NFCorpus sample's indexed abstracts (medical research, another
+    genre) asked the read-and-ask dev questions written on them (eval.foreign's nfcorpus corpus, dev split)."""
+    from .foreign import nfcorpus_corpus, read_corpus, wikiqa_corpus
 
     out: dict[float, dict[str, tuple[float, float]]] = {t: {} for t in thresholds}
     for sections in (None, SECTION):
         sets = {"wikiqa": wikiqa_corpus(data, "dev", sections), "read": read_corpus(data, "dev", sections)}
-        if any(c is None for c in sets.values()):
-            continue
-        folder = CACHE / f"threshold-dev{'-sections' if sections else ''}"
-        write_documents(sets["wikiqa"].pages, folder / "sources")
-        build_index(folder)
-        assistant = Assistant(Settings.from_env(index_dir=folder, query_cache=0))
-        said = lambda probes: [assistant.ask(p.question, {}).status == "answered" for p in probes]
-        for t in thresholds:
-            assistant.calibration = {**cal, "threshold": t}
-            for name, c in sets.items():
-                out[t][f"{name}{'-sections' if sections else ''}"] = (float(np.mean(said(c.answerable))),
-                                                                      1 - float(np.mean(said(c.absent))))
+        if all(c is not None for c in sets.values()):
+            suffix = "-sections" if sections else ""
+            _rates(cal, f"threshold-dev{suffix}", sets["wikiqa"].pages, {f"{k}{suffix}": c for k, c in sets.items()}, out)
+    if (nf := nfcorpus_corpus(data, "dev")) is not None:
+        _rates(cal, "threshold-dev-nfcorpus", nf.pages, {"nfcorpus": nf}, out)
     print("dev corpora (answered / absent declined):")
     for t, rates in out.items():
         print(f"{t:>9} " + "  ".join(f"{k} {a:.3f} / {d:.3f}" for k, (a, d) in rates.items()))
     return out
+
+
+def _rates(cal: dict, folder_name: str, pages, sets: dict, out: dict[float, dict[str, tuple[float, float]]]) -> None:
+    """`pages` indexed into a cached folder, then each of `sets` asked at each threshold of `out`, into `out`."""
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    from .ext_common import CACHE
+    from .foreign import build_index, write_documents
+
+    folder = CACHE / folder_name
+    write_documents(pages, folder / "sources")
+    build_index(folder)
+    assistant = Assistant(Settings.from_env(index_dir=folder, query_cache=0))
+    said = lambda probes: [assistant.ask(p.question, {}).status == "answered" for p in probes]
+    for t in out:
+        assistant.calibration = {**cal, "threshold": t}
+        for name, c in sets.items():
+            out[t][name] = (float(np.mean(said(c.answerable))), 1 - float(np.mean(said(c.absent))))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,8 +347,11 @@ def main(argv: list[str] | None = None) -> int:
             + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]
             + ([os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the training abstracts: "
                 "foreign.nfcorpus_sample(part='train'))"] if abstracts else []))
+    nf_dev = [str((ROOT / "eval" / "data" / "read" / "nfcorpus-dev.jsonl").relative_to(ROOT)), os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT)
+              + " (the sample's indexed abstracts: foreign.nfcorpus_sample())"] if "nfcorpus" in dev[chosen["t"]] else []
     chosen_on = ([str(f.relative_to(ROOT)) for f in read_files("dev")]
-                 + [os.path.relpath(args.data / "wikiqa" / "WikiQA-dev.tsv", ROOT), "the key-message dev split (out of fold)"])
+                 + [os.path.relpath(args.data / "wikiqa" / "WikiQA-dev.tsv", ROOT)] + nf_dev
+                 + ["the key-message dev split (out of fold)"])
     cal.update({
         "_about": "Written by eval/calibrate.py from what 'fitted_on' lists. 'hand_set' values are chosen by hand, not fitted.",
         "fitted_on": read,

@@ -27,7 +27,8 @@ nothing.
 `--corpus nfcorpus` asks a fixed sample of 300 NFCorpus abstracts (medical research, another genre), half of
 them indexed, the read-and-ask questions written on them (eval/data/read/nfcorpus-dev.jsonl, -test.jsonl):
 the top quote contains the answer when it contains the words of the abstract the writer marked. Nothing is
-fitted or chosen on either split.
+fitted on either split; eval/calibrate.py chooses the threshold on the dev split among its other dev corpora, and
+nothing is chosen on the test split.
 
 `--layout articles` saves each page as a document of its own instead of a `##` section of a document of 40 (its
 `--sections` headed only "Part 2", …), so what a section is about is in its document's title alone.
@@ -242,8 +243,8 @@ def nfcorpus_corpus(data: Path, split: str, rows_dir: Path = ROOT / "eval" / "da
     """Half of the NFCorpus sample indexed, one `##` section an abstract titled by its article title, asked the
     read-and-ask questions written on the sample (eval/data/read/nfcorpus-<split>.jsonl: a question, its abstract's id
     and, for an indexed one, the words of the abstract that answer it, which the top quote must contain). A question
-    about an abstract left out is an absent topic. Nothing is fitted on either split; misses of the dev split may be
-    read, the test split's are not."""
+    about an abstract left out is an absent topic. Nothing is fitted on either split; the threshold is chosen on the
+    dev split among others (eval/calibrate.py), whose misses may be read; the test split's are not."""
     sample = nfcorpus_sample(data)
     rows_path = rows_dir / f"nfcorpus-{split}.jsonl"
     if sample is None or not rows_path.exists():
