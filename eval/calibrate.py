@@ -59,7 +59,7 @@ from .ext_wikiqa import load_wikiqa
 from .examples import (FOLDS, SECTION, Examples, Rerankers, fold_of, nf_files, nfcorpus_answer_rows, nfcorpus_examples,
                        read_files, read_rows, subset, wikiqa_page_examples, wikiqa_section_examples)
 from .forest import FOREST, forest_fit
-from .foreign import indexed
+from .foreign import Foreign, Page, indexed
 from .gold import author_set, fitting_files, questions
 
 SPLIT = "dev"  # never the test split: tests/test_heldout.py checks this file says so
@@ -83,8 +83,9 @@ def reranker_pairs(train: list[dict], embedder, extra: list[dict] = ()) -> list[
     """What the reranker is fitted on: the WikiQA train questions whose page is *not* among the half that
     wikiqa_section_examples indexes, every sentence of the page a pair (label: WikiQA's), so the reranker has seen
     none of the WikiQA questions the trees then learn to weigh it on; and `extra`, the read-and-ask rows (a question,
-    the sentences of its page or abstract, which answer it: details asked in a person's own words, where WikiQA's
-    queries are mostly answered by a page's first sentence), each with the key it is folded by."""
+    the title and sentences of its page or abstract, which answer it: details asked in a person's own words, where
+    WikiQA's queries are mostly answered by a page's first sentence), each with the key it is folded by. Each sentence
+    is embedded as served_text makes it."""
     rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])] + list(extra)
     served = [[served_text(r["title"], r["sentences"], j) for j in range(len(r["sentences"]))] for r in rows]
     texts = sorted({t for ts in served for t in ts}, key=lambda s: (len(s), s))  # one order in every run
@@ -237,7 +238,8 @@ def dev_corpora_rates(cal: dict, data: Path, thresholds: list[float]) -> dict[fl
     return out
 
 
-def _rates(cal: dict, folder_name: str, pages, sets: dict, out: dict[float, dict[str, tuple[float, float]]]) -> None:
+def _rates(cal: dict, folder_name: str, pages: list[Page], sets: dict[str, Foreign],
+           out: dict[float, dict[str, tuple[float, float]]]) -> None:
     """`pages` indexed into a cached folder, then each of `sets` asked at each threshold of `out`, into `out`."""
     from assistant.core import Assistant
     from assistant.settings import Settings
@@ -347,8 +349,9 @@ def main(argv: list[str] | None = None) -> int:
             + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]
             + ([os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the training abstracts: "
                 "foreign.nfcorpus_sample(part='train'))"] if abstracts else []))
-    nf_dev = [str((ROOT / "eval" / "data" / "read" / "nfcorpus-dev.jsonl").relative_to(ROOT)), os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT)
-              + " (the sample's indexed abstracts: foreign.nfcorpus_sample())"] if "nfcorpus" in dev[chosen["t"]] else []
+    nf_dev = ([str((ROOT / "eval" / "data" / "read" / "nfcorpus-dev.jsonl").relative_to(ROOT)),
+               os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the sample's indexed abstracts: "
+               "foreign.nfcorpus_sample())"] if "nfcorpus" in dev[chosen["t"]] else [])
     chosen_on = ([str(f.relative_to(ROOT)) for f in read_files("dev")]
                  + [os.path.relpath(args.data / "wikiqa" / "WikiQA-dev.tsv", ROOT)] + nf_dev
                  + ["the key-message dev split (out of fold)"])
