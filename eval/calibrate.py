@@ -50,14 +50,15 @@ import numpy as np
 
 from assistant import features as feats
 from assistant.answer import CALIBRATION, TRIGGER_NAMES, Reranker, candidates, trigger_vector
+from assistant.corpus import Message, Sentence
 from assistant.intents import route
-from assistant.text import points_back
+from assistant.units import vector_text
 
 from . import adapter
 from .ext_common import ROOT
 from .ext_wikiqa import load_wikiqa
-from .examples import (FOLDS, SECTION, Examples, Rerankers, fold_of, nf_files, nfcorpus_answer_rows, nfcorpus_examples,
-                       read_files, read_rows, subset, wikiqa_page_examples, wikiqa_section_examples)
+from .examples import (FOLDS, READ, SECTION, Examples, Rerankers, fold_of, nf_files, nfcorpus_answer_rows,
+                       nfcorpus_examples, read_files, read_rows, subset, wikiqa_page_examples, wikiqa_section_examples)
 from .forest import FOREST, forest_fit
 from .foreign import Foreign, Page, indexed
 from .gold import author_set, fitting_files, questions
@@ -85,21 +86,25 @@ def reranker_pairs(train: list[dict], embedder, extra: list[dict] = ()) -> list[
     none of the WikiQA questions the trees then learn to weigh it on; and `extra`, the read-and-ask rows (a question,
     the title and sentences of its page or abstract, which answer it: details asked in a person's own words, where
     WikiQA's queries are mostly answered by a page's first sentence), each with the key it is folded by. Each sentence
-    is embedded as served_text makes it."""
+    is embedded as served_texts makes it."""
     rows = [r for r in train if not indexed(r["title"]) and any(r["labels"])] + list(extra)
-    served = [[served_text(r["title"], r["sentences"], j) for j in range(len(r["sentences"]))] for r in rows]
+    served = [served_texts(r["title"], r["sentences"]) for r in rows]
     texts = sorted({t for ts in served for t in ts}, key=lambda s: (len(s), s))  # one order in every run
     vectors = dict(zip(texts, embedder.embed(texts, batch_size=8)))
     return [Pairs(Reranker.inputs(embedder.embed_query(r["question"])[0], np.array([vectors[t] for t in ts])),
                   list(r["labels"]), r.get("key")) for r, ts in zip(rows, served)]
 
 
-def served_text(title: str, sentences: list[str], j: int) -> str:
-    """The text a sentence's vector is made from when its page is indexed as a section headed `title`
-    (units.vector_text): after the heading, and after its predecessor when it points back. The reranker reads the
-    index's vectors when it serves, so it is fitted on vectors made the same way."""
-    text = f"{sentences[j - 1].strip()} {sentences[j].strip()}" if j > 0 and points_back(sentences[j]) else sentences[j].strip()
-    return f"{title}: {text}" if title.strip() else text
+def served_texts(title: str, sentences: list[str]) -> list[str]:
+    """The texts a page's sentence vectors are made from when it is indexed as a section headed `title`: the page as
+    one message, each sentence as units.vector_text makes it (after the heading, and after its predecessor when it
+    points back). The reranker reads the index's vectors when it serves, so it is fitted on vectors made the same
+    way."""
+    parts = [s.strip() for s in sentences]
+    text = " ".join(parts)
+    starts = itertools.accumulate((len(p) + 1 for p in parts[:-1]), initial=0)
+    m = Message("", title, "", text, tuple(Sentence(a, a + len(p), text) for a, p in zip(starts, parts)))
+    return [vector_text(m, j, title if title.strip() else "") for j in range(len(parts))]
 
 
 def fit_reranker(pairs: list[Pairs], leave_fold: int | None = None) -> dict:
@@ -349,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
             + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]
             + ([os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the training abstracts: "
                 "foreign.nfcorpus_sample(part='train'))"] if abstracts else []))
-    nf_dev = ([str((ROOT / "eval" / "data" / "read" / "nfcorpus-dev.jsonl").relative_to(ROOT)),
+    nf_dev = ([str((READ / "nfcorpus-dev.jsonl").relative_to(ROOT)),
                os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the sample's indexed abstracts: "
                "foreign.nfcorpus_sample())"] if "nfcorpus" in dev[chosen["t"]] else [])
     chosen_on = ([str(f.relative_to(ROOT)) for f in read_files("dev")]

@@ -194,10 +194,10 @@ def nfcorpus_answer_rows(data: Path) -> list[dict]:
     docs, rows = nf_training(data)
     out = []
     for row in rows:
-        if docs[row["doc"]]["indexed"]:
-            sentences = [s.text for s in split_sentences(docs[row["doc"]]["text"])]
+        if (doc := docs[row["doc"]])["indexed"]:
+            sentences = [s.text for s in split_sentences(doc["text"])]
             labels = [int(contains_span(s, (row["answer"],))) for s in sentences]
             if any(labels):
-                out.append({"key": f"nfcorpus:{row['id']}", "question": row["question"], "title": nf_title(docs[row["doc"]]),
+                out.append({"key": f"nfcorpus:{row['id']}", "question": row["question"], "title": nf_title(doc),
                             "sentences": sentences, "labels": labels})
     return out

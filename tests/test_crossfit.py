@@ -60,7 +60,7 @@ def test_the_reranker_is_fitted_on_sentence_vectors_made_as_the_index_makes_them
 
     from assistant import corpus
     from assistant.units import units_of
-    from eval.calibrate import served_text
+    from eval.calibrate import served_texts
 
     doc = ("Encyclopedia extracts\n\nMark Cuban\n\nHe is the owner of the Dallas Mavericks. He was born in 1958. "
            "This made him a household name.\n")
@@ -68,5 +68,5 @@ def test_the_reranker_is_fitted_on_sentence_vectors_made_as_the_index_makes_them
     sentences = [s.text for s in m.sentences]
     assert len(sentences) == 3
     index_texts = [text for _, text in units_of([m])[1:]]
-    assert [served_text(m.title, sentences, j) for j in range(3)] == index_texts
+    assert served_texts(m.title, sentences) == index_texts
     assert index_texts[2] == "Mark Cuban: He was born in 1958. This made him a household name."
