@@ -205,6 +205,10 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert q("MARAC coordinator here. is joint work on DV a priority").unknown_terms == ()
     assert q("as a police DS - is the response to concerns helping").unknown_terms == ()
     assert q("as a team manager, what does it say about Fife").unknown_terms == ("Fife",)  # asked about: still counts
+    # a job named by its role noun before a dash, without "here"; a topic before a dash is still asked about
+    assert q("residential worker - anything on relationships with the YP").unknown_terms == ()
+    assert q("residential care - any findings").unknown_terms == ("residential",)
+    assert q("residential worker - what about residential care?").unknown_terms == ("residential",)
 
 
 @pytest.mark.parametrize("load,empty,malformed", [
