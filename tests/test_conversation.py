@@ -46,6 +46,8 @@ from corefix import lenient, small_settings  # noqa: F401
     ("is this chat confidential", "help"),
     ("turn the key messages into 3 bullet points for a powerpoint slide", "refuse"),
     ("rewrite key message 5 in plain english", "refuse"),
+    ("can you write that up as a paper for the chief officers group", "refuse"),  # to write, after an answer
+    ("turn this into a briefing note", "refuse"),
     # a greeting and who is asking, nothing asked yet
     ("hello, I'm a team manager in a children and families team", "greeting"), ("hiya, CPC lead officer here", "greeting"),
     # asks to drop the rules or make something of the answer, what the tool is for, a longer goodbye, a bit more
