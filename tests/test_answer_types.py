@@ -120,9 +120,11 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "who did families trust more - social workers or teachers?",  # a choice between two, not a name
     "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
     "how do parents rate the support they got",  # rate, the verb, after 'the parents'
+    "do the kids rate us?",  # rate, the verb, with a person after it
     "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
     "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
     "advocacy and inspection grades - is there any connection?",  # a link to grades is asked about, not a grade
+    "does participation tie in with how inspectors graded things",  # a link to grades, again
     "is there a correlation between how much families are involved and how their area was rated",
     "are partnerships any good with their performance statistics?",  # using data is the topic
     "stats plus case audits: how are councils doing",
@@ -158,3 +160,9 @@ def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figu
     assert not proportion.shown_by("Staff were confident at identifying concerns.")
     assert unmet_type(share, "It was a priority in almost all partnership areas we inspected.", TYPES) is None
     assert unmet_type(count, "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
+
+
+def test_a_cause_is_shown_by_what_something_is_built_on():
+    cause = next(t for t in TYPES if t.name == "cause")
+    assert cause.shown_by("These relationships were built on an understanding of trauma informed practice.")
+    assert not cause.shown_by("Staff were confident and competent at identifying a range of concerns.")
