@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from assistant.core import Assistant
 
-from .gold import chitchat, conversations, expected_status, grounded, judge, questions
+from .gold import SPLITS, chitchat, conversations, expected_status, grounded, judge, questions
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SYSTEMS = {"hybrid": None, "bm25-only": 0.0, "dense-only": 1.0}
@@ -122,7 +122,7 @@ def _mean(values) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--split", default="test", choices=["dev", "test", "holdout", "staff"])
+    ap.add_argument("--split", default="test", choices=list(SPLITS))
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--url", help="score a running server through POST URL/api/chat instead of in-process")
     ap.add_argument("--only", default="", help="score only items whose id starts with this (e.g. q-sd, c-sd)")
