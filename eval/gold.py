@@ -15,6 +15,7 @@ DATA = Path(__file__).resolve().parent / "data"
 # scored only at a session's end, its misses never read; committed so it outlives the machine it was written on.
 SPLITS = ("dev", "test", "holdout", "staff", "outside")
 HELD_OUT = SPLITS[1:]
+FOLDERS = ("holdout", "staff", "outside")  # the splits whose files are in a folder of their own, eval/data/<split>/
 # Dev question files written after the shipped fits (index/query_adapter.json, assistant/calibration.json), so not
 # in their fitted_on: in sessions 15 and 18 a refit with them, from this machine's caches, did worse on the dev
 # documents than the shipped fits (eval/README.md). eval/adapter.py and eval/calibrate.py leave them out
@@ -34,7 +35,7 @@ def read_jsonl(path: Path) -> list[dict]:
 def files(kind: str, split: str) -> list[Path]:
     """The fixed files of one split: questions-dev.jsonl plus any questions-dev-*.jsonl written later."""
     assert split in SPLITS
-    if split in ("holdout", "staff", "outside"):
+    if split in FOLDERS:
         return sorted((DATA / split).glob(f"{kind}*.jsonl"))
     return sorted(DATA.glob(f"{kind}-{split}.jsonl")) + sorted(DATA.glob(f"{kind}-{split}-*.jsonl"))
 
@@ -66,7 +67,7 @@ def conversations(split: str) -> list[dict]:
 def chitchat(split: str) -> list[dict]:
     assert split in SPLITS
     paths = [DATA / "chitchat.jsonl", *sorted(DATA.glob("chitchat-dev-*.jsonl")),
-             *sorted((DATA / "staff").glob("chitchat*.jsonl")), *sorted((DATA / "outside").glob("chitchat*.jsonl"))]
+             *(p for folder in FOLDERS for p in sorted((DATA / folder).glob("chitchat*.jsonl")))]
     return [row for p in paths for row in read_jsonl(p) if row["split"] == split]  # none for holdout
 
 
