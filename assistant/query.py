@@ -22,13 +22,13 @@ _PLAIN = re.compile(r"\bin plain (?:english|terms|language|words)\b", re.I)
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
 _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
-# "as a residential worker, ...", "MARAC coordinator here - ...": who is asking, at the start; a name the documents
-# never use there is the asker's job, not what is asked about
-# (every repeat bounded: matched at the start only, its cost does not grow with the text)
-# "residential worker - ...": a job named at the start by its role noun, without "here"
+# A job named by its role noun (general English, and a few of the field's abbreviations for jobs)
 _ROLE = (r"(?:worker|officer|manager|mgr|nurse|teacher|visitor|practitioner|lead|coordinator|co-ordinator|inspector|"
          r"councillor|sergeant|constable|detective|head|headteacher|depute|carer|therapist|psychologist|doctor|gp|"
          r"paediatrician|advocate|reviewer|chair|director|member|volunteer|student|hv|sw|dht|cswo)")
+# "as a residential worker, ...", "MARAC coordinator here - ...", "residential worker - ...": who is asking, at the start;
+# a name the documents never use there is the asker's job, not what is asked about
+# (every repeat bounded: matched at the start only, its cost does not grow with the text)
 _INTRO = re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
                     r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here|(?:[\w'-]+ ){0,3}" + _ROLE + r") ?(?:[,.;:]| [-–—]{1,2} )", re.I)
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of
