@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from .followups import refers_back
-from .query import nearest
+from .query import introduction, nearest
 from .reply import PROMPTS
 from .text import STOP, is_word, padded, stem, words
 
@@ -50,6 +50,12 @@ def intents() -> dict:
 def filler() -> frozenset[str]:
     """Words that carry no request ("please", "ok", "mate")."""
     return frozenset(intents()["filler"])
+
+
+@lru_cache(maxsize=1)
+def asker_intro():
+    """The opening that says who asks, with the job nouns of prompts/intents.json "roles" (query.introduction)."""
+    return introduction(tuple(intents()["roles"]))
 
 
 @lru_cache(maxsize=1)

@@ -22,15 +22,19 @@ _PLAIN = re.compile(r"\bin plain (?:english|terms|language|words)\b", re.I)
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
 _EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
-# A job named by its role noun (general English, and a few of the field's abbreviations for jobs)
-_ROLE = (r"(?:worker|officer|manager|mgr|nurse|teacher|visitor|practitioner|lead|coordinator|co-ordinator|inspector|"
-         r"councillor|sergeant|constable|detective|head|headteacher|depute|carer|therapist|psychologist|doctor|gp|"
-         r"paediatrician|advocate|reviewer|chair|director|member|volunteer|student|hv|sw|dht|cswo)")
-# "as a residential worker, ...", "MARAC coordinator here - ...", "residential worker - ...": who is asking, at the start;
-# a name the documents never use there is the asker's job, not what is asked about
-# (every repeat bounded: matched at the start only, its cost does not grow with the text)
-_INTRO = re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
-                    r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here|(?:[\w'-]+ ){0,3}" + _ROLE + r") ?(?:[,.;:]| [-–—]{1,2} )", re.I)
+
+
+@lru_cache(maxsize=4)
+def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
+    """The opening that says who is asking ("as a residential worker, ...", "MARAC coordinator here - ...", and with
+    `roles`, the nouns for jobs, "residential worker - ..."): a name the documents never use there is the asker's job,
+    not what is asked about. Every repeat is bounded and it is matched at the start only, so its cost does not grow
+    with the text. The role nouns are data (prompts/intents.json "roles", intents.asker_intro)."""
+    role = "|(?:[\\w'-]+ ){0,3}(?:" + "|".join(map(re.escape, roles)) + ")" if roles else ""
+    return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
+                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.;:]| [-–—]{1,2} )", re.I)
+
+
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of
 # ages) describes the child asked about, it is not a number asked for
 _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to| ) ?(\d{1,2}))? ?"
@@ -221,13 +225,14 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
             ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None,
-            aside=None, chatter: frozenset[str] = frozenset()) -> Query:
+            aside=None, chatter: frozenset[str] = frozenset(), intro: re.Pattern | None = None) -> Query:
     """`phrase_used(name) -> bool`: whether the documents use a listed name of several words as a phrase ("young
     carers" where they say "carers" and "young" apart); without it such a name counts only when one of its words
     is unknown. `aside(words) -> words`: the words less those saying who asks and who the answer is for
     ("for a DA training session next wk - what does it say about domestic abuse?"): a name, acronym or number
     said only there is no topic the question asks about. `chatter`: words that carry no request ("OK", "pls"),
-    never a name or acronym asked about however they are typed."""
+    never a name or acronym asked about however they are typed. `intro`: the opening that says who asks
+    (introduction(); without it, one with no role nouns)."""
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
@@ -239,7 +244,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     extra = {w for t in hits for w in t.split()} | set(ages)
     known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
-    intro = _INTRO.match(text)
+    intro = (intro or introduction()).match(text)
     asked = _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text)
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
     ws = words(re.sub(r"['’]s\b", "", asked, flags=re.I))  # possessives: "Fife's" names Fife

@@ -17,7 +17,7 @@ from .bm25 import bm25s as load_bm25s
 from .corpus import Message
 from .embed import Embedder
 from .features import Corpus
-from .intents import filler, without_audience
+from .intents import asker_intro, filler, without_audience
 from .profile import Profile
 from .query import AnswerType, Query, Spellable, analyse, vocabulary
 from .store import Store
@@ -136,7 +136,7 @@ class Retriever:
         hit = self._queries.get(text)
         if hit is None:
             hit = analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording,
-                          self._phrase_used, without_audience, filler())
+                          self._phrase_used, without_audience, filler(), asker_intro())
             self._remember(self._queries, text, hit)
         return hit
 

@@ -4,6 +4,7 @@ conftest: the modules import what they need from here)."""
 from __future__ import annotations
 
 from assistant import corpus
+from assistant.intents import asker_intro
 from assistant.profile import Profile
 from assistant.query import analyse, load_answer_types, load_glossary, load_names, vocabulary
 from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_NAMES, REAL_SOURCES
@@ -18,4 +19,4 @@ AGES = Profile.load(REAL_GLOSSARY.parent).age_wording  # the key messages' profi
 
 
 def q(text):
-    return analyse(text, GLOSSARY, VOCAB, TYPES, names=NAMES, age_wording=AGES)
+    return analyse(text, GLOSSARY, VOCAB, TYPES, names=NAMES, age_wording=AGES, intro=asker_intro())

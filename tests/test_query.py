@@ -10,7 +10,7 @@ import pytest
 from assistant.errors import CorpusError
 from assistant.query import analyse, expand, load_answer_types, load_glossary, load_names, normalise
 from corefix import real_fake_settings  # noqa: F401
-from queryfix import GLOSSARY, TYPES, VOCAB, q
+from queryfix import GLOSSARY, NAMES, TYPES, VOCAB, q
 
 
 def test_normalise_folds_whitespace():
@@ -209,6 +209,23 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert q("residential worker - anything on relationships with the YP").unknown_terms == ()
     assert q("residential care - any findings").unknown_terms == ("residential",)
     assert q("residential worker - what about residential care?").unknown_terms == ("residential",)
+
+
+def test_the_job_nouns_are_data_the_opening_is_read_with():
+    """The role-noun opening needs the job nouns of prompts/intents.json; without them only "as a ...", "I'm a ..."
+    and "... here" say who asks."""
+    from assistant.intents import intents
+    from assistant.query import introduction
+
+    roles = intents()["roles"]
+    assert roles and all(r == r.lower() and r.strip() == r and " " not in r for r in roles)
+    bare = lambda text: analyse(text, GLOSSARY, VOCAB, TYPES, names=NAMES).unknown_terms
+    assert bare("residential worker - anything on relationships with the YP") == ("residential",)
+    assert bare("as a residential worker, anything on relationships with the YP") == ()
+    worker = analyse("residential worker - anything on relationships with the YP", GLOSSARY, VOCAB, TYPES, names=NAMES,
+                     intro=introduction(("worker",))).unknown_terms
+    assert worker == ()
+    assert introduction(("co-ordinator",)).match("MARAC co-ordinator - is joint work a priority")
 
 
 @pytest.mark.parametrize("load,empty,malformed", [
