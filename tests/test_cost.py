@@ -17,7 +17,8 @@ from assistant.settings import ROOT
 
 # Prefixes reach the patterns' deeper branches; units are the runs a backtracking engine chokes on.
 PREFIXES = ["", "what is a ", "what message is the ", "which message", "source", "where is that from",
-            "what does ", "how much did ", "tell me more about ", "anything else about ", "key message ", "why "]
+            "what does ", "how much did ", "tell me more about ", "anything else about ", "key message ", "why ",
+            "team manager "]
 UNITS = ["a", "a ", "what ", "1", "A", "'", "-", ",", " ", "?", "’", "-a", "1,", ". ", "\t", "what is "]
 SUFFIXES = ["", "x", "?", " like"]
 
@@ -36,6 +37,8 @@ def user_text_patterns() -> dict[str, re.Pattern]:
         for part in ("question", "topic"):
             if not name.startswith("_") and spec.get(part):
                 found[f"answer_types.{name}.{part}"] = re.compile(spec[part], re.I)
+    found["intents.asker_intro()"] = intents.asker_intro()  # built from prompts/intents.json's job nouns
+    found["query.introduction()"] = query.introduction()
     numbered = json.loads((ROOT / "index" / "profile.json").read_text(encoding="utf-8")).get("numbered_titles")
     if numbered:
         found["profile.numbered_titles"] = re.compile(numbered["pattern"], re.I)
@@ -70,7 +73,8 @@ def test_the_bound_catches_a_quadratic_pattern():
 
 def test_the_pattern_list_is_not_empty():
     names = user_text_patterns()
-    assert {"assistant.intents._WHICH", "assistant.followups._WHICH_ABOUT", "assistant.conversation._SPLIT", "answer_types.definition.question"} <= set(names)
+    assert {"assistant.intents._WHICH", "assistant.followups._WHICH_ABOUT", "assistant.conversation._SPLIT", "answer_types.definition.question",
+            "intents.asker_intro()"} <= set(names)
 
 
 @pytest.mark.parametrize("name", sorted(user_text_patterns()))
