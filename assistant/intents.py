@@ -53,7 +53,7 @@ def filler() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def asker_intro():
+def asker_intro() -> re.Pattern:
     """The opening that says who asks, with the job nouns of prompts/intents.json "roles" (query.introduction)."""
     return introduction(tuple(intents()["roles"]))
 
