@@ -30,7 +30,7 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     `roles`, the nouns for jobs, "residential worker - ..."): a name the documents never use there is the asker's job,
     not what is asked about. Every repeat is bounded and it is matched at the start only, so its cost does not grow
     with the text. The role nouns are data (prompts/intents.json "roles", intents.asker_intro)."""
-    role = "|(?:[\\w'-]+ ){0,3}(?:" + "|".join(map(re.escape, roles)) + ")" if roles else ""
+    role = r"|(?:[\w'-]+ ){0,3}(?:" + "|".join(map(re.escape, roles)) + ")" if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.;:]| [-–—]{1,2} )", re.I)
 
