@@ -104,10 +104,18 @@ def sections_of(pages: list[Page], size: int) -> list[Page]:
             for p in pages for k in range(0, len(p.sentences), size)]
 
 
+def _clear(folder: Path, pattern: str) -> None:
+    """`folder` made if missing, less the documents an earlier write left there (a cached folder asked again with
+    fewer pages would otherwise index the old ones beside the new)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(pattern):
+        old.unlink()
+
+
 def write_documents(pages: list[Page], folder: Path, one_per_line: bool = False) -> None:
     """Markdown documents of PER_FILE pages each, a `##` section a page: its sentences as prose, or each on a
     line of its own (`one_per_line`: the sentence splitter then keeps WikiQA's own candidate sentences)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    _clear(folder, "part-*.md")
     sep = "\n" if one_per_line else " "
     for n in range(0, len(pages), PER_FILE):
         part = pages[n:n + PER_FILE]
@@ -121,7 +129,7 @@ def write_articles(pages: list[Page], folder: Path, size: int | None = None) -> 
     """Each page a Markdown document of its own titled by it (an article as people save one): its first `size`
     sentences before any heading, the rest in sections headed only "Part 2", "Part 3", … (headings that name
     nothing, so what a section is about is in the document's title alone); the whole page when size is None."""
-    folder.mkdir(parents=True, exist_ok=True)
+    _clear(folder, "article-*.md")
     for n, p in enumerate(pages):
         step = size or len(p.sentences) or 1
         chunks = [" ".join(s.strip() for s in p.sentences[k:k + step]) for k in range(0, len(p.sentences), step)]

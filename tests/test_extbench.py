@@ -163,6 +163,22 @@ def test_foreign_sections_cut_pages_and_keep_every_sentence():
     assert [s for p in cut for s in p.sentences] == ["a1.", "a2.", "a3.", "a4.", "b1."]
 
 
+def test_foreign_writing_fewer_pages_into_a_used_folder_leaves_no_old_document(tmp_path):
+    """The threshold chooser indexes cached folders again (eval/calibrate._rates): a second write with fewer pages
+    must not leave the first write's extra documents to be indexed with the new ones."""
+    from eval.foreign import PER_FILE, Page, write_articles, write_documents
+
+    many = [Page(f"T{i:03d}", (f"s{i}.",)) for i in range(PER_FILE * 2 + 1)]
+    write_documents(many, tmp_path)
+    assert len(list(tmp_path.glob("*.md"))) == 3
+    write_documents(many[:2], tmp_path)
+    assert [f.name for f in tmp_path.glob("*.md")] == ["part-001.md"]
+    assert "T002" not in (tmp_path / "part-001.md").read_text()
+    write_articles(many[:3], tmp_path / "a")
+    write_articles(many[:1], tmp_path / "a")
+    assert [f.name for f in (tmp_path / "a").glob("*.md")] == ["article-0001.md"]
+
+
 def test_foreign_articles_are_documents_of_their_own_with_headings_that_name_nothing(tmp_path):
     """--layout articles: each page its own document titled by it, the first sentences before any heading and the
     rest under "Part 2", …, every sentence kept; so what a section is about is only in its document's title."""
