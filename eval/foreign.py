@@ -51,6 +51,7 @@ import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .ext_common import RESULTS, ROOT
@@ -235,11 +236,19 @@ def nfcorpus_sample(data: Path, part: str = "sample") -> list[dict] | None:
     path = data / "beir" / "nfcorpus.zip"
     if not path.exists():
         return None
-    with zipfile.ZipFile(path) as z:
-        docs = [json.loads(line) for line in z.read("nfcorpus/corpus.jsonl").decode("utf-8").splitlines() if line.strip()]
-    docs = sorted((d for d in docs if 600 <= len(d["text"]) <= 2500), key=lambda d: hashlib.sha256(d["_id"].encode()).hexdigest())
+    docs = _nfcorpus_abstracts(path.resolve())
     start = {"sample": 0, "train": NF_SAMPLE}[part]
     return [{**d, "indexed": indexed(d["_id"])} for d in docs[start:start + NF_SAMPLE]]
+
+
+@lru_cache(maxsize=2)
+def _nfcorpus_abstracts(path: Path) -> tuple[dict, ...]:
+    """The NFCorpus abstracts of 600-2,500 characters in the order of a hash of their id, read from the zip once per
+    run (the sample and the training abstracts are both cut from it). Callers copy a row before changing it."""
+    with zipfile.ZipFile(path) as z:
+        docs = [json.loads(line) for line in z.read("nfcorpus/corpus.jsonl").decode("utf-8").splitlines() if line.strip()]
+    return tuple(sorted((d for d in docs if 600 <= len(d["text"]) <= 2500),
+                        key=lambda d: hashlib.sha256(d["_id"].encode()).hexdigest()))
 
 
 def nf_title(doc: dict) -> str:
