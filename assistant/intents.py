@@ -83,6 +83,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
             return name
     if _WHICH.match(text):
         return "which"
+    if _ELSE_BUT.match(text):
+        return "else"
     no_request = filler()
     others = [i for i, w in enumerate(ws) if w not in no_request]  # the phrase must cover every non-filler word
     first, last = (others[0], others[-1]) if others else (len(ws), -1)
@@ -97,6 +99,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
                     return name
     if not others and len(ws) <= 4:
         return "thanks" if {"thanks", "cheers", "ta", "helpful", "useful"} & set(ws) else None
+    if (social := _social_run(ws, no_request)) is not None:
+        return social
     if _opens(ws, said, data) or (_introduces(ws) and "?" not in text):
         return "greeting"
     if content and not any(w in content for w in ws):
@@ -107,6 +111,30 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
         if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
             return "help"
     return None
+
+
+SOCIAL = ("goodbye", "thanks", "greeting")  # the social intents, in the order a turn made of several is named by
+MAX_SOCIAL_WORDS = 16  # hand-set: a longer turn is not read as a run of social phrases
+
+
+def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
+    """A turn made only of social phrases and filler words, more than one phrase ("that's all for today, ta",
+    "thanks, bye"): named by the first of SOCIAL it uses. Phrases are tried longest first at each word; cost is the
+    words times the social phrases, bounded by MAX_SOCIAL_WORDS."""
+    if len(ws) > MAX_SOCIAL_WORDS:
+        return None
+    phrases = [(name, pw) for name, pws in _whole() if name in SOCIAL for pw in pws]
+    used, i = set(), 0
+    while i < len(ws):
+        if ws[i] in no_request:
+            i += 1
+            continue
+        hit = next(((name, len(pw)) for name, pw in phrases if ws[i:i + len(pw)] == pw), None)
+        if hit is None:
+            return None
+        used.add(hit[0])
+        i += hit[1]
+    return next((name for name in SOCIAL if name in used), None)
 
 
 _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter typed three times or more: no English word has that
@@ -291,6 +319,13 @@ _WHICH = re.compile(
     r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
     r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
     r"|(?:what(?:'s|’s| is) the )?source)(?:\s*(?:please|pls))?\W*$", re.I)  # not \s*…\W*: both match spaces, quadratic
+
+
+# "anything apart from covid?", "is there anything besides the DV stuff": something not yet shown, like "anything else?"
+_ELSE_BUT = re.compile(
+    r"^\W{0,3}(?:so |and |ok |okay |but )?(?:is there |are there |was there )?(?:anything|something|any other (?:messages?|findings?|"
+    r"points?|themes?))(?: else)? (?:apart from|other than|besides|except(?: for)?|aside from|outside of) [\w'’-]+(?: [\w'’-]+){0,4}\W{0,3}$",
+    re.I)
 
 
 _AUDIENCE_OPENS = frozenset({"for", "to", "at", "with"})

@@ -55,6 +55,11 @@ from corefix import lenient, small_settings  # noqa: F401
     ("give me interview questions for a SW post", "refuse"), ("what is this thing for?", "help"),
     ("right, that's me done for today", "goodbye"), ("tell me a bit more", "more"), ("a little more pls", "more"),
     ("is kinship care better than foster care, what do you reckon", "refuse"), ("your honest opinion pls", "refuse"),
+    # several social phrases in one turn, who is at the other end, more of the last answer, something not yet shown
+    ("that's all for today, ta", "goodbye"), ("thanks, bye", "goodbye"), ("cheers that's me done", "goodbye"),
+    ("who am i talking to", "help"), ("how does this tool work", "help"), ("more detail on that one pls", "more"),
+    ("anything further in there?", "else"), ("anything apart from covid?", "else"),
+    ("is there anything besides the DV stuff", "else"), ("can you do me the findings bit of my annual report", "refuse"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
@@ -78,6 +83,8 @@ def test_route_intents(text, intent):
     "do my team rate their managers?",  # a question about my staff, not "do my report"
     # what the findings are, for a person's own bullets: answered by quoting, not refused as writing
     "need 3 bullet points summing up what the inspectors found. what should go in them?",
+    "thanks, bye, and what about poverty?",  # social phrases, then a question
+    "anything about covid apart from the staff stuff?",  # asks about covid
 ])
 def test_real_questions_route_to_none(text):
     assert route(text) is None
