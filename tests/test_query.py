@@ -209,6 +209,11 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert q("residential worker - anything on relationships with the YP").unknown_terms == ()
     assert q("residential care - any findings").unknown_terms == ("residential",)
     assert q("residential worker - what about residential care?").unknown_terms == ("residential",)
+    # the job may say where the asker works: the place is theirs, not what is asked about
+    assert q("DS in the PPU - whats the message for partnerships on abuse at home").unknown_terms == ()
+    assert q("NQSW in a children and families team - are kids views sought").unknown_terms == ()
+    assert q("depute head at a primary in Fife. are kids views sought").unknown_terms == ()
+    assert set(q("residential care in Fife - any findings").unknown_terms) == {"residential", "Fife"}
 
 
 def test_the_job_nouns_are_data_the_opening_is_read_with():
