@@ -79,7 +79,7 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("any figures for CAMHS waits", "quantity"),
     ("what was the sample size for the staff survey", "quantity"),
     ("whats the recommended caseload per SW", "quantity"),
-    ("how many areas use stats", "quantity"),  # 'how many' still asks for a number
+    ("how many inspections used stats", "quantity"),  # 'how many' of anything but the areas inspected asks for a number
     ("when exactly were the covid inspections carried out", "date"),
     ("how much is the scottish government putting into tackling child poverty", "quantity"),
     ("kinship care allowance rates pls", "quantity"),
@@ -155,6 +155,13 @@ def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figu
     assert "proportion" in q("what proportion of families valued their workers").asks
     count = q("how many inspections were carried out?")
     assert "quantity" in count.asks and "proportion" not in count.asks
+    # the areas inspected are the group a share is of; how many there were, or exactly how many, is a count
+    for text in ("how many areas made prevention a top priority", "how many partnerships use stats"):
+        assert q(text).asks == ("proportion",), text
+    for text in ("how many partnerships were inspected", "exactly how many areas had early help as a priority",
+                 "how many councils were there"):
+        assert "quantity" in q(text).asks, text
+        assert unmet_type(q(text), "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
     proportion = next(t for t in TYPES if t.name == "proportion")
     assert proportion.shown_by("It was a priority in almost all partnership areas we inspected.")
     assert not proportion.shown_by("Staff were confident at identifying concerns.")
