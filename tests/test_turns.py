@@ -210,6 +210,8 @@ def test_an_overview_may_say_who_is_asking_and_why(km):
     assert not c.topics.is_overview("what are the key messages about early help")  # words the documents use, however common
     assert not c.topics.is_overview("give me an overview of football tactics")
     assert c.topics.is_overview("can u give me a quick overview of the whole thing")  # 'the whole thing' is all of it
+    # how the overview will be made and how long it takes names no topic
+    assert c.topics.is_overview("pulling together a 5 min briefing for my team on this, what are the headline themes")
     assert km.ask("sum up the key messages for me").status == "answered"
     assert len(km.ask("sum up the key messages for me").quotes) >= 12
 
