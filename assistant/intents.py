@@ -366,6 +366,12 @@ def without_audience(ws: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def vague_words() -> frozenset[str]:
+    """Words that name no thing of their own ('the senior bit', 'that side of it', 'why does it matter')."""
+    return frozenset(intents()["vague"])
+
+
+@lru_cache(maxsize=1)
 def extent_words() -> frozenset[str]:
     """Words asking how far a finding holds ('is it the same everywhere?'): no topic of their own."""
     return frozenset(intents()["extent"])

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import itertools
 
-from .intents import asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, without_audience
+from .intents import (asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words,
+                      without_audience)
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
 MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (Topics.spread); at most
@@ -43,6 +44,16 @@ class Topics:
         freq, n = self.lib.message_freq, max(1, len(self.lib.store.messages))
         shared = (stems(text) & stems(topic)) - stop_stems()
         return any(0 < freq.get(w, 0) and (freq[w] * 3 < n or freq[w] == 1) for w in shared)
+
+    def about_last_topic(self, text: str, topic: str) -> bool:
+        """Whether a question in words the documents never use is still about the last question's topic: each such
+        word it asks about is one the last question used, in any form, or a word that names no thing of its own
+        (prompts/intents.json "vague"): "why does the senior bit matter then?" after a question about senior leaders
+        leans on it, "did they get any extra pay for it?" after one about going the extra mile does not (pay is new)."""
+        unknown = [w for w in self.topic_words(text) if not self.any_known(text, [w])]
+        last = {stem(w) for w in self.topic_words(topic)} if topic else set()
+        shared = {stem(w) for w in unknown} & last
+        return bool(shared) and all(stem(w) in shared or w in vague_words() for w in unknown)
 
     def names_little(self, stem_: str) -> bool:
         """Whether half the messages or more use the stem ('services', 'children'): a word that says little of what a

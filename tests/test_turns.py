@@ -29,6 +29,18 @@ def test_an_unrelated_question_is_never_searched_with_the_last_topic(recorded, u
     assert rec.readings and not any(TOPIC["topic"] in r.text for r in rec.readings)
 
 
+def test_a_follow_up_in_words_the_documents_never_use_leans_back_when_the_last_question_used_them(recorded):
+    """'senior' is no word of the documents, but the last question asked about senior leaders: 'the senior bit' is that
+    topic ('bit' and 'matter' name nothing). A new word ('pay') is a new topic, however the question is shaped."""
+    a, rec = recorded
+    last = {**TOPIC, "topic": "how do staff rate their immediate bosses compared with senior leaders"}
+    a.ask("why does the senior bit matter then", last)
+    assert any(last["topic"] in r.text for r in rec.readings), rec.readings
+    rec.readings.clear()
+    a.ask("did they get any extra pay for it?", {**TOPIC, "topic": "did staff go the extra mile during covid?"})
+    assert rec.readings and not any("extra mile" in r.text for r in rec.readings)
+
+
 def test_a_broad_question_closing_on_then_is_no_follow_up_but_one_about_a_time_leans_back(recorded):
     """'what's going well then?' turns the conversation ('then' as in 'so'); 'were they effective then?' asks about
     the time the last topic named."""
