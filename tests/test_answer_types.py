@@ -93,6 +93,8 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("which third sector organisations offer advocacy", "named"),  # the kind of body asked may come first
     ("have waiting lists grown, and by how much?", "quantity"),
     ("caseload sizes for health visitors?", "quantity"),
+    ("what underpins the bond between staff and kids", "cause"),  # what something rests on: why it is so
+    ("what were the relationships grounded in?", "cause"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
