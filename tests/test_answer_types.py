@@ -95,6 +95,8 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("caseload sizes for health visitors?", "quantity"),
     ("what underpins the bond between staff and kids", "cause"),  # what something rests on: why it is so
     ("what were the relationships grounded in?", "cause"),
+    ("early help - did it work??", "effect"), ("was the early help worth it", "effect"),  # what difference it made
+    ("did the early intervention stuff actually help anyone", "effect"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -169,6 +171,17 @@ def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figu
     assert not proportion.shown_by("Staff were confident at identifying concerns.")
     assert unmet_type(share, "It was a priority in almost all partnership areas we inspected.", TYPES) is None
     assert unmet_type(count, "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
+
+
+def test_an_effect_is_asked_by_whether_something_worked_not_by_a_noun_that_says_help():
+    """'did it work?' asks what difference something made; 'early help' and 'joint work' are names of practices."""
+    for text in ("how many of the areas they inspected had early help as a strategic priority",
+                 "does the report say we should keep doing joint work with SW on domestic abuse?",
+                 "what are the positive working relationships underpinned by"):
+        assert "effect" not in q(text).asks, text
+    effect = next(t for t in TYPES if t.name == "effect")
+    assert effect.shown_by("This support had made a positive difference to children and their families.")
+    assert not effect.shown_by("The provision of early help was a strategic priority in almost all partnerships.")
 
 
 def test_a_cause_is_shown_by_what_something_is_built_on():
