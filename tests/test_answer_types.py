@@ -97,6 +97,8 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("what were the relationships grounded in?", "cause"),
     ("early help - did it work??", "effect"), ("was the early help worth it", "effect"),  # what difference it made
     ("did the early intervention stuff actually help anyone", "effect"),
+    ("why does lack of advocacy matter", "consequence"), ("what's the knock-on effect when advocacy is patchy?", "consequence"),
+    ("will poverty hold back improvement", "consequence"), ("does it matter whether staff trust their leaders?", "consequence"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
