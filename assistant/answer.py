@@ -257,6 +257,9 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
     if unmet:  # a sentence of the same message that shows the kind of answer asked for may stand in
         shown = [s for s in scored[1:] if s.hit.message.id == best.hit.message.id
                  and not unmet_type(result.query, s.hit.sentence.text, types)]
+        if not shown:  # or another message's, when the model gives it a fair share of the best's chance to answer
+            bar = max(cal.get("extra_quote_floor", 0.0), cal["extra_quote_margin"] * best.p)
+            shown = [s for s in scored[1:] if s.p >= bar and not unmet_type(result.query, s.hit.sentence.text, types)]
         if not shown:
             return Decision(False, [], conf, unmet, tuple(scored))
         best = shown[0]

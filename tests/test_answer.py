@@ -283,15 +283,30 @@ def test_a_sentence_of_the_same_message_that_shows_the_answer_type_stands_in(fak
 
 
 def test_a_why_question_whose_message_states_no_reason_is_declined(fake_assistant):
-    """When the best candidate's message states no reason, no other message's sentence stands in: the question is
-    declined for the kind of answer it asked for. (Only KM10's candidates are scored, so which message the fake
-    embedder's near-ties put first does not decide what is tested.)"""
+    """When no candidate states a reason, the question is declined for the kind of answer it asked for. (Only KM10's
+    candidates are scored, so which message the fake embedder's near-ties put first does not decide what is tested.)"""
     result = search(fake_assistant, "why are chronologies inconsistent")
     assert result.sentences[0].message.title == "Key message 10"  # which gives no reason
     others = {m.id for m in fake_assistant.messages if m.title != "Key message 10"}
     d = _decide(result, fake_assistant.retriever.corpus, calibration=ALWAYS, exclude=others,
                 types=fake_assistant.retriever.answer_types)
     assert not d.answered and d.reason == "cause"
+
+
+def test_another_messages_sentence_stands_in_only_with_a_fair_share_of_the_best_chance(fake_assistant):
+    """When the best candidate's message states no reason, another message's sentence that does stands in if the model
+    gives it at least extra_quote_margin of the best's probability (and extra_quote_floor); below that bar, declined."""
+    result = search(fake_assistant, "why are chronologies inconsistent")
+    keep = {"Key message 10", "Key message 11"}  # 10 gives no reason; 11 has 'This meant that ...'
+    others = {m.id for m in fake_assistant.messages if m.title not in keep}
+    types = fake_assistant.retriever.answer_types
+    run = lambda **over: _decide(result, fake_assistant.retriever.corpus, calibration=dict(ALWAYS, **over),
+                                 exclude=others, types=types)
+    low = run(extra_quote_margin=0.0, extra_quote_floor=0.0)
+    assert low.answered and low.picks[0].message.title == "Key message 11"
+    assert low.picks[0].sentence.text.startswith("This meant that")
+    high = run(extra_quote_floor=1.01)  # no probability reaches it
+    assert not high.answered and high.reason == "cause"
 
 
 def test_a_question_with_no_word_the_documents_use_is_declined_at_any_threshold(assistant):
