@@ -99,6 +99,8 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("did the early intervention stuff actually help anyone", "effect"),
     ("why does lack of advocacy matter", "consequence"), ("what's the knock-on effect when advocacy is patchy?", "consequence"),
     ("will poverty hold back improvement", "consequence"), ("does it matter whether staff trust their leaders?", "consequence"),
+    ("why does staff confidence in strategic leadership matter", "consequence"),  # what follows, not a cause
+    ("why is advocacy important", "consequence"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -114,8 +116,6 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "do councils use stats to check whether services help?",  # using data is the topic, not a number
     "how good are partnerships at using performance figures",
     "do partnerships analyse their statistics well",
-    "why does staff confidence in strategic leadership matter",  # consequences, not causes
-    "why is advocacy important",
     "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
     "what's needed nationally",  # not a definition
     "whats got worse",  # nor is a change
@@ -173,6 +173,12 @@ def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figu
     assert not proportion.shown_by("Staff were confident at identifying concerns.")
     assert unmet_type(share, "It was a priority in almost all partnership areas we inspected.", TYPES) is None
     assert unmet_type(count, "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
+
+
+def test_why_something_matters_asks_what_follows_not_why_it_is_so():
+    for text in ("why does staff confidence in strategic leadership matter", "why is advocacy important",
+                 "why should elected members care whether families trust their workers?"):
+        assert "cause" not in q(text).asks, text
 
 
 def test_an_effect_is_asked_by_whether_something_worked_not_by_a_noun_that_says_help():
