@@ -57,7 +57,7 @@ from corefix import lenient, small_settings  # noqa: F401
     ("is kinship care better than foster care, what do you reckon", "refuse"), ("your honest opinion pls", "refuse"),
     # several social phrases in one turn, who is at the other end, more of the last answer, something not yet shown
     ("that's all for today, ta", "goodbye"), ("thanks, bye", "goodbye"), ("cheers that's me done", "goodbye"),
-    ("who am i talking to", "help"), ("how does this tool work", "help"), ("more detail on that one pls", "more"),
+    ("who am i chatting to", "help"), ("how does this tool work", "help"), ("more detail on that one pls", "more"),
     ("anything further in there?", "else"), ("anything apart from covid?", "else"),
     ("is there anything besides the DV stuff", "else"), ("can you do me the findings bit of my annual report", "refuse"),
 ])
