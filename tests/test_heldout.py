@@ -83,12 +83,14 @@ def _norm(text: str) -> str:
 
 
 def _texts(split: str) -> set[str]:
-    """Every question and every conversation turn of five words or more (shorter turns such as 'tell me
-    more' or 'thanks' are the same in every split by nature)."""
-    from eval.gold import conversations, questions
+    """Every question, every conversation turn of five words or more and every chit-chat item of six or more (shorter
+    turns such as 'tell me more' or 'thanks', and social phrases such as 'are you a real person', are the same in
+    every split by nature)."""
+    from eval.gold import chitchat, conversations, questions
 
     out = {_norm(r["question"]) for r in questions(split)}
     out |= {_norm(t["user"]) for c in conversations(split) for t in c["turns"] if len(_norm(t["user"]).split()) >= 5}
+    out |= {_norm(r["question"]) for r in chitchat(split) if len(_norm(r["question"]).split()) >= 6}
     return out
 
 
