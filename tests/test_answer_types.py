@@ -101,6 +101,8 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("will poverty hold back improvement", "consequence"), ("does it matter whether staff trust their leaders?", "consequence"),
     ("why does staff confidence in strategic leadership matter", "consequence"),  # what follows, not a cause
     ("why is advocacy important", "consequence"),
+    ("did parents value the relationship they had with their SW", "feedback"),  # what they told the inspectors
+    ("what do families make of it", "feedback"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -137,6 +139,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "why should elected members care whether families trust their workers?",  # consequences, not causes
     "is poverty behind the growing numbers of referrals",  # a trend
     "which partner agencies were more confident",
+    "do parents get a say in choices that affect them?",  # a say: taking part, not what they said
     "were housing and poverty both named as pressures on families?",  # named as: identified as, not a name asked
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
