@@ -50,7 +50,8 @@ class Topics:
         word it asks about is one the last question used, in any form, or a word that names no thing of its own
         (prompts/intents.json "vague"): "why does the senior bit matter then?" after a question about senior leaders
         leans on it, "did they get any extra pay for it?" after one about going the extra mile does not (pay is new)."""
-        unknown = [w for w in self.topic_words(text) if not self.any_known(text, [w])]
+        known = self._known_in(text)
+        unknown = [w for w in self.topic_words(text) if not known(w)]
         last = {stem(w) for w in self.topic_words(topic)} if topic else set()
         shared = {stem(w) for w in unknown} & last
         return bool(shared) and all(stem(w) in shared or w in vague_words() for w in unknown)
@@ -120,6 +121,12 @@ class Topics:
     def any_known(self, text: str, ws: list[str]) -> bool:
         """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where
         they say 'response'), or the glossary explains there."""
+        known = self._known_in(text)
+        return any(known(w) for w in ws)
+
+    def _known_in(self, text: str):
+        """A word of `text` -> whether the documents use it in some form or the glossary explains it there (any_known);
+        the text is analysed once."""
         idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return any((s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts for w in ws)
+        return lambda w: (s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts
