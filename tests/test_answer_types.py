@@ -140,6 +140,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "is poverty behind the growing numbers of referrals",  # a trend
     "which partner agencies were more confident",
     "do parents get a say in choices that affect them?",  # a say: taking part, not what they said
+    "how much are staff investing in relationship based practice",  # effort, a degree: not a sum
+    "is there a difference in how often care experienced kids are asked their views?",  # a comparison in words
     "were housing and poverty both named as pressures on families?",  # named as: identified as, not a name asked
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
