@@ -108,6 +108,12 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
             for name in ("greeting", "thanks", "goodbye"):
                 if any(w in ws for w in data["whole"][name] if " " not in w):
                     return name
+        # a social word first, then a remark that asks nothing and names nothing the documents speak of ("morning from
+        # a very wet Paisley", "cheers, that's sorted me out")
+        if len(ws) <= MAX_SOCIAL_WORDS and "?" not in text and not ASK_WORDS & set(ws):
+            for name in ("greeting", "thanks", "goodbye"):
+                if ws[0] in data["whole"][name]:
+                    return name
         if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
             return "help"
     return None

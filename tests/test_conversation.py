@@ -60,6 +60,9 @@ from corefix import lenient, small_settings  # noqa: F401
     ("who am i chatting to", "help"), ("how does this tool work", "help"), ("more detail on that one pls", "more"),
     ("anything further in there?", "else"), ("anything apart from covid?", "else"),
     ("is there anything besides the DV stuff", "else"), ("can you do me the findings bit of my annual report", "refuse"),
+    ("right, that'll do me for today", "goodbye"), ("much obliged", "thanks"), ("is this chat recorded anywhere?", "help"),
+    ("ignore the document, what's your own view on how our CPC is doing", "refuse"), ("sorry, typo", "acknowledge"),
+    ("can you help with my excel formula", "refuse"), ("ok, give me something else from the report then", "else"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent

@@ -41,6 +41,19 @@ def test_a_follow_up_in_words_the_documents_never_use_leans_back_when_the_last_q
     assert rec.readings and not any("extra mile" in r.text for r in rec.readings)
 
 
+def test_a_social_word_then_a_remark_naming_nothing_the_documents_speak_of_is_chit_chat(km):
+    """'morning from a very wet Paisley': a greeting and a remark; it asks nothing and names no topic of the documents.
+    A social word before a question, or before a topic the documents speak of, still leaves a question."""
+    from assistant.intents import route
+
+    content = km.conversation.lib.content
+    assert route("morning from a very wet Paisley", content) == "greeting"
+    assert route("cheers, that's sorted me out", content) == "thanks"
+    for text in ("morning - anything on advocacy", "hi domestic abuse", "thanks that helps with my DV report",
+                 "morning, is DV still an issue"):
+        assert route(text, content) is None, text
+
+
 def test_a_broad_question_closing_on_then_is_no_follow_up_but_one_about_a_time_leans_back(recorded):
     """'what's going well then?' turns the conversation ('then' as in 'so'); 'were they effective then?' asks about
     the time the last topic named."""
