@@ -243,7 +243,8 @@ def _occurs(cue: tuple[str, ...], ws: list[str]) -> bool:
 
 _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+")
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
-_FIRST_PERSON = frozenset("i i'm im i've ive me my we we're were we've our us".split())
+# words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
+_FIRST_PERSON = frozenset("i i'm im i've ive me my we we're were we've our us asking".split())
 MIN_ASKING_WORDS = 5  # hand-set: the fewest words a last sentence needs to be the whole question without what comes before
 
 

@@ -102,6 +102,7 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("why does staff confidence in strategic leadership matter", "consequence"),  # what follows, not a cause
     ("why is advocacy important", "consequence"),
     ("did parents value the relationship they had with their SW", "feedback"),  # what they told the inspectors
+    ("what's the CSWO's statutory role in child protection", "role"),  # a kind of role: still what a job involves
     ("what do families make of it", "feedback"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
@@ -142,6 +143,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "do parents get a say in choices that affect them?",  # a say: taking part, not what they said
     "how much are staff investing in relationship based practice",  # effort, a degree: not a sum
     "is there a difference in how often care experienced kids are asked their views?",  # a comparison in words
+    "how often are their views sought compared with looked after kids",
     "were housing and poverty both named as pressures on families?",  # named as: identified as, not a name asked
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):

@@ -172,6 +172,7 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
     assert asking_part(f"We're redoing our quality assurance framework. {there}") == there
     # a remark about the asker after the question asks nothing more
     assert asking_part(f"{q} I def trust my TL more lol") == q
+    assert asking_part(f"{q} asking as a kinship carer") == q  # 'asking' says who asks, like 'I'
     assert asking_part(f"{q} We run a MARAC. Any findings?") == f"{q} We run a MARAC. Any findings?"  # asks again
     assert refers_back("what's happening there?") and refers_back("anything there?") and not refers_back("are there gaps?")
     # or after a comma, when the asker speaks of themselves ("it" and "this" there are the documents)

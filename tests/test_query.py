@@ -213,6 +213,7 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert q("DS in the PPU - whats the message for partnerships on abuse at home").unknown_terms == ()
     assert q("NQSW in a children and families team - are kids views sought").unknown_terms == ()
     assert q("depute head at a primary in Fife. are kids views sought").unknown_terms == ()
+    assert q("CID - what did they find about older teens who pose a risk").unknown_terms == ()  # the unit for the officer
     assert set(q("residential care in Fife - any findings").unknown_terms) == {"residential", "Fife"}
 
 
