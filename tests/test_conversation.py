@@ -88,6 +88,7 @@ def test_route_intents(text, intent):
     "need 3 bullet points summing up what the inspectors found. what should go in them?",
     "thanks, bye, and what about poverty?",  # social phrases, then a question
     "anything about covid apart from the staff stuff?",  # asks about covid
+    "did partnerships convert this into action?", "do they track their data in a spreadsheet?",  # no task for the tool
 ])
 def test_real_questions_route_to_none(text):
     assert route(text) is None
