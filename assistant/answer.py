@@ -258,7 +258,7 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
         shown = [s for s in scored[1:] if s.hit.message.id == best.hit.message.id
                  and not unmet_type(result.query, s.hit.sentence.text, types)]
         if not shown:  # or another message's, when the model gives it a fair share of the best's chance to answer
-            bar = max(cal.get("extra_quote_floor", 0.0), cal["extra_quote_margin"] * best.p)
+            bar = _share_bar(cal, best.p)
             shown = [s for s in scored[1:] if s.p >= bar and not unmet_type(result.query, s.hit.sentence.text, types)]
         if not shown:
             return Decision(False, [], conf, unmet, tuple(scored))
@@ -293,10 +293,16 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
             return Decision(True, [best.hit] + [s.hit for s in others], conf, "", tuple(scored))
     # another message's sentence when the model gives it a fair share of the best's chance to answer (the question may
     # be asked of several messages: "is practice consistent across the country?"), up to MAX_EXTRA of them
-    bar = max(cal.get("extra_quote_floor", 0.0), cal["extra_quote_margin"] * best.p)
+    bar = _share_bar(cal, best.p)
     extra = [s for s in _one_per_message(scored[1:], bar, MAX_EXTRA + 1)
              if s.hit.message.id != best.hit.message.id][:MAX_EXTRA]
     return Decision(True, [best.hit] + [s.hit for s in extra], conf, "", tuple(scored))
+
+
+def _share_bar(cal: dict, best_p: float) -> float:
+    """The probability another message's candidate needs to stand beside (or in for) the best: extra_quote_margin of
+    the best's, and at least extra_quote_floor."""
+    return max(cal.get("extra_quote_floor", 0.0), cal["extra_quote_margin"] * best_p)
 
 
 def _one_per_message(scored: list[Scored], threshold: float, limit: int) -> list[Scored]:
