@@ -123,13 +123,19 @@ SOCIAL = ("goodbye", "thanks", "greeting")  # the social intents, in the order a
 MAX_SOCIAL_WORDS = 16  # hand-set: a longer turn is not read as a run of social phrases
 
 
+@lru_cache(maxsize=1)
+def _social_phrases() -> tuple[tuple[str, list[str]], ...]:
+    """(intent, phrase words) of the SOCIAL intents' "whole" cues, longest first within each intent (_whole)."""
+    return tuple((name, pw) for name, pws in _whole() if name in SOCIAL for pw in pws)
+
+
 def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
     """A turn made only of social phrases and filler words, more than one phrase ("that's all for today, ta",
     "thanks, bye"): named by the first of SOCIAL it uses. Phrases are tried longest first at each word; cost is the
     words times the social phrases, bounded by MAX_SOCIAL_WORDS."""
     if len(ws) > MAX_SOCIAL_WORDS:
         return None
-    phrases = [(name, pw) for name, pws in _whole() if name in SOCIAL for pw in pws]
+    phrases = _social_phrases()
     used, i = set(), 0
     while i < len(ws):
         if ws[i] in no_request:

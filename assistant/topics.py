@@ -5,6 +5,7 @@ never cover, a subject it shares with the last topic, a topic spread over severa
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 from .intents import (asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words,
                       without_audience)
@@ -124,7 +125,7 @@ class Topics:
         known = self._known_in(text)
         return any(known(w) for w in ws)
 
-    def _known_in(self, text: str):
+    def _known_in(self, text: str) -> Callable[[str], bool]:
         """A word of `text` -> whether the documents use it in some form or the glossary explains it there (any_known);
         the text is analysed once."""
         idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
