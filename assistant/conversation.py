@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from .asker import asking_part
 from .errors import InvalidContext
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
-from .intents import ASK_WORDS, asking_part, named_message, route
+from .intents import ASK_WORDS, named_message, route
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .asker import without_audience
 from .bm25 import BM25_DIRS, MessageTerms
 from .bm25 import bm25s as load_bm25s
 from .corpus import Message
 from .embed import Embedder
 from .features import Corpus
-from .intents import asker_intro, filler, without_audience
+from .intents import asker_intro, filler
 from .profile import Profile
 from .query import AnswerType, Query, Spellable, analyse, vocabulary
 from .store import Store

@@ -7,8 +7,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from .intents import (asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words,
-                      without_audience)
+from .asker import without_audience
+from .intents import asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
 MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (Topics.spread); at most

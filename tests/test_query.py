@@ -300,7 +300,7 @@ def test_the_retriever_knows_which_listed_phrases_its_documents_say(real_fake_se
 def test_a_name_said_only_where_the_answer_will_be_used_is_no_topic():
     """'for a DA training session next wk' says where the answer goes: the listed name in it ('training') and a
     place named there are no topic the question asks about; named in the question itself, they still count."""
-    from assistant.intents import without_audience
+    from assistant.asker import without_audience
 
     vocab = frozenset("what does the report say about domestic abuse".split())
     q = "for a DA training session next wk - what does it say about domestic abuse?"
