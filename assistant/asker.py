@@ -54,6 +54,24 @@ def _stands_alone(part: str) -> bool:
     return _is_question(part) and len(words(part)) >= MIN_ASKING_WORDS and not refers_back(part)
 
 
+# A short label before a question: "IRO - is ...?", "youth justice: is ...?", "Care Inspectorate briefing: is ...?". The
+# label is bounded, so the match costs the same whatever follows.
+_LABEL = re.compile(r"^\W{0,3}[^?!.:\n]{2,50}?(?::| [-–—]{1,2}) +")
+MAX_LABEL_WORDS = 5  # hand-set: the most words a label before a question has
+
+
+def after_label(text: str) -> str:
+    """What follows a short label (at most MAX_LABEL_WORDS words, no question word, then a colon or a dash) when it
+    is a question of its own that points at nothing before it ("IRO - is the quality of care planning improving?":
+    the label says who asks or what the question is filed under); "" otherwise ("Bairns' Hoose - is it in place?"
+    asks about its label)."""
+    label = _LABEL.match(text)
+    if label is None:
+        return ""
+    ws, rest = words(label.group()), text[label.end():]
+    return rest if ws and len(ws) <= MAX_LABEL_WORDS and not ASK_WORDS & set(ws) and _stands_alone(rest) else ""
+
+
 _AUDIENCE_OPENS = frozenset({"for", "to", "at", "with"})
 MAX_AUDIENCE_WORDS = 4  # hand-set: words between the preposition and the audience word
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .asker import asking_part
+from .asker import after_label, asking_part
 from .errors import InvalidContext
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
@@ -201,8 +201,22 @@ class Conversation:
             if combined.answered or kind == "anaphoric":
                 return self._reply(combined, nxt, topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
+        if not own.answered and own.decision.reason == "unknown" and not kind:
+            own = self._after_label(text, own, own_reading)
         parts = None if kind else self._parts(own, text, allowed, broad)
         return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
+
+    def _after_label(self, text: str, own: Answer, reading: Reading) -> Answer:
+        """A question declined for a name the documents never use, said only in a label before a question of its own
+        ("IRO - is care planning for individual children improving?", "youth justice: ..."): what follows the label,
+        when it names a topic of the documents, searched and judged alone. The label says who asks or what the question
+        is filed under; a question that asks of its label ("online harm - what did the inspectors find?", "Bairns'
+        Hoose - is it in place?") is still declined, and so is one the answer model cannot answer without it."""
+        rest = after_label(text)
+        if not rest or not self.topics.names_a_topic(rest):
+            return own
+        alone = self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
+        return alone if alone.answered else own
 
     def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
         """The question's own reading `own` split into the parts it asks (_compound), or None: a broad question is one

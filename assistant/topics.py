@@ -68,6 +68,12 @@ class Topics:
         ws = self.topic_words(text)
         return bool(ws) and all(self.names_little(stem(w)) for w in ws)
 
+    def names_a_topic(self, text: str) -> bool:
+        """Whether the question names something the documents speak of: a topic word they use that fewer than half the
+        messages use ("is care planning improving?"; not "what did the inspectors find?")."""
+        freq = self.lib.message_freq
+        return any(freq.get(stem(w), 0) and not self.names_little(stem(w)) for w in self.topic_words(text))
+
     def holds_each(self, sentence: str, parts: tuple[str, ...]) -> bool:
         """Whether the sentence holds, for each part, the words naming most narrowly what that part asks about (of the
         part's words, or the documents' words its glossary terms stand for, those the fewest messages use; a word half

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.asker import asking_part, without_audience
+from assistant.asker import after_label, asking_part, without_audience
 from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
 from assistant.followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
                                  refers_back)
@@ -188,6 +188,16 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
                   "what does it say about DA, we need it for our plan?",  # the remark asks again
                   q):
         assert asking_part(whole) == whole
+
+
+def test_after_label_is_the_question_after_a_short_label():
+    q = "is the quality of care planning improving?"
+    assert after_label(f"IRO - {q}") == q
+    assert after_label(f"youth justice: {q}") == q
+    assert after_label("Bairns Hoose - is it in place?") == ""  # points back at the label
+    assert after_label(f"what about this - {q}") == ""  # a question word: no label
+    assert after_label(f"one two three four five six - {q}") == ""  # too long for a label
+    assert after_label(q) == ""
 
 
 def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():

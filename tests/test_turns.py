@@ -151,6 +151,17 @@ def test_a_name_in_who_is_asking_and_why_does_not_decline_the_question(recorded)
     assert a.ask("We use Signs of Safety. Is that mentioned in the report?").status == "no_answer"
 
 
+def test_a_name_only_in_a_label_before_a_question_of_its_own_does_not_decline_it(recorded):
+    """Declined for the name, the question after the label is searched and judged alone; one that asks of its label is
+    still declined."""
+    a, rec = recorded
+    q = "is the quality of reviewing and care planning for individual children improving?"
+    r = a.ask(f"IRO - {q}")
+    assert r.status == "answered" and rec.readings[-1].text == q
+    assert a.ask("IRO - is it improving?").status == "no_answer"  # what follows points back at the label
+    assert a.ask("online harm and sextortion - what did the inspectors find").status == "no_answer"  # names nothing
+
+
 def test_a_broad_question_about_something_the_documents_never_cover_is_declined(km):
     assert km.ask("give me an overview of football tactics").status == "no_answer"
 
