@@ -294,7 +294,7 @@ _WHICH = re.compile(
 # "anything apart from covid?", "is there anything besides the DV stuff": something not yet shown, like "anything else?"
 _ELSE_BUT = re.compile(
     r"^\W{0,3}(?:so |and |ok |okay |but )?(?:is there |are there |was there )?(?:anything|something|any other (?:messages?|findings?|"
-    r"points?|themes?))(?: else)? (?:apart from|other than|besides|except(?: for)?|aside from|outside of) [\w'’-]+(?: [\w'’-]+){0,4}\W{0,3}$",
+    r"points?|themes?))(?: else)? (?:apart from|other than|besides|except(?: for)?|aside from|outside of|outwith) [\w'’-]+(?: [\w'’-]+){0,4}\W{0,3}$",
     re.I)
 
 

@@ -20,7 +20,10 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # "in plain English, what ...": how the answer is wanted, never a name the question asks about
 _PLAIN = re.compile(r"\bin plain (?:english|terms|language|words)\b", re.I)
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
-_EXCEPT = re.compile(r"\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|not counting)"
+# "outwith" (Scots: outside) leaves a thing out only where a clause begins: "and outwith covid - ...", not "pressures
+# outwith staff control"
+_EXCEPT = re.compile(r"(?:\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|"
+                     r"not counting|not including)|(?:^\W*|\b(?:and|but|so) |, )outwith)"
                      r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
 
 

@@ -57,6 +57,13 @@ def test_no_glossary_hit_leaves_text_alone():
     assert expand("what about mental health", {"dv": ("domestic abuse",)}) == ("what about mental health", set())
 
 
+def test_what_a_question_leaves_out_is_not_searched():
+    assert "covid" not in analyse("outside of covid, do staff trust their leaders?", {}, VOCAB).expanded
+    assert "covid" not in analyse("and outwith covid - do staff trust their leaders?", {}, VOCAB).expanded
+    # "outwith" leaves a thing out only where a clause begins; elsewhere it says "beyond"
+    assert "staff" in analyse("what are the big pressures outwith staff control?", {}, VOCAB).expanded
+
+
 def test_possessive_term_still_expands():
     assert "dv" in expand("DV's impact on kids", GLOSSARY)[1]
 
