@@ -150,7 +150,12 @@ class Conversation:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
             found = self.decide(Reading(ctx.topic, exclude=frozenset(ctx.shown), within=True, only=allowed))
-            return self._reply(found, nxt, topic=nxt.topic, intent="else")
+            d = found.decision
+            nearest = not d.answered and d.reason == "weak" and bool(d.scored)
+            if nearest:  # the person asked for more on a topic the documents answered: the nearest of the rest is what
+                # there is, and the reply says it answers less directly
+                found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
+            return self._reply(found, nxt, topic=nxt.topic, intent="else", nearest=nearest)
         if intent in ("more", "which", "else"):
             return self._decline("no_topic", nxt)
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
@@ -303,7 +308,8 @@ class Conversation:
         return half
 
     # -- replies --------------------------------------------------------------------------------
-    def _reply(self, found: Answer, nxt: Context, topic: str, broad: bool = False, intent: str = "") -> "Reply":
+    def _reply(self, found: Answer, nxt: Context, topic: str, broad: bool = False, intent: str = "",
+               nearest: bool = False) -> "Reply":
         decision = found.decision
         if not decision.answered:
             reason = "nothing_else" if intent == "else" else decision.reason
@@ -312,7 +318,7 @@ class Conversation:
         ids = _ids(quotes)
         shown = list(dict.fromkeys((nxt.shown if intent == "else" else []) + ids))[-MAX_IDS:]
         ctx = Context(topic[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
-        return self._answered("broad" if broad and len(quotes) > 1 else "answered", quotes, intent, ctx)
+        return self._answered("broad" if broad and len(quotes) > 1 else "answered", quotes, intent, ctx, nearest=nearest)
 
     def _whole_message(self, mid: str, nxt: Context) -> "Reply":
         """'What does key message 5 say?': every sentence of that message, in order."""
@@ -351,12 +357,13 @@ class Conversation:
                       list(dict.fromkeys(ctx.shown + _ids(quotes)))[-MAX_IDS:], nxt.turn)
         return self._answered("answered", quotes, intent, new)
 
-    def _answered(self, template: str, quotes: list, intent: str, ctx: Context, unanswered: str = "") -> "Reply":
+    def _answered(self, template: str, quotes: list, intent: str, ctx: Context, unanswered: str = "",
+                  nearest: bool = False) -> "Reply":
         """An answer: the framing template around the quotes, each quote's whole message as its source."""
         ids = _ids(quotes)
         messages = self.lib.store.messages
         return Reply("answered", render(template, quotes=quotes, document=self.lib.document, intent=intent,
-                                        unanswered=unanswered), quotes,
+                                        unanswered=unanswered, nearest=nearest), quotes,
                      [Source.of(messages[i], quotes) for i in ids], self.suggester.after(ids), ctx.to_dict())
 
     def _both(self, parts: Parts, nxt: Context, text: str) -> "Reply":

@@ -356,3 +356,27 @@ def test_a_follow_up_is_read_as_broad_by_its_cues_alone(recorded, monkeypatch):
     rec.readings.clear()
     km.ask("what about for teenagers?", first.context)
     assert rec.readings and not any(r.broad for r in rec.readings)
+
+
+def test_anything_else_gives_the_nearest_other_message_and_says_so_when_none_answers_as_well(recorded):
+    """A bare 'anything else?' after an answer: when no message not yet shown passes the answer model, the best of
+    them is quoted, and the reply says it is the nearest, not an answer."""
+    from dataclasses import replace
+
+    km, rec = recorded
+    first = km.ask("is domestic abuse still a problem?")
+    assert first.status == "answered"
+    shown = {q.message_id for q in first.quotes}
+
+    def weak_elsewhere(reading):  # nothing else passes, whatever the fake embedder's vectors say
+        found = rec(reading)
+        return replace(found, decision=replace(found.decision, answered=False, picks=[], reason="weak")) if reading.exclude else found
+
+    km.conversation.decide = weak_elsewhere
+    try:
+        more = km.ask("anything else?", first.context)
+    finally:
+        km.conversation.decide = rec
+    assert more.status == "answered" and not {q.message_id for q in more.quotes} & shown
+    assert "The nearest is in" in more.reply
+    assert "The nearest is in" not in first.reply
