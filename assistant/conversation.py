@@ -13,7 +13,7 @@ from .asker import after_label, asking_part
 from .errors import InvalidContext
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
-from .intents import ASK_WORDS, named_message, route
+from .intents import ASK_WORDS, named_message, route, vague_words
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics
@@ -246,6 +246,9 @@ class Conversation:
         topical = [w for w in ws if w in self.lib.content or stems(w) & self.lib.content_stems]
         if kind == "anaphoric":
             return kind
+        named = self.topics.topic_words(text)
+        if named and len(ws) <= SHORT_FOLLOW_UP and all(w in vague_words() for w in named):
+            return "elliptical"  # "what happens if nothing changes?": it names nothing of its own, so it asks of the last topic
         if len(ws) > SHORT_FOLLOW_UP or not topical:
             return ""
         return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)

@@ -50,12 +50,13 @@ class Topics:
         """Whether a question in words the documents never use is still about the last question's topic: each such
         word it asks about is one the last question used, in any form, or a word that names no thing of its own
         (prompts/intents.json "vague"): "why does the senior bit matter then?" after a question about senior leaders
-        leans on it, "did they get any extra pay for it?" after one about going the extra mile does not (pay is new)."""
+        leans on it, and so does "what happens if nothing changes?" (it names nothing of its own); "did they get any
+        extra pay for it?" after one about going the extra mile does not (pay is new)."""
         known = self._known_in(text)
         unknown = [w for w in self.topic_words(text) if not known(w)]
         last = {stem(w) for w in self.topic_words(topic)} if topic else set()
         shared = {stem(w) for w in unknown} & last
-        return bool(shared) and all(stem(w) in shared or w in vague_words() for w in unknown)
+        return bool(unknown) and all(stem(w) in shared or w in vague_words() for w in unknown)
 
     def names_little(self, stem_: str) -> bool:
         """Whether half the messages or more use the stem ('services', 'children'): a word that says little of what a

@@ -41,6 +41,20 @@ def test_a_follow_up_in_words_the_documents_never_use_leans_back_when_the_last_q
     assert rec.readings and not any("extra mile" in r.text for r in rec.readings)
 
 
+def test_a_follow_up_naming_nothing_of_its_own_asks_of_the_last_topic(recorded):
+    """'what happens if nothing changes?' names no thing ('happens', 'nothing', 'changes' are vague words): after an
+    answer it is read with the last topic. One with a word of its own ('is it raining?'), or with no word at all
+    ('what's 2+2?'), is not."""
+    a, rec = recorded
+    last = {**TOPIC, "topic": "what does the report say about poverty"}
+    a.ask("what happens if nothing changes?", last)
+    assert any(last["topic"] in r.text for r in rec.readings), rec.readings
+    for unrelated in ("is it raining?", "what's 2+2?"):
+        rec.readings.clear()
+        a.ask(unrelated, last)
+        assert rec.readings == [] or not any(last["topic"] in r.text for r in rec.readings), unrelated
+
+
 def test_a_social_word_then_a_remark_naming_nothing_the_documents_speak_of_is_chit_chat(km):
     """'morning from a very wet Paisley': a greeting and a remark; it asks nothing and names no topic of the documents.
     A social word before a question, or before a topic the documents speak of, still leaves a question."""
