@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import features as feats
+from . import polarity
 from .query import AnswerType, unmet_type
 from .retrieve import Result, SentenceHit
 from .text import stems
@@ -235,7 +236,7 @@ def confidence(scored: list[Scored], cal: dict) -> float:
 
 def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibration: dict | None = None,
            exclude: set[str] = frozenset(), types: tuple[AnswerType, ...] = (), within: bool = False,
-           topicless: bool = False, spread: frozenset[frozenset[str]] = frozenset()) -> Decision:
+           topicless: bool = False, spread: frozenset[frozenset[str]] = frozenset(), side: int = polarity.NEITHER) -> Decision:
     """Pick the answering sentence(s) from a retrieval result, or decline and say why. `broad` quotes the
     best sentence of each message whose search score is within broad_margin of the best (up to MAX_BROAD). `within`: the
     person chose where to look (a message named by title, "anything else about X?"), so the margins over
@@ -244,7 +245,9 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
     judges whether a section answers a topic, has nothing to judge and no bar applies. `spread`: the word sets of a
     topic asked about in a few words ("what does it say about staff?"); once the question is answered, every other
     message with a candidate holding one of them joins (up to MAX_BROAD in all). Otherwise up to MAX_EXTRA other
-    messages join whose best candidate reaches extra_quote_floor and extra_quote_margin of the best's probability."""
+    messages join whose best candidate reaches extra_quote_floor and extra_quote_margin of the best's probability.
+    `side`: the side of the findings a broad question asks for (polarity.asked); no sentence saying the other is quoted
+    for it, unless every one does."""
     cal = calibration or load_calibration()
     scored = score(result, corpus, cal, exclude)
     if not scored:
@@ -276,13 +279,19 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
         # every message whose fused score is within broad_margin of the best joins, with its best sentence
         top = max((h.score for h in result.hits if h.message.id not in exclude), default=0.0)
         keep = [h.message.id for h in result.hits if h.message.id not in exclude and h.score >= cal["broad_margin"] * top]
+        fits = (lambda h: polarity.said(h.sentence.text) != -side) if side else (lambda h: True)
+        first = next((s.hit for s in scored if fits(s.hit)), None)
+        if first is None:  # every candidate says the other side: the side asked is not read
+            fits, first = (lambda h: True), best.hit
         best_of = {}
         for s in scored:
-            best_of.setdefault(s.hit.message.id, s.hit)
+            if fits(s.hit):
+                best_of.setdefault(s.hit.message.id, s.hit)
         for s in result.sentences:  # a message with no sentence among the candidates: its best by the search
-            best_of.setdefault(s.message.id, s)
-        picks = [best_of[mid] for mid in keep if mid in best_of][:MAX_BROAD]
-        picks.sort(key=lambda h: h is not best.hit)  # the model's best first
+            if fits(s):
+                best_of.setdefault(s.message.id, s)
+        picks = [best_of[mid] for mid in keep if mid in best_of][:MAX_BROAD] or [first]
+        picks.sort(key=lambda h: h is not first)  # the model's best (of the side asked) first
         return Decision(True, picks, conf, "", tuple(scored))
     if conf < cal["within_threshold" if within else "threshold"]:
         return Decision(False, [], conf, "weak", tuple(scored))

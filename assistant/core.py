@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from . import polarity
 from . import store as store_mod
 from .answer import decide, load_calibration
 from .breadth import Breadth, BreadthModel
@@ -70,7 +71,8 @@ class Library:
             result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
         return Answer(result, decide(result, r.corpus, broad=reading.broad, calibration=self.calibration,
                                      exclude=set(reading.exclude), types=r.answer_types, within=reading.within,
-                                     topicless=reading.topicless, spread=reading.spread))
+                                     topicless=reading.topicless, spread=reading.spread,
+                                     side=polarity.asked(reading.asked or reading.text) if reading.topicless else polarity.NEITHER))
 
 
 class Assistant:

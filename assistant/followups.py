@@ -28,8 +28,9 @@ def without_closing_then(text: str) -> str:
     return _CLOSING_THEN.sub("", text)
 
 
-# "it" that stands for nothing said before: the time, the date, the weather ("what time is it?", "is it raining?")
-_DUMMY_IT = re.compile(r"\b(?:what|which) (?:time|day|date|month|year) is it\b|\bis it (?:going to )?(?:rain|raining|snow|snowing|"
+# "it" that stands for nothing said before: the time, the date, the weather ("what time is it?", "is it raining?"), and
+# "getting it right" (doing well)
+_DUMMY_IT = re.compile(r"\b(?:get|gets|getting|got|gotten) it right\b|\b(?:what|which) (?:time|day|date|month|year) is it\b|\bis it (?:going to )?(?:rain|raining|snow|snowing|"
                        r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b", re.I)
 
 
