@@ -203,3 +203,15 @@ def test_a_cause_is_shown_by_what_something_is_built_on():
     cause = next(t for t in TYPES if t.name == "cause")
     assert cause.shown_by("These relationships were built on an understanding of trauma informed practice.")
     assert not cause.shown_by("Staff were confident and competent at identifying a range of concerns.")
+
+
+def test_the_key_messages_make_no_recommendations():
+    """The profile says the documents report findings: what is recommended is asked of them in vain, and the reply
+    says so; a question about what they found is not that."""
+    recommendation = next(t for t in TYPES if t.name == "recommendation")
+    for text in ("what did the inspectors recommend to fix chronologies", "recommendations specific to police scotland?",
+                 "is a contextual safeguarding approach recommended"):
+        assert "recommendation" in q(text).asks, text
+        assert unmet_type(q(text), "The quality of chronologies remained inconsistent.", TYPES) == "recommendation"
+    assert "recommendation" not in q("what did the inspectors find about chronologies").asks
+    assert not recommendation.shown_by("It is imperative that all partnerships continue to prioritise this.")
