@@ -247,6 +247,8 @@ class Conversation:
         if kind == "anaphoric":
             return kind
         named = self.topics.topic_words(text)
+        if not named and self.lib.breadth.has_cue(text):  # "ok what's going well then": asked across the documents,
+            return ""  # whatever the last topic was
         if named and len(ws) <= SHORT_FOLLOW_UP and all(w in vague_words() for w in named):
             return "elliptical"  # "what happens if nothing changes?": it names nothing of its own, so it asks of the last topic
         if len(ws) > SHORT_FOLLOW_UP or not topical:

@@ -65,9 +65,10 @@ class Topics:
 
     def names_nothing(self, text: str) -> bool:
         """Whether every word of the question that could name its topic is one half the messages or more use ("how
-        did partnerships do?", "and the staff?"): it asks about something, but says nothing of what."""
-        ws = self.topic_words(text)
-        return bool(ws) and all(self.names_little(stem(w)) for w in ws)
+        did partnerships do?", "and the staff?"), or there is none ("how did services do?": every word is a stop word or
+        the collection's): it asks about something, but says nothing of what. A question with no word the documents use
+        at all ("what's 2+2?") is for the caller to tell apart."""
+        return all(self.names_little(stem(w)) for w in self.topic_words(text))
 
     def names_a_topic(self, text: str) -> bool:
         """Whether the question names something the documents speak of: a topic word they use that fewer than half the

@@ -55,6 +55,18 @@ def test_a_follow_up_naming_nothing_of_its_own_asks_of_the_last_topic(recorded):
         assert rec.readings == [] or not any(last["topic"] in r.text for r in rec.readings), unrelated
 
 
+def test_a_follow_up_with_no_topic_word_leans_back_unless_it_asks_across_the_documents(recorded):
+    """'how did services do?' (every word a stop word or one most messages use) asks of the last topic; 'what's going
+    well then?' (a broad cue and nothing else) asks across the documents, whatever the last topic was."""
+    a, rec = recorded
+    last = {**TOPIC, "topic": "did inspections still go ahead during covid?"}
+    a.ask("how did services do?", last)
+    assert any(last["topic"] in r.text for r in rec.readings), rec.readings
+    rec.readings.clear()
+    a.ask("what's going well then?", last)
+    assert rec.readings and not any(last["topic"] in r.text for r in rec.readings), rec.readings
+
+
 def test_a_social_word_then_a_remark_naming_nothing_the_documents_speak_of_is_chit_chat(km):
     """'morning from a very wet Paisley': a greeting and a remark; it asks nothing and names no topic of the documents.
     A social word before a question, or before a topic the documents speak of, still leaves a question."""
