@@ -307,21 +307,11 @@ def test_an_assistant_is_freed_without_a_garbage_collection(real_fake_settings):
 def test_anything_else_on_that_gives_the_rest_of_the_message_when_no_other_has_more(recorded):
     """'Anything else on that?' looks in the messages not yet shown; when none of them answers, the rest of the
     message just quoted is the more there is (it was declined as if nothing else were said)."""
-    from dataclasses import replace
-
     km, rec = recorded
     first = km.ask("what does key message 11 say about independent advocacy being embedded")
     assert first.status == "answered" and [q.title for q in first.quotes] == ["Key message 11"]
 
-    def nothing_elsewhere(reading):  # no other message answers, whatever the fake embedder's vectors say
-        found = rec(reading)
-        return replace(found, decision=replace(found.decision, answered=False, picks=[], reason="weak")) if reading.exclude else found
-
-    km.conversation.decide = nothing_elsewhere
-    try:
-        more = km.ask("anything else on that?", first.context)
-    finally:
-        km.conversation.decide = rec
+    more = _nothing_elsewhere(km, rec, "anything else on that?", first.context)
     assert any(r.exclude for r in rec.readings)  # it did look elsewhere first
     assert more.status == "answered" and {q.title for q in more.quotes} == {"Key message 11"}
     assert not {q.text for q in more.quotes} & {q.text for q in first.quotes}
@@ -387,22 +377,28 @@ def test_a_follow_up_is_read_as_broad_by_its_cues_alone(recorded, monkeypatch):
 def test_anything_else_gives_the_nearest_other_message_and_says_so_when_none_answers_as_well(recorded):
     """A bare 'anything else?' after an answer: when no message not yet shown passes the answer model, the best of
     them is quoted, and the reply says it is the nearest, not an answer."""
-    from dataclasses import replace
-
     km, rec = recorded
     first = km.ask("is domestic abuse still a problem?")
     assert first.status == "answered"
     shown = {q.message_id for q in first.quotes}
 
-    def weak_elsewhere(reading):  # nothing else passes, whatever the fake embedder's vectors say
-        found = rec(reading)
-        return replace(found, decision=replace(found.decision, answered=False, picks=[], reason="weak")) if reading.exclude else found
-
-    km.conversation.decide = weak_elsewhere
-    try:
-        more = km.ask("anything else?", first.context)
-    finally:
-        km.conversation.decide = rec
+    more = _nothing_elsewhere(km, rec, "anything else?", first.context)
     assert more.status == "answered" and not {q.message_id for q in more.quotes} & shown
     assert "The nearest is in" in more.reply
     assert "The nearest is in" not in first.reply
+
+
+def _nothing_elsewhere(km, rec, question: str, context: dict):
+    """km's reply to `question` when no message left out of a search answers, whatever the fake embedder's vectors
+    say (a reading that excludes messages is declined as weak, its candidates kept)."""
+    from dataclasses import replace
+
+    def declined(reading):
+        found = rec(reading)
+        return replace(found, decision=replace(found.decision, answered=False, picks=[], reason="weak")) if reading.exclude else found
+
+    km.conversation.decide = declined
+    try:
+        return km.ask(question, context)
+    finally:
+        km.conversation.decide = rec
