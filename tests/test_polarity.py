@@ -11,7 +11,7 @@ from corefix import real_fake_settings  # noqa: F401
 
 @pytest.mark.parametrize("question, side", [
     ("what's going well?", GOOD), ("any good news for frontline staff?", GOOD), ("what's got better", GOOD),
-    ("what are the main challenges?", BAD), ("where are we falling short", BAD), ("areas for improvement?", BAD),
+    ("what are the main challenges?", BAD), ("where are we falling short", BAD), ("what needs improving most across scotland?", BAD),
     ("what's not going well?", BAD),  # the phrase that says not is read first
     ("strengths and weaknesses?", NEITHER), ("what got better and what got worse?", NEITHER),
     ("sum it all up", NEITHER),
