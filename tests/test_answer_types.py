@@ -215,3 +215,11 @@ def test_the_key_messages_make_no_recommendations():
         assert unmet_type(q(text), "The quality of chronologies remained inconsistent.", TYPES) == "recommendation"
     assert "recommendation" not in q("what did the inspectors find about chronologies").asks
     assert not recommendation.shown_by("It is imperative that all partnerships continue to prioritise this.")
+
+
+def test_an_evaluation_scale_asks_for_a_ranking_and_what_a_thing_should_contain_asks_for_advice():
+    for text in ("what evaluation scale do the inspectors use?", "is it the six-point scale?"):
+        assert "ranking" in q(text).asks, text
+    assert "ranking" not in q("what is the scale of the problem with neglect?").asks
+    assert "advice" in q("what should a good chronology contain").asks
+    assert "advice" not in q("what should partnerships do about domestic abuse?").asks
