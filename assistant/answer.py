@@ -280,16 +280,16 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
         top = max((h.score for h in result.hits if h.message.id not in exclude), default=0.0)
         keep = [h.message.id for h in result.hits if h.message.id not in exclude and h.score >= cal["broad_margin"] * top]
         fits = (lambda h: polarity.said(h.sentence.text) != -side) if side else (lambda h: True)
-        first = next((s.hit for s in scored if fits(s.hit)), None)
-        if first is None:  # every candidate says the other side: the side asked is not read
-            fits, first = (lambda h: True), best.hit
+        fitting = [s.hit for s in scored if fits(s.hit)]
+        if not fitting:  # every candidate says the other side: the side asked is not read
+            fits, fitting = (lambda h: True), [s.hit for s in scored]
+        first = fitting[0]
         best_of = {}
-        for s in scored:
-            if fits(s.hit):
-                best_of.setdefault(s.hit.message.id, s.hit)
+        for h in fitting:
+            best_of.setdefault(h.message.id, h)
         for s in result.sentences:  # a message with no sentence among the candidates: its best by the search
-            if fits(s):
-                best_of.setdefault(s.message.id, s)
+            if s.message.id not in best_of and fits(s):
+                best_of[s.message.id] = s
         picks = [best_of[mid] for mid in keep if mid in best_of][:MAX_BROAD] or [first]
         picks.sort(key=lambda h: h is not first)  # the model's best (of the side asked) first
         return Decision(True, picks, conf, "", tuple(scored))
