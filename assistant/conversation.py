@@ -254,7 +254,7 @@ class Conversation:
         if len(ws) > SHORT_FOLLOW_UP or not topical:
             return ""
         return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)
-                                or not chosen and self.topics.names_nothing(text)) else ""
+                                or not chosen and self.topics.names_nothing(text, named)) else ""
 
     # -- overviews and compound questions ----------------------------------------------------------
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":

@@ -63,12 +63,12 @@ class Topics:
         question is about."""
         return self.lib.message_freq.get(stem_, 0) * 2 > max(1, len(self.lib.store.messages))
 
-    def names_nothing(self, text: str) -> bool:
+    def names_nothing(self, text: str, named: list[str] | None = None) -> bool:
         """Whether every word of the question that could name its topic is one half the messages or more use ("how
         did partnerships do?", "and the staff?"), or there is none ("how did services do?": every word is a stop word or
         the collection's): it asks about something, but says nothing of what. A question with no word the documents use
-        at all ("what's 2+2?") is for the caller to tell apart."""
-        return all(self.names_little(stem(w)) for w in self.topic_words(text))
+        at all ("what's 2+2?") is for the caller to tell apart. `named`: the text's topic_words, when the caller has them."""
+        return all(self.names_little(stem(w)) for w in (self.topic_words(text) if named is None else named))
 
     def names_a_topic(self, text: str) -> bool:
         """Whether the question names something the documents speak of: a topic word they use that fewer than half the

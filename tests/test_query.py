@@ -239,6 +239,10 @@ def test_the_job_nouns_are_data_the_opening_is_read_with():
                      intro=introduction(("worker",))).unknown_terms
     assert worker == ()
     assert introduction(("co-ordinator",)).match("MARAC co-ordinator - is joint work a priority")
+    # a preposition or question word opens no job: the words after it are what is asked about
+    assert not introduction(("advocate",)).match("without an advocate, would the child be heard at the meeting")
+    assert not introduction(("advocate",)).match("does an advocate - or anyone - speak up for them")
+    assert introduction(("advocate",)).match("independent advocate - would the child be heard at the meeting")
 
 
 @pytest.mark.parametrize("load,empty,malformed", [
