@@ -300,6 +300,14 @@ def test_a_listed_name_of_several_words_counts_when_the_documents_never_say_it_a
     assert analyse(asked, {}, vocab, (), names=("young carers",), phrase_used=lambda n: True).unknown_terms == ()
 
 
+def test_a_listed_name_is_found_with_an_ampersand_for_its_and():
+    vocab = frozenset({"safe", "together", "model", "working"})
+    named = lambda text: analyse(text, {}, vocab, (), names=("safe and together",), phrase_used=lambda n: False)
+    assert named("how is the Safe & Together model working?").unknown_terms == ("safe and together",)
+    assert named("how is the Safe and Together model working?").unknown_terms == ("safe and together",)
+    assert named("is it safe & working together?").unknown_terms == ()
+
+
 def test_the_retriever_knows_which_listed_phrases_its_documents_say(real_fake_settings):  # noqa: F811
     from assistant.core import Assistant
 
