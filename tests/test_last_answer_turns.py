@@ -96,3 +96,34 @@ def _nothing_elsewhere(km, rec, question: str, context: dict):
         return km.ask(question, context)
     finally:
         km.conversation.decide = rec
+
+
+def test_what_was_shown_on_a_topic_stays_shown_through_its_follow_ups(recorded):
+    """A follow-up read with the last topic continues it: 'anything else?' after it looks past the messages of every
+    answer on that topic, not only the follow-up's; "is that ..." still looks first in the last answer's messages."""
+    km, rec = recorded
+    first = km.ask("is domestic abuse still a problem?")
+    assert first.status == "answered"
+    on_topic = set(first.context["shown"])
+    follow = km.ask("does poverty feed into that?", first.context)
+    assert follow.status == "answered"
+    just = {q.message_id for q in follow.quotes}
+    assert just - on_topic  # the follow-up was answered from another message
+    assert set(follow.context["shown"]) == on_topic | just  # and the topic went on
+    rec.readings.clear()
+    km.ask("anything else?", follow.context)
+    assert rec.readings[0].exclude == frozenset(on_topic | just)
+
+    fresh = km.ask("what do the documents say about independent advocacy?", follow.context)
+    if fresh.status == "answered" and not fresh.context["topic"].startswith("what do the documents say about independent advocacy? "):
+        assert set(fresh.context["shown"]) == {q.message_id for q in fresh.quotes}  # a new topic starts afresh
+
+
+def test_that_is_looked_for_first_in_the_last_answers_messages(recorded):
+    km, rec = recorded
+    m1, m2 = list(km.store.messages)[1:3]
+    context = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [[m2, 0, 5]], "shown": [m1, m2], "turn": 2}
+    rec.readings.clear()
+    km.ask("is that across the whole country?", context)
+    assert any(r.only == frozenset({m2}) and r.within for r in rec.readings)
+    assert not any(r.only == frozenset({m1, m2}) for r in rec.readings)

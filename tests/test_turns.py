@@ -106,7 +106,7 @@ def test_a_follow_up_pointing_back_is_looked_for_first_in_what_was_just_shown(re
     """'is that across the whole country?': 'that' is the last answer, so its messages are searched first."""
     a, rec = recorded
     shown = ["key-messages-2021-2025:key-message-1"]
-    r = a.ask("is that across the whole country or just some areas?", {**TOPIC, "shown": shown})
+    r = a.ask("is that across the whole country or just some areas?", {**TOPIC, "shown": shown, "quoted": [[shown[0], 0, 10]]})
     assert any(TOPIC["topic"] in x.text and x.only == frozenset(shown) for x in rec.readings), rec.readings
     assert r.status == "answered" and r.quotes[0].message_id == shown[0]
 
