@@ -13,7 +13,7 @@ from .asker import after_label, asking_part
 from .errors import InvalidContext
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
-from .intents import ASK_WORDS, named_message, route, vague_words
+from .intents import ASK_WORDS, asker_intro, named_message, route, vague_words
 from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics
@@ -285,10 +285,12 @@ class Conversation:
         when it has one; no split is made where it speaks to both parts (Topics.holds_each)."""
         half: Parts | None = None
         names = [m.span() for t in unknown if " " in t for m in re.finditer(re.escape(t), text, re.I)]
-        for m in _SPLIT.finditer(text):
+        opening = asker_intro().match(text)  # "advocacy worker: what did children & families say ...": who asks is
+        begin = opening.end() if opening and opening.end() < len(text) else 0  # no part of what is asked
+        for m in _SPLIT.finditer(text, begin):
             if any(a <= m.start() < b for a, b in names):  # "Safe and Together" is one name, and not theirs
                 continue
-            left, right = text[:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
+            left, right = text[begin:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
             topical = [any(w in self.lib.content for w in words(part)) for part in (left, right)]
             if not all(topical) and not (partly and any(topical)):
                 continue

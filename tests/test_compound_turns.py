@@ -62,3 +62,12 @@ def test_no_split_is_searched_when_the_whole_answer_speaks_to_both_sides(recorde
     rec.readings.clear()
     a.ask("what does it say about independent advocacy and about chronologies?")  # two asks: searched part by part
     assert len(rec.readings) > 1
+
+
+def test_no_part_of_a_compound_question_is_the_askers_opening(recorded):
+    """'youth worker: X and Y' is split after who asks: the job is no part of what is asked."""
+    a, rec = recorded
+    a.ask("youth worker: what does it say about independent advocacy and about chronologies?")
+    texts = [r.text for r in rec.readings]
+    assert "what does it say about independent advocacy" in texts and "about chronologies" in texts
+    assert not any(t.startswith("youth worker") and t != texts[0] for t in texts[1:])
