@@ -105,9 +105,6 @@ def load_names(path: Path) -> tuple[str, ...]:
         raise CorpusError(f"the names file {path} is not a JSON object with a list 'names': {exc}") from exc
 
 
-_AMPERSAND = re.compile(r"\s+&\s+")  # "Safe & Together" is the name "safe and together"
-
-
 def _as_matched(text: str) -> str:
     """Text as glossary terms are looked for in it, padded with spaces: lower case, every character but letters,
     digits, spaces and apostrophes a space, possessives dropped ("DV's" is DV, "child's plan" is "child plan")."""
@@ -259,7 +256,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     intro = (intro or introduction()).match(text)
     asked = _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text)
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
-    ws = words(re.sub(r"['’]s\b", "", _AMPERSAND.sub(" and ", asked), flags=re.I))  # possessives: "Fife's" names Fife
+    # possessives: "Fife's" names Fife; "Safe & Together" is the name "safe and together"
+    ws = words(re.sub(r"['’]s\b", "", asked.replace(" & ", " and "), flags=re.I))
     kept = aside(ws) if aside else ws
     only_aside = set(ws) - set(kept) if len(kept) < len(ws) else frozenset()
     candidates = [c for c in candidates if c.lower() not in only_aside and c.lower() not in chatter]
