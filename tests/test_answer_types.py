@@ -217,6 +217,16 @@ def test_the_key_messages_make_no_recommendations():
     assert not recommendation.shown_by("It is imperative that all partnerships continue to prioritise this.")
 
 
+def test_what_the_inspections_will_do_next_asks_for_the_future():
+    """What the inspectors will look at next is asked of findings in vain unless a sentence speaks of what will be;
+    asking whether things will keep improving "going forward" is a question about the findings."""
+    for text in ("will inspectors be checking chronologies again", "what are the upcoming inspections going to look at"):
+        assert "future" in q(text).asks, text
+        assert unmet_type(q(text), "The quality of chronologies remained inconsistent.", TYPES) == "future"
+    assert "future" not in q("will staff be able to keep improving going forward").asks
+    assert unmet_type(q("will inspectors check it again"), "This will continue to hamper the efforts of staff.", TYPES) is None
+
+
 def test_an_evaluation_scale_asks_for_a_ranking_and_what_a_thing_should_contain_asks_for_advice():
     for text in ("what evaluation scale do the inspectors use?", "is it the six-point scale?"):
         assert "ranking" in q(text).asks, text
