@@ -233,3 +233,13 @@ def test_an_evaluation_scale_asks_for_a_ranking_and_what_a_thing_should_contain_
     assert "ranking" not in q("what is the scale of the problem with neglect?").asks
     assert "advice" in q("what should a good chronology contain").asks
     assert "advice" not in q("what should partnerships do about domestic abuse?").asks
+
+
+def test_every_answer_type_of_the_profile_has_its_own_decline():
+    """A type the profile adds needs a line in prompts/no_answer.j2 saying what the documents do not give; without one
+    the decline would fall back to the general wording."""
+    from assistant.reply import render
+
+    general = render("no_answer", reason="weak", terms=[], document="", topics=["x"])
+    for t in TYPES:
+        assert render("no_answer", reason=t.name, terms=[], document="", topics=["x"]) != general, t.name
