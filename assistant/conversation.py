@@ -149,7 +149,8 @@ class Conversation:
         if intent in ("more", "which") and ctx.quoted:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
-            found = self.decide(Reading(ctx.topic, exclude=frozenset(ctx.shown), within=True, only=allowed))
+            # the topic passed the name and answer-type checks when it was answered: they read what was typed now
+            found = self.decide(Reading(ctx.topic, exclude=frozenset(ctx.shown), asked=text, within=True, only=allowed))
             d = found.decision
             nearest = not d.answered and d.reason == "weak" and bool(d.scored)
             if nearest:  # the person asked for more on a topic the documents answered: the nearest of the rest is what
@@ -230,8 +231,10 @@ class Conversation:
         ask, and so is one a single sentence answers word for word."""
         if broad or self._one_sentence_says_all(own):
             return None
-        return self._compound(text, allowed, partly=not own.answered, unknown=own.result.query.unknown_terms,
-                              whole=own.decision.picks[0].sentence.text if own.answered else "")
+        d = own.decision
+        return self._compound(text, allowed, partly=not d.answered, unknown=own.result.query.unknown_terms,
+                              whole=d.picks[0].sentence.text if d.answered else "",
+                              typed=not d.answered and d.reason in own.result.query.asks)
 
     def _follow_up(self, text: str, topic: str, chosen: bool = False) -> str:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
@@ -276,13 +279,17 @@ class Conversation:
         d = found.decision
         return d.answered and bool(d.scored) and d.scored[0].feature("sentence_cover") >= WHOLE_COVER
 
-    def _compound(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = (), whole: str = "") -> Parts | None:
+    def _compound(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = (), whole: str = "",
+                  typed: bool = False) -> Parts | None:
         """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole
         question was declined): when no split answers both, one answered part with the other part declined,
         which the reply names ("advocacy availability and how many advocates are there?": a figure the
         documents never give should not cost the part they do answer). `unknown`: the whole question's terms the
         documents never use; no split breaks a name of several words among them. `whole`: the answer to the whole question,
-        when it has one; no split is made where it speaks to both parts (Topics.holds_each)."""
+        when it has one; no split is made where it speaks to both parts (Topics.holds_each). `typed`: the whole question
+        was declined for the kind of answer it asks (a figure, a date, ...); that ask covers both sides of a noun joined
+        to a noun ("how much are children and families social workers paid?"), so only a second question after the
+        joiner is answered on its own."""
         half: Parts | None = None
         names = [m.span() for t in unknown if " " in t for m in re.finditer(re.escape(t), text, re.I)]
         opening = asker_intro().match(text)  # "advocacy worker: what did children & families say ...": who asks is
@@ -297,8 +304,11 @@ class Conversation:
             if whole and self.topics.holds_each(whole, (left, right)):  # the whole question's answer speaks to both
                 continue
             # each part is a topic the person named, so the lower bar of a chosen place applies to it
+            begins = words(right)[:1]
+            new_ask = _NEW_ASK.fullmatch(m.group()) is not None  # a second question begins after the joiner
+            asks_again = new_ask or bool(begins) and begins[0] in ASK_WORDS
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
-            if a.answered and b.answered:
+            if a.answered and b.answered and (asks_again or not typed):
                 if a.decision.picks[0].message.id != b.decision.picks[0].message.id:
                     return Parts([a, b])
             elif partly and half is None and a.answered != b.answered:
@@ -308,10 +318,8 @@ class Conversation:
                 # it cost?"), not a noun joined to a noun ("children and families", "Safe and Together")
                 # ... and the answered part is not about the other ("what is the Safe and Together model and do
                 # inspectors expect us to use it?": "it" is the model the documents never name)
-                begins = words(right)[:1]
                 leans = found is b and refers_back(right)
-                second = (_NEW_ASK.fullmatch(m.group()) is not None or
-                          len(words(other)) >= PART_WORDS and bool(begins) and begins[0] in ASK_WORDS)
+                second = new_ask or len(words(other)) >= PART_WORDS and asks_again
                 if no.decision.reason not in ("weak", "") and second and not leans:
                     half = Parts([found], other)
         return half

@@ -71,3 +71,12 @@ def test_no_part_of_a_compound_question_is_the_askers_opening(recorded):
     texts = [r.text for r in rec.readings]
     assert "what does it say about independent advocacy" in texts and "about chronologies" in texts
     assert not any(t.startswith("youth worker") and t != texts[0] for t in texts[1:])
+
+
+def test_a_question_declined_for_the_kind_of_answer_it_asks_is_not_split_between_two_nouns(km):
+    """'how much are X and Y paid?' asks a figure of both: the split at a noun joined to a noun would answer a
+    'part' without the figure; a second question after the joiner is still answered on its own."""
+    r = km.ask("how much are children and families social workers paid?")
+    assert r.status == "no_answer" and r.reason == "quantity"
+    r = km.ask("how much is spent on advocacy and what do children and young people say about their workers?")
+    assert r.status == "answered" and "“how much is spent on advocacy”" in r.reply

@@ -33,6 +33,8 @@ from corefix import lenient, small_settings  # noqa: F401
     ("which message says that?", "which"), ("source?", "which"), ("Where is that from?", "which"),
     ("which key message is that from", "which"), ("which message says this", "which"), ("which msg?", "which"),
     ("what message was that in", "which"), ("where does it say this?", "which"), ("so which message is it from?", "which"),
+    ("which part of the report says that?", "which"), ("what section is that from", "which"),
+    ("what can you help me with?", "help"), ("could you write our team plan for us?", "refuse"),
     # acknowledgements, greetings that only announce a question, "u"/"ur" for you, off-task requests
     ("ok", "acknowledge"), ("no worries, cheers", "acknowledge"), ("got it", "acknowledge"), ("right ok makes sense", "acknowledge"), ("just testing", "acknowledge"),
     ("hello, can u help with the joint inspection key messages?", "greeting"),

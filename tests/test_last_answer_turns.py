@@ -127,3 +127,14 @@ def test_that_is_looked_for_first_in_the_last_answers_messages(recorded):
     km.ask("is that across the whole country?", context)
     assert any(r.only == frozenset({m2}) and r.within for r in rec.readings)
     assert not any(r.only == frozenset({m1, m2}) for r in rec.readings)
+
+
+def test_anything_else_reads_its_name_and_kind_checks_from_what_was_typed(recorded):
+    """The topic passed its checks when it was answered; "anything else?" asks for no figure and names nothing, so a
+    name in the topic's opening ("kinship carer support: ...") does not decline it."""
+    km, rec = recorded
+    context = {"v": 1, "topic": "did it make a difference? kinship carer support: is early help a priority?",
+               "quoted": [], "shown": [], "turn": 3}
+    rec.readings.clear()
+    km.ask("anything else?", context)
+    assert rec.readings[0].exclude is not None and rec.readings[0].asked == "anything else?"
