@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from .followups import refers_back
-from .intents import ASK_WORDS, intents
+from .intents import ASK_WORDS, asker_intro, intents
 from .text import words
 
 _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+")
@@ -70,6 +70,15 @@ def after_label(text: str) -> str:
         return ""
     ws, rest = words(label.group()), text[label.end():]
     return rest if ws and len(ws) <= MAX_LABEL_WORDS and not ASK_WORDS & set(ws) and _stands_alone(rest) else ""
+
+
+def after_opening(text: str) -> str:
+    """What follows an opening that says who asks (intents.asker_intro: "as a GP, ...", "health board CP adviser -
+    ...") when it is a question of its own that points at nothing before it and does not speak of the asker; ""
+    otherwise ("as a team mgr - do staff have confidence in us?": the opening says who "us" is)."""
+    opening = asker_intro().match(text)
+    rest = text[opening.end():].strip() if opening else ""
+    return rest if rest and _stands_alone(rest) and not _FIRST_PERSON & set(words(rest)) else ""
 
 
 _AUDIENCE_OPENS = frozenset({"for", "to", "at", "with"})

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .asker import after_label, asking_part
+from .asker import after_label, after_opening, asking_part
 from .errors import InvalidContext
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
@@ -209,6 +209,8 @@ class Conversation:
             if combined.answered or kind == "anaphoric":
                 return self._reply(combined, nxt, topic=joined.text, broad=broad, continues=True)
         own = own or self.decide(own_reading)
+        if not kind:
+            own = self._without_opening(text, own, own_reading)
         if not own.answered and own.decision.reason == "unknown" and not kind:
             own = self._after_label(text, own, own_reading)
         parts = None if kind else self._parts(own, text, allowed, broad)
@@ -225,6 +227,18 @@ class Conversation:
             return own
         alone = self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
         return alone if alone.answered else own
+
+    def _without_opening(self, text: str, own: Answer, reading: Reading) -> Answer:
+        """A question that opens by saying who asks ("health board CP adviser - are chronologies consistent yet?"): the
+        job's words pull the search towards what the job is about, so what follows the opening, when it stands alone,
+        is searched and judged alone too, and the reading the answer model is surer of answers ("as a team mgr - do
+        staff have confidence in us?" leans on its opening, and is read whole)."""
+        rest = after_opening(text)
+        if not rest:
+            return own
+        alone = self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
+        better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
+        return alone if better else own
 
     def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
         """The question's own reading `own` split into the parts it asks (_compound), or None: a broad question is one

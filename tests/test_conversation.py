@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.asker import after_label, asking_part, without_audience
+from assistant.asker import after_label, after_opening, asking_part, without_audience
 from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
 from assistant.followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
                                  refers_back)
@@ -201,6 +201,15 @@ def test_after_label_is_the_question_after_a_short_label():
     assert after_label(f"what about this - {q}") == ""  # a question word: no label
     assert after_label(f"one two three four five six - {q}") == ""  # too long for a label
     assert after_label(q) == ""
+
+
+def test_after_opening_is_the_question_after_who_asks_when_it_does_not_lean_on_it():
+    q = "are chronologies consistent in quality yet?"
+    assert after_opening(f"health board CP adviser - {q}") == q
+    assert after_opening(f"as a GP, {q}") == q
+    assert after_opening("as a team mgr - do staff have confidence in us?") == ""  # who "us" is
+    assert after_opening("camhs nurse here - is it?") == ""  # too short to stand alone
+    assert after_opening(q) == ""
 
 
 def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():

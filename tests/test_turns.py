@@ -317,3 +317,14 @@ def _read_with_topic(a, rec, question: str, context: dict) -> bool:
     a.ask(question, context)
     assert rec.readings, question
     return any(context["topic"] in r.text for r in rec.readings)
+
+
+def test_a_question_after_an_opening_is_searched_without_it_too(recorded):
+    """The job's words pull the search towards the job ('health board' towards health): what follows the opening is
+    searched alone as well, and the surer reading answers."""
+    a, rec = recorded
+    a.ask("health board CP adviser - are chronologies consistent in quality yet?")
+    assert "are chronologies consistent in quality yet?" in [r.text for r in rec.readings]
+    rec.readings.clear()
+    a.ask("as a team mgr - do staff have confidence in us?")
+    assert not any(r.text == "do staff have confidence in us?" for r in rec.readings)
