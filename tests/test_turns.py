@@ -49,6 +49,9 @@ def test_a_follow_up_naming_nothing_of_its_own_asks_of_the_last_topic(recorded):
     last = {**TOPIC, "topic": "what does the report say about poverty"}
     a.ask("what happens if nothing changes?", last)
     assert any(last["topic"] in r.text for r in rec.readings), rec.readings
+    rec.readings.clear()
+    a.ask("what happens if they don't get it?", {**TOPIC, "topic": "and advocacy for them?"})  # 'get' names nothing
+    assert any("and advocacy for them?" in r.text for r in rec.readings), rec.readings
     for unrelated in ("is it raining?", "what's 2+2?"):
         rec.readings.clear()
         a.ask(unrelated, last)
