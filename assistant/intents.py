@@ -124,13 +124,14 @@ MAX_SOCIAL_WORDS = 16  # hand-set: a longer turn is not read as a run of social 
 
 @lru_cache(maxsize=1)
 def _social_phrases() -> tuple[tuple[str, list[str]], ...]:
-    """(intent, phrase words) of the SOCIAL intents' "whole" cues, longest first within each intent (_whole)."""
-    return tuple((name, pw) for name, pws in _whole() if name in SOCIAL for pw in pws)
+    """(intent, phrase words) of the SOCIAL intents' "whole" cues and the acknowledgements ("no worries"), longest
+    first within each intent (_whole)."""
+    return tuple((name, pw) for name, pws in _whole() if name in SOCIAL + ("acknowledge",) for pw in pws)
 
 
 def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
     """A turn made only of social phrases and filler words, more than one phrase ("that's all for today, ta",
-    "thanks, bye"): named by the first of SOCIAL it uses. Phrases are tried longest first at each word; cost is the
+    "thanks, bye", "ok no worries, bye"): named by the first of SOCIAL it uses, else an acknowledgement. Phrases are tried longest first at each word; cost is the
     words times the social phrases, bounded by MAX_SOCIAL_WORDS."""
     if len(ws) > MAX_SOCIAL_WORDS:
         return None
@@ -145,7 +146,7 @@ def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
             return None
         used.add(hit[0])
         i += hit[1]
-    return next((name for name in SOCIAL if name in used), None)
+    return next((name for name in SOCIAL if name in used), "acknowledge" if used else None)
 
 
 _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter typed three times or more: no English word has that

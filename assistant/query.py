@@ -256,8 +256,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     intro = (intro or introduction()).match(text)
     asked = _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text)
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
-    # possessives: "Fife's" names Fife; "Safe & Together" is the name "safe and together"
-    ws = words(re.sub(r"['’]s\b", "", asked.replace(" & ", " and "), flags=re.I))
+    # possessives: "Fife's" names Fife, "Bairns' Hoose" the Bairns Hoose; "Safe & Together" is the name "safe and together"
+    ws = words(re.sub(r"['’]s\b|(?<=s)['’](?!\w)", "", asked.replace(" & ", " and "), flags=re.I))
     kept = aside(ws) if aside else ws
     only_aside = set(ws) - set(kept) if len(kept) < len(ws) else frozenset()
     candidates = [c for c in candidates if c.lower() not in only_aside and c.lower() not in chatter]

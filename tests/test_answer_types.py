@@ -243,3 +243,10 @@ def test_every_answer_type_of_the_profile_has_its_own_decline():
     general = render("no_answer", reason="weak", terms=[], document="", topics=["x"])
     for t in TYPES:
         assert render("no_answer", reason=t.name, terms=[], document="", topics=["x"]) != general, t.name
+
+
+def test_an_average_asked_for_is_a_figure_and_a_case_is_advice():
+    assert "quantity" in q("whats the average caseload per worker").asks
+    assert "quantity" not in q("are the findings true for every family, or are they an overall average?").asks
+    assert "advice" in q("should this baby go on the register after tomorrow's conference?").asks
+    assert "advice" not in q("should the views of children shape services?").asks

@@ -307,6 +307,8 @@ def test_a_listed_name_is_found_with_an_ampersand_for_its_and():
     assert named("how is the Safe & Together model working?").unknown_terms == ("safe and together",)
     assert named("how is the Safe and Together model working?").unknown_terms == ("safe and together",)
     assert named("is it safe & working together?").unknown_terms == ()
+    hoose = lambda text: analyse(text, {}, frozenset({"bairns"}), (), names=("bairns hoose",)).unknown_terms
+    assert hoose("is the Bairns' Hoose in place yet?") == ("bairns hoose",)  # a plural possessive names it too
 
 
 def test_the_retriever_knows_which_listed_phrases_its_documents_say(real_fake_settings):  # noqa: F811
