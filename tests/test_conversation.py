@@ -222,6 +222,7 @@ def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
     assert without_audience(words("what themes should we cover at our CP training day")) == "what themes should we cover".split()
     assert without_audience(words("give me the headlines for my SLT briefing on Monday")) == "give me the headlines".split()
     assert without_audience(words("the positives I could share with constituents")) == "the positives i could share".split()
+    assert without_audience(words("a rundown of the positives for a student on placement")) == "a rundown of the positives".split()
     rain = "is it going to rain in inverness tomorrow"  # a word saying when ends no audience phrase alone
     assert without_audience(words(rain)) == words(rain)
     kept = "is there anything here about chronologies for under 5s"  # 'here' after a question word; no audience word
