@@ -250,3 +250,9 @@ def test_an_average_asked_for_is_a_figure_and_a_case_is_advice():
     assert "quantity" not in q("are the findings true for every family, or are they an overall average?").asks
     assert "advice" in q("should this baby go on the register after tomorrow's conference?").asks
     assert "advice" not in q("should the views of children shape services?").asks
+
+
+def test_what_a_thing_is_supposed_to_include_asks_advice_and_the_impact_on_children_a_consequence():
+    assert "advice" in q("what's a good chronology supposed to include?").asks
+    assert "consequence" in q("whats the impact on kids of patchy advocacy?").asks
+    assert "consequence" not in q("did partnerships show the impact of services?").asks
