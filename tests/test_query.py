@@ -244,6 +244,7 @@ def test_the_job_nouns_are_data_the_opening_is_read_with():
     assert not introduction(("advocate",)).match("does an advocate - or anyone - speak up for them")
     assert introduction(("advocate",)).match("independent advocate - would the child be heard at the meeting")
     assert introduction(("lead",)).match("Signs & Safety lead - would the child be heard at the meeting")
+    assert introduction(("director",)).match("NHS board exec nurse director - would the child be heard at the meeting")
 
 
 @pytest.mark.parametrize("load,empty,malformed", [
