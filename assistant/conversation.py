@@ -1,16 +1,15 @@
 """One turn of a conversation: act on what the turn says (intents.py) and on what its words name against the
 documents (topics.py), resolve follow-ups against the context the client sent back, answer overviews, broad and compound questions, and build the next context. The server keeps no state: everything
-the next turn needs travels in `context`, which is validated on the way in (never trusted)."""
+the next turn needs travels in `context` (context.py, which validates it on the way in: never trusted)."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .asker import after_label, after_opening, asking_part
-from .errors import InvalidContext
+from .context import MAX_IDS, Context
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
 from .intents import ASK_WORDS, asker_intro, named_message, route, vague_words
@@ -22,50 +21,6 @@ if TYPE_CHECKING:
     from .answer import Decision
     from .corpus import Message
     from .retrieve import Result
-
-CONTEXT_VERSION = 1
-MAX_CONTEXT_BYTES = 8192
-MAX_IDS = 50
-@dataclass
-class Context:
-    topic: str = ""  # the last resolved question: what a follow-up is resolved against
-    quoted: list[tuple[str, int, int]] = field(default_factory=list)  # (message_id, start, end) last shown
-    shown: list[str] = field(default_factory=list)  # message ids shown on this topic
-    turn: int = 0
-
-    def to_dict(self) -> dict:
-        return {"v": CONTEXT_VERSION, "topic": self.topic, "quoted": [list(q) for q in self.quoted],
-                "shown": list(self.shown), "turn": self.turn}
-
-
-def parse_context(raw, max_topic_chars: int = 1000) -> Context:
-    """A Context from what the client sent back, or InvalidContext saying what is wrong."""
-    if raw is None or raw == {}:
-        return Context()
-    if not isinstance(raw, dict):
-        raise InvalidContext("context must be the object returned with the previous reply")
-    try:
-        size = len(json.dumps(raw))
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise InvalidContext("context must be plain JSON") from exc
-    if size > MAX_CONTEXT_BYTES:
-        raise InvalidContext(f"context is larger than {MAX_CONTEXT_BYTES} bytes")
-    unknown = set(raw) - {"v", "topic", "quoted", "shown", "turn"}
-    if unknown or type(raw.get("v")) is not int or raw.get("v") != CONTEXT_VERSION:
-        raise InvalidContext("context was not produced by this assistant (unknown fields or version)")
-    topic, quoted, shown, turn = raw.get("topic", ""), raw.get("quoted", []), raw.get("shown", []), raw.get("turn", 0)
-    ok = (isinstance(topic, str) and len(topic) <= max_topic_chars * 2
-          and isinstance(quoted, list) and len(quoted) <= MAX_IDS
-          and all(isinstance(q, list) and len(q) == 3 and isinstance(q[0], str) and len(q[0]) <= 300
-                  and all(type(n) is int and 0 <= n <= 10**9 for n in q[1:]) for q in quoted)
-          and isinstance(shown, list) and len(shown) <= MAX_IDS
-          and all(isinstance(s, str) and len(s) <= 300 for s in shown)
-          and type(turn) is int and 0 <= turn <= 10**6)
-    if not ok:
-        raise InvalidContext("context fields have the wrong types or sizes")
-    # A forged context repeating one quote must not make a reply repeat it: keep each once, in order.
-    return Context(topic, list(dict.fromkeys(tuple(q) for q in quoted)), list(dict.fromkeys(shown)), turn)
-
 
 # -- turns ---------------------------------------------------------------------------------------
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
@@ -225,7 +180,7 @@ class Conversation:
         rest = after_label(text)
         if not rest or not self.topics.names_a_topic(rest):
             return own
-        alone = self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
+        alone = self._alone(rest, reading)
         return alone if alone.answered else own
 
     def _without_opening(self, text: str, own: Answer, reading: Reading) -> Answer:
@@ -236,9 +191,13 @@ class Conversation:
         rest = after_opening(text)
         if not rest:
             return own
-        alone = self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
+        alone = self._alone(rest, reading)
         better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
         return alone if better else own
+
+    def _alone(self, rest: str, reading: Reading) -> Answer:
+        """The part of a question after its label or opening, searched and judged as a question of its own."""
+        return self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
 
     def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
         """The question's own reading `own` split into the parts it asks (_compound), or None: a broad question is one

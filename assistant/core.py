@@ -13,7 +13,8 @@ from . import polarity
 from . import store as store_mod
 from .answer import decide, load_calibration
 from .breadth import Breadth, BreadthModel
-from .conversation import Answer, Conversation, Reading, parse_context
+from .context import parse_context
+from .conversation import Answer, Conversation, Reading
 from .intents import content_words, stop_stems
 from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.asker import after_label, after_opening, asking_part, without_audience
-from assistant.conversation import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
+from assistant.context import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
 from assistant.followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
                                  refers_back)
 from assistant.intents import asked_topic, is_broad, named_message, route

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.conversation import parse_context
+from assistant.context import parse_context
 from assistant.core import Assistant
 from assistant.errors import InvalidContext, InvalidQuestion
 from assistant.reply import check_grounding
