@@ -264,7 +264,7 @@ class Conversation:
         to a noun ("how much are children and families social workers paid?"), so only a second question after the
         joiner is answered on its own."""
         half: Parts | None = None
-        names = [m.span() for t in unknown if " " in t for m in re.finditer(re.escape(t), text, re.I)]
+        names = [m.span() for t in unknown if " " in t for m in re.finditer(_name_pattern(t), text, re.I)]
         opening = asker_intro().match(text)  # "advocacy worker: what did children & families say ...": who asks is
         begin = opening.end() if opening and opening.end() < len(text) else 0  # no part of what is asked
         for m in _SPLIT.finditer(text, begin):
@@ -375,3 +375,9 @@ class Conversation:
 def _ids(quotes) -> list[str]:
     """Message ids of the quotes, first appearance first."""
     return list(dict.fromkeys(q.message_id for q in quotes))
+
+
+def _name_pattern(term: str) -> str:
+    """A name of several words as the question may write it: any non-word characters between its words, "&" for
+    "and" ("Safe & Together" is the listed "safe and together")."""
+    return r"\b" + r"\W*".join(r"(?:and|&)" if w == "and" else re.escape(w) for w in term.split()) + r"\b"
