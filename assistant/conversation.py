@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .asker import after_label, after_opening, asking_part
+from .asker import after_label, after_opening, asking_part, without_opening
 from .context import MAX_IDS, Context
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
@@ -130,7 +130,7 @@ class Conversation:
             kind = ""  # "is it raining?": a pronoun, but nothing it asks is in the documents, nor in the last question
         # a question that stands alone is read by the breadth model; one that leans on the last topic by its cues (the
         # model was fitted on questions that stand alone, and its search embeds the question with the topic instead)
-        broad = self.lib.breadth.has_cue(text) if kind else self.lib.breadth.is_broad(text)
+        broad = self.lib.breadth.has_cue(text) if kind else self.lib.breadth.is_broad(without_opening(text))
         if broad and _BOTH.search(text):  # "early help and poverty: what does it say on both?" names its two topics
             broad = False
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
@@ -165,7 +165,7 @@ class Conversation:
                 return self._reply(combined, nxt, topic=joined.text, broad=broad, continues=True)
         own = own or self.decide(own_reading)
         if not kind:
-            own = self._without_opening(text, own, own_reading)
+            own = self._after_opening(text, own, own_reading)
         if not own.answered and own.decision.reason == "unknown" and not kind:
             own = self._after_label(text, own, own_reading)
         parts = None if kind else self._parts(own, text, allowed, broad)
@@ -183,7 +183,7 @@ class Conversation:
         alone = self._alone(rest, reading)
         return alone if alone.answered else own
 
-    def _without_opening(self, text: str, own: Answer, reading: Reading) -> Answer:
+    def _after_opening(self, text: str, own: Answer, reading: Reading) -> Answer:
         """A question that opens by saying who asks ("health board CP adviser - are chronologies consistent yet?"): the
         job's words pull the search towards what the job is about, so what follows the opening, when it stands alone,
         is searched and judged alone too, and the reading the answer model is surer of answers ("as a team mgr - do

@@ -36,12 +36,13 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     """The opening that says who is asking ("as a residential worker, ...", "MARAC coordinator here - ...", and with
     `roles`, the nouns for jobs, "residential worker - ...", "DS in the PPU - ...", "depute head at a primary. ..."): a
     name the documents never use there is the asker's job or workplace, not what is asked about. Every repeat is
-    bounded and it is matched at the start only, so its cost does not grow with the text. The role nouns are data
+    bounded and it is matched at the start only, so its cost does not grow with the text. A semicolon that ends it is
+    followed by a space ("tl;dr" opens with no job). The role nouns are data
     (prompts/intents.json "roles", intents.asker_intro)."""
     where = r"(?: (?:in|at|from|with|on|for) (?:[\w'&-]+ ){0,4}[\w'&-]+)?"  # "DS in the PPU", "head at a primary"
     role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
-                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.;:]| [-–—]{1,2} )", re.I)
+                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} )", re.I)
 
 
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of

@@ -82,3 +82,13 @@ def test_a_question_declined_for_the_kind_of_answer_it_asks_is_not_split_between
     assert r.status == "no_answer" and r.reason == "quantity"
     r = km.ask("how much is spent on advocacy and what do children and young people say about their workers?")
     assert r.status == "answered" and "“how much is spent on advocacy”" in r.reply
+
+
+def test_who_asks_says_nothing_of_how_widely_the_question_asks(km, monkeypatch):
+    """The breadth model reads the question without the opening that says who asks: "SG official:" (a name the
+    documents never use) is no part of how widely "summary of the areas for improvement pls" asks."""
+    asked = []
+    real = km.lib.breadth.is_broad
+    monkeypatch.setattr(km.lib.breadth, "is_broad", lambda text: asked.append(text) or real(text))
+    km.ask("SG official: summary of the areas for improvement pls")
+    assert asked[0] == "summary of the areas for improvement pls", asked

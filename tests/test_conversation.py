@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.asker import after_label, after_opening, asking_part, without_audience
+from assistant.asker import after_label, after_opening, asking_part, without_audience, without_opening
 from assistant.context import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
 from assistant.followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
                                  refers_back)
@@ -216,6 +216,11 @@ def test_after_opening_is_the_question_after_who_asks_when_it_does_not_lean_on_i
     assert after_opening("as a team mgr - do staff have confidence in us?") == ""  # who "us" is
     assert after_opening("camhs nurse here - is it?") == ""  # too short to stand alone
     assert after_opening(q) == ""
+    # a request after the opening is its ask too
+    ask = "summary of the areas for improvement pls"
+    assert after_opening(f"SG official: {ask}") == ask and without_opening(f"SG official: {ask}") == ask
+    assert without_opening("tl;dr pls") == "tl;dr pls"  # 'tl' is a team leader only before a spaced stop
+    assert without_opening(q) == q
 
 
 def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
