@@ -176,6 +176,22 @@ class Decision:
     confidence: float  # the trigger's probability that the best candidate's section answers
     reason: str = ""  # why declined: weak, unknown, or the unmet answer type (quantity, definition, ...)
     scored: tuple[Scored, ...] = ()  # every candidate the model scored, best first (for explain())
+    neighbour: int | None = None  # a sentence next to the best pick the model rates nearly as likely: quoted with it
+
+
+def neighbour_of(best: Scored, scored: list[Scored], cal: dict) -> int | None:
+    """The index of the sentence next to the best pick in its message when the model gives it at least
+    neighbour_margin of the best's probability (the best-rated such neighbour), else None. The model cannot tell
+    which of two adjacent sentences holds the answer, so both are quoted as one passage, as a person would read
+    them; a sentence further off is not joined (the passage would quote what lies between)."""
+    margin = cal.get("neighbour_margin")
+    if margin is None:
+        return None
+    for s in scored:
+        if (s is not best and s.hit.message.id == best.hit.message.id and abs(s.hit.index - best.hit.index) == 1
+                and s.p >= margin * best.p):
+            return s.hit.index
+    return None
 
 
 def candidates(result: Result, corpus: feats.Corpus, exclude: set[str] = frozenset(),
@@ -299,13 +315,14 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
         others = _one_per_message([s for s in scored[1:] if s.hit.message.id != best.hit.message.id
                                    and any(words <= stems(s.hit.sentence.text) for words in spread)], 0.0, MAX_BROAD - 1)
         if others:
-            return Decision(True, [best.hit] + [s.hit for s in others], conf, "", tuple(scored))
+            return Decision(True, [best.hit] + [s.hit for s in others], conf, "", tuple(scored),
+                            neighbour_of(best, scored, cal))
     # another message's sentence when the model gives it a fair share of the best's chance to answer (the question may
     # be asked of several messages: "is practice consistent across the country?"), up to MAX_EXTRA of them
     bar = _share_bar(cal, best.p)
     extra = [s for s in _one_per_message(scored[1:], bar, MAX_EXTRA + 1)
              if s.hit.message.id != best.hit.message.id][:MAX_EXTRA]
-    return Decision(True, [best.hit] + [s.hit for s in extra], conf, "", tuple(scored))
+    return Decision(True, [best.hit] + [s.hit for s in extra], conf, "", tuple(scored), neighbour_of(best, scored, cal))
 
 
 def _share_bar(cal: dict, best_p: float) -> float:

@@ -13,7 +13,7 @@ from .context import MAX_IDS, Context
 from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
 from .intents import ASK_WORDS, asker_intro, named_message, route, vague_words
-from .reply import Reply, Source, answer_quote, quote_of, render, span_quote
+from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics
 
@@ -306,7 +306,7 @@ class Conversation:
         if not decision.answered:
             reason = "nothing_else" if intent == "else" else decision.reason
             return self._decline(reason, nxt, terms=found.result.query.unknown_terms)
-        quotes = [answer_quote(p.message, p.index, p.score) for p in decision.picks]
+        quotes = [_first_quote(decision)] + [answer_quote(p.message, p.index, p.score) for p in decision.picks[1:]]
         ids = _ids(quotes)
         shown = list(dict.fromkeys((nxt.shown if intent == "else" or continues else []) + ids))[-MAX_IDS:]
         ctx = Context(topic[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
@@ -361,8 +361,7 @@ class Conversation:
     def _both(self, parts: Parts, nxt: Context, text: str) -> "Reply":
         """A compound question's reply: each part's best quote, in the order asked, and the part the documents
         do not answer, named."""
-        quotes = [answer_quote(p.decision.picks[0].message, p.decision.picks[0].index, p.decision.picks[0].score)
-                  for p in parts.answers]
+        quotes = [_first_quote(p.decision) for p in parts.answers]
         ctx = Context(text[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], _ids(quotes), nxt.turn)
         return self._answered("answered", quotes, "", ctx, unanswered=parts.unanswered)
 
@@ -375,6 +374,14 @@ class Conversation:
 def _ids(quotes) -> list[str]:
     """Message ids of the quotes, first appearance first."""
     return list(dict.fromkeys(q.message_id for q in quotes))
+
+
+def _first_quote(decision: "Decision"):
+    """The best pick's quote: with the neighbouring sentence the model rated nearly as likely, when there is one."""
+    best = decision.picks[0]
+    if decision.neighbour is None:
+        return answer_quote(best.message, best.index, best.score)
+    return passage_quote(best.message, best.index, decision.neighbour, best.score)
 
 
 def _name_pattern(term: str) -> str:

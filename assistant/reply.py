@@ -82,6 +82,15 @@ def answer_quote(message: Message, index: int, score: float) -> Quote:
     return span_quote(message, message.sentences[index - 1].start, message.sentences[index].end, score)
 
 
+def passage_quote(message: Message, index: int, neighbour: int | None, score: float) -> Quote:
+    """A picked sentence quoted with its neighbour (None: alone, as answer_quote): the two adjacent sentences as one
+    passage, from the start of the sentence before the first when that one points back."""
+    if neighbour is None:
+        return answer_quote(message, index, score)
+    first = answer_quote(message, min(index, neighbour), score)
+    return span_quote(message, first.start, message.sentences[max(index, neighbour)].end, score)
+
+
 def span_quote(message: Message, start: int, end: int, score: float) -> Quote:
     """The message's text from start to end (sentence bounds), quoted."""
     return Quote(message.id, message.title, message.text[start:end], start, end, round(float(score), 4),

@@ -377,6 +377,10 @@ def main(argv: list[str] | None = None) -> int:
                      "extra_quote_margin, extra_quote_floor (another message joins an answer when its best candidate's "
                      "probability is at least this share of the best's and at least the floor; 0.2 and 0.1 from a sweep "
                      "of dev broad and compound recall in session 16; 0.92 before)",
+                     "neighbour_margin (the sentence next to the best pick is quoted with it when the model gives it at "
+                     "least this share of the best's probability; 0.5 from a sweep of 0.3 / 0.5 on the foreign dev corpora "
+                     "and the key-message dev split in session 29: 0.3 joined a neighbour to a third to a half more "
+                     "answers for little more)",
                      "dense_weight, sentence_weight, message_bonus, carry (fitted by an earlier version of this script "
                      "on the dev files of the time; not refitted here)"],
     })
@@ -387,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     cal.setdefault("within_threshold", 0.05)
     cal.setdefault("extra_quote_margin", 0.2)
     cal.setdefault("extra_quote_floor", 0.1)
+    cal.setdefault("neighbour_margin", 0.5)
     CALIBRATION.write_text(json.dumps(cal, indent=2) + "\n")
     print(f"ranker and trigger: {len(ranker_record['trees'])} and {len(trigger_record['trees'])} trees of up to "
           f"{FOREST['num_leaves']} leaves")

@@ -122,9 +122,13 @@ def grounding_problems(reply: Reply, messages: dict[str, Message]) -> list[str]:
             problems.append(f"source {q.message_id} does not match the indexed message")
         first = next((i for i, s in enumerate(m.sentences) if s.start == q.start), None)
         last = next((i for i, s in enumerate(m.sentences) if s.end == q.end), None)
-        if first is None or last is None or not (last == first or last == first + 1 and points_back(m.sentences[last].text)):
-            problems.append(f"quote {q.message_id}[{q.start}:{q.end}] is not one whole sentence "
-                            "(or one with the sentence before it that it points back at)")
+        # whole sentences: one; two side by side (a pick with the neighbour the model rated nearly as likely, or with
+        # the sentence it points back at); three when the middle one points back at the first (a pick and its
+        # neighbour, quoted from the sentence the first of them points back at)
+        if first is None or last is None or not (first <= last <= first + 1 or last == first + 2
+                                                 and points_back(m.sentences[first + 1].text)):
+            problems.append(f"quote {q.message_id}[{q.start}:{q.end}] is not whole sentences the library quotes together "
+                            "(one, two side by side, or three whose middle one points back at the first)")
         if f"“{q.text}”" not in reply.reply:
             problems.append(f"quote {q.text!r} is not shown (in quotation marks) in the reply text")
     if reply.status != "answered" and reply.sources:

@@ -323,3 +323,22 @@ def test_a_question_with_no_word_at_all_is_declined_at_any_threshold(assistant, 
     result = search(assistant, question)
     d = decide(result, calibration=ALWAYS)
     assert not d.answered and d.reason == "weak"
+
+
+def test_the_sentence_next_to_the_best_joins_it_when_the_model_rates_it_nearly_as_likely(assistant):
+    """neighbour: the best-rated sentence right before or after the best pick in its message, when its probability is
+    at least neighbour_margin of the best's; none when the margin is out of reach or not set."""
+    result = search(assistant, "does early help prevent harm for families")
+    open_ = decide(result, calibration=cal(threshold=0.0, neighbour_margin=0.0))
+    best = open_.scored[0]
+    beside = [s for s in open_.scored[1:] if s.hit.message.id == best.hit.message.id
+              and abs(s.hit.index - best.hit.index) == 1]
+    assert beside, "the search should keep a neighbour of the best among the candidates"
+    assert open_.neighbour == beside[0].hit.index
+    assert decide(result, calibration=cal(threshold=0.0, neighbour_margin=1.01)).neighbour is None
+    unset = {k: v for k, v in cal(threshold=0.0).items() if k != "neighbour_margin"}
+    assert decide(result, calibration=unset).neighbour is None
+    at = beside[0].p / best.p  # exactly at the margin it joins; just above, it does not
+    assert decide(result, calibration=cal(threshold=0.0, neighbour_margin=at)).neighbour == beside[0].hit.index
+    assert decide(result, calibration=cal(threshold=0.0, neighbour_margin=at + 1e-6)).neighbour is None
+    assert decide(result, calibration=NEVER).neighbour is None  # declined: nothing to join

@@ -10,7 +10,7 @@ from assistant import conversation, core
 from assistant.core import Assistant
 from assistant.corpus import Message, split_sentences
 from assistant.errors import GroundingError
-from assistant.reply import Quote, Reply, Source, answer_quote, check_grounding, quote_of, render
+from assistant.reply import Quote, Reply, Source, answer_quote, check_grounding, passage_quote, quote_of, render
 from corefix import CONTRACT_KEYS, grounding_problems, lenient, small_settings  # noqa: F401
 
 TEXT = "Early help worked well. Staff valued it."
@@ -43,10 +43,30 @@ def test_an_answer_that_points_back_is_quoted_with_the_sentence_before_it():
     reply = Reply("answered", render("answered", quotes=[q], document="Doc", intent=""), [q], [Source.of(LEAN_MSG)])
     check_grounding(reply)
     assert grounding_problems(reply, {LEAN_MSG.id: LEAN_MSG}) == []
-    two = Quote(LEAN_MSG.id, LEAN_MSG.title, LEANING[LEAN_MSG.sentences[1].start:], LEAN_MSG.sentences[1].start,
-                len(LEANING), 0.5)  # two sentences, the second standing alone: not a quote the library makes
-    bad = Reply("answered", render("answered", quotes=[two], document="Doc", intent=""), [two], [Source.of(LEAN_MSG)])
-    assert any("not one whole sentence" in p for p in grounding_problems(bad, {LEAN_MSG.id: LEAN_MSG}))
+    three = Quote(PLAIN_MSG.id, PLAIN_MSG.title, PLAIN, 0, len(PLAIN), 0.5)  # three sentences, none pointing back:
+    bad = Reply("answered", render("answered", quotes=[three], document="Doc", intent=""), [three], [Source.of(PLAIN_MSG)])
+    assert any("not whole sentences" in p for p in grounding_problems(bad, {PLAIN_MSG.id: PLAIN_MSG}))  # not a quote
+    # the library makes
+
+
+PLAIN = "Early help was a priority. Support reached families early. Staff were kind."
+PLAIN_MSG = Message("doc:key-message-2", "Key message 2", "Doc", PLAIN, split_sentences(PLAIN))
+
+
+def test_a_pick_is_quoted_with_its_neighbour_as_one_passage():
+    """passage_quote: the pick and the sentence beside it, verbatim from the first to the last, in either order; from
+    the sentence before when the first of them points back at it; the pick alone when there is no neighbour."""
+    s = PLAIN_MSG.sentences
+    after = passage_quote(PLAIN_MSG, 1, 2, 0.5)
+    assert after.text == PLAIN[s[1].start:s[2].end] == "Support reached families early. Staff were kind."
+    assert passage_quote(PLAIN_MSG, 2, 1, 0.5) == after  # the neighbour before the pick: the same passage
+    assert passage_quote(PLAIN_MSG, 1, None, 0.5) == answer_quote(PLAIN_MSG, 1, 0.5)
+    leaning = passage_quote(LEAN_MSG, 2, 1, 0.5)  # "This was also the case ..." points back at the first sentence
+    assert (leaning.start, leaning.end) == (0, len(LEANING)) and leaning.text == LEANING
+    for q, m in ((after, PLAIN_MSG), (leaning, LEAN_MSG)):
+        reply = Reply("answered", render("answered", quotes=[q], document="Doc", intent=""), [q], [Source.of(m)])
+        check_grounding(reply)
+        assert grounding_problems(reply, {m.id: m}) == []
 
 def test_rejects_quote_that_is_not_its_source_text():
     r = good_reply()
@@ -144,10 +164,10 @@ def test_assistant_answers_when_nothing_is_corrupted(assistant):
 
 @pytest.mark.parametrize("corruption", ["text", "offsets", "message"])
 def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, corruption):
-    real = conversation.answer_quote
+    real, real_passage = conversation.answer_quote, conversation.passage_quote
 
-    def corrupt(message, index, score):
-        q = real(message, index, score)
+    def corrupt(message, index, score, q=None):
+        q = q or real(message, index, score)
         if corruption == "text":
             return Quote(q.message_id, q.title, q.text.replace("e", "E"), q.start, q.end, q.score)
         if corruption == "offsets":
@@ -156,6 +176,9 @@ def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, 
         return Quote(other, q.title, q.text, q.start, q.end, q.score)
 
     monkeypatch.setattr(conversation, "answer_quote", corrupt)
+    monkeypatch.setattr(conversation, "passage_quote",  # a pick quoted with its neighbour is checked the same way
+                        lambda message, index, neighbour, score: corrupt(message, index, score,
+                                                                         real_passage(message, index, neighbour, score)))
     with caplog.at_level(logging.ERROR, logger="assistant"):
         reply = assistant.ask(QUESTION, {"v": 1, "topic": "", "quoted": [], "shown": [], "turn": 4})
     assert reply.status == "no_answer" and reply.quotes == [] and reply.sources == []
