@@ -4,6 +4,7 @@ never cover, a subject it shares with the last topic, a topic spread over severa
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 
@@ -93,11 +94,13 @@ class Topics:
 
     def new_topic_words(self, text: str, topic: str) -> set[str]:
         """Words (or glossary expansions) of the text that name a topic of their own, one only one message
-        uses ('advocacy', 'care experienced'), and that the last topic did not mention."""
+        uses ('advocacy', 'care experienced'), and that the last topic did not mention; a word naming no thing
+        ('is it still a problem?', 'get') or asking how far a finding holds ('everywhere') names none."""
         analyse = self.lib.retriever.analyse
         said = stems(analyse(topic).expanded) if topic else frozenset()
+        nothing = _stems_of(extent_words() | vague_words())
         return {w for w in stems(analyse(text).expanded)
-                if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said}
+                if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said and w not in nothing}
 
     def is_overview(self, text: str) -> bool:
         """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request
@@ -139,3 +142,8 @@ class Topics:
         idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
         return lambda w: (s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts
+
+
+@functools.lru_cache(maxsize=4)
+def _stems_of(ws: frozenset[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in ws)

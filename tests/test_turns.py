@@ -105,6 +105,16 @@ def test_a_follow_up_asking_how_far_the_last_answer_holds_is_searched_with_it(re
     assert any(TOPIC["topic"] in r.text for r in rec.readings)
 
 
+def test_asking_whether_a_finding_lasts_names_no_new_topic(recorded):
+    """'still' is a word one message happens to use, but it names no thing: "is it getting better or still a problem"
+    after an answer on domestic abuse is about domestic abuse, not a new topic to search alone."""
+    a, rec = recorded
+    last = {**TOPIC, "topic": "im a HV, what does it say about domestic abuse"}
+    assert a.conversation.topics.new_topic_words("is it getting better or still a problem", last["topic"]) == set()
+    a.ask("is it getting better or still a problem", last)
+    assert rec.readings and last["topic"] in rec.readings[-1].text, rec.readings
+
+
 def test_a_follow_up_pointing_back_is_looked_for_first_in_what_was_just_shown(recorded):
     """'is that across the whole country?': 'that' is the last answer, so its messages are searched first."""
     a, rec = recorded
