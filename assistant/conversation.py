@@ -148,16 +148,16 @@ class Conversation:
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
-            if self.topics.new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
+            just = tuple(dict.fromkeys(q[0] for q in ctx.quoted))  # the messages of the last answer
+            if self.topics.new_topic_words(text, ctx.topic, just):  # "does advocacy help with that?", "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self._parts(own, text, allowed, broad)
                     return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad,
                                                                                   continues=True)
-            just = frozenset(q[0] for q in ctx.quoted)  # the messages of the last answer
             if kind == "anaphoric" and just and not broad:  # "is that across the whole country?": 'that' is
                 # what was just shown, so it is looked for there first
-                last = just if allowed is None else just & allowed
+                last = frozenset(just) if allowed is None else frozenset(just) & allowed
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
                     return self._reply(there, nxt, topic=joined.text, broad=broad, continues=True)

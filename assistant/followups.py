@@ -53,6 +53,19 @@ def refers_back(text: str) -> bool:
 _ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
 
 
+# "back to advocacy - why does it matter?", "ok going back to DV, ...": the topic named is one the conversation had before
+# ("back to it", "back to work", "back to basics" name none). Bounded: the topic is at most 60 characters up to a dash,
+# colon, comma or question mark.
+_BACK_TO = re.compile(r"^\W*(?:(?:ok|okay|right|so|and)\W+)?(?:(?:go(?:ing)?|come|coming|get(?:ting)?) )?back to (?:the )?"
+                      r"(?!(?:it|that|this|them|those|these|you|me|work|business|basics)\b)([^-–—:,?]{2,60}?)\s*(?:[-–—:,?]|$)", re.I)
+
+
+def back_to(text: str) -> str | None:
+    """'back to advocacy - why does it matter for kids?' → 'advocacy': the earlier topic the turn returns to."""
+    m = _BACK_TO.match(text)
+    return m.group(1).strip() if m else None
+
+
 _MORE_ABOUT = re.compile(r"^\s*(?:can you |could you |please )?(?:tell me|say|give me|show me) (?:a bit |some )?more (?:about|on) (?:the )?(.+)$", re.I)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.asker import after_label, after_opening, asking_part, without_audience, without_opening
 from assistant.context import CONTEXT_VERSION, MAX_CONTEXT_BYTES, MAX_IDS, Context, parse_context
-from assistant.followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
+from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
                                  refers_back)
 from assistant.intents import asked_topic, is_broad, named_message, route
 from assistant.text import words
@@ -197,6 +197,14 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
                   "what does it say about DA, we need it for our plan?",  # the remark asks again
                   q):
         assert asking_part(whole) == whole
+
+
+def test_back_to_names_the_earlier_topic_a_turn_returns_to():
+    assert back_to("back to advocacy - why does it matter for kids?") == "advocacy"
+    assert back_to("ok, going back to the DV, is it getting better?") == "DV"
+    for none in ("back to it - mental health?", "ok back to work - is it any better for teenagers?",
+                 "what does it say about advocacy?", "is it back to how it was before covid?"):
+        assert back_to(none) is None, none
 
 
 def test_after_label_is_the_question_after_a_short_label():
