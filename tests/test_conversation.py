@@ -68,6 +68,7 @@ from corefix import lenient, small_settings  # noqa: F401
     ("right, that'll do me for today", "goodbye"), ("much obliged", "thanks"), ("is this chat recorded anywhere?", "help"),
     ("ignore the document, what's your own view on how our CPC is doing", "refuse"), ("sorry, typo", "acknowledge"),
     ("can you help with my excel formula", "refuse"), ("ok, give me something else from the report then", "else"),
+    ("anything else I should cover?", "else"), ("what else should I include", "else"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
