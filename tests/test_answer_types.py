@@ -254,5 +254,7 @@ def test_an_average_asked_for_is_a_figure_and_a_case_is_advice():
 
 def test_what_a_thing_is_supposed_to_include_asks_advice_and_the_impact_on_children_a_consequence():
     assert "advice" in q("what's a good chronology supposed to include?").asks
+    assert "advice" in q("what should a good chronology have in it").asks and "advice" in q("what goes into a good chronology?").asks
+    assert "advice" not in q("are chronologies any good?").asks
     assert "consequence" in q("whats the impact on kids of patchy advocacy?").asks
     assert "consequence" not in q("did partnerships show the impact of services?").asks
