@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.asker import without_opening
 from assistant.breadth import BREADTH
 from assistant.embed import query_text
 from assistant.intents import is_broad as has_broad_cue
@@ -81,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     embedder = retriever.embedder
     dev = questions("dev")
     others = wikiqa_questions()
-    texts = [r["question"] for r in dev] + others
+    # as the conversation asks it: without the opening that says who asks (asker.without_opening)
+    texts = [without_opening(r["question"]) for r in dev] + others
     cue = np.array([has_broad_cue(t) for t in texts], dtype=float)
     # what the assistant reads (Retriever.searched_vector): the vector of the text its search embeds
     searched = [query_text(retriever.analyse(t).expanded) for t in texts]
