@@ -141,7 +141,8 @@ def write_articles(pages: list[Page], folder: Path, size: int | None = None) -> 
 
 def one_sentence(assistant, quote: dict) -> bool:
     """Whether a reply's quote is one sentence of its message (else it holds the sentence before the one picked,
-    which points back at it: reply.answer_quote)."""
+    which points back at it, reply.answer_quote, or the neighbour the model rated nearly as likely,
+    reply.passage_quote)."""
     m = assistant.store.messages[quote["message_id"]]
     return any(s.start == quote["start"] and s.end == quote["end"] for s in m.sentences)
 
@@ -362,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         "answerable_answered": round(sum(answered) / len(answered), 4),
         "top_quote_contains_answer": round(sum(top_ok) / len(top_ok), 4),
         "top_quote_from_the_right_page": round(sum(right_page) / len(right_page), 4),
-        "top_quote_holds_the_sentence_before": round(sum(two) / len(two), 4),
+        "top_quote_holds_more_than_the_sentence_picked": round(sum(two) / len(two), 4),
         "absent_declined": round(sum(declined_absent) / len(declined_absent), 4),
         "on_topic_no_answer_declined": round(sum(declined_na) / len(declined_na), 4) if declined_na else None,
         "p50_ms": round(p50, 2), "key_messages_p50_ms": round(km_p50, 2), "p50_ratio": round(p50 / km_p50, 2),
@@ -371,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  answerable answered        {out['answerable_answered']:.3f}  ({len(answerable)} questions; target >= 0.90)")
     print(f"  top quote contains answer  {out['top_quote_contains_answer']:.3f}  (target >= 0.70)")
     print(f"    from the right page      {out['top_quote_from_the_right_page']:.3f}  (the rest quote another page)")
-    print(f"    with the sentence before {out['top_quote_holds_the_sentence_before']:.3f}  (the sentence picked points back at it)")
+    print(f"    of two or more sentences {out['top_quote_holds_more_than_the_sentence_picked']:.3f}  (the pick with the sentence it "
+          "points back at, or with its neighbour)")
     print(f"  absent topics declined     {out['absent_declined']:.3f}  ({len(absent)} questions; target >= 0.85)")
     if declined_na:
         print(f"  on-topic, no answer, declined {out['on_topic_no_answer_declined']:.3f}  ({len(no_answer)} questions; no target)")

@@ -94,7 +94,8 @@ def judge(reply: dict, expect: str, titles: list[str], sentences: list[str]) -> 
     first = reply["quotes"][0]
     message_ok = not titles or first["title"] in titles
     # a quote may hold the sentence before the one picked, when that one opens by pointing back at it
-    # (reply.answer_quote): the acceptable sentence is still what the person reads
+    # (reply.answer_quote), and the first quote the pick's neighbour (reply.passage_quote): the acceptable sentence is
+    # still what the person reads
     sentence_ok = message_ok and (not sentences or any(s in first["text"] for s in sentences))
     return Verdict(status_ok, message_ok, sentence_ok)
 

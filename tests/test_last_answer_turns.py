@@ -54,17 +54,20 @@ def test_a_quoted_span_that_ends_off_a_sentence_is_dropped(km, end):
 
 
 def test_an_answer_quoting_a_sentence_that_points_back_holds_the_one_before(km):
-    """An answer's quote is one sentence, or one that points back with the sentence before it; across many
-    questions on the real corpus, both kinds occur (checked in full by corefix.grounding_problems)."""
+    """An answer's quote is one sentence, or one that points back with the sentence before it (or the first quote a
+    pick with its neighbour); across many questions on the real corpus, a quote of two sentences occurs (checked in
+    full by corefix.grounding_problems)."""
     spans = []
     for q in ["are relationships with workers built on trauma informed practice", "what are positive relationships built on",
               "do kids get to use the views of children in service planning", "did early help make a difference"]:
-        for quote in km.ask(q).quotes:
+        reply = km.ask(q)
+        for quote in reply.quotes:
             m = km.store.messages[quote.message_id]
             first = next(i for i, s in enumerate(m.sentences) if s.start == quote.start)
             last = next(i for i, s in enumerate(m.sentences) if s.end == quote.end)
             spans.append(last - first)
-            assert last == first or (last == first + 1 and m.sentences[last].text.startswith(("These", "This")))
+            pointed = last == first + 1 and m.sentences[last].text.startswith(("These", "This"))
+            assert last == first or pointed or quote == reply.quotes[0] and first < last <= first + 2
     assert 1 in spans
 
 
