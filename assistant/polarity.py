@@ -36,6 +36,14 @@ def lexicon() -> Lexicon:
                    frozenset(raw["negators"]))
 
 
+@lru_cache(maxsize=1)
+def side_words() -> frozenset[str]:
+    """The words of the phrases that ask for one side ('strengths', 'worst', 'going well'): they say which side a broad
+    question asks for, not what it is about."""
+    lex = lexicon()
+    return frozenset(w for p in lex.asks_good + lex.asks_bad for w in p)
+
+
 def _spans(ws: list[str], phrases: tuple[tuple[str, ...], ...]) -> set[int]:
     """The positions of `ws` inside an occurrence of any phrase."""
     at: set[int] = set()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from .asker import without_audience
 from .followups import back_to
 from .intents import asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
+from .polarity import side_words
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
 MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (Topics.spread); at most
@@ -133,9 +134,10 @@ class Topics:
 
     def topic_words(self, text: str) -> list[str]:
         """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
-        or broad cue, a word asking how far a finding holds ("everywhere"), a stop word, a number or a single letter
-        ("quick q")."""
-        skip = filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words() | extent_words()
+        or broad cue, a word asking how far a finding holds ("everywhere"), one asking for a side of the findings
+        ("strength", "worst"), a stop word, a number or a single letter ("quick q")."""
+        skip = (filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words() | extent_words()
+                | side_words())
         return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1]
 
     def any_known(self, text: str, ws: list[str]) -> bool:

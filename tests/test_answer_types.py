@@ -231,6 +231,10 @@ def test_an_evaluation_scale_asks_for_a_ranking_and_what_a_thing_should_contain_
     for text in ("what evaluation scale do the inspectors use?", "is it the six-point scale?"):
         assert "ranking" in q(text).asks, text
     assert "ranking" not in q("what is the scale of the problem with neglect?").asks
+    # the worst or best of the findings is an overview of them, not a partnership's grade
+    for text in ("what's the worst finding in the whole thing?", "the best bits?"):
+        assert "ranking" not in q(text).asks, text
+    assert "ranking" in q("which area came out worst?").asks and "ranking" in q("who was best in scotland").asks
     assert "advice" in q("what should a good chronology contain").asks
     assert "advice" not in q("what should partnerships do about domestic abuse?").asks
 

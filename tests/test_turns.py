@@ -127,6 +127,15 @@ def test_going_back_to_an_earlier_topic_names_it_anew(km):
     assert r.status == "answered" and r.quotes[0].message_id.endswith("key-message-11"), r.quotes
 
 
+def test_words_asking_for_a_side_of_the_findings_name_no_topic(km):
+    """'strength' and 'worst' ask which side of the findings is wanted (prompts/polarity.json); a broad question made of
+    them and of broad cues names no topic, so it asks about the whole collection."""
+    topics = km.conversation.topics
+    assert topics.topic_words("what's the worst finding in the whole thing?") == []
+    assert topics.topic_words("biggest strength?") == []
+    assert topics.topic_words("what are the risks for kids from DV?") == ["kids", "dv"]
+
+
 def test_a_follow_up_pointing_back_is_looked_for_first_in_what_was_just_shown(recorded):
     """'is that across the whole country?': 'that' is the last answer, so its messages are searched first."""
     a, rec = recorded
