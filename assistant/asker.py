@@ -12,7 +12,7 @@ from .followups import refers_back
 from .intents import ASK_WORDS, asker_intro, intents
 from .text import words
 
-_CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+")
+_CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|\s+[-–—]{1,2}\s+")  # a sentence's end, or a spaced dash ("we use X - does ...")
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're were we've our us asking".split())

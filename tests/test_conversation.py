@@ -186,6 +186,10 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
     dv = "is domestic violence still a big issue acording to this"
     assert asking_part(f"{dv}, we are seeing loads of it in our IRDs") == dv
     assert asking_part("does it say anything about kinship care, I work in a kinship team") == "does it say anything about kinship care"
+    # a spaced dash ends what the asker says of themselves as a full stop would
+    jointly = "does the report say anything about agencies responding to domestic abuse jointly?"
+    assert asking_part(f"we use Safe & Together in our area - {jointly}") == jointly
+    assert asking_part(f"IRO - {q}") == f"IRO - {q}"  # a label says nothing in the first person
     # a last question that points at the sentence before it asks with that sentence, after who is asking
     said = "Our manager says early recognition was praised."
     assert asking_part(f"I'm on a big rural patch. {said} Is that right?") == f"{said} Is that right?"
