@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .asker import after_label, after_opening, asking_part, without_opening
 from .context import MAX_IDS, Context
-from .followups import (else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
+from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
 from .intents import ASK_WORDS, asker_intro, named_message, route, vague_words
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
@@ -124,7 +124,9 @@ class Conversation:
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
-        kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere))
+        # "back to advocacy - why does it matter?": the turn names the earlier topic it returns to, so it is read on its
+        # own, not with the last answer's topic (which carries every earlier question) nor in the last answer
+        kind = "" if back_to(text) else self._follow_up(text, ctx.topic, chosen=bool(elsewhere))
         leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
         if kind and self.topics.off_topic(text) and not self.topics.about_last_topic(text, ctx.topic):
             kind = ""  # "is it raining?": a pronoun, but nothing it asks is in the documents, nor in the last question
@@ -148,16 +150,16 @@ class Conversation:
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
-            just = tuple(dict.fromkeys(q[0] for q in ctx.quoted))  # the messages of the last answer
-            if self.topics.new_topic_words(text, ctx.topic, just):  # "does advocacy help with that?", "and chronologies?"
+            if self.topics.new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self._parts(own, text, allowed, broad)
                     return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad,
                                                                                   continues=True)
+            just = frozenset(q[0] for q in ctx.quoted)  # the messages of the last answer
             if kind == "anaphoric" and just and not broad:  # "is that across the whole country?": 'that' is
                 # what was just shown, so it is looked for there first
-                last = frozenset(just) if allowed is None else frozenset(just) & allowed
+                last = just if allowed is None else just & allowed
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
                     return self._reply(there, nxt, topic=joined.text, broad=broad, continues=True)

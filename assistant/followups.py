@@ -40,6 +40,7 @@ _DUMMY_IT = re.compile(r"\b(?:get|gets|getting|got|gotten) it right\b|\b(?:what|
 _THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|(?:key )?messages|reviews?|papers?|"
                             r"guidance|plans?|polic(?:y|ies)|articles?|pages?|files?|sources?|studies|study)\b"
                             r"|\b(?:does|did|do) (?:it|they) (?:say|mention|talk|discuss|describe)\b"
+                            r"|\bwhat(?:['’]?s| does| do) (?:it|they) (?:say|said|mention)\b"
                             r"|\bacc?ording to (?:it|this|them)\b", re.I)
 
 

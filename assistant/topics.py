@@ -9,7 +9,6 @@ import itertools
 from collections.abc import Callable
 
 from .asker import without_audience
-from .followups import back_to
 from .intents import asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
 from .polarity import side_words
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
@@ -94,19 +93,12 @@ class Topics:
                 return False
         return True
 
-    def new_topic_words(self, text: str, topic: str, shown: tuple[str, ...] = ()) -> set[str]:
+    def new_topic_words(self, text: str, topic: str) -> set[str]:
         """Words (or glossary expansions) of the text that name a topic of their own, one only one message
         uses ('advocacy', 'care experienced'), and that the last topic did not mention; a word naming no thing
-        ('is it still a problem?', 'get') or asking how far a finding holds ('everywhere') names none. A turn that
-        goes back to a topic ("back to advocacy - why does it matter?") names it anew unless the last answer's
-        messages (`shown`) say it: the topic carries every earlier question, that one too."""
+        ('is it still a problem?', 'get') or asking how far a finding holds ('everywhere') names none."""
         analyse = self.lib.retriever.analyse
-        back = back_to(text)
-        if back and shown:
-            messages, terms = self.lib.store.messages, self.lib.retriever.corpus.message_terms  # kept at index time
-            text, said = back, frozenset().union(*(terms(m, messages[m].text) for m in shown if m in messages))
-        else:
-            said = stems(analyse(topic).expanded) if topic else frozenset()
+        said = stems(analyse(topic).expanded) if topic else frozenset()
         nothing = _stems_of(extent_words() | vague_words())
         return {w for w in stems(analyse(text).expanded)
                 if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said and w not in nothing}

@@ -182,6 +182,7 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
     assert asking_part(f"{q} asking as a kinship carer") == q  # 'asking' says who asks, like 'I'
     assert asking_part(f"{q} We run a MARAC. Any findings?") == f"{q} We run a MARAC. Any findings?"  # asks again
     assert refers_back("what's happening there?") and refers_back("anything there?") and not refers_back("are there gaps?")
+    assert not refers_back("ok switching - whats it say abt early help")  # "it" is the documents
     # or after a comma, when the asker speaks of themselves ("it" and "this" there are the documents)
     dv = "is domestic violence still a big issue acording to this"
     assert asking_part(f"{dv}, we are seeing loads of it in our IRDs") == dv

@@ -117,14 +117,15 @@ def test_asking_whether_a_finding_lasts_names_no_new_topic(recorded):
 
 def test_going_back_to_an_earlier_topic_names_it_anew(km):
     """The topic carries every question asked, so advocacy, asked two turns before, is in it; "back to advocacy"
-    after two turns on early help is a new topic all the same (the last answer's messages do not say it), and is
-    answered from the advocacy message, not from the last answer's."""
+    after two turns on early help names the topic it returns to, so it is read on its own, and answered from the
+    advocacy message, not from the last answer's."""
     ctx = None
     for turn in ("advocacy access?", "ok switch - early help, is it a priority?", "did it work?"):
         ctx = km.ask(turn, ctx).context
     assert "advocacy" in ctx["topic"] and all("key-message-2" in q[0] for q in ctx["quoted"])
     r = km.ask("back to advocacy - why does it matter for kids?", ctx)
     assert r.status == "answered" and r.quotes[0].message_id.endswith("key-message-11"), r.quotes
+    assert r.context["topic"] == "back to advocacy - why does it matter for kids?"  # read on its own
 
 
 def test_words_asking_for_a_side_of_the_findings_name_no_topic(km):
