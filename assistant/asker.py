@@ -83,8 +83,7 @@ def after_opening(text: str) -> str:
     """What follows an opening that says who asks (intents.asker_intro: "as a GP, ...", "health board CP adviser -
     ...") when it is a question or request of its own that points at nothing before it and does not speak of the asker; ""
     otherwise ("as a team mgr - do staff have confidence in us?": the opening says who "us" is)."""
-    opening = asker_intro().match(text)
-    rest = text[opening.end():].strip() if opening else ""
+    rest = _after_intro(text)
     # what follows the opening is the ask, whether a question or a request ("SG official: summary of the areas for
     # improvement pls")
     stands = len(words(rest)) >= MIN_ASKING_WORDS and not refers_back(rest)
@@ -94,9 +93,13 @@ def after_opening(text: str) -> str:
 def without_opening(text: str) -> str:
     """The text less an opening that says who asks ("SG official: summary of the areas for improvement pls"), when
     something follows it; else the text. Who asks says nothing of how widely the question asks."""
+    return _after_intro(text) or text
+
+
+def _after_intro(text: str) -> str:
+    """What follows the opening that says who asks (intents.asker_intro), stripped; "" without one."""
     opening = asker_intro().match(text)
-    rest = text[opening.end():].strip() if opening else ""
-    return rest or text
+    return text[opening.end():].strip() if opening else ""
 
 
 _AUDIENCE_OPENS = frozenset({"for", "to", "at", "with"})

@@ -124,9 +124,7 @@ class Conversation:
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
-        # "back to advocacy - why does it matter?": the turn names the earlier topic it returns to, so it is read on its
-        # own, not with the last answer's topic (which carries every earlier question) nor in the last answer
-        kind = "" if back_to(text) else self._follow_up(text, ctx.topic, chosen=bool(elsewhere))
+        kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere))
         leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
         if kind and self.topics.off_topic(text) and not self.topics.about_last_topic(text, ctx.topic):
             kind = ""  # "is it raining?": a pronoun, but nothing it asks is in the documents, nor in the last question
@@ -216,8 +214,10 @@ class Conversation:
         getting better?"), elides it ("and advocacy?", "what about teenagers?", "so whats needed?": a few words the
         documents use), shares its subject, or names none ("how did partnerships do?": words most messages use);
         '' otherwise. An unrelated question ("any good lunch spots?") is never read with it. `chosen`: the text is
-        what the person asked to hear more on ("anything else on how staff are doing?"), a topic however general."""
-        if not topic:
+        what the person asked to hear more on ("anything else on how staff are doing?"), a topic however general. A
+        turn that names the earlier topic it goes back to ("back to advocacy - why does it matter?") leans on nothing:
+        the last topic carries every earlier question, and the last answer is not what it asks about."""
+        if not topic or back_to(text):
             return ""
         kind = follow_up_kind(text)
         if kind == "anaphoric" and self.lib.breadth.has_cue(text):  # "ok what's going well then"
@@ -381,8 +381,6 @@ def _ids(quotes) -> list[str]:
 def _first_quote(decision: "Decision"):
     """The best pick's quote: with the neighbouring sentence the model rated nearly as likely, when there is one."""
     best = decision.picks[0]
-    if decision.neighbour is None:
-        return answer_quote(best.message, best.index, best.score)
     return passage_quote(best.message, best.index, decision.neighbour, best.score)
 
 

@@ -99,7 +99,7 @@ class Topics:
         ('is it still a problem?', 'get') or asking how far a finding holds ('everywhere') names none."""
         analyse = self.lib.retriever.analyse
         said = stems(analyse(topic).expanded) if topic else frozenset()
-        nothing = _stems_of(extent_words() | vague_words())
+        nothing = _naming_nothing()
         return {w for w in stems(analyse(text).expanded)
                 if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said and w not in nothing}
 
@@ -146,6 +146,7 @@ class Topics:
         return lambda w: (s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts
 
 
-@functools.lru_cache(maxsize=4)
-def _stems_of(ws: frozenset[str]) -> frozenset[str]:
-    return frozenset(stem(w) for w in ws)
+@functools.lru_cache(maxsize=1)
+def _naming_nothing() -> frozenset[str]:
+    """The stems of the words that name no thing or ask how far a finding holds (prompts/intents.json)."""
+    return frozenset(stem(w) for w in extent_words() | vague_words())
