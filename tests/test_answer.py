@@ -112,7 +112,7 @@ def test_reranker_matches_the_network_calibrate_saves():
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    from eval.calibrate import reranker_record
+    from eval.reranker import reranker_record
 
     rng = np.random.default_rng(0)
     dim = 8

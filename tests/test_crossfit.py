@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.answer import Reranker
-from eval.calibrate import Pairs, fit_reranker
+from eval.reranker import Pairs, fit_reranker
 from eval.examples import FOLDS, Rerankers, fold_of
 
 DIM = 4
@@ -60,7 +60,7 @@ def test_the_reranker_is_fitted_on_sentence_vectors_made_as_the_index_makes_them
 
     from assistant import corpus
     from assistant.units import units_of
-    from eval.calibrate import served_texts
+    from eval.reranker import served_texts
 
     doc = ("Encyclopedia extracts\n\nMark Cuban\n\nHe is the owner of the Dallas Mavericks. He was born in 1958. "
            "This made him a household name.\n")
