@@ -10,10 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
-from .text import STEM_PREFIX, is_word, normalise, padded, terms, words
+from .text import STEM_PREFIX, fold, is_word, normalise, padded, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+# Endings that make a name's adjective or its people ("Californian", "Nepalese", "Kievan", "Danish"): such a word
+# names what the documents name by its stem
+_DERIVED = ("ian", "an", "n", "ese", "ish")
+_GROUPED = re.compile(r"(?<![\d,.])\d++(?:[,.]\d++)+")  # a number written with separators: "1,655,114", "5.9"
 _YEAR_RANGE = re.compile(r"\b(1[89]|20)\d\d ?[-–/] ?(\d\d)\b")  # "2021-25": 25 is 2025
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
@@ -125,8 +129,13 @@ def expand(text: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, set[st
 
 
 def vocabulary(texts) -> frozenset[str]:
+    """The words the texts use, lower-cased and without accents, their hyphenated parts, and each number written
+    with separators whole ("189,863", and "189863"), as a question names them."""
+    texts = [fold(t) for t in texts]
     found = {w.lower().strip("'’-") for t in texts for w in _WORDS.findall(t)}
-    return frozenset(found | {part for w in found for part in w.split("-") if part})
+    grouped = {n for t in texts for n in _GROUPED.findall(t)}
+    return frozenset(found | {part for w in found for part in w.split("-") if part} | grouped
+                     | {n.replace(",", "") for n in grouped})
 
 
 @dataclass(frozen=True)
@@ -182,9 +191,15 @@ def mend(text: str, vocab: frozenset[str], spellable) -> list[str]:
     """Corpus words the text nearly spells ('plannng' → 'planning'): one slip in words of 5–7
     letters, two in longer ones; words the corpus already uses are left alone. `spellable`: a Spellable,
     or a plain list of words (tests)."""
+    return list(dict.fromkeys(slips(text, vocab, spellable).values()))
+
+
+def slips(text: str, vocab: frozenset[str], spellable) -> dict[str, str]:
+    """Each word of the text that nearly spells a corpus word (mend), and that word: a name typed with a slip
+    ("Geordia" for "Geordie") is a name the documents use."""
     if not isinstance(spellable, Spellable):
         spellable = Spellable(spellable)
-    out = []
+    out = {}
     for word in re.findall(r"[a-z]{5,}", text.lower()):
         if word in vocab:
             continue
@@ -195,8 +210,8 @@ def mend(text: str, vocab: frozenset[str], spellable) -> list[str]:
         # not 'while', 'leavers' not 'leaders'), only another form of itself ('responded': 'response')
         if hit and is_word(word) and hit[:STEM_PREFIX] != word[:STEM_PREFIX]:
             continue
-        if hit and hit not in out and terms(hit) != terms(word):
-            out.append(hit)
+        if hit and terms(hit) != terms(word):
+            out[word] = hit
     return out
 
 
@@ -245,7 +260,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     (introduction(); without it, one with no role nouns)."""
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
-    fixes = mend(text, vocab, ordered_vocab) if ordered_vocab else []
+    slipped = slips(fold(text), vocab, ordered_vocab) if ordered_vocab else {}
+    fixes = list(dict.fromkeys(slipped.values()))
     if fixes:
         expanded += " " + " ".join(fixes)
     ages, age_words = _age_words(text, age_wording)
@@ -255,7 +271,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
-    asked = _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text)
+    asked = fold(_PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
     # possessives: "Fife's" names Fife, "Bairns' Hoose" the Bairns Hoose; "Safe & Together" is the name "safe and together"
     ws = words(re.sub(r"['’]s\b|(?<=s)['’](?!\w)", "", asked.replace(" & ", " and "), flags=re.I))
@@ -267,9 +283,10 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
         not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]
     short_years = {m.group(2): m.group(1) + m.group(2) for m in _YEAR_RANGE.finditer(text)}
+    named = lambda c: (known(c) or known(c.rstrip("s")) or c in slipped or any(  # plural, slip, or "Nepalese" for Nepal
+        c.endswith(end) and len(c) - len(end) >= 4 and known(c[:-len(end)]) for end in _DERIVED))
     unknown = tuple(dict.fromkeys(
-        c for c in candidates
-        if not (known(c.lower()) or known(c.lower().rstrip("s")) or known(short_years.get(c, ""))) and len(c) > 1
+        c for c in candidates if not (named(c.lower()) or known(short_years.get(c, ""))) and len(c) > 1
     ))
     meant = typed_as_meant(text, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,

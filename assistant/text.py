@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 
 _WS = re.compile(r"\s+")
@@ -36,6 +37,14 @@ def points_back(sentence: str) -> bool:
 def normalise(text: str) -> str:
     """Whitespace folded to single spaces, ends trimmed."""
     return _WS.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """The text with its letters' accents dropped ("Gospić" → "Gospic", "Céloron" → "Celoron"): a name is typed
+    with or without them. Compatibility forms are read as their plain letters too (NFKD)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.query import analyse, expand, load_answer_types, load_glossary, load_names, normalise
+from assistant.query import analyse, expand, load_answer_types, load_glossary, load_names, normalise, vocabulary
 from corefix import real_fake_settings  # noqa: F401
 from queryfix import GLOSSARY, NAMES, TYPES, VOCAB, q
 
@@ -119,6 +119,23 @@ def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(te
 ])
 def test_known_terms_are_not_flagged(text):
     assert q(text).unknown_terms == ()
+
+
+def test_a_name_or_number_the_documents_use_is_known_however_it_is_typed():
+    """Accents, a slip, separators in a number, the name's adjective: still the name the documents use; a name they
+    never use is still flagged."""
+    from assistant.query import Spellable
+
+    vocab = vocabulary(["Tesla taught in Gospić and was born in Smiljan.", "Words of the Geordie dialect.",
+                        "A city of 189,863 people ran a 5.9-mile race.", "The cities of California."])
+    spell = Spellable(w for w in vocab if len(w) >= 4 and w.isalpha())
+    unknown = lambda text: analyse(text, {}, vocab, (), spell).unknown_terms
+    assert unknown("Where did Tesla teach in Gospic?") == () and unknown("Where did Tesla teach in Gospić?") == ()
+    assert unknown("what are words from the Geordia dialect?") == ()
+    assert unknown("was it 189,863 or 189863 people?") == () and unknown("how long is the 5.9 mile race?") == ()
+    assert unknown("which Californian city?") == ()
+    assert unknown("did Tesla teach in Zagreb?") == ("Zagreb",)
+    assert unknown("was it 189,864 people?") == ("189,864",)
 
 
 def test_in_plain_english_is_how_the_answer_is_wanted_not_a_name():
