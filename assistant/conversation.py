@@ -12,7 +12,7 @@ from .asker import after_label, after_opening, asking_part, without_opening
 from .context import MAX_IDS, Context
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         without_closing_then)
-from .intents import ASK_WORDS, asker_intro, named_message, route, vague_words
+from .intents import ASK_WORDS, asker_intro, named_message, refused_part, route, vague_words
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics
@@ -89,7 +89,11 @@ class Conversation:
             return Reply("chitchat", render("chitchat", intent=intent, document=lib.document, topics=self.suggester.topics(3)),
                          suggestions=self.suggester.starters(), context=nxt.to_dict())
         if intent == "refuse":
-            return self._decline("refuse", nxt)
+            split = refused_part(text)  # "what does it say about X? and write me a template": X answered, the rest refused
+            answer = self.turn(split[0], ctx, allowed) if split else None
+            if answer is None or answer.status != "answered":
+                return self._decline("refuse", nxt)
+            return replace(answer, reply=answer.reply + "\n\n" + render("refused", refused=split[1]))
         named, rest = named_message(text, lib.titles, lib.profile.numbered) if intent is None else (None, "")
         if named and (allowed is None or named in allowed):
             if not rest:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .query import introduction, nearest
 from .reply import PROMPTS
-from .text import STOP, is_word, padded, stem, words
+from .text import STOP, is_word, normalise, padded, stem, words
 
 MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
 _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
@@ -116,6 +116,42 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
         if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
             return "help"
     return None
+
+
+# Where a turn's clauses meet (in normalised text: single spaces): the end of a sentence, a spaced dash, or a word
+# joining two requests ("..., and then write me a template", "...? also give me your opinion"), the joining word with it
+_CLAUSE_END = re.compile(r"(?:(?<=[?!.;]) | [-–—] |,? )(?:and then|and also|and|then|also|plus) |(?<=[?!.;]) | [-–—] ", re.I)
+
+
+def refused_part(text: str) -> tuple[str, str] | None:
+    """(the question, the request refused) when a turn asks a question and, in a clause of its own, for something the
+    assistant does not do ("what does it say about chronologies? and then write me a template", "summarise the DV
+    finding and draft an email to my team about it"): the question is answered and the rest refused by name. None
+    when every clause holds a refusal cue, when what is left is too short to ask anything, or when any cue tries to
+    get round the instructions (prompts/intents.json "override": such a turn is refused whole)."""
+    data, text = intents(), normalise(text)
+    if _has_any(words(text), data["override"]):
+        return None
+    pieces = _CLAUSE_END.split(text)
+    joins = [m.group(0) for m in _CLAUSE_END.finditer(text)]
+    refuse = data["contains"]["refuse"]
+    asked, refused, last = [], [], None
+    for i, piece in enumerate(pieces):
+        if _has_any(words(piece), refuse):
+            refused.append(piece.strip())
+            last = None
+        else:
+            if asked and last == i - 1:
+                asked.append(joins[i - 1])
+            asked.append(piece)
+            last = i
+    ask = "".join(asked).strip()
+    if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None:
+        return None
+    return ask, " ".join(refused)
+
+
+MIN_ASK_WORDS = 4  # hand-set: the least a question beside a refused request has to be one of its own ("is poverty in it?")
 
 
 SOCIAL = ("goodbye", "thanks", "greeting")  # the social intents, in the order a turn made of several is named by
