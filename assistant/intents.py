@@ -214,16 +214,30 @@ def _opens(ws: list[str], said: str, data: dict) -> bool:
     return False
 
 
-_INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im the", "i'm the", "i am the", "this is")
+_INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im the", "i'm the", "i am the", "this is",
+                 "i work", "im with", "i'm with", "i am with", "im from", "i'm from", "i am from", "im on", "i'm on",
+                 "i am on", "i sit on", "im new", "i'm new", "i am new")
+_WHERE = frozenset("in at w with for from on".split())  # "… worker in a small unit", "… worker w a charity"
+MAX_INTRODUCTION_WORDS = 10  # hand-set: "hi, family support worker w a charity"; a longer turn says more than who asks
 
 
 def _introduces(ws: list[str]) -> bool:
     """A greeting and who is asking, nothing asked yet ("hello, I'm a team manager in a children and families team",
-    "hiya, CPC lead officer here")."""
-    if len(ws) < 3 or ws[0] not in _greeting_words() or any(w in ASK_WORDS for w in ws[1:]):
+    "good morning. I sit on the scrutiny committee", "hiya, CPC lead officer here", "hi, family support worker w a
+    charity": a job noun of prompts/intents.json "roles")."""
+    two = " ".join(ws[:2]) in intents()["whole"]["greeting"]  # "good morning", "hi there"
+    if len(ws) < 3 or not (two or ws[0] in _greeting_words()) or any(w in ASK_WORDS for w in ws[1:]):
         return False
-    rest = " ".join(ws[1:])
-    return rest.startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= 6)
+    rest = ws[2:] if two else ws[1:]
+    if " ".join(rest).startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= 6):
+        return True
+    job = max((i for i, w in enumerate(rest) if w in _roles()), default=None)  # then nothing or where they work
+    return len(ws) <= MAX_INTRODUCTION_WORDS and job is not None and (job + 1 == len(rest) or rest[job + 1] in _WHERE)
+
+
+@lru_cache(maxsize=1)
+def _roles() -> frozenset[str]:
+    return frozenset(intents()["roles"])
 
 
 def content_words(vocab, glossary) -> frozenset[str]:

@@ -132,6 +132,15 @@ def test_follow_up_kind(text, kind):
 def test_a_greeting_with_a_question_is_no_introduction():
     assert route("hi, I'm a health visitor - what does it say about neglect?") is None
     assert route("hello im a social worker, is DV still a problem?") is None
+    assert route("hello, youth worker - neglect findings") is None  # after the job, a topic, not where they work
+    assert route("hi, DV is a big problem for us") is None and route("hello, worker wellbeing") is None
+
+
+@pytest.mark.parametrize("text", ["Good morning. I sit on the scrutiny committee.", "hi, family support worker w a charity",
+                                  "hello, I work in a children and families team", "morning, I'm with Police Scotland",
+                                  "hi, residential worker in a small unit"])
+def test_a_greeting_and_who_is_asking_is_an_introduction(text):
+    assert route(text) == "greeting"
 
 
 def test_is_broad():
