@@ -130,6 +130,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
     "how do parents rate the support they got",  # rate, the verb, after 'the parents'
     "do the kids rate us?",  # rate, the verb, with a person after it
+    "does participation matter for how the inspectors rate services?",  # rate, the verb, with a plural noun after it
     "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
     "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
     "advocacy and inspection grades - is there any connection?",  # a link to grades is asked about, not a grade
