@@ -17,6 +17,8 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 # Endings that make a name's adjective or its people ("Californian", "Nepalese", "Kievan", "Danish"): such a word
 # names what the documents name by its stem
 _DERIVED = ("ian", "an", "n", "ese", "ish")
+_MONTHS = {m[:3]: m for m in ("january february march april may june july august september october november "
+                                "december").split()} | {"sept": "september"}  # "Feb 2010": February
 _GROUPED = re.compile(r"(?<![\d,.])\d++(?:[,.]\d++)+")  # a number written with separators: "1,655,114", "5.9"
 _YEAR_RANGE = re.compile(r"\b(1[89]|20)\d\d ?[-–/] ?(\d\d)\b")  # "2021-25": 25 is 2025
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
@@ -134,8 +136,25 @@ def vocabulary(texts) -> frozenset[str]:
     texts = [fold(t) for t in texts]
     found = {w.lower().strip("'’-") for t in texts for w in _WORDS.findall(t)}
     grouped = {n for t in texts for n in _GROUPED.findall(t)}
-    return frozenset(found | {part for w in found for part in w.split("-") if part} | grouped
-                     | {n.replace(",", "") for n in grouped})
+    return frozenset(found | {part for w in found for part in re.split(r"['’-]", w) if part} | grouped
+                     | {n.replace(",", "") for n in grouped} | {a for t in texts for a in initialisms(t)})
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?: (?:of |and |for |on |the )?[A-Z][a-z]+)+")
+MAX_INITIALISM = 6  # capitalised words an initialism is made of, at most (hand-set)
+
+
+def initialisms(text: str) -> set[str]:
+    """The initials of each run of two or more capitalised words in the text, lower-cased ("Scottish Parliament":
+    "sp"; "The National Climate Change Action Plan": "nccap" and the others its runs make): an acronym a question
+    uses for a name the documents spell out. Connecting words ("of", "and") have no letter, as in most acronyms."""
+    out = set()
+    for run in _CAPITALISED_RUN.findall(text):
+        caps = [w[0].lower() for w in run.split() if w[0].isupper()]
+        for i in range(len(caps)):
+            for j in range(i + 2, min(len(caps), i + MAX_INITIALISM) + 1):
+                out.add("".join(caps[i:j]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -283,8 +302,9 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
         not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]
     short_years = {m.group(2): m.group(1) + m.group(2) for m in _YEAR_RANGE.finditer(text)}
-    named = lambda c: (known(c) or known(c.rstrip("s")) or c in slipped or any(  # plural, slip, or "Nepalese" for Nepal
-        c.endswith(end) and len(c) - len(end) >= 4 and known(c[:-len(end)]) for end in _DERIVED))
+    named = lambda c: (known(c) or known(c.rstrip("s")) or known(c + "s") or c in slipped or known(_MONTHS.get(c, ""))
+                       or any(c.endswith(end) and len(c) - len(end) >= 4 and known(c[:-len(end)]) for end in _DERIVED))
+    # a plural or a possessive ("Edmond's" for Edmonds), a slip, a month cut short, or "Nepalese" for Nepal
     unknown = tuple(dict.fromkeys(
         c for c in candidates if not (named(c.lower()) or known(short_years.get(c, ""))) and len(c) > 1
     ))

@@ -127,13 +127,19 @@ def test_a_name_or_number_the_documents_use_is_known_however_it_is_typed():
     from assistant.query import Spellable
 
     vocab = vocabulary(["Tesla taught in Gospić and was born in Smiljan.", "Words of the Geordie dialect.",
-                        "A city of 189,863 people ran a 5.9-mile race.", "The cities of California."])
+                        "A city of 189,863 people ran a 5.9-mile race.", "The cities of California.",
+                        "In 1965 Edmonds defined a good algorithm.", "In February 2010 the Scottish Parliament met.",
+                        "The Tayichi'ud held him."])
     spell = Spellable(w for w in vocab if len(w) >= 4 and w.isalpha())
     unknown = lambda text: analyse(text, {}, vocab, (), spell).unknown_terms
     assert unknown("Where did Tesla teach in Gospic?") == () and unknown("Where did Tesla teach in Gospić?") == ()
     assert unknown("what are words from the Geordia dialect?") == ()
     assert unknown("was it 189,863 or 189863 people?") == () and unknown("how long is the 5.9 mile race?") == ()
     assert unknown("which Californian city?") == ()
+    assert unknown("what did Edmond's algorithm do?") == () and unknown("what happened in Feb 2010?") == ()
+    assert unknown("how much can the SP alter income tax?") == ()  # the initials of a name the documents spell out
+    assert unknown("how was he held by the Tayichi'ud?") == ()  # a name with an apostrophe inside
+    assert unknown("what did the SNP do?") == ("SNP",)
     assert unknown("did Tesla teach in Zagreb?") == ("Zagreb",)
     assert unknown("was it 189,864 people?") == ("189,864",)
 
