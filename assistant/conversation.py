@@ -29,7 +29,7 @@ PART_WORDS = 4  # words: the least a compound question's unanswered part has to 
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 # No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
 # _compound strips the parts instead.
-_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|&|\+|\bplus\b|;", re.I)
+_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;", re.I)  # "n": and, as texted
 _NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
 _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
 
@@ -286,6 +286,9 @@ class Conversation:
             begins = words(right)[:1]
             new_ask = _NEW_ASK.fullmatch(m.group()) is not None  # a second question begins after the joiner
             asks_again = new_ask or bool(begins) and begins[0] in ASK_WORDS
+            lead = words(left)
+            if not asks_again and len(lead) <= 2 and lead[:1] and lead[0] in ASK_WORDS:  # "do SWs and HVs have the
+                continue  # skills ...?": the nouns share the ask that follows them, one question
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
             if a.answered and b.answered and (asks_again or not typed):
                 if a.decision.picks[0].message.id != b.decision.picks[0].message.id:

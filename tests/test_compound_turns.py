@@ -92,3 +92,15 @@ def test_who_asks_says_nothing_of_how_widely_the_question_asks(km, monkeypatch):
     monkeypatch.setattr(km.lib.breadth, "is_broad", lambda text: asked.append(text) or real(text))
     km.ask("SG official: summary of the areas for improvement pls")
     assert asked[0] == "summary of the areas for improvement pls", asked
+
+
+def test_two_nouns_sharing_the_ask_after_them_are_not_split(recorded):
+    """'do SWs and HVs have the skills …?': the two nouns share the ask, so 'do SWs' is never searched alone; a second
+    question after the joiner ('… n is DA still a problem?', 'n' as texted) is."""
+    a, rec = recorded
+    a.ask("Did kids and parents like their key workers?")
+    assert not any(r.text.lower() == "did kids" for r in rec.readings)
+    rec.readings.clear()
+    a.ask("does early help work, n is DA still a problem?")
+    texts = [r.text for r in rec.readings]
+    assert "does early help work" in texts and "is DA still a problem" in texts
