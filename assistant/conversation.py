@@ -233,8 +233,9 @@ class Conversation:
         named = self.topics.topic_words(text)
         if not named and self.lib.breadth.has_cue(text):  # "ok what's going well then": asked across the documents,
             return ""  # whatever the last topic was
-        if named and len(ws) <= SHORT_FOLLOW_UP and all(w in vague_words() for w in named):
-            return "elliptical"  # "what happens if nothing changes?": it names nothing of its own, so it asks of the last topic
+        if named and len(ws) <= 2 * SHORT_FOLLOW_UP and all(w in vague_words() for w in named):
+            return "elliptical"  # "what does it say will happen if nothing changes?": it names nothing of its own, so it
+            # asks of the last topic, however many words it takes to say so
         if len(ws) > SHORT_FOLLOW_UP or not topical:
             return ""
         return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)
