@@ -152,7 +152,7 @@ class Conversation:
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
-            if self.topics.new_topic_words(text, ctx.topic):  # "does advocacy help with that?", "and chronologies?"
+            if self.topics.new_topic_words(text, ctx.topic, points_back=kind == "anaphoric"):  # "does advocacy help with that?", "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self._parts(own, text, allowed, broad)

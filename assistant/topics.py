@@ -15,6 +15,7 @@ from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
 MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (Topics.spread); at most
 MAX_SPREAD_SETS = 16  # word sets a topic asked about may be found as
+NEW_TOPIC_SHARE = 0.15  # hand-set: a word this share of the messages use at most names a topic of its own (new_topic_words)
 
 
 class Topics:
@@ -93,15 +94,18 @@ class Topics:
                 return False
         return True
 
-    def new_topic_words(self, text: str, topic: str) -> set[str]:
-        """Words (or glossary expansions) of the text that name a topic of their own, one only one message
-        uses ('advocacy', 'care experienced'), and that the last topic did not mention; a word naming no thing
-        ('is it still a problem?', 'get') or asking how far a finding holds ('everywhere') names none."""
+    def new_topic_words(self, text: str, topic: str, points_back: bool = False) -> set[str]:
+        """Words (or glossary expansions) of the text that name a topic of their own, one few messages use
+        (NEW_TOPIC_SHARE of them: 'advocacy', 'care experienced', 'early' in "what about early help?"), and that the
+        last topic did not mention; a word naming no thing ('is it still a problem?', 'get') or asking how far a
+        finding holds ('everywhere') names none. `points_back`: the text refers back ("does advocacy help with
+        that?"), so only a word one message alone uses is a topic of its own."""
         analyse = self.lib.retriever.analyse
         said = stems(analyse(topic).expanded) if topic else frozenset()
         nothing = _naming_nothing()
+        few = 1 if points_back else max(1, round(NEW_TOPIC_SHARE * len(self.lib.store.messages)))
         return {w for w in stems(analyse(text).expanded)
-                if len(w) >= 4 and self.lib.message_freq.get(w, 0) == 1 and w not in said and w not in nothing}
+                if len(w) >= 4 and 0 < self.lib.message_freq.get(w, 0) <= few and w not in said and w not in nothing}
 
     def is_overview(self, text: str) -> bool:
         """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request

@@ -379,3 +379,14 @@ def test_a_question_beside_a_request_to_refuse_is_answered_and_the_rest_refused_
                  "draft an email about chronologies and poverty"):  # what is left ('poverty') asks nothing of its own
         refused = km.ask(text)
         assert refused.status == "no_answer" and refused.reason == "refuse", text
+
+
+def test_a_topic_a_few_messages_use_is_a_new_topic_unless_the_follow_up_points_back(km):
+    """'what about early help?' after domestic abuse names a topic of its own ('early' is a word two of the thirteen
+    messages use), searched alone first; 'does early help work for that?' points back, so only a word one message
+    alone uses would be."""
+    t = km.conversation.topics
+    last = "what's the main thing about DV"
+    assert t.new_topic_words("what about early help?", last)
+    assert not t.new_topic_words("does early help work for that?", last, points_back=True)
+    assert t.new_topic_words("does advocacy help with that?", last, points_back=True)
