@@ -77,7 +77,7 @@ class Conversation:
         self.max_chars = max_question_chars
 
     # -- routing --------------------------------------------------------------------------------
-    def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None) -> "Reply":
+    def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None, refusing: bool = False) -> "Reply":
         lib = self.lib
         text = more_about(text) or message_about(text) or text
         whole = negated_ellipsis(text, ctx.topic)  # "and what's not?": a question of its own once its predicate is back
@@ -89,8 +89,9 @@ class Conversation:
             return Reply("chitchat", render("chitchat", intent=intent, document=lib.document, topics=self.suggester.topics(3)),
                          suggestions=self.suggester.starters(), context=nxt.to_dict())
         if intent == "refuse":
-            split = refused_part(text)  # "what does it say about X? and write me a template": X answered, the rest refused
-            answer = self.turn(split[0], ctx, allowed) if split else None
+            # "what does it say about X? and write me a template": X answered, the rest refused (once: `refusing`)
+            split = None if refusing else refused_part(text)
+            answer = self.turn(split[0], ctx, allowed, refusing=True) if split else None
             if answer is None or answer.status != "answered":
                 return self._decline("refuse", nxt)
             return replace(answer, reply=answer.reply + "\n\n" + render("refused", refused=split[1]))
