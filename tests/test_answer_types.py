@@ -31,6 +31,9 @@ def test_what_should_i_know_is_not_advice():
     assert "advice" not in q("what should I know about early help?").asks
     assert "advice" not in q("what do i need to know about early help").asks
     assert "advice" in q("do i need to tell the parents first").asks
+    assert "advice" in q("does it say how they should be structured?").asks  # guidance on how to do it
+    assert "advice" in q("how should chronologies be structured?").asks
+    assert "advice" not in q("how well were chronologies written?").asks  # what was found
     assert "advice" not in q("what should I make of the views of managers?").asks  # how to read it, not what to do
     assert "advice" in q("should I make a referral to the reporter?").asks
     assert "advice" in q("dad just released, baby at home - should I be making a referral?").asks  # a clause opens with it
