@@ -290,7 +290,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
-    asked = fold(_PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
+    asked = _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text)
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
     # possessives: "Fife's" names Fife, "Bairns' Hoose" the Bairns Hoose; "Safe & Together" is the name "safe and together"
     ws = words(re.sub(r"['’]s\b|(?<=s)['’](?!\w)", "", asked.replace(" & ", " and "), flags=re.I))
@@ -306,7 +306,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
                        or any(c.endswith(end) and len(c) - len(end) >= 4 and known(c[:-len(end)]) for end in _DERIVED))
     # a plural or a possessive ("Edmond's" for Edmonds), a slip, a month cut short, or "Nepalese" for Nepal
     unknown = tuple(dict.fromkeys(
-        c for c in candidates if not (named(c.lower()) or known(short_years.get(c, ""))) and len(c) > 1
+        c for c in candidates if not (named(fold(c).lower()) or known(short_years.get(c, ""))) and len(c) > 1
     ))
     meant = typed_as_meant(text, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,

@@ -140,6 +140,7 @@ def test_a_name_or_number_the_documents_use_is_known_however_it_is_typed():
     assert unknown("how much can the SP alter income tax?") == ()  # the initials of a name the documents spell out
     assert unknown("how was he held by the Tayichi'ud?") == ()  # a name with an apostrophe inside
     assert unknown("what did the SNP do?") == ("SNP",)
+    assert unknown("what about ÄÖÜ?") == ()  # a term is reported as typed, never as its folded spelling ("AOU")
     assert unknown("did Tesla teach in Zagreb?") == ("Zagreb",)
     assert unknown("was it 189,864 people?") == ("189,864",)
 
