@@ -53,6 +53,10 @@ def test_a_follow_up_naming_nothing_of_its_own_asks_of_the_last_topic(recorded):
     a.ask("what does it say will happen if nothing changes?", last)  # however many words it takes to say so
     assert any(last["topic"] in r.text for r in rec.readings), rec.readings
     rec.readings.clear()
+    covid = {**TOPIC, "topic": "covid - did they inspect then?"}
+    a.ask("how did services cope?", covid)  # 'cope' asks only how things went
+    assert any(covid["topic"] in r.text for r in rec.readings), rec.readings
+    rec.readings.clear()
     a.ask("what happens if they don't get it?", {**TOPIC, "topic": "and advocacy for them?"})  # 'get' names nothing
     assert any("and advocacy for them?" in r.text for r in rec.readings), rec.readings
     for unrelated in ("is it raining?", "what's 2+2?"):
