@@ -119,8 +119,10 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
 
 
 # Where a turn's clauses meet (in normalised text: single spaces): the end of a sentence, a spaced dash, or a word
-# joining two requests ("..., and then write me a template", "...? also give me your opinion"), the joining word with it
-_CLAUSE_END = re.compile(r"(?:(?<=[?!.;]) | [-–—] |,? )(?:and then|and also|and|then|also|plus) |(?<=[?!.;]) | [-–—] ", re.I)
+# joining two requests ("..., and then write me a template", "...? also give me your opinion"), the joining word with it.
+# One group, so splitting keeps each join between the clauses it joins.
+_REQUEST_JOIN = re.compile(r"((?:(?<=[?!.;]) | [-–—] |,? )(?:and then|and also|and|then|also|plus) |(?<=[?!.;]) | [-–—] )",
+                           re.I)
 
 
 def refused_part(text: str) -> tuple[str, str] | None:
@@ -132,19 +134,16 @@ def refused_part(text: str) -> tuple[str, str] | None:
     data, text = intents(), normalise(text)
     if _has_any(words(text), data["override"]):
         return None
-    pieces = _CLAUSE_END.split(text)
-    joins = [m.group(0) for m in _CLAUSE_END.finditer(text)]
+    parts = _REQUEST_JOIN.split(text)  # clause, join, clause, ...
     refuse = data["contains"]["refuse"]
-    asked, refused, last = [], [], None
-    for i, piece in enumerate(pieces):
-        if _has_any(words(piece), refuse):
-            refused.append(piece.strip())
-            last = None
-        else:
-            if asked and last == i - 1:
-                asked.append(joins[i - 1])
-            asked.append(piece)
-            last = i
+    asked, refused = [], []
+    for i in range(0, len(parts), 2):
+        if _has_any(words(parts[i]), refuse):
+            refused.append(parts[i].strip())
+            continue
+        if asked:  # the join just before this clause: the one it was asked with, or the one after a refused clause
+            asked.append(parts[i - 1])
+        asked.append(parts[i])
     ask = "".join(asked).strip()
     if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None:
         return None
