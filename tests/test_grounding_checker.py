@@ -79,6 +79,11 @@ def test_fill_ins_are_limited():
     assert grounding.framing_violations(ok, patterns, known, "what did Ofsted say") == []
     # the same template line, but a 'term' the user never typed
     assert grounding.framing_violations(ok, patterns, known, "what did the inspectors say") != []
+    refused = {"status": "answered", "quotes": [], "reply": "I haven't done the rest (“write me a poem”): I only answer by "
+               "quoting the documents word for word, and I don't write or change text of my own."}
+    assert grounding.framing_violations(refused, patterns, known, "what about DV? and write me a poem") == []
+    # the person's words named back must be theirs
+    assert grounding.framing_violations(refused, patterns, known, "what about DV? and draft an email") != []
     wrong_doc = {"status": "answered", "quotes": [], "reply": "From “Daily Mail”:"}
     assert grounding.framing_violations(wrong_doc, patterns, known, "q") == ["From “Daily Mail”:"]
 
