@@ -206,16 +206,11 @@ class Spellable:
         return [w for n in range(len(word) - slips, len(word) + slips + 1) for w in self._by.get((word[0], n), ())]
 
 
-def mend(text: str, vocab: frozenset[str], spellable) -> list[str]:
-    """Corpus words the text nearly spells ('plannng' → 'planning'): one slip in words of 5–7
-    letters, two in longer ones; words the corpus already uses are left alone. `spellable`: a Spellable,
-    or a plain list of words (tests)."""
-    return list(dict.fromkeys(slips(text, vocab, spellable).values()))
-
-
 def slips(text: str, vocab: frozenset[str], spellable) -> dict[str, str]:
-    """Each word of the text that nearly spells a corpus word (mend), and that word: a name typed with a slip
-    ("Geordia" for "Geordie") is a name the documents use."""
+    """Each word of the text that nearly spells a corpus word, and that word ('plannng' → 'planning'): one slip in
+    words of 5–7 letters, two in longer ones; words the corpus already uses are left alone. The corpus words are
+    searched with the question, and a name typed with a slip ("Geordia" for "Geordie") is a name the documents use.
+    `spellable`: a Spellable, or a plain list of words (tests)."""
     if not isinstance(spellable, Spellable):
         spellable = Spellable(spellable)
     out = {}

@@ -184,36 +184,36 @@ def test_query_keeps_user_text_and_expansion_separately():
     assert query.expanded.startswith(query.text) and "domestic abuse" in query.expanded
 
 
-def test_mend_fixes_typing_slips_against_the_corpus_words():
-    from assistant.query import mend
+def test_slips_are_mended_against_the_corpus_words():
+    from assistant.query import slips
 
     vocab = frozenset({"planning", "aggregated", "difference", "children", "advocacy"})
     ordered = sorted(vocab)
-    assert mend("kids in care plannng", vocab, ordered) == ["planning"]
-    assert mend("were findings agregated? any differnce", vocab, ordered) == ["aggregated", "difference"]
-    assert mend("children and advocacy", vocab, ordered) == []  # words the corpus uses are left alone
-    assert mend("pizza restaurants", vocab, ordered) == []  # nothing near enough
+    assert slips("kids in care plannng", vocab, ordered) == {"plannng": "planning"}
+    assert slips("were findings agregated? any differnce", vocab, ordered) == {"agregated": "aggregated", "differnce": "difference"}
+    assert slips("children and advocacy", vocab, ordered) == {}  # words the corpus uses are left alone
+    assert slips("pizza restaurants", vocab, ordered) == {}  # nothing near enough
 
 
 def test_a_word_the_stemmer_already_joins_to_a_corpus_word_is_not_mended():
-    from assistant.query import mend
+    from assistant.query import slips
 
     vocab = frozenset({"protective", "processes"})
     # 'protection' is two edits from 'protective' but a real word with the same stem: adding the corpus
     # word would count the stem twice and outweigh the rest of the question
-    assert mend("deprivation and child protection", vocab, sorted(vocab)) == []
-    assert mend("protectve processes", vocab, sorted(vocab)) == ["protective"]  # a real slip is still mended
+    assert slips("deprivation and child protection", vocab, sorted(vocab)) == {}
+    assert slips("protectve processes", vocab, sorted(vocab)) == {"protectve": "protective"}  # a real slip is still mended
 
 
 def test_a_word_english_uses_is_mended_only_to_another_form_of_itself():
-    from assistant.query import mend
+    from assistant.query import slips
 
     vocab = frozenset({"while", "leaders", "response", "advocacy"})
     # 'whole' and 'leavers' are words, one letter away from other words: no slip
-    assert mend("is that across the whole country", vocab, sorted(vocab)) == []
-    assert mend("support for care leavers", vocab, sorted(vocab)) == []
+    assert slips("is that across the whole country", vocab, sorted(vocab)) == {}
+    assert slips("support for care leavers", vocab, sorted(vocab)) == {}
     # another form of a corpus word still reaches it ('responded', 'advocate')
-    assert mend("how services responded, and any advocate", vocab, sorted(vocab)) == ["response", "advocacy"]
+    assert slips("how services responded, and any advocate", vocab, sorted(vocab)) == {"responded": "response", "advocate": "advocacy"}
 
 
 def test_mended_words_reach_retrieval_but_not_the_users_text():
