@@ -80,6 +80,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     for name, phrases in data["contains"].items():
         if _has_any(ws, phrases):
             return name
+    if _has_any(ws, data["override"]):  # getting round the instructions: refused (whole: refused_part)
+        return "refuse"
     if _WHICH.match(text):
         return "which"
     if _ELSE_BUT.match(text):
