@@ -116,7 +116,7 @@ def message_about(text: str) -> str | None:
     """'what message was the mental health one?' → 'mental health': name the message on that topic."""
     m = _WHICH_ABOUT.match(text)
     topic = _without_ending(m.group(1)) if m else ""
-    return topic if topic and topic.lower() not in ("that", "this", "it", "that from", "this from") else None
+    return topic if topic and topic.split()[0].lower() not in ("that", "this", "it") else None  # "... that so I can cite it"
 
 
 def _without_ending(topic: str) -> str:

@@ -136,7 +136,8 @@ def refused_part(text: str) -> tuple[str, str] | None:
     data, text = intents(), normalise(text)
     if _has_any(words(text), data["override"]):
         return None
-    parts = _REQUEST_JOIN.split(text)  # clause, join, clause, ...
+    opening = asker_intro().match(text)  # who asks is no question ("student sw on placement - can u write my log")
+    parts = _REQUEST_JOIN.split(text[opening.end():] if opening else text)  # clause, join, clause, ...
     refuse = data["contains"]["refuse"]
     asked, refused = [], []
     for i in range(0, len(parts), 2):
@@ -217,7 +218,12 @@ def _opens(ws: list[str], said: str, data: dict) -> bool:
 
 _INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im the", "i'm the", "i am the", "this is",
                  "i work", "im with", "i'm with", "i am with", "im from", "i'm from", "i am from", "im on", "i'm on",
-                 "i am on", "i sit on", "im new", "i'm new", "i am new")
+                 "i am on", "i sit on", "im new", "i'm new", "i am new", "im in", "i'm in", "i am in")
+_I_AM = (("im",), ("i'm",), ("i", "am"))
+# what a person says they are after is an ask ("hi, I'm looking for the bit on neglect"), not who they are or what
+# they are doing ("hi, I'm writing a literature review on child protection inspections")
+_SEEKING = frozenset("looking wondering trying hoping asking needing searching struggling wanting seeking checking "
+                     "interested keen curious after".split())
 _WHERE = frozenset("in at w with for from on".split())  # "… worker in a small unit", "… worker w a charity"
 MAX_INTRODUCTION_WORDS = 10  # hand-set: "hi, family support worker w a charity"; a longer turn says more than who asks
 
@@ -231,6 +237,9 @@ def _introduces(ws: list[str]) -> bool:
         return False
     rest = ws[2:] if two else ws[1:]
     if " ".join(rest).startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= 6):
+        return True
+    doing = next((rest[len(i):] for i in _I_AM if tuple(rest[:len(i)]) == i), [])  # "I'm putting together a CPD session"
+    if doing and doing[0].endswith("ing") and doing[0] not in _SEEKING:
         return True
     job = max((i for i, w in enumerate(rest) if w in _roles()), default=None)  # then nothing or where they work
     return len(ws) <= MAX_INTRODUCTION_WORDS and job is not None and (job + 1 == len(rest) or rest[job + 1] in _WHERE)
@@ -342,7 +351,9 @@ _WHICH = re.compile(
     r"|(?:which|what) (?:bit|part|section|page|paragraph|chapter)(?: of (?:the|this) (?:report|document|doc|text))?"
     r" (?:says|said|covers|mentions|is|was) (?:that|this|it)(?: from| in)?"
     r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
-    r"|(?:what(?:'s|’s| is) the )?source)(?:\s*(?:please|pls))?\W*$", re.I)  # not \s*…\W*: both match spaces, quadratic
+    r"|(?:what(?:'s|’s| is) the )?source)"
+    r"(?:,? (?:so (?:that )?(?:i|we) can|(?:i|we) (?:need|want) to|for (?:my|our|the)) [\w' ]{1,40}?)?"  # "so I can cite it"
+    r"(?:\s*(?:please|pls))?\W*$", re.I)  # not \s*…\W*: both match spaces, quadratic
 
 
 # "anything apart from covid?", "is there anything besides the DV stuff": something not yet shown, like "anything else?"

@@ -45,7 +45,7 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     bounded and it is matched at the start only, so its cost does not grow with the text. A semicolon that ends it is
     followed by a space ("tl;dr" opens with no job). The role nouns are data
     (prompts/intents.json "roles", intents.asker_intro)."""
-    where = r"(?: (?:in|at|from|with|on|for) (?:[\w'&-]+ ){0,4}[\w'&-]+)?"  # "DS in the PPU", "head at a primary"
+    where = r"(?: (?:in|at|from|with|on|for|of) (?:[\w'&-]+ ){0,4}[\w'&-]+)?"  # "DS in the PPU", "HT of a primary"
     role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} )", re.I)
