@@ -117,6 +117,25 @@ def _audience_when() -> frozenset[str]:
     return _audience() | frozenset(intents()["audience_when"])
 
 
+_AUDIENCE_LEAD = frozenset("a an the our my new any every all".split())  # what may stand before an audience word
+_KNOW = (("should", "know"), ("must", "know"), ("need", "to", "know"), ("needs", "to", "know"), ("ought", "to", "know"))
+_PLACE_OPENS = frozenset({"on", "in", "at", "from", "with"})
+
+
+def _knows_at(ws: list[str], i: int) -> int:
+    """How many words from i say what the audience word before i should know ("should know about", "need to know"),
+    after at most MAX_AUDIENCE_WORDS words saying where they are ("a student on placement should know about"); 0 if
+    none."""
+    for at in range(i, min(len(ws), i + MAX_AUDIENCE_WORDS + 1)):
+        if at > i and ws[i] not in _PLACE_OPENS:
+            return 0
+        for k in _KNOW:
+            if tuple(ws[at:at + len(k)]) == k:
+                end = at + len(k)
+                return end - i + (1 if ws[end:end + 1] == ["about"] else 0)
+    return 0
+
+
 def without_audience(ws: list[str]) -> list[str]:
     """The words less who is asking and who the answer is for: a role the question opens with ('councillor here',
     'CPC lead officer here': at most MAX_AUDIENCE_WORDS words, none a question word, then 'here') and a phrase saying
@@ -127,6 +146,12 @@ def without_audience(ws: list[str]) -> list[str]:
         ws = ws[here + 1:]
     out, i, audience, going_on = [], 0, _audience(), _audience_when()
     while i < len(ws):
+        know = _knows_at(ws, i + 1) if ws[i] in audience else 0  # "... a student on placement should know about"
+        if know:
+            while out and out[-1] in _AUDIENCE_LEAD:
+                out.pop()
+            i += 1 + know
+            continue
         if ws[i] in _AUDIENCE_OPENS:
             end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_WORDS)) if ws[j] in audience), None)
             if end is not None:
