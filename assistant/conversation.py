@@ -139,8 +139,10 @@ class Conversation:
         if broad and _BOTH.search(text):  # "early help and poverty: what does it say on both?" names its two topics
             broad = False
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
-        # even one in words the documents never use
-        if broad and not leans and self.topics.is_overview(text) and not self.lib.retriever.analyse(text).unknown_terms:
+        # even one in words the documents never use; and it asks for no figure, date or name ("when will the next key
+        # messages report be published?": the answer model judges that, like any other question)
+        read = self.lib.retriever.analyse(text)
+        if broad and not leans and self.topics.is_overview(text) and not read.unknown_terms and not read.asks:
             return self._overview_reply(nxt, allowed)
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
             broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not
