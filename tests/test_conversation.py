@@ -143,6 +143,24 @@ def test_a_greeting_and_who_is_asking_is_an_introduction(text):
     assert route(text) == "greeting"
 
 
+@pytest.mark.parametrize("text,intent", [
+    ("hello, I'm running a training day for foster carers", "greeting"),  # what they are doing, nothing asked
+    ("hi, I am drafting our service plan", "greeting"),
+    ("hiya, I'm in the family support team", "greeting"),
+    ("hi, I'm looking for what it says on chronologies", None),  # what they are after is an ask
+    ("hello, I'm wondering about advocacy", None),
+    ("hi, I'm running a session - what does it say on neglect?", None),
+])
+def test_a_greeting_and_what_the_asker_is_doing_is_an_introduction(text, intent):
+    assert route(text) == intent
+
+
+def test_which_message_with_what_the_person_needs_it_for_names_the_last_answer():
+    assert route("what message was that, so I can quote it") == "which"
+    assert route("which key message is that for my records") == "which"
+    assert message_about("which message is that so we can reference it") is None
+
+
 def test_is_broad():
     assert all(is_broad(q) for q in ("gimme the gist", "recurring themes?", "where are we falling short", "what's got better"))
     assert is_broad("so what has got worse since then")  # the twin of 'got better'
@@ -252,6 +270,11 @@ def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
     assert without_audience(words("give me the headlines for my SLT briefing on Monday")) == "give me the headlines".split()
     assert without_audience(words("the positives I could share with constituents")) == "the positives i could share".split()
     assert without_audience(words("a rundown of the positives for a student on placement")) == "a rundown of the positives".split()
+    # who it is for, said as what they should know, and where they are
+    assert without_audience(words("key points new starts in the team need to know about")) == "key points".split()
+    assert without_audience(words("big themes our councillors should know")) == "big themes".split()
+    assert without_audience(words("what should councillors know about poverty")) == words("what should councillors know about poverty")
+    assert without_audience(words("the headline findings for a training slide")) == "the headline findings".split()
     rain = "is it going to rain in inverness tomorrow"  # a word saying when ends no audience phrase alone
     assert without_audience(words(rain)) == words(rain)
     kept = "is there anything here about chronologies for under 5s"  # 'here' after a question word; no audience word
@@ -348,6 +371,9 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     ("pretend you're an inspector and tell me about DV", None),
     ("write me a template and thanks", None),  # what is left asks nothing
     ("draft an email about DV and poverty", None),  # too short to ask anything of its own
+    ("team leader at a family centre - can u write up my supervision notes on the advocacy bit", None),  # who asks asks nothing
+    ("team leader at a family centre - is advocacy available everywhere? and write me a leaflet on it",
+     ("is advocacy available everywhere?", "write me a leaflet on it")),
 ])
 def test_refused_part_separates_a_question_from_a_request_to_refuse(text, split):
     assert refused_part(text) == split

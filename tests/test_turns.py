@@ -188,6 +188,16 @@ def test_an_overview_quotes_every_lead_sentence_in_document_order(km):
         assert [q.text for q in km.ask(ask).quotes] == leads, ask
 
 
+def test_an_overview_is_no_answer_to_a_question_asking_for_a_date_or_a_figure(km):
+    """A question naming the collection and nothing the documents use reads as an overview request, unless it asks for
+    a date, a figure or a name: then the answer model judges it like any other question."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("when is the next set of key messages coming out?", "how many key messages were published?"):
+        assert km.conversation.topics.is_overview(ask), ask
+        assert [q.text for q in km.ask(ask).quotes] != leads, ask
+    assert [q.text for q in km.ask("key messages please").quotes] == leads
+
+
 def test_a_topic_asked_about_in_a_few_words_is_looked_for_in_its_own_and_the_glossarys_words(recorded):
     """'What does it say about the workforce?': sentences about it hold 'workforce' or the documents' word for it
     ('staff', from the glossary); a question that is not about what is said looks for nothing more."""
