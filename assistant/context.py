@@ -17,7 +17,7 @@ MAX_IDS = 50
 class Context:
     topic: str = ""  # the last resolved question: what a follow-up is resolved against
     quoted: list[tuple[str, int, int]] = field(default_factory=list)  # (message_id, start, end) last shown
-    shown: list[str] = field(default_factory=list)  # message ids shown on this topic
+    shown: list[str] = field(default_factory=list)  # message ids shown in this conversation (the last MAX_IDS)
     turn: int = 0
 
     def to_dict(self) -> dict:

@@ -159,17 +159,16 @@ class Conversation:
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self._parts(own, text, allowed, broad)
-                    return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad,
-                                                                                  continues=True)
+                    return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad)
             just = frozenset(q[0] for q in ctx.quoted)  # the messages of the last answer
             if kind == "anaphoric" and just and not broad:  # "is that across the whole country?": 'that' is
                 # what was just shown, so it is looked for there first
                 last = just if allowed is None else just & allowed
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
-                    return self._reply(there, nxt, topic=joined.text, broad=broad, continues=True)
+                    return self._reply(there, nxt, topic=joined.text, broad=broad)
             if combined.answered or kind == "anaphoric":
-                return self._reply(combined, nxt, topic=joined.text, broad=broad, continues=True)
+                return self._reply(combined, nxt, topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
         if not kind:
             own = self._after_opening(text, own, own_reading)
@@ -312,16 +311,17 @@ class Conversation:
 
     # -- replies --------------------------------------------------------------------------------
     def _reply(self, found: Answer, nxt: Context, topic: str, broad: bool = False, intent: str = "",
-               nearest: bool = False, continues: bool = False) -> "Reply":
-        """`continues`: the question was read with the last topic, so what was shown on that topic stays shown (an
-        "anything else?" after it looks past all of it)."""
+               nearest: bool = False) -> "Reply":
+        """What is quoted joins what the conversation has shown (Context.shown): an "anything else?" looks past every
+        message shown so far, on this topic or an earlier one ("back to spotting concerns - ..." then "anything
+        else?" does not show again what an earlier turn on the under 5s did)."""
         decision = found.decision
         if not decision.answered:
             reason = "nothing_else" if intent == "else" else decision.reason
             return self._decline(reason, nxt, terms=found.result.query.unknown_terms)
         quotes = [_first_quote(decision)] + [answer_quote(p.message, p.index, p.score) for p in decision.picks[1:]]
         ids = _ids(quotes)
-        shown = list(dict.fromkeys((nxt.shown if intent == "else" or continues else []) + ids))[-MAX_IDS:]
+        shown = list(dict.fromkeys(nxt.shown + ids))[-MAX_IDS:]
         ctx = Context(topic[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
         return self._answered("broad" if broad and len(quotes) > 1 else "answered", quotes, intent, ctx, nearest=nearest)
 
