@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .asker import after_label, after_opening, asking_part, without_opening
 from .context import MAX_IDS, Context
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
-                        without_closing_then)
+                        said_about, without_closing_then)
 from .intents import ASK_WORDS, asker_intro, named_message, refused_part, route, vague_words
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
 from .text import stems, words
@@ -79,6 +79,7 @@ class Conversation:
     # -- routing --------------------------------------------------------------------------------
     def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None, refusing: bool = False) -> "Reply":
         lib = self.lib
+        about = message_about(text) if said_about(text) else None  # "which bit says the thing about resources?"
         text = more_about(text) or message_about(text) or text
         whole = negated_ellipsis(text, ctx.topic)  # "and what's not?": a question of its own once its predicate is back
         if whole:
@@ -95,6 +96,13 @@ class Conversation:
             if answer is None or answer.status != "answered":
                 return self._decline("refuse", nxt)
             return replace(answer, reply=answer.reply + "\n\n" + render("refused", refused=split[1]))
+        if about and text == about and intent is None and ctx.shown:
+            # something said is most likely something this conversation has shown ("which bit says the thing about
+            # resources?" after an answer that spoke of them): looked for there first, at the usual bar
+            seen = frozenset(ctx.shown) if allowed is None else frozenset(ctx.shown) & allowed
+            there = self.decide(Reading(about, only=seen)) if seen else None
+            if there is not None and there.answered:
+                return self._reply(there, nxt, topic=about)
         named, rest = named_message(text, lib.titles, lib.profile.numbered) if intent is None else (None, "")
         if named and (allowed is None or named in allowed):
             if not rest:

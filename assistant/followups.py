@@ -83,7 +83,9 @@ _ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other m
                         r"|^\W*(?:(?:and|so|ok|okay)\W+)?what else (?:is|are|was|were|has|have|had|makes?|making|helps?|helped|helping)\b", re.I)
 # The topic's ending (" one", " bit", " stuff", punctuation) is cut in message_about: a lazy (.+?) before \W*$
 # retried the whole tail at every character, quadratic on a long question.
-_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:key )?message (?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?(.+)$", re.I)
+_WHICH_ABOUT = re.compile(r"^\s*(?:so |and |ok )?(?:what|which) (?:(?:key )?message|(?:bit|part|section)(?: of (?:the|this) (?:report|document|doc))?) "
+                          r"(?:is|was|says|said|covers|covered|talks about|mentions|is about|was about|has) (?:the )?"
+                          r"((?:thing|bit|stuff|part|finding|point)s? (?:about|on) )?(.+)$", re.I)
 
 
 def else_about(text: str) -> tuple[str, bool]:
@@ -115,16 +117,27 @@ def negated_ellipsis(text: str, last: str) -> str | None:
 def message_about(text: str) -> str | None:
     """'what message was the mental health one?' → 'mental health': name the message on that topic."""
     m = _WHICH_ABOUT.match(text)
-    topic = _without_ending(m.group(1)) if m else ""
+    topic = _without_ending(m.group(2)) if m else ""
     return topic if topic and topic.split()[0].lower() not in ("that", "this", "it") else None  # "... that so I can cite it"
 
 
+def said_about(text: str) -> bool:
+    """Whether a question naming a message by its topic names something said ('which bit says the thing about
+    resources?'): most likely said in this conversation. 'Which message is the early help one?' names a message's
+    subject, wherever it is."""
+    m = _WHICH_ABOUT.match(text)
+    return bool(m and m.group(1)) and message_about(text) is not None
+
+
 def _without_ending(topic: str) -> str:
-    """'mental health one?' → 'mental health': trailing punctuation, then one of ' one', ' bit', ' stuff'."""
+    """'mental health one?' → 'mental health': trailing punctuation, a closing 'again', then one of ' one', ' bit',
+    ' stuff'."""
     end = len(topic)
     while end and not (topic[end - 1].isalnum() or topic[end - 1] == "_"):
         end -= 1
     topic = topic[:end]
+    if topic.lower().endswith(" again") and len(topic) > len(" again"):  # "which message was the data one again?"
+        topic = topic[: -len(" again")]
     for ending in (" one", " bit", " stuff"):
         if topic.lower().endswith(ending) and len(topic) > len(ending):
             return topic[: -len(ending)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.asker import after_label, after_opening, asking_part, without_audience, without_opening
-from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
+from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, said_about,
                                  refers_back)
 from assistant.intents import asked_topic, is_broad, named_message, refused_part, route
 from assistant.text import words
@@ -333,9 +333,19 @@ def test_else_about(text, topic, elsewhere):
     ("which message says that?", None),
     ("what message is that from", None),
     ("is DV a problem", None),
+    ("which part of the document covers the thing on chronologies", "chronologies"),
+    ("what message was the neglect one again?", "neglect"),
+    ("which section says that", None),
 ])
 def test_message_about(text, topic):
     assert message_about(text) == topic
+
+
+def test_said_about_names_something_said_not_a_subject():
+    assert said_about("which part of the document covers the thing on chronologies")
+    assert said_about("what bit mentions the stuff about staff morale?")
+    assert not said_about("which key message is the neglect one")
+    assert not said_about("which bit says the thing about that")  # points back: the last answer's message
 
 
 def test_and_whats_not_asks_the_last_question_with_its_predicate_negated():
