@@ -126,10 +126,15 @@ def test_what_was_shown_stays_shown_through_follow_ups_and_new_topics(recorded):
     assert rec.readings[0].exclude == frozenset(fresh.context["shown"])
 
 
+def _two_shown(km) -> tuple[str, str, dict]:
+    """Two messages the conversation has shown, the second the last answer's, and that context."""
+    m1, m2 = list(km.store.messages)[1:3]
+    return m1, m2, {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [[m2, 0, 5]], "shown": [m1, m2], "turn": 2}
+
+
 def test_the_thing_said_about_a_topic_is_looked_for_first_among_the_messages_shown(recorded):
     km, rec = recorded
-    m1, m2 = list(km.store.messages)[1:3]
-    context = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [[m2, 0, 5]], "shown": [m1, m2], "turn": 2}
+    m1, m2, context = _two_shown(km)
     rec.readings.clear()
     km.ask("which part of the report covers the bit about poverty?", context)
     assert rec.readings[0].only == frozenset({m1, m2}) and rec.readings[0].text == "poverty"
@@ -140,8 +145,7 @@ def test_the_thing_said_about_a_topic_is_looked_for_first_among_the_messages_sho
 
 def test_that_is_looked_for_first_in_the_last_answers_messages(recorded):
     km, rec = recorded
-    m1, m2 = list(km.store.messages)[1:3]
-    context = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [[m2, 0, 5]], "shown": [m1, m2], "turn": 2}
+    m1, m2, context = _two_shown(km)
     rec.readings.clear()
     km.ask("is that across the whole country?", context)
     assert any(r.only == frozenset({m2}) and r.within for r in rec.readings)
