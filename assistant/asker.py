@@ -126,9 +126,8 @@ def _knows_at(ws: list[str], i: int) -> int:
     """How many words from i say what the audience word before i should know ("should know about", "need to know"),
     after at most MAX_AUDIENCE_WORDS words saying where they are ("a student on placement should know about"); 0 if
     none."""
-    for at in range(i, min(len(ws), i + MAX_AUDIENCE_WORDS + 1)):
-        if at > i and ws[i] not in _PLACE_OPENS:
-            return 0
+    place = i < len(ws) and ws[i] in _PLACE_OPENS  # else the know phrase comes straight after the audience word
+    for at in range(i, min(len(ws), i + (MAX_AUDIENCE_WORDS if place else 0) + 1)):
         for k in _KNOW:
             if tuple(ws[at:at + len(k)]) == k:
                 end = at + len(k)

@@ -5,14 +5,16 @@ the next turn needs travels in `context` (context.py, which validates it on the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .asker import after_label, after_opening, asking_part, without_opening
 from .context import MAX_IDS, Context
+from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         said_about, without_closing_then)
-from .intents import ASK_WORDS, asker_intro, named_message, refused_part, route, vague_words
+from .intents import named_message, refused_part, route, vague_words
+from .readings import Answer, Parts, Reading
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
 from .text import stems, words
 from .topics import Topics
@@ -20,51 +22,11 @@ from .topics import Topics
 if TYPE_CHECKING:
     from .answer import Decision
     from .corpus import Message
-    from .retrieve import Result
 
 # -- turns ---------------------------------------------------------------------------------------
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
-WHOLE_COVER = 0.9  # share of a question's word weight its best sentence has for it to be one ask, not "X and Y" (hand-set)
-PART_WORDS = 4  # words: the least a compound question's unanswered part has to be a question of its own (hand-set)
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
-# No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
-# _compound strips the parts instead.
-_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;", re.I)  # "n": and, as texted
-_NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
 _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One reading of a question, decided: what the search found and what the answer model made of it."""
-    result: "Result"
-    decision: "Decision"
-
-    @property
-    def answered(self) -> bool:
-        return self.decision.answered
-
-
-@dataclass(frozen=True)
-class Parts:
-    """A compound question ("X and Y") read part by part: the parts answered, in the order asked, and the text
-    of a part the documents do not answer ("" when every part is answered)."""
-    answers: list[Answer]
-    unanswered: str = ""
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How a turn is to be searched: the text, and where the person asked to look."""
-    text: str
-    broad: bool = False
-    exclude: frozenset[str] = frozenset()
-    asked: str | None = None  # what the name and answer-type checks read, when not the text searched: what the person
-    # typed, when the search also carries the last topic; the sentence that asks, after who is asking and why
-    only: frozenset[str] | None = None  # a message named by title, or the documents chosen
-    within: bool = False  # the person chose where to look ("anything else about X?"): margins say nothing
-    topicless: bool = False  # a broad question naming no topic at all ("where are we falling short?")
-    spread: frozenset[frozenset[str]] = frozenset()  # a topic asked about in a few words (Topics.spread): messages holding it join
 
 
 class Conversation:
@@ -74,13 +36,15 @@ class Conversation:
     def __init__(self, library, decide, suggester, max_question_chars: int = 1000):
         self.lib, self.decide, self.suggester = library, decide, suggester
         self.topics = Topics(library)
+        self.compound = Compound(decide, library.content, self.topics)
         self.max_chars = max_question_chars
 
     # -- routing --------------------------------------------------------------------------------
     def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None, refusing: bool = False) -> "Reply":
         lib = self.lib
-        about = message_about(text) if said_about(text) else None  # "which bit says the thing about resources?"
-        text = more_about(text) or message_about(text) or text
+        named_topic = message_about(text)  # "which message was the data one?": the data one
+        about = named_topic if named_topic and said_about(text) else None  # "which bit says the thing about resources?"
+        text = more_about(text) or named_topic or text
         whole = negated_ellipsis(text, ctx.topic)  # "and what's not?": a question of its own once its predicate is back
         if whole:
             text, ctx = whole, Context("", ctx.quoted, ctx.shown, ctx.turn)
@@ -99,7 +63,7 @@ class Conversation:
         if about and text == about and intent is None and ctx.shown:
             # something said is most likely something this conversation has shown ("which bit says the thing about
             # resources?" after an answer that spoke of them): looked for there first, at the usual bar
-            seen = frozenset(ctx.shown) if allowed is None else frozenset(ctx.shown) & allowed
+            seen = _chosen(frozenset(ctx.shown), allowed)
             there = self.decide(Reading(about, only=seen)) if seen else None
             if there is not None and there.answered:
                 return self._reply(there, nxt, topic=about)
@@ -166,12 +130,12 @@ class Conversation:
             if self.topics.new_topic_words(text, ctx.topic, points_back=kind == "anaphoric"):  # "does advocacy help with that?", "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
-                    parts = self._parts(own, text, allowed, broad)
+                    parts = self.compound.parts(own, text, allowed, broad)
                     return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad)
             just = frozenset(q[0] for q in ctx.quoted)  # the messages of the last answer
             if kind == "anaphoric" and just and not broad:  # "is that across the whole country?": 'that' is
                 # what was just shown, so it is looked for there first
-                last = just if allowed is None else just & allowed
+                last = _chosen(just, allowed)
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
                     return self._reply(there, nxt, topic=joined.text, broad=broad)
@@ -182,7 +146,7 @@ class Conversation:
             own = self._after_opening(text, own, own_reading)
         if not own.answered and own.decision.reason == "unknown" and not kind:
             own = self._after_label(text, own, own_reading)
-        parts = None if kind else self._parts(own, text, allowed, broad)
+        parts = None if kind else self.compound.parts(own, text, allowed, broad)
         return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
 
     def _after_label(self, text: str, own: Answer, reading: Reading) -> Answer:
@@ -213,16 +177,6 @@ class Conversation:
         """The part of a question after its label or opening, searched and judged as a question of its own."""
         return self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
 
-    def _parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
-        """The question's own reading `own` split into the parts it asks (_compound), or None: a broad question is one
-        ask, and so is one a single sentence answers word for word."""
-        if broad or self._one_sentence_says_all(own):
-            return None
-        d = own.decision
-        return self._compound(text, allowed, partly=not d.answered, unknown=own.result.query.unknown_terms,
-                              whole=d.picks[0].sentence.text if d.answered else "",
-                              typed=not d.answered and d.reason in own.result.query.asks)
-
     def _follow_up(self, text: str, topic: str, chosen: bool = False) -> str:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
         getting better?"), elides it ("and advocacy?", "what about teenagers?", "so whats needed?": a few words the
@@ -251,7 +205,7 @@ class Conversation:
         return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)
                                 or not chosen and self.topics.names_nothing(text, named)) else ""
 
-    # -- overviews and compound questions ----------------------------------------------------------
+    # -- overviews ----------------------------------------------------------
     def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking
         for a topic)."""
@@ -261,61 +215,6 @@ class Conversation:
         quotes = [quote_of(m, 0, 1.0) for m in ms]
         ctx = Context("", [(q.message_id, q.start, q.end) for q in quotes], [m.id for m in ms][-MAX_IDS:], nxt.turn)
         return self._answered("broad", quotes, "overview", ctx)
-
-    @staticmethod
-    def _one_sentence_says_all(found: Answer) -> bool:
-        """The whole question is answered by a sentence that has nearly all its words ("staff were confident and
-        competent at identifying concerns"): one ask, whatever 'and' joins inside it."""
-        d = found.decision
-        return d.answered and bool(d.scored) and d.scored[0].feature("sentence_cover") >= WHOLE_COVER
-
-    def _compound(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = (), whole: str = "",
-                  typed: bool = False) -> Parts | None:
-        """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole
-        question was declined): when no split answers both, one answered part with the other part declined,
-        which the reply names ("advocacy availability and how many advocates are there?": a figure the
-        documents never give should not cost the part they do answer). `unknown`: the whole question's terms the
-        documents never use; no split breaks a name of several words among them. `whole`: the answer to the whole question,
-        when it has one; no split is made where it speaks to both parts (Topics.holds_each). `typed`: the whole question
-        was declined for the kind of answer it asks (a figure, a date, ...); that ask covers both sides of a noun joined
-        to a noun ("how much are children and families social workers paid?"), so only a second question after the
-        joiner is answered on its own."""
-        half: Parts | None = None
-        names = [m.span() for t in unknown if " " in t for m in re.finditer(_name_pattern(t), text, re.I)]
-        opening = asker_intro().match(text)  # "advocacy worker: what did children & families say ...": who asks is
-        begin = opening.end() if opening and opening.end() < len(text) else 0  # no part of what is asked
-        for m in _SPLIT.finditer(text, begin):
-            if any(a <= m.start() < b for a, b in names):  # "Safe and Together" is one name, and not theirs
-                continue
-            left, right = text[begin:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
-            topical = [any(w in self.lib.content for w in words(part)) for part in (left, right)]
-            if not all(topical) and not (partly and any(topical)):
-                continue
-            if whole and self.topics.holds_each(whole, (left, right)):  # the whole question's answer speaks to both
-                continue
-            # each part is a topic the person named, so the lower bar of a chosen place applies to it
-            begins = words(right)[:1]
-            new_ask = _NEW_ASK.fullmatch(m.group()) is not None  # a second question begins after the joiner
-            asks_again = new_ask or bool(begins) and begins[0] in ASK_WORDS
-            lead = words(left)
-            if not asks_again and len(lead) <= 2 and lead[:1] and lead[0] in ASK_WORDS:  # "do SWs and HVs have the
-                continue  # skills ...?": the nouns share the ask that follows them, one question
-            a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
-            if a.answered and b.answered and (asks_again or not typed):
-                if a.decision.picks[0].message.id != b.decision.picks[0].message.id:
-                    return Parts([a, b])
-            elif partly and half is None and a.answered != b.answered:
-                found, (other, no) = (a, (right, b)) if a.answered else (b, (left, a))
-                # the other part asks for something of its own the documents do not give (a figure, a date, a
-                # name, words they never use), and a second question begins after the joiner ("... and what did
-                # it cost?"), not a noun joined to a noun ("children and families", "Safe and Together")
-                # ... and the answered part is not about the other ("what is the Safe and Together model and do
-                # inspectors expect us to use it?": "it" is the model the documents never name)
-                leans = found is b and refers_back(right)
-                second = new_ask or len(words(other)) >= PART_WORDS and asks_again
-                if no.decision.reason not in ("weak", "") and second and not leans:
-                    half = Parts([found], other)
-        return half
 
     # -- replies --------------------------------------------------------------------------------
     def _reply(self, found: Answer, nxt: Context, topic: str, broad: bool = False, intent: str = "",
@@ -392,6 +291,11 @@ class Conversation:
                      suggestions=self.suggester.starters(), context=nxt.to_dict(), reason=reason)
 
 
+def _chosen(ids: frozenset[str], allowed: frozenset[str] | None) -> frozenset[str]:
+    """The message ids among the documents the person chose (`allowed`; None: every document)."""
+    return ids if allowed is None else ids & allowed
+
+
 def _ids(quotes) -> list[str]:
     """Message ids of the quotes, first appearance first."""
     return list(dict.fromkeys(q.message_id for q in quotes))
@@ -402,8 +306,3 @@ def _first_quote(decision: "Decision"):
     best = decision.picks[0]
     return passage_quote(best.message, best.index, decision.neighbour, best.score)
 
-
-def _name_pattern(term: str) -> str:
-    """A name of several words as the question may write it: any non-word characters between its words, "&" for
-    "and" ("Safe & Together" is the listed "safe and together")."""
-    return r"\b" + r"\W*".join(r"(?:and|&)" if w == "and" else re.escape(w) for w in term.split()) + r"\b"

@@ -14,7 +14,8 @@ from . import store as store_mod
 from .answer import decide, load_calibration
 from .breadth import Breadth, BreadthModel
 from .context import parse_context
-from .conversation import Answer, Conversation, Reading
+from .conversation import Conversation
+from .readings import Answer, Reading
 from .intents import content_words, stop_stems
 from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name

@@ -221,9 +221,8 @@ _INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im th
                  "i am on", "i sit on", "im new", "i'm new", "i am new", "im in", "i'm in", "i am in")
 _I_AM = (("im",), ("i'm",), ("i", "am"))
 # what a person says they are after is an ask ("hi, I'm looking for the bit on neglect"), not who they are or what
-# they are doing ("hi, I'm writing a literature review on child protection inspections")
-_SEEKING = frozenset("looking wondering trying hoping asking needing searching struggling wanting seeking checking "
-                     "interested keen curious after".split())
+# they are doing ("hi, I'm writing a literature review on child protection inspections"): the -ing verbs that say so
+_SEEKING = frozenset("looking wondering trying hoping asking needing searching struggling wanting seeking checking".split())
 _WHERE = frozenset("in at w with for from on".split())  # "… worker in a small unit", "… worker w a charity"
 MAX_INTRODUCTION_WORDS = 10  # hand-set: "hi, family support worker w a charity"; a longer turn says more than who asks
 

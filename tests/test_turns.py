@@ -1,6 +1,6 @@
 """The conversation's turn logic on the real corpus with the fake embedder (fast): follow-ups use the context
-only when they lean on it, overviews and broad questions (compound questions: test_compound_turns.py; more of the last
-answer and "anything else?": test_last_answer_turns.py; the profile: test_profile.py)."""
+only when they lean on it, broad questions (overviews: test_overview_turns.py; compound questions: test_compound_turns.py;
+more of the last answer and "anything else?": test_last_answer_turns.py; the profile: test_profile.py)."""
 
 from __future__ import annotations
 
@@ -162,40 +162,10 @@ def test_a_follow_up_naming_only_words_most_messages_use_leans_on_the_topic(reco
     assert not _read_with_topic(a, rec, "anything else on how staff are doing?", covid)
 
 
-def test_a_follow_up_in_words_the_documents_never_use_gets_no_overview(km):
-    """'and the main themes in shaping services?' after an answer asks about a topic ('services' is a word of the
-    collection's title, 'shaping' one the documents never use): alone, it would be read as asking for the overview."""
-    q = "and the main themes in shaping services?"
-    assert km.conversation.topics.is_overview(q)
-    overview = km.ask(q)
-    assert len(overview.quotes) == len(km.messages)
-    assert 0 < len(km.ask(q, TOPIC).quotes) < len(km.messages)
-
-
 def test_without_a_context_nothing_is_searched_with_a_topic(recorded):
     a, rec = recorded
     a.ask("is that getting better?")
     assert [r.text for r in rec.readings] == ["is that getting better?"]
-
-
-def test_an_overview_quotes_every_lead_sentence_in_document_order(km):
-    r = km.ask("sum up the key messages for my team briefing")
-    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
-    assert r.status == "answered" and [q.text for q in r.quotes] == leads
-    assert [q.text for q in km.ask("give me an overview of early help").quotes] != leads  # a topic of its own
-    # who it is for does not make it a topic: a meeting, chief officers; "tl;dr" is read as the words tl dr
-    for ask in ("sum it up for my team meeting", "tl;dr for chief officers pls"):
-        assert [q.text for q in km.ask(ask).quotes] == leads, ask
-
-
-def test_an_overview_is_no_answer_to_a_question_asking_for_a_date_or_a_figure(km):
-    """A question naming the collection and nothing the documents use reads as an overview request, unless it asks for
-    a date, a figure or a name: then the answer model judges it like any other question."""
-    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
-    for ask in ("when is the next set of key messages coming out?", "how many key messages were published?"):
-        assert km.conversation.topics.is_overview(ask), ask
-        assert [q.text for q in km.ask(ask).quotes] != leads, ask
-    assert [q.text for q in km.ask("key messages please").quotes] == leads
 
 
 def test_a_topic_asked_about_in_a_few_words_is_looked_for_in_its_own_and_the_glossarys_words(recorded):
@@ -306,22 +276,6 @@ def test_a_broad_question_naming_no_topic_is_answered_whatever_the_bar(real_fake
     assert r.status == "answered" and len({q.message_id for q in r.quotes}) >= 2
     assert strict.ask("where are we falling short on advocacy").status == "no_answer"
     assert strict.ask("where are we falling short with the football").status == "no_answer"
-
-
-def test_an_overview_may_say_who_is_asking_and_why(km):
-    """A request that names the collection and asks for the whole of it is an overview even with words about the
-    asker; a topic the documents use makes it a broad question about that topic; no collection, no overview."""
-    c = km.conversation
-    assert c.topics.is_overview("sum up the key messages for me")
-    assert c.topics.is_overview("headline findings from the joint inspections for my councillors briefing tomorrow pls")
-    assert not c.topics.is_overview("headline findings from the joint inspections on domestic abuse")
-    assert not c.topics.is_overview("what are the key messages about early help")  # words the documents use, however common
-    assert not c.topics.is_overview("give me an overview of football tactics")
-    assert c.topics.is_overview("can u give me a quick overview of the whole thing")  # 'the whole thing' is all of it
-    # how the overview will be made and how long it takes names no topic
-    assert c.topics.is_overview("pulling together a 5 min briefing for my team on this, what are the headline themes")
-    assert km.ask("sum up the key messages for me").status == "answered"
-    assert len(km.ask("sum up the key messages for me").quotes) >= 12
 
 
 def test_a_topic_the_documents_never_raise_is_declined_not_glossed(km):

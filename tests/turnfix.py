@@ -28,9 +28,9 @@ class Recorder:
 @pytest.fixture
 def recorded(km):
     rec = Recorder(km.conversation.decide)
-    km.conversation.decide = rec
+    km.conversation.decide = km.conversation.compound.decide = rec  # a compound question's parts too (compound.py)
     yield km, rec
-    km.conversation.decide = rec.decide
+    km.conversation.decide = km.conversation.compound.decide = rec.decide
 
 
 TOPIC = {"v": 1, "topic": "is domestic abuse still a problem?", "quoted": [], "shown": [], "turn": 1}

@@ -1,0 +1,97 @@
+"""A question that asks two things ("X and Y"): where it splits, and each part answered on its own. The conversation
+(conversation.py) asks it of a question's own reading; every part is decided by the library's one `decide`."""
+
+from __future__ import annotations
+
+import re
+
+from .followups import refers_back
+from .intents import ASK_WORDS, asker_intro
+from .readings import Answer, Parts, Reading
+from .text import words
+
+WHOLE_COVER = 0.9  # share of a question's word weight its best sentence has for it to be one ask, not "X and Y" (hand-set)
+PART_WORDS = 4  # words: the least a compound question's unanswered part has to be a question of its own (hand-set)
+# No \s* around the joiner: tried at every space of a long run of spaces, it backtracked quadratically;
+# split() strips the parts instead.
+_SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;", re.I)  # "n": and, as texted
+_NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
+
+
+class Compound:
+    """Splits a question into the parts it asks. `decide`: the library's one way to answer a reading; `content`: the
+    documents' topic words (a part names one of them); `topics`: topics.Topics (whether one answer speaks to both)."""
+
+    def __init__(self, decide, content: frozenset[str], topics):
+        self.decide, self.content, self.topics = decide, content, topics
+
+    def parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
+        """The question's own reading `own` split into the parts it asks (split), or None: a broad question is one
+        ask, and so is one a single sentence answers word for word."""
+        if broad or self._one_sentence_says_all(own):
+            return None
+        d = own.decision
+        return self.split(text, allowed, partly=not d.answered, unknown=own.result.query.unknown_terms,
+                          whole=d.picks[0].sentence.text if d.answered else "",
+                          typed=not d.answered and d.reason in own.result.query.asks)
+
+    @staticmethod
+    def _one_sentence_says_all(found: Answer) -> bool:
+        """The whole question is answered by a sentence that has nearly all its words ("staff were confident and
+        competent at identifying concerns"): one ask, whatever 'and' joins inside it."""
+        d = found.decision
+        return d.answered and bool(d.scored) and d.scored[0].feature("sentence_cover") >= WHOLE_COVER
+
+    def split(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = (), whole: str = "",
+                  typed: bool = False) -> Parts | None:
+        """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole
+        question was declined): when no split answers both, one answered part with the other part declined,
+        which the reply names ("advocacy availability and how many advocates are there?": a figure the
+        documents never give should not cost the part they do answer). `unknown`: the whole question's terms the
+        documents never use; no split breaks a name of several words among them. `whole`: the answer to the whole question,
+        when it has one; no split is made where it speaks to both parts (Topics.holds_each). `typed`: the whole question
+        was declined for the kind of answer it asks (a figure, a date, ...); that ask covers both sides of a noun joined
+        to a noun ("how much are children and families social workers paid?"), so only a second question after the
+        joiner is answered on its own."""
+        half: Parts | None = None
+        names = [m.span() for t in unknown if " " in t for m in re.finditer(_name_pattern(t), text, re.I)]
+        opening = asker_intro().match(text)  # "advocacy worker: what did children & families say ...": who asks is
+        begin = opening.end() if opening and opening.end() < len(text) else 0  # no part of what is asked
+        for m in _SPLIT.finditer(text, begin):
+            if any(a <= m.start() < b for a, b in names):  # "Safe and Together" is one name, and not theirs
+                continue
+            left, right = text[begin:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
+            topical = [any(w in self.content for w in words(part)) for part in (left, right)]
+            if not all(topical) and not (partly and any(topical)):
+                continue
+            if whole and self.topics.holds_each(whole, (left, right)):  # the whole question's answer speaks to both
+                continue
+            # each part is a topic the person named, so the lower bar of a chosen place applies to it
+            begins = words(right)[:1]
+            new_ask = _NEW_ASK.fullmatch(m.group()) is not None  # a second question begins after the joiner
+            asks_again = new_ask or bool(begins) and begins[0] in ASK_WORDS
+            lead = words(left)
+            if not asks_again and len(lead) <= 2 and lead[:1] and lead[0] in ASK_WORDS:  # "do SWs and HVs have the
+                continue  # skills ...?": the nouns share the ask that follows them, one question
+            a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
+            if a.answered and b.answered and (asks_again or not typed):
+                if a.decision.picks[0].message.id != b.decision.picks[0].message.id:
+                    return Parts([a, b])
+            elif partly and half is None and a.answered != b.answered:
+                found, (other, no) = (a, (right, b)) if a.answered else (b, (left, a))
+                # the other part asks for something of its own the documents do not give (a figure, a date, a
+                # name, words they never use), and a second question begins after the joiner ("... and what did
+                # it cost?"), not a noun joined to a noun ("children and families", "Safe and Together")
+                # ... and the answered part is not about the other ("what is the Safe and Together model and do
+                # inspectors expect us to use it?": "it" is the model the documents never name)
+                leans = found is b and refers_back(right)
+                second = new_ask or len(words(other)) >= PART_WORDS and asks_again
+                if no.decision.reason not in ("weak", "") and second and not leans:
+                    half = Parts([found], other)
+        return half
+
+
+def _name_pattern(term: str) -> str:
+    """A name of several words as the question may write it: any non-word characters between its words, "&" for
+    "and" ("Safe & Together" is the listed "safe and together")."""
+    return r"\b" + r"\W*".join(r"(?:and|&)" if w == "and" else re.escape(w) for w in term.split()) + r"\b"
