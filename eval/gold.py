@@ -33,7 +33,8 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff33.jsonl", "eval/data/questions-dev-staff34.jsonl",
                   "eval/data/questions-dev-staff35.jsonl", "eval/data/questions-dev-staff36.jsonl",
                   "eval/data/questions-dev-staff37.jsonl", "eval/data/questions-dev-staff38.jsonl",
-                  "eval/data/questions-dev-staff39.jsonl")
+                  "eval/data/questions-dev-staff39.jsonl", "eval/data/questions-dev-staff40.jsonl",
+                  "eval/data/questions-dev-staff41.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
