@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
-from .text import STEM_PREFIX, fold, is_word, normalise, padded, terms, words
+from .text import STEM_PREFIX, STOP, fold, is_word, normalise, padded, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -23,6 +23,18 @@ _GROUPED = re.compile(r"(?<![\d,.])\d++(?:[,.]\d++)+")  # a number written with 
 _YEAR_RANGE = re.compile(r"\b(1[89]|20)\d\d ?[-–/] ?(\d\d)\b")  # "2021-25": 25 is 2025
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
+# A common word typed in capitals is stressed ("we ARE the early help offer", "which kids were NOT asked"), not an
+# acronym; these few are acronyms as often as words (the WHO, IT, the US), so they may still name something
+_NAMES_TOO = frozenset({"who", "it", "us", "am"})
+_STRESS = frozenset("no never ever only still just even really actually every always".split())
+
+
+def _stressed(candidate: str) -> bool:
+    """Whether a name or acronym candidate is a common word in capitals, said with stress (STOP, or _STRESS)."""
+    w = candidate.lower()
+    return candidate.isupper() and w not in _NAMES_TOO and (w in STOP or w in _STRESS)
+
+
 # "in plain English, what ...": how the answer is wanted, never a name the question asks about
 _PLAIN = re.compile(r"\bin plain (?:english|terms|language|words)\b", re.I)
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
@@ -41,13 +53,15 @@ _NOT_A_ROLE = r"(?!(?:without|with|for|about|if|when|whether|does|do|did|is|are|
 def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     """The opening that says who is asking ("as a residential worker, ...", "MARAC coordinator here - ...", and with
     `roles`, the nouns for jobs, "residential worker - ...", "DS in the PPU - ...", "depute head at a primary. ..."): a
-    name the documents never use there is the asker's job or workplace, not what is asked about. Every repeat is
+    name the documents never use there is the asker's job or workplace, not what is asked about; so is a place the
+    asker says they are in ("I'm in Highland, what does it say about advocacy?"). Every repeat is
     bounded and it is matched at the start only, so its cost does not grow with the text. A semicolon that ends it is
     followed by a space ("tl;dr" opens with no job). The role nouns are data
     (prompts/intents.json "roles", intents.asker_intro)."""
     where = r"(?: (?:in|at|from|with|on|for|of) (?:[\w'&-]+ ){0,4}[\w'&-]+)?"  # "DS in the PPU", "HT of a primary"
     role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where if roles else ""
-    return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|i'?m an?|i am an?) "
+    return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
+                      r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} )", re.I)
 
 
@@ -291,7 +305,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     ws = words(re.sub(r"['’]s\b|(?<=s)['’](?!\w)", "", asked.replace(" & ", " and "), flags=re.I))
     kept = aside(ws) if aside else ws
     only_aside = set(ws) - set(kept) if len(kept) < len(ws) else frozenset()
-    candidates = [c for c in candidates if c.lower() not in only_aside and c.lower() not in chatter]
+    candidates = [c for c in candidates if c.lower() not in only_aside and c.lower() not in chatter and not _stressed(c)]
     said = padded(kept)
     seen = {c.lower() for c in candidates}
     candidates += [n for n in names if f" {n} " in said and n not in seen and (

@@ -248,6 +248,19 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert set(q("residential care in Fife - any findings").unknown_terms) == {"residential", "Fife"}
 
 
+def test_a_place_the_asker_says_they_are_in_is_not_what_is_asked_about():
+    assert q("i'm in Highland, what does it say about advocacy").unknown_terms == ()
+    assert q("we're based in Fife - anything on chronologies?").unknown_terms == ()
+    assert q("i'm in Fife, how did Fife do on chronologies?").unknown_terms == ("Fife",)  # asked about too: still counts
+    assert q("what does it say about advocacy in Highland").unknown_terms == ("Highland",)
+
+
+def test_a_common_word_in_capitals_is_stress_not_an_acronym():
+    assert q("we ARE the early help offer. what did they say about early help").unknown_terms == ()
+    assert q("which kids were NOT asked for their views ENOUGH").unknown_terms == ("ENOUGH",)  # not a common word
+    assert q("what does the WHO say about advocacy").unknown_terms == ("WHO",)  # an acronym as often as a word
+
+
 def test_the_job_nouns_are_data_the_opening_is_read_with():
     """The role-noun opening needs the job nouns of prompts/intents.json; without them only "as a ...", "I'm a ..."
     and "... here" say who asks."""
