@@ -135,11 +135,48 @@ def _knows_at(ws: list[str], i: int) -> int:
     return 0
 
 
+_PURPOSE_VERBS = frozenset("need needs needed want wants wanted using use".split())
+_PURPOSE_OBJECTS = frozenset("it this that them these those".split())
+_ASKED_OF = frozenset("do does did would will should could".split())
+_GIST = frozenset("gist headlines headline summary overview rundown highlights basics".split())
+_GIST_LEAD = frozenset("the a an some".split())
+
+
+def _purpose_at(ws: list[str], i: int) -> int:
+    """How many words from i say what the answer is for, when they run to the end: "need it for the core group
+    training on tuesday" (a verb of needing or using, what is needed, "for", then at most MAX_AUDIENCE_WORDS + 1
+    words before any saying when); 0 if none."""
+    if ws[i] not in _PURPOSE_VERBS or i + 2 >= len(ws) or ws[i + 1] not in _PURPOSE_OBJECTS or ws[i + 2] != "for":
+        return 0
+    if i >= 2 and ws[i - 2] in _ASKED_OF:  # "what do we need it for": asked, not said
+        return 0
+    rest = ws[i + 3:]
+    if ASK_WORDS & set(rest):
+        return 0
+    while rest and rest[-1] in _audience_when():
+        rest = rest[:-1]
+    return len(ws) - i if 0 < len(rest) <= MAX_AUDIENCE_WORDS + 1 else 0
+
+
+def _wants_gist_at(ws: list[str], i: int) -> int:
+    """How many words from i say that someone wants the gist ("GPs want the gist", "my manager wants a summary"): at
+    most two words naming them, a verb of wanting, perhaps an article, a word for a summary; 0 if none."""
+    for n in (1, 2):
+        verb = i + n
+        if verb + 1 < len(ws) and ws[verb] in _PURPOSE_VERBS and not (ASK_WORDS | _GIST) & set(ws[i:verb]):
+            thing = verb + 2 if ws[verb + 1] in _GIST_LEAD else verb + 1
+            if thing < len(ws) and ws[thing] in _GIST:
+                return thing + 1 - i
+    return 0
+
+
 def without_audience(ws: list[str]) -> list[str]:
     """The words less who is asking and who the answer is for: a role the question opens with ('councillor here',
     'CPC lead officer here': at most MAX_AUDIENCE_WORDS words, none a question word, then 'here') and a phrase saying
     where the answer will be used ('for a social work team', 'at our next meeting': a preposition, at most
-    MAX_AUDIENCE_WORDS words, an audience word of prompts/intents.json). Cost: the words times MAX_AUDIENCE_WORDS."""
+    MAX_AUDIENCE_WORDS words, an audience word of prompts/intents.json), what it is needed for, at the end ("need it for
+    the core group training on tuesday"), and who wants the gist ("GPs want the gist"). Cost: the words times
+    MAX_AUDIENCE_WORDS."""
     here = next((i for i, w in enumerate(ws[:MAX_AUDIENCE_WORDS + 1]) if w == "here"), None)
     if here and not ASK_WORDS & set(ws[:here]):
         ws = ws[here + 1:]
@@ -150,6 +187,10 @@ def without_audience(ws: list[str]) -> list[str]:
             while out and out[-1] in _AUDIENCE_LEAD:
                 out.pop()
             i += 1 + know
+            continue
+        skip = _purpose_at(ws, i) or _wants_gist_at(ws, i)
+        if skip:
+            i += skip
             continue
         if ws[i] in _AUDIENCE_OPENS:
             end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_WORDS)) if ws[j] in audience), None)

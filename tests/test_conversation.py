@@ -10,7 +10,7 @@ import pytest
 from assistant.asker import after_label, after_opening, asking_part, without_audience, without_opening
 from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, said_about,
                                  refers_back)
-from assistant.intents import asked_topic, is_broad, named_message, refused_part, route
+from assistant.intents import asked_topic, is_broad, named_message, plain_spelling, refused_part, route
 from assistant.text import words
 from assistant.profile import Profile
 
@@ -275,6 +275,12 @@ def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
     assert without_audience(words("big themes our councillors should know")) == "big themes".split()
     assert without_audience(words("what should councillors know about poverty")) == words("what should councillors know about poverty")
     assert without_audience(words("the headline findings for a training slide")) == "the headline findings".split()
+    # what it is needed for, at the end, and who wants the gist
+    assert without_audience(words("the bit on DV pls, need it for the core group training on tuesday")) == "the bit on dv pls".split()
+    assert without_audience(words("give me the headlines, GPs want the gist")) == "give me the headlines".split()
+    assert without_audience(words("my manager wants a summary of the findings")) == "of the findings".split()
+    need = "what do we need it for in child protection and why"  # more than a purpose's few words follow: kept
+    assert without_audience(words(need)) == words(need)
     rain = "is it going to rain in inverness tomorrow"  # a word saying when ends no audience phrase alone
     assert without_audience(words(rain)) == words(rain)
     kept = "is there anything here about chronologies for under 5s"  # 'here' after a question word; no audience word
@@ -387,3 +393,12 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
 ])
 def test_refused_part_separates_a_question_from_a_request_to_refuse(text, split):
     assert refused_part(text) == split
+
+
+def test_scots_and_texting_spellings_of_common_words_are_read_as_the_words():
+    assert plain_spelling("whit aboot the poverty side o things") == "what about the poverty side of things"
+    assert plain_spelling("Is that GONNAE get better tho?") == "Is that going to get better though?"
+    assert plain_spelling("gonnae gie us the gist") == "could you give us the gist"
+    # whole words only: a word that merely holds one is left alone ("whitehall", "taekwondo", "o'clock")
+    assert plain_spelling("whitehall taekwondo at 9 o'clock") == "whitehall taekwondo at 9 o'clock"
+    assert route(plain_spelling("gie us a wee poem aboot it")) == "refuse"
