@@ -13,7 +13,7 @@ from .context import MAX_IDS, Context
 from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         said_about, without_closing_then)
-from .intents import named_message, refused_part, route, vague_words
+from .intents import named_message, plain_spelling, refused_part, route, vague_words
 from .readings import Answer, Parts, Reading
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
 from .text import stems, words
@@ -42,6 +42,7 @@ class Conversation:
     # -- routing --------------------------------------------------------------------------------
     def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None, refusing: bool = False) -> "Reply":
         lib = self.lib
+        text = plain_spelling(text)  # "whit aboot the poverty side o things": read as "what about ... of things"
         named_topic = message_about(text)  # "which message was the data one?": the data one
         about = named_topic if named_topic and said_about(text) else None  # "which bit says the thing about resources?"
         text = more_about(text) or named_topic or text

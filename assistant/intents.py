@@ -52,6 +52,20 @@ def filler() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _spelled() -> tuple[re.Pattern, dict[str, str]]:
+    table = {k.lower(): v for k, v in intents().get("spellings", {}).items()}
+    alternatives = "|".join(sorted(map(re.escape, table), key=len, reverse=True)) or r"(?!)"
+    return re.compile(r"(?<![\w'’])(?:" + alternatives + r")(?![\w'’])", re.I), table
+
+
+def plain_spelling(text: str) -> str:
+    """The text with Scots and texting spellings of common words (prompts/intents.json "spellings": "whit aboot",
+    "gonnae", "tho") read as the standard words. One pass over the text."""
+    pattern, table = _spelled()
+    return pattern.sub(lambda m: table[m.group().lower()], text)
+
+
+@lru_cache(maxsize=1)
 def asker_intro() -> re.Pattern:
     """The opening that says who asks, with the job nouns of prompts/intents.json "roles" (query.introduction)."""
     return introduction(tuple(intents()["roles"]))

@@ -39,6 +39,7 @@ def user_text_patterns() -> dict[str, re.Pattern]:
                 found[f"answer_types.{name}.{part}"] = re.compile(spec[part], re.I)
     found["intents.asker_intro()"] = intents.asker_intro()  # built from prompts/intents.json's job nouns
     found["query.introduction()"] = query.introduction()
+    found["intents.plain_spelling"] = intents._spelled()[0]  # built from prompts/intents.json's spellings
     numbered = json.loads((ROOT / "index" / "profile.json").read_text(encoding="utf-8")).get("numbered_titles")
     if numbered:
         found["profile.numbered_titles"] = re.compile(numbered["pattern"], re.I)
