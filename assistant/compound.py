@@ -26,9 +26,11 @@ class Compound:
         self.decide, self.content, self.topics = decide, content, topics
 
     def parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
-        """The question's own reading `own` split into the parts it asks (split), or None: a broad question is one
-        ask, and so is one a single sentence answers word for word."""
-        if broad or self._one_sentence_says_all(own):
+        """The question's own reading `own` split into the parts it asks (split), or None: a broad question the
+        documents answer is one ask, and so is one a single sentence answers word for word. A broad question declined
+        may still ask two things, one of which they answer ("covid and also staff recruitment problems - what was
+        found on those")."""
+        if broad and own.answered or self._one_sentence_says_all(own):
             return None
         d = own.decision
         return self.split(text, allowed, partly=not d.answered, unknown=own.result.query.unknown_terms,

@@ -104,3 +104,21 @@ def test_two_nouns_sharing_the_ask_after_them_are_not_split(recorded):
     a.ask("does early help work, n is DA still a problem?")
     texts = [r.text for r in rec.readings]
     assert "does early help work" in texts and "is DA still a problem" in texts
+
+
+
+def test_a_broad_question_the_documents_do_not_answer_whole_may_still_ask_one_thing_they_do(km):
+    """Read as broad ("what was found on those"), the whole question is declined for words the documents never use; its
+    first part is still a question they answer, and the part they do not is named. A broad question they answer is one
+    ask."""
+    from assistant.readings import Reading
+
+    compound = km.conversation.compound
+    text = "covid and also staff recruitment problems - what was found on those?"
+    own = km.decide(Reading(text, broad=True))
+    assert not own.answered and own.decision.reason == "unknown"
+    parts = compound.parts(own, text, None, broad=True)
+    assert parts is not None and [a.decision.picks[0].message.title for a in parts.answers] == ["Key message 9"]
+    assert "recruitment" in parts.unanswered
+    answered = "what was found on covid and also on chronologies?"
+    assert compound.parts(km.decide(Reading(answered, broad=True)), answered, None, broad=True) is None
