@@ -266,3 +266,12 @@ def test_what_a_thing_is_supposed_to_include_asks_advice_and_the_impact_on_child
     assert "advice" not in q("are chronologies any good?").asks
     assert "consequence" in q("whats the impact on kids of patchy advocacy?").asks
     assert "consequence" not in q("did partnerships show the impact of services?").asks
+
+
+def test_whether_the_documents_say_why_whether_to_share_and_what_a_thing_actually_is_are_asked_kinds():
+    assert "cause" in q("does it say why the response wasnt consistent").asks
+    assert "cause" not in q("does it say the response was consistent").asks
+    assert "advice" in q("can you tell me if I should share this concern with the school").asks
+    assert "definition" in q("what actually is a chronology").asks
+    assert "ranking" in q("how many partnerships were evaluated as weak").asks
+    assert "ranking" not in q("how were partnerships evaluated").asks
