@@ -6,7 +6,8 @@ dev split): the ranker gives each candidate sentence the probability that it ans
 the probability that the ranker's best candidate's section answers the question. The best candidate is
 quoted when the trigger's probability reaches the threshold; otherwise the question is declined. The
 profile's rules (terms the documents never cover, answer types) run first and decline on their own, and so
-does a question none of whose words the documents use."""
+does a question none of whose words the documents use, and one asking about a thing in particular ("health visitors
+specifically") that the best candidate's message never names (query.unmet_focus)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from . import features as feats
 from . import polarity
-from .query import AnswerType, unmet_type
+from .query import AnswerType, unmet_focus, unmet_type
 from .retrieve import Result, SentenceHit
 from .text import stems
 
@@ -283,6 +284,8 @@ def decide(result: Result, corpus: feats.Corpus, broad: bool = False, calibratio
             return Decision(False, [], conf, unmet, tuple(scored))
         best = shown[0]
         scored = [best] + [s for s in scored if s is not best]
+    if not broad and unmet_focus(result.query, best.hit.message.text):  # "what about health visitors specifically?"
+        return Decision(False, [], conf, "specific", tuple(scored))  # from a message that never names them
     if (best.feature("unknown_share") >= 1.0 or best.feature("n_terms") == 0) and not topicless:
         # not one word asked is one the documents (or the glossary) use, or no word is asked at all ("2+2", "???"): no
         # question like that was answerable in anything the model was fitted on (0 of 794; 5 of the 17 out-of-scope

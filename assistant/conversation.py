@@ -226,7 +226,8 @@ class Conversation:
         decision = found.decision
         if not decision.answered:
             reason = "nothing_else" if intent == "else" else decision.reason
-            return self._decline(reason, nxt, terms=found.result.query.unknown_terms)
+            q = found.result.query
+            return self._decline(reason, nxt, terms=(" ".join(q.stressed),) if reason == "specific" else q.unknown_terms)
         quotes = [_first_quote(decision)] + [answer_quote(p.message, p.index, p.score) for p in decision.picks[1:]]
         ids = _ids(quotes)
         shown = list(dict.fromkeys(nxt.shown + ids))[-MAX_IDS:]

@@ -70,7 +70,7 @@ class Library:
         result = r.search(reading.text, k=10, only=set(reading.only) if reading.only is not None else None)
         if reading.asked is not None and reading.asked != reading.text:  # number and name checks apply to what was typed
             q = r.analyse(reading.asked)
-            result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms)
+            result.query = replace(result.query, asks=q.asks, unknown_terms=q.unknown_terms, stressed=q.stressed)
         return Answer(result, decide(result, r.corpus, broad=reading.broad, calibration=self.calibration,
                                      exclude=set(reading.exclude), types=r.answer_types, within=reading.within,
                                      topicless=reading.topicless, spread=reading.spread,

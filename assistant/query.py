@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CorpusError
-from .text import STEM_PREFIX, STOP, fold, is_word, normalise, padded, terms, words
+from .text import STEM_PREFIX, STOP, fold, is_word, normalise, padded, stem, stems, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -93,6 +93,7 @@ class Query:
     unknown_terms: tuple[str, ...]  # numbers, acronyms and names the documents never use
     own: str = ""  # the user's own words, typing slips mended: what sentence choice sees
     glossed: tuple[tuple[str, str], ...] = ()  # (a glossary term the question uses, the documents' words it stands for)
+    stressed: tuple[str, ...] = ()  # what the question asks about in particular ("health visitors specifically"): focus()
 
     def __post_init__(self):
         if not self.own:
@@ -205,6 +206,53 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
     """The first answer type the question asks for that the sentence does not show, if any."""
     by_name = {t.name: t for t in types}
     return next((name for name in query.asks if not by_name[name].shown_by(sentence)), None)
+
+
+# "what did they say about health visitors specifically", "recommendations specifically for police scotland": up to four
+# words before the cue, or after it and a preposition (bounded, so the cost does not grow with the text)
+_SPECIFIC_BEFORE = re.compile(r"((?:[\w'’&-]+ ){0,3}[\w'’&-]+) specifically\b", re.I)
+_SPECIFIC_AFTER = re.compile(r"\bspecifically (?:about|on|for|in|with|regarding|re|around|to) ((?:[\w'’&-]+ ){0,3}[\w'’&-]+)", re.I)
+# words that end the named thing: prepositions and verbs of saying ("anything on DA specifically", "does it mention X")
+_NOT_FOCUS = STOP | frozenset("about on for in with regarding re around during from by into of at to any anything findings "
+                              "finding say said says mention mentions mentioned cover covers covered find found".split())
+
+
+def focus(text: str) -> tuple[str, ...]:
+    """The words a question says it asks about in particular: the run of words next to "specifically" ("what about
+    health visitors specifically?": health, visitors), up to a stop word, preposition or verb of saying; numbers left
+    out (an age is read by the age wording). Empty without the cue."""
+    run: list[str] = []
+    after = _SPECIFIC_AFTER.search(text)  # "specifically for police scotland": what follows is the thing
+    before = None if after else _SPECIFIC_BEFORE.search(text)
+    if after:
+        for w in words(after.group(1)):
+            if w in _NOT_FOCUS:
+                break
+            run.append(w)
+    elif before:
+        for w in reversed(words(before.group(1))):
+            if w in _NOT_FOCUS:
+                break
+            run.insert(0, w)
+    return tuple(w for w in run if len(w) > 1 and not any(c.isdigit() for c in w))
+
+
+ABBREVIATION = 5  # hand-set: the most letters of a glossary term read as an abbreviation ("camhs"), not a word for a kind
+
+
+def unmet_focus(query: "Query", text: str) -> bool:
+    """Whether a message's text lacks a word the question asks about in particular (Query.stressed), itself or, for an
+    abbreviation (one word of at most ABBREVIATION letters: "DA", "yp"), in the documents' words the glossary spells it
+    out with: 'what about health visitors specifically?' is not answered from a message about health, nor from one
+    about staff, the broader word the glossary gives for them."""
+    if not query.stressed:
+        return False
+    have = stems(text)
+    for w in query.stressed:
+        means = {stem(w)} | {s for term, meant in query.glossed if term == w and len(w) <= ABBREVIATION for s in stems(meant)}
+        if not means & have:
+            return True
+    return False
 
 
 class Spellable:
@@ -320,4 +368,4 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     meant = typed_as_meant(text, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
                  " ".join([text, *fixes]), tuple((t, " ".join(glossary[t])) for t in sorted(hits)) + tuple(
-                     (a, w) for a, w in zip(ages, age_words)))
+                     (a, w) for a, w in zip(ages, age_words)), focus(asked))

@@ -358,3 +358,13 @@ def test_a_topic_a_few_messages_use_is_a_new_topic_unless_the_follow_up_points_b
     assert t.new_topic_words("what about early help?", last)
     assert not t.new_topic_words("does early help work for that?", last, points_back=True)
     assert t.new_topic_words("does advocacy help with that?", last, points_back=True)
+
+
+def test_what_is_asked_about_in_particular_must_be_named_where_the_answer_is(km):
+    """'Health visitors specifically' is not answered from a message about health or about staff: the decline names
+    what was asked about; a thing the documents do name is still answered, as a follow-up too."""
+    r = km.ask("what did they say about health visitors specifically?")
+    assert r.status == "no_answer" and r.reason == "specific" and "“health visitors”" in r.reply
+    assert km.ask("what about poverty specifically?").status == "answered"
+    first = km.ask("is domestic abuse still a problem?")
+    assert km.ask("and poverty specifically?", first.context).status == "answered"
