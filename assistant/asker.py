@@ -51,6 +51,41 @@ def asking_part(text: str) -> str:
     return last if _FIRST_PERSON & set(words(" ".join(parts[:-1]))) else text
 
 
+# A letter's salutation ("Dear Sir/Madam,") and its sign-off with all that follows it ("Yours faithfully, J. McLeod,
+# Service Manager"; "Kind regards, A. Nowak"; "Many thanks."): who writes and to whom, no part of what is asked
+_SALUTATION = re.compile(r"^\W{0,3}(?:dear|to whom it may concern)\b[^,:\n]{0,40}[,:\n]\s*", re.I)
+_SIGN_OFF = re.compile(r"(?:^|(?<=[.?!,\n])\s*)(?:yours (?:faithfully|sincerely|truly)|kind(?:est)? regards|best regards|warm regards|"
+                       r"many thanks|thanks in advance|with thanks|best wishes|regards)\b", re.I)
+# "my caseload's mental - anyway, did staff say they felt supported?": what comes before "anyway" is set aside
+_ANYWAY = re.compile(r"\b(?:but |so |ok |okay )?(?:anyway|anyways|anyhow)\b[\s,:;.!–—-]+", re.I)
+MIN_AFTER_ASIDE = 3  # hand-set: the fewest words after "anyway" that are a question of their own
+
+
+def letter_body(text: str) -> str:
+    """What a question pasted from a letter or an email asks: the text less its salutation ("Dear Sir/Madam,") and
+    its sign-off with everything after it (name, job, organisation); the text itself when nothing else is left, so a
+    turn that is only "Many thanks." is still thanks. Cost: one pass each."""
+    body = text
+    hello = _SALUTATION.match(body)
+    if hello:
+        body = body[hello.end():]
+    bye = _SIGN_OFF.search(body)
+    if bye and bye.start() > 0:
+        body = body[:bye.start()]
+    body = body.strip()
+    return body if words(body) else text
+
+
+def after_aside(text: str) -> str:
+    """The question after an aside the asker sets down with "anyway" ("my caseload's mental - anyway, did staff say
+    they felt supported?"), when at least MIN_AFTER_ASIDE words follow it; else the text."""
+    m = _ANYWAY.search(text)
+    if m is None or m.start() == 0:
+        return text
+    rest = text[m.end():].strip()
+    return rest if len(words(rest)) >= MIN_AFTER_ASIDE else text
+
+
 def _is_question(part: str) -> bool:
     ws = words(part)
     return part.rstrip().endswith("?") or bool(ws) and ws[0] in ASK_WORDS
@@ -103,7 +138,9 @@ def _after_intro(text: str) -> str:
 
 
 _AUDIENCE_OPENS = frozenset({"for", "to", "at", "with"})
-MAX_AUDIENCE_WORDS = 4  # hand-set: words between the preposition and the audience word
+MAX_AUDIENCE_WORDS = 4  # hand-set: words naming who asks before 'here', or where they are before 'should know'
+MAX_AUDIENCE_PHRASE = 5  # hand-set: words between the preposition and the audience word ("for our children's services
+# planning partnership meeting")
 
 
 @lru_cache(maxsize=1)
@@ -174,7 +211,7 @@ def without_audience(ws: list[str]) -> list[str]:
     """The words less who is asking and who the answer is for: a role the question opens with ('councillor here',
     'CPC lead officer here': at most MAX_AUDIENCE_WORDS words, none a question word, then 'here') and a phrase saying
     where the answer will be used ('for a social work team', 'at our next meeting': a preposition, at most
-    MAX_AUDIENCE_WORDS words, an audience word of prompts/intents.json), what it is needed for, at the end ("need it for
+    MAX_AUDIENCE_PHRASE words, an audience word of prompts/intents.json), what it is needed for, at the end ("need it for
     the core group training on tuesday"), and who wants the gist ("GPs want the gist"). Cost: the words times
     MAX_AUDIENCE_WORDS."""
     here = next((i for i, w in enumerate(ws[:MAX_AUDIENCE_WORDS + 1]) if w == "here"), None)
@@ -193,7 +230,7 @@ def without_audience(ws: list[str]) -> list[str]:
             i += skip
             continue
         if ws[i] in _AUDIENCE_OPENS:
-            end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_WORDS)) if ws[j] in audience), None)
+            end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_PHRASE)) if ws[j] in audience), None)
             if end is not None:
                 while end + 1 < len(ws) and ws[end + 1] in going_on:  # "team meeting", "session next wk"
                     end += 1

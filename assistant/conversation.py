@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asker import after_label, after_opening, asking_part, without_opening
+from .asker import after_aside, after_label, after_opening, asking_part, letter_body, without_opening
 from .context import MAX_IDS, Context
 from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
@@ -43,6 +43,7 @@ class Conversation:
     def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None, refusing: bool = False) -> "Reply":
         lib = self.lib
         text = plain_spelling(text)  # "whit aboot the poverty side o things": read as "what about ... of things"
+        text = after_aside(letter_body(text))  # "Dear Sir/Madam, ... Yours faithfully, ..."; "my caseload's mental - anyway, ..."
         named_topic = message_about(text)  # "which message was the data one?": the data one
         about = named_topic if named_topic and said_about(text) else None  # "which bit says the thing about resources?"
         text = more_about(text) or named_topic or text

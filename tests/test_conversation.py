@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.asker import after_label, after_opening, asking_part, without_audience, without_opening
+from assistant.asker import after_aside, after_label, after_opening, asking_part, letter_body, without_audience, without_opening
 from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, said_about,
                                  refers_back)
 from assistant.intents import asked_topic, is_broad, named_message, plain_spelling, refused_part, route
@@ -402,3 +402,26 @@ def test_scots_and_texting_spellings_of_common_words_are_read_as_the_words():
     # whole words only: a word that merely holds one is left alone ("whitehall", "taekwondo", "o'clock")
     assert plain_spelling("whitehall taekwondo at 9 o'clock") == "whitehall taekwondo at 9 o'clock"
     assert route(plain_spelling("gie us a wee poem aboot it")) == "refuse"
+
+
+def test_a_letters_salutation_and_sign_off_are_no_part_of_the_question():
+    body = "I would be grateful if you could advise whether staff recognise risk early."
+    assert letter_body(f"Dear Sir/Madam, {body} Yours faithfully, J. McLeod, Service Manager (Children and Families)") == body
+    assert letter_body(f"Dear colleagues,\n{body}\nKind regards,\nA. Nowak") == body
+    assert letter_body(f"{body} Many thanks.") == body
+    assert letter_body("Many thanks.") == "Many thanks."  # nothing else: still thanks
+    kept = "are regards for children's views higher where they are care experienced?"  # 'regards' not a sign-off here
+    assert letter_body(kept) == kept
+
+
+def test_what_comes_before_anyway_is_set_aside():
+    assert after_aside("my caseload's mental - anyway, did staff say they felt supported?") == "did staff say they felt supported?"
+    assert after_aside("Anyway, what about advocacy?") == "Anyway, what about advocacy?"  # nothing before it
+    assert after_aside("is it any better anyway?") == "is it any better anyway?"  # nothing after it
+
+
+def test_a_number_written_as_a_word_names_a_numbered_message():
+    assert named_message("key message five", TITLES, KM_PROFILE.numbered) == ("doc:km5", "")
+    assert named_message("is five a lot of messages", TITLES, KM_PROFILE.numbered)[0] is None  # no word numbering parts
+    assert named_message("what does key message twelve say", TITLES, KM_PROFILE.numbered) == ("doc:km12", "")
+    assert named_message("KM five - poverty?", TITLES, KM_PROFILE.numbered)[0] == "doc:km5"

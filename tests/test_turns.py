@@ -198,9 +198,9 @@ def test_a_name_only_in_a_label_before_a_question_of_its_own_does_not_decline_it
     still declined."""
     a, rec = recorded
     q = "is the quality of reviewing and care planning for individual children improving?"
-    r = a.ask(f"IRO - {q}")
+    r = a.ask(f"SCRA - {q}")
     assert r.status == "answered" and rec.readings[-1].text == q
-    assert a.ask("IRO - is it improving?").status == "no_answer"  # what follows points back at the label
+    assert a.ask("SCRA - is it improving?").status == "no_answer"  # what follows points back at the label
     assert a.ask("online harm and sextortion - what did the inspectors find").status == "no_answer"  # names nothing
 
 
