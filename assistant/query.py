@@ -62,7 +62,8 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
-                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} )", re.I)
+                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
+                      r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want)\b))", re.I)
 
 
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of
@@ -220,7 +221,8 @@ _NOT_FOCUS = STOP | frozenset("about on for in with regarding re around during f
 def focus(text: str) -> tuple[str, ...]:
     """The words a question says it asks about in particular: the run of words next to "specifically" ("what about
     health visitors specifically?": health, visitors), up to a stop word, preposition or verb of saying; numbers left
-    out (an age is read by the age wording). Empty without the cue."""
+    out (an age is read by the age wording). Empty without the cue. (Read too after "does it mention X", it declined
+    paraphrases the documents answer in other words, "lack of services", "trauma informed practise": dev +4, -7.)"""
     run: list[str] = []
     after = _SPECIFIC_AFTER.search(text)  # "specifically for police scotland": what follows is the thing
     before = None if after else _SPECIFIC_BEFORE.search(text)

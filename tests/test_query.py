@@ -388,6 +388,7 @@ def test_what_a_question_asks_about_in_particular_is_read_next_to_specifically()
     assert focus("does it mention homelessness or temp accommodation specifically") == ("temp", "accommodation")
     assert focus("HV here - anything on under 5s specifically?") == ()  # an age: read by the age wording
     assert focus("what about health visitors?") == ()
+    assert focus("does it mention kinship care?") == ()  # whether it is mentioned: the answer model judges
 
 
 def test_a_message_that_never_names_what_is_asked_about_in_particular_does_not_answer_it():
