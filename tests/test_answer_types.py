@@ -275,3 +275,16 @@ def test_whether_the_documents_say_why_whether_to_share_and_what_a_thing_actuall
     assert "definition" in q("what actually is a chronology").asks
     assert "ranking" in q("how many partnerships were evaluated as weak").asks
     assert "ranking" not in q("how were partnerships evaluated").asks
+
+
+def test_a_date_set_a_clause_opening_should_i_how_quickly_whos_and_the_weakest_partner_are_asked_kinds():
+    assert "date" in q("has the government set a date for the national action they mention").asks
+    assert "advice" in q("should I refuse to hold the case conference if the chronology's rubbish").asks
+    assert "advice" not in q("should we be worried about poverty?").asks  # asks what the findings say
+    assert "quantity" in q("what's the correlation coefficient").asks
+    assert "named" not in q("who's getting missed? which groups of kids are we letting down").asks
+    assert "named" in q("who's our council's advocacy provider?").asks
+    assert "named" not in q("who's more confident, staff or managers?").asks  # a choice between the two
+    assert "ranking" in q("is it true the inspection found education was the weakest partner?").asks
+    assert "consequence" in q("why should strategic leaders bother whether staff have confidence in them?").asks
+    assert "cause" not in q("why should strategic leaders bother whether staff have confidence in them?").asks
