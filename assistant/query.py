@@ -210,9 +210,10 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
 
 
 # "what did they say about health visitors specifically", "recommendations specifically for police scotland": up to four
-# words before the cue, or after it and a preposition (bounded, so the cost does not grow with the text)
-_SPECIFIC_BEFORE = re.compile(r"((?:[\w'’&-]+ ){0,3}[\w'’&-]+) specifically\b", re.I)
-_SPECIFIC_AFTER = re.compile(r"\bspecifically (?:about|on|for|in|with|regarding|re|around|to) ((?:[\w'’&-]+ ){0,3}[\w'’&-]+)", re.I)
+# words before the cue, or after it and a preposition (bounded, each word read whole once from its start, so the cost
+# grows with the text only linearly: a word without spaces is not tried again from each of its letters)
+_SPECIFIC_BEFORE = re.compile(r"(?<![\w'’&-])((?:[\w'’&-]++ ){0,3}[\w'’&-]++) specifically\b", re.I)
+_SPECIFIC_AFTER = re.compile(r"\bspecifically (?:about|on|for|in|with|regarding|re|around|to) ((?:[\w'’&-]++ ){0,3}[\w'’&-]++)", re.I)
 # words that end the named thing: prepositions and verbs of saying ("anything on DA specifically", "does it mention X")
 _NOT_FOCUS = STOP | frozenset("about on for in with regarding re around during from by into of at to any anything findings "
                               "finding say said says mention mentions mentioned cover covers covered find found".split())
