@@ -21,16 +21,23 @@ _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me sho
 
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                                       "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-# a number written as a word after a word that numbers parts ("key message six", "part two"): read as its digits
-_NUMBER_WORD = re.compile(r"\b(key ?messages?|kms?|msgs?|messages?|parts?|sections?|chapters?) (" + "|".join(_NUMBERS) + r")\b", re.I)
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBERS) + r")\b", re.I)
 
 
 def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:
     """The message a question names by its title ('what does key message 5 say?', 'the preamble', or 'KM7?'
-    through the profile's numbered-title scheme) and what else it asks about it ('' for the whole message).
+    through the profile's numbered-title scheme) and what else it asks about it ('' for the whole message); a
+    question that names none as typed may name one with its numbers written as words ('key message six'): the titles
+    and the profile's scheme decide which words number a message, nothing here does.
     titles: a title's words (text.words, joined by spaces) → id; numbered: the profile's NumberedTitles, if any.
-    Cost: the question's word runs looked up, longest first, whatever the number of messages."""
-    text = _NUMBER_WORD.sub(lambda w: f"{w.group(1)} {_NUMBERS[w.group(2).lower()]}", text)  # "key message six"
+    Cost: the question's word runs looked up, longest first, whatever the number of messages (twice at most)."""
+    found = _named(text, titles, numbered)
+    if found[0] is None and _NUMBER_WORD.search(text):
+        return _named(_NUMBER_WORD.sub(lambda w: str(_NUMBERS[w.group().lower()]), text), titles, numbered)
+    return found
+
+
+def _named(text: str, titles: dict[str, str], numbered) -> tuple[str | None, str]:
     ws = words(text)
     lowered = " ".join(ws)
     m = numbered.pattern.search(text) if numbered else None
