@@ -91,6 +91,16 @@ def _whole() -> list[tuple[str, list[list[str]]]]:
     return [(name, [p.split() for p in sorted(phrases, key=len, reverse=True)]) for name, phrases in intents()["whole"].items()]
 
 
+_POLITE = frozenset("please pls plz kindly now ok okay right so and then also".split())  # may come before the verb
+
+
+def _opens_refusal(ws: list[str], data: dict) -> bool:
+    """Whether the words open, after a polite word or two ("please", "ok then"), with a verb asking the assistant to
+    compose something (prompts/intents.json "refuse_opening": "draft supervision notes ...", "pls write up ...")."""
+    first = next((w for w in ws[:3] if w not in _POLITE), None)
+    return first in data.get("refuse_opening", ())
+
+
 def _has_any(ws: list[str], phrases) -> bool:
     """Whether any phrase occurs in the words as whole words."""
     said = padded(ws)
@@ -108,6 +118,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     for name, phrases in data["contains"].items():
         if _has_any(ws, phrases):
             return name
+    if _opens_refusal(ws, data):  # "draft supervision notes for my worker based on ..."
+        return "refuse"
     if _has_any(ws, data["override"]):  # getting round the instructions: refused (whole: refused_part)
         return "refuse"
     if _WHICH.match(text):
@@ -169,7 +181,7 @@ def refused_part(text: str) -> tuple[str, str] | None:
     refuse = data["contains"]["refuse"]
     asked, refused = [], []
     for i in range(0, len(parts), 2):
-        if _has_any(words(parts[i]), refuse):
+        if _has_any(words(parts[i]), refuse) or _opens_refusal(words(parts[i]), data):
             refused.append(parts[i].strip())
             continue
         if asked:  # the join just before this clause: the one it was asked with, or the one after a refused clause
@@ -204,10 +216,10 @@ def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
     phrases = _social_phrases()
     used, i = set(), 0
     while i < len(ws):
-        if ws[i] in no_request:
+        hit = next(((name, len(pw)) for name, pw in phrases if ws[i:i + len(pw)] == pw), None)  # "for your help" too
+        if hit is None and ws[i] in no_request:
             i += 1
             continue
-        hit = next(((name, len(pw)) for name, pw in phrases if ws[i:i + len(pw)] == pw), None)
         if hit is None:
             return None
         used.add(hit[0])
