@@ -368,6 +368,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     unknown = tuple(dict.fromkeys(
         c for c in candidates if not (named(fold(c).lower()) or known(short_years.get(c, ""))) and len(c) > 1
     ))
+    # a listed name within a longer one unknown too ("named person" in "named person service") is that one, not a second
+    unknown = tuple(c for c in unknown if not any(o != c and f" {c} " in f" {o} " for o in unknown))
     meant = typed_as_meant(text, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
                  " ".join([text, *fixes]), tuple((t, " ".join(glossary[t])) for t in sorted(hits)) + tuple(

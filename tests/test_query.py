@@ -103,6 +103,9 @@ def test_glossary_loading(tmp_path):
     ("is restraint used in residential care", ("restraint", "residential")),
     ("any findings on parents with addictions?", ("addictions",)),  # a risk the key messages never raise
     ("was the named person service a success", ("named person service",)),
+    ("what does the named person actually do", ("named person",)), ("are out of hours teams any good", ("out of hours",)),
+    # said only in an opening that says who asks, a listed name is no topic
+    ("named person here - anything on early help?", ()), ("out of hours SW - did they inspect during covid?", ()),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
