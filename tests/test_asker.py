@@ -7,6 +7,18 @@ from assistant.followups import refers_back
 from assistant.text import words
 
 
+def test_a_request_put_as_a_statement_asks_like_a_question():
+    ask = "I would be most grateful if you could tell me whether the inspections found joint working on neglect."
+    assert asking_part(f"Good afternoon, I chair our local partnership and I am writing a briefing. {ask}") == ask
+    ask = "Could you let me know what the report says on advocacy for care leavers."
+    assert asking_part(f"We run a throughcare team in the Borders. {ask}") == ask
+    # a request that points at what came before asks with it; a statement that asks nothing is no question
+    assert asking_part("We use Signs of Safety. I'd like to know if it is mentioned.") == \
+        "We use Signs of Safety. I'd like to know if it is mentioned."
+    assert asking_part("We run a MARAC in Fife. I would say it works well for most families.") == \
+        "We run a MARAC in Fife. I would say it works well for most families."
+
+
 def test_asking_part_leaves_out_who_is_asking_and_why():
     q = "Does the report think a joined-up approach to domestic abuse still needs to be a priority?"
     assert asking_part(f"We're reviewing our MARAC arrangements. {q}") == q
