@@ -387,7 +387,7 @@ _WHICH = re.compile(
     r"(?:which|what) (?:key )?(?:message|msg|km)(?: number| no\.?)?"
     r"(?: (?:is|was) (?:that|this|it)(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)"
     r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
-    r"|(?:which|what) (?:bit|part|section|page|paragraph|chapter)(?: of (?:the|this) (?:report|document|doc|text))?"
+    r"|(?:which|what) (?:bit|part|section|page|paragraph|chapter|sentence|line)(?: of (?:the|this) (?:report|document|doc|text))?"
     r" (?:says|said|covers|mentions|is|was) (?:that|this|it)(?: from| in)?"
     r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"
     r"|(?:what(?:'s|’s| is) the )?source)"

@@ -164,6 +164,7 @@ def test_a_greeting_and_what_the_asker_is_doing_is_an_introduction(text, intent)
 def test_which_message_with_what_the_person_needs_it_for_names_the_last_answer():
     assert route("what message was that, so I can quote it") == "which"
     assert route("which key message is that for my records") == "which"
+    assert route("which sentence says that?") == "which" and route("what line of the report says that") == "which"
     assert message_about("which message is that so we can reference it") is None
 
 
