@@ -89,8 +89,8 @@ def after_aside(text: str) -> str:
 # A request put as a statement, as a letter puts a question ("I would be most grateful if you could tell me whether ...",
 # "Could you let me know what ...", "I'd like to know if ..."): anchored at the sentence's start, so it reads a few
 # words whatever follows
-_REQUEST = re.compile(r"^\W{0,3}(?:(?:i|we) (?:would|'d|’d) (?:be )?(?:most |very |really |so )?(?:grateful|obliged|thankful|"
-                      r"like to (?:know|ask|find out|check))|(?:i|we)'?d (?:be )?(?:most |very |really |so )?(?:grateful|obliged|"
+_REQUEST = re.compile(r"^\W{0,3}(?:(?:i|we) would (?:be )?(?:most |very |really |so )?(?:grateful|obliged|thankful|"
+                      r"like to (?:know|ask|find out|check))|(?:i|we)['’]?d (?:be )?(?:most |very |really |so )?(?:grateful|obliged|"
                       r"like to (?:know|ask|find out|check))|(?:please )?(?:could|can|would) (?:you|u) (?:please )?(?:tell|let me know|"
                       r"advise|confirm|say)|(?:please )?(?:tell|let) me (?:know )?(?:whether|if|what|how|why|when|where|which|who)|"
                       r"(?:i|we) (?:want|need|wanted|needed) to (?:know|ask|find out|check))\b", re.I)

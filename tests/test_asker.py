@@ -10,6 +10,8 @@ from assistant.text import words
 def test_a_request_put_as_a_statement_asks_like_a_question():
     ask = "I would be most grateful if you could tell me whether the inspections found joint working on neglect."
     assert asking_part(f"Good afternoon, I chair our local partnership and I am writing a briefing. {ask}") == ask
+    assert asking_part(f"I run a family centre in Fife. I’d like to know if neglect was a big finding overall.") == \
+        "I’d like to know if neglect was a big finding overall."
     ask = "Could you let me know what the report says on advocacy for care leavers."
     assert asking_part(f"We run a throughcare team in the Borders. {ask}") == ask
     # a request that points at what came before asks with it; a statement that asks nothing is no question
