@@ -380,26 +380,3 @@ def test_a_word_that_carries_no_request_is_no_acronym_however_typed():
     assert analyse("is the council doing OK overall?", {}, vocab, ()).unknown_terms == ("OK",)
     assert analyse("is the council doing OK overall?", {}, vocab, (), chatter=frozenset({"ok"})).unknown_terms == ()
     assert analyse("is the council doing OK in FIFE?", {}, vocab, (), chatter=frozenset({"ok"})).unknown_terms == ("FIFE",)
-
-
-def test_what_a_question_asks_about_in_particular_is_read_next_to_specifically():
-    from assistant.query import focus
-
-    assert focus("what did they say about health visitors specifically?") == ("health", "visitors")
-    assert focus("recommendations specifically for police scotland?") == ("police", "scotland")
-    assert focus("anything on DA specifically? what are partnerships told") == ("da",)
-    assert focus("does it mention homelessness or temp accommodation specifically") == ("temp", "accommodation")
-    assert focus("HV here - anything on under 5s specifically?") == ()  # an age: read by the age wording
-    assert focus("what about health visitors?") == ()
-    assert focus("does it mention kinship care?") == ()  # whether it is mentioned: the answer model judges
-
-
-def test_a_message_that_never_names_what_is_asked_about_in_particular_does_not_answer_it():
-    from assistant.query import unmet_focus
-
-    asked = q("what did they say about health visitors specifically?")
-    assert unmet_focus(asked, "Health outcomes remained a significant challenge for staff.")
-    assert not unmet_focus(asked, "Health visitors were confident.")
-    # an abbreviation is met by the words the glossary spells it out with; a broader word for a kind is not
-    assert not unmet_focus(q("anything on DA specifically?"), "The risks posed by domestic abuse persist.")
-    assert not unmet_focus(q("what about health visitors?"), "Staff were confident.")  # no cue, no check

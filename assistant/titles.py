@@ -1,0 +1,49 @@
+"""A message a question names by its title ('what does key message 5 say?', 'the preamble', 'KM7?'), and what else
+it asks about that message (conversation.py decides what to do with it). The indexed titles and the profile's
+numbered-title scheme decide which message is named."""
+
+from __future__ import annotations
+
+import re
+
+from .text import words
+
+MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
+_ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
+                         "cover covers mean key message km msg number no please can you could saying summarise summarize summary sum up "
+                         "nutshell gist explain main point points overview brief briefly quick quickly for all a an".split())
+
+
+_NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                                      "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBERS) + r")\b", re.I)
+
+
+def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:
+    """The message a question names by its title ('what does key message 5 say?', 'the preamble', or 'KM7?'
+    through the profile's numbered-title scheme) and what else it asks about it ('' for the whole message); a
+    question that names none as typed may name one with its numbers written as words ('key message six'): the titles
+    and the profile's scheme decide which words number a message, nothing here does.
+    titles: a title's words (text.words, joined by spaces) → id; numbered: the profile's NumberedTitles, if any.
+    Cost: the question's word runs looked up, longest first, whatever the number of messages (twice at most)."""
+    found = _named(text, titles, numbered)
+    if found[0] is None and _NUMBER_WORD.search(text):
+        return _named(_NUMBER_WORD.sub(lambda w: str(_NUMBERS[w.group().lower()]), text), titles, numbered)
+    return found
+
+
+def _named(text: str, titles: dict[str, str], numbered) -> tuple[str | None, str]:
+    ws = words(text)
+    lowered = " ".join(ws)
+    m = numbered.pattern.search(text) if numbered else None
+    found = titles.get(" ".join(words(numbered.title.format(n=int(m.group(1)))))) if m else None
+    rest = lowered if not m else lowered.replace(m.group(0).lower(), " ")
+    if found is None:
+        for n in range(min(len(ws), MAX_TITLE_WORDS), 0, -1):
+            hit = next((i for i in range(len(ws) - n + 1) if " ".join(ws[i:i + n]) in titles), None)
+            if hit is not None:
+                found, rest = titles[" ".join(ws[hit:hit + n])], " ".join(ws[:hit] + ws[hit + n:])
+                break
+    if found is None:
+        return None, ""
+    return found, " ".join(w for w in rest.split() if w not in _ABOUT_WORDS and not w.isdigit())
