@@ -140,7 +140,8 @@ def refused_part(text: str) -> tuple[str, str] | None:
     refuse = data["contains"]["refuse"]
     asked, refused = [], []
     for i in range(0, len(parts), 2):
-        if _has_any(words(parts[i]), refuse) or _opens_refusal(words(parts[i]), data):
+        clause = words(parts[i])
+        if _has_any(clause, refuse) or _opens_refusal(clause, data):
             refused.append(parts[i].strip())
             continue
         if asked:  # the join just before this clause: the one it was asked with, or the one after a refused clause
