@@ -17,7 +17,7 @@ from .intents import plain_spelling, refused_part, route, vague_words
 from .readings import Answer, Parts, Reading
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
 from .text import stems, words
-from .titles import named_message
+from .titles import named_message, unnamed
 from .topics import Topics
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class Conversation:
                 return self._whole_message(named, nxt)
             # "what does key message 5 say about poverty?": the whole question, in that message only; the person
             # chose the message, so its best sentence answers unless the topic is one the documents never use
-            found = self.decide(Reading(text, only=frozenset({named}), within=True))
+            found = self.decide(Reading(unnamed(text, lib.profile.numbered), only=frozenset({named}), within=True))
             d = found.decision
             if not d.answered and d.reason == "weak" and d.scored and not self.topics.off_topic(rest):
                 found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))

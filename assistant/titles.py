@@ -11,7 +11,7 @@ from .text import words
 MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
 _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
                          "cover covers mean key message km msg number no please can you could saying summarise summarize summary sum up "
-                         "nutshell gist explain main point points overview brief briefly quick quickly for all a an".split())
+                         "nutshell gist explain main point points overview brief briefly quick quickly for all a an exactly actually again".split())
 
 
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -30,6 +30,12 @@ def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str
     if found[0] is None and _NUMBER_WORD.search(text):
         return _named(_NUMBER_WORD.sub(lambda w: str(_NUMBERS[w.group().lower()]), text), titles, numbered)
     return found
+
+
+def unnamed(text: str, numbered) -> str:
+    """The question less its mentions of the profile's numbered-title scheme ("KM7 - leadership?" → " - leadership?"):
+    once a question has named its message, the name is no term it asks the documents about."""
+    return numbered.pattern.sub(" ", text) if numbered else text
 
 
 def _named(text: str, titles: dict[str, str], numbered) -> tuple[str | None, str]:

@@ -10,7 +10,7 @@ import pytest
 from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, said_about,
                                  refers_back)
 from assistant.intents import asked_topic, is_broad, plain_spelling, refused_part, route
-from assistant.titles import named_message
+from assistant.titles import named_message, unnamed
 from assistant.profile import Profile
 
 
@@ -235,12 +235,18 @@ KM_PROFILE = Profile.load(Path(__file__).resolve().parent.parent / "index")  # i
     ("what does key message 5 say about poverty", "doc:km5", "poverty"),
     ("whats km 12 saying", "doc:km12", ""),  # asks for the whole message, in other words
     ("sum up key message 5 for me in a nutshell", "doc:km5", ""),
+    ("key message 5 says what exactly", "doc:km5", ""),  # "exactly" asks for nothing in particular
     ("key message 1", None, ""),  # no such title here: "key message 12" must not match it
     ("what are the key messages about DV", None, ""),
     ("does this cover every family?", None, ""),
 ])
 def test_named_message(text, named, rest):
     assert named_message(text, TITLES, KM_PROFILE.numbered) == (named, rest)
+
+
+def test_unnamed_leaves_out_the_numbered_title_only():
+    assert unnamed("KM12 - families?", KM_PROFILE.numbered).split() == ["-", "families?"]
+    assert unnamed("KM12 - families?", None) == "KM12 - families?"
 
 
 @pytest.mark.parametrize("text,topic,elsewhere", [

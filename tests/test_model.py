@@ -85,6 +85,12 @@ def test_a_question_about_a_named_message_looks_only_there(assistant):
     assert reply.status == "answered" and titles(reply) == {"Key message 12"}
 
 
+def test_a_message_named_in_the_profiles_short_form_is_no_unknown_term(assistant):
+    # "KM12" in capitals looks like an acronym the documents never use; it names the message the question is about
+    reply = assistant.ask("KM12 - families?")
+    assert reply.status == "answered" and titles(reply) == {"Key message 12"}
+
+
 def test_a_new_topic_in_a_pronoun_follow_up_is_not_dragged_back(assistant):
     first, second = converse(assistant, "do looked after kids get their views heard?", "does advocacy help with that?")
     assert first.quotes[0].title == "Key message 6"
