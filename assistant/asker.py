@@ -96,9 +96,16 @@ _REQUEST = re.compile(r"^\W{0,3}(?:(?:i|we) would (?:be )?(?:most |very |really 
                       r"(?:i|we) (?:want|need|wanted|needed) to (?:know|ask|find out|check))\b", re.I)
 
 
+# a short lead before the question word: "in general, how good are staff at ...", "overall, is ..."
+_LEAD = re.compile(r"^\W{0,3}(?:[^\W\d]+ ){0,2}[^\W\d]+,\s*")
+
+
 def _is_question(part: str) -> bool:
     ws = words(part)
-    return part.rstrip().endswith("?") or bool(ws) and ws[0] in ASK_WORDS or bool(_REQUEST.match(part))
+    lead = _LEAD.match(part)
+    after = words(part[lead.end():]) if lead else ()
+    return part.rstrip().endswith("?") or bool(ws) and ws[0] in ASK_WORDS or bool(after) and after[0] in ASK_WORDS \
+        or bool(_REQUEST.match(part))
 
 
 def _stands_alone(part: str) -> bool:

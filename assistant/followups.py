@@ -44,10 +44,17 @@ _THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspection
                             r"|\bacc?ording to (?:it|this|them)\b", re.I)
 
 
+# "... about domestic abuse specifically, or is it all lumped in together?": a question's second alternative speaks of
+# what its first named; a pointer there points at nothing said before the question
+_OR_ALTERNATIVE = re.compile(r"^(?:\W*\w+\b){3}.*?(?:,\s*|\s)or\b", re.I | re.S)
+
+
 def refers_back(text: str) -> bool:
     """Whether the text points at something said before it ("do inspectors expect us to use it?"); the "it" of the
-    time and the weather points at nothing ("what time is it?"), and "this report" names the documents."""
-    text = _THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", text))
+    time and the weather points at nothing ("what time is it?"), "this report" names the documents, and a pointer in
+    a question's second alternative ("X or is it Y?", after at least three words) points at its first."""
+    alternative = _OR_ALTERNATIVE.match(text)
+    text = _THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", text[:alternative.end()] if alternative else text))
     return bool(_ANAPHORA.search(text) or _BARE.match(text))
 
 

@@ -21,6 +21,16 @@ def test_a_request_put_as_a_statement_asks_like_a_question():
         "We run a MARAC in Fife. I would say it works well for most families."
 
 
+def test_a_question_after_a_short_lead_or_with_a_second_alternative_still_asks_alone():
+    # "in general, how ...": a lead of a few words before the question word
+    ask = "on the whole, how well do schools spot neglect in primary aged kids"
+    assert asking_part(f"Nursery teacher in Angus. I see a lot of families under NEST support. {ask}") == ask
+    # the "it" of a second alternative is what the first named, nothing said before the question
+    ask = "is anything said about parental alcohol use or is it all under neglect?"
+    assert asking_part(f"ADP worker here. We run the CORRA group. {ask}") == ask
+    assert not refers_back(ask) and refers_back("is that getting better or worse") and refers_back("or is it the same for teens")
+
+
 def test_asking_part_leaves_out_who_is_asking_and_why():
     q = "Does the report think a joined-up approach to domestic abuse still needs to be a priority?"
     assert asking_part(f"We're reviewing our MARAC arrangements. {q}") == q
