@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 # -- turns ---------------------------------------------------------------------------------------
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
+# cosine: a message named by its title whose dense score (its title left out of the question) is this much below another
+# message's, which answers the question, was named by mistake ("key message 7 was about advocacy, wasn't it?"). Hand-set
+# from a few dev questions: wrong numbers 0.38-0.69; the right message, or a near one, 0.22 or less
+MISNAMED_GAP = 0.3
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
 
@@ -76,8 +80,18 @@ class Conversation:
                 return self._whole_message(named, nxt)
             # "what does key message 5 say about poverty?": the whole question, in that message only; the person
             # chose the message, so its best sentence answers unless the topic is one the documents never use
-            found = self.decide(Reading(unnamed(text, lib.profile.numbered), only=frozenset({named}), within=True))
+            asked = unnamed(text, lib.profile.numbered)
+            found = self.decide(Reading(asked, only=frozenset({named}), within=True))
             d = found.decision
+            if d.scored and (d.answered or d.reason == "weak"):
+                # "key message 7 was about advocacy, wasn't it?": another message answers it at the usual bar and is
+                # far nearer the question than the message named, so the person had the wrong number; that message
+                # is quoted, under its own title
+                elsewhere = self.decide(Reading(asked, only=allowed))
+                e = elsewhere.decision
+                if e.answered and named not in {h.message.id for h in e.picks} and \
+                        e.scored[0].feature("message_dense") - d.scored[0].feature("message_dense") >= MISNAMED_GAP:
+                    return self._reply(elsewhere, nxt, topic=text)
             if not d.answered and d.reason == "weak" and d.scored and not self.topics.off_topic(rest):
                 found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
             return self._reply(found, nxt, topic=text)

@@ -85,6 +85,15 @@ def test_a_question_about_a_named_message_looks_only_there(assistant):
     assert reply.status == "answered" and titles(reply) == {"Key message 12"}
 
 
+def test_a_message_named_by_a_wrong_number_gives_way_to_the_one_that_answers(assistant):
+    # the person misremembered the number: independent advocacy is another message's subject
+    reply = assistant.ask("km 2 is the independent advocacy one I think? what did they find")
+    assert reply.status == "answered" and titles(reply) == {"Key message 11"}
+    # a topic the message named does speak of stays with it
+    reply = assistant.ask("what does key message 3 say about teenagers")
+    assert reply.status == "answered" and titles(reply) == {"Key message 3"}
+
+
 def test_a_message_named_in_the_profiles_short_form_is_no_unknown_term(assistant):
     # "KM12" in capitals looks like an acronym the documents never use; it names the message the question is about
     reply = assistant.ask("KM12 - families?")
