@@ -107,6 +107,10 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("did parents value the relationship they had with their SW", "feedback"),  # what they told the inspectors
     ("what's the CSWO's statutory role in child protection", "role"),  # a kind of role: still what a job involves
     ("what do families make of it", "feedback"),
+    ("how many councils did they visit", "quantity"),  # the areas inspected, with the verb's plain form
+    ("how many areas received very good for leadership", "ranking"),  # a grade received
+    ("what is the number one priority for partnerships?", "ranking"),
+    ("which local authority areas took part", "named"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -133,6 +137,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "who did workers turn to when things got hard",  # who received an action: the documents name roles, not people
     "how do parents rate the support they got",  # rate, the verb, after 'the parents'
     "do the kids rate us?",  # rate, the verb, with a person after it
+    "what about teenagers, who are at risk outside the home",  # 'who are' opens a clause about them, not a question
+    "do kids get good support for their mental health",  # 'good' describes the support, not a grade
     "does participation matter for how the inspectors rate services?",  # rate, the verb, with a plural noun after it
     "our workers spend so much time on paperwork - did inspectors notice?",  # time spent, not money
     "have the numbers of concerns been rising lately?",  # a trend, which the documents describe in words
