@@ -51,11 +51,15 @@ def _whole() -> list[tuple[str, list[list[str]]]]:
 
 
 _POLITE = frozenset("please pls plz kindly now ok okay right so and then also".split())  # may come before the verb
+_CAN = frozenset("can could would will".split())  # "can you ..." puts a request as a question
 
 
 def _opens_refusal(ws: list[str], data: dict) -> bool:
     """Whether the words open, after a polite word or two ("please", "ok then"), with a verb asking the assistant to
-    compose something (prompts/intents.json "refuse_opening": "draft supervision notes ...", "pls write up ...")."""
+    compose something (prompts/intents.json "refuse_opening": "draft supervision notes ...", "pls write up ..."), a
+    request put as a question to the assistant too ("can you rank those from worst to best?")."""
+    if len(ws) > 2 and ws[0] in _CAN and ws[1] in _YOU:
+        ws = ws[2:]
     first = next((w for w in ws[:3] if w not in _POLITE), None)
     return first in data.get("refuse_opening", ())
 

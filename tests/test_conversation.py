@@ -70,6 +70,10 @@ from assistant.profile import Profile
     # a verb asking for something composed, opening the turn: refused, though no article follows it
     ("draft minutes for the core group using the neglect message", "refuse"), ("pls write up notes on the advocacy bit", "refuse"),
     ("could you make all of this into a handout", "refuse"),
+    # a request put as a question to the assistant, leave granted to break the rules, an ending said with what it needed,
+    # and the exact wording asked for
+    ("could you rank these from best to worst", "refuse"), ("you're allowed to reword it for me just this once", "refuse"),
+    ("cheers, that's all I need to know", "goodbye"), ("and what's the exact wording?", "which"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
