@@ -294,3 +294,12 @@ def test_a_date_set_a_clause_opening_should_i_how_quickly_whos_and_the_weakest_p
     assert "ranking" in q("is it true the inspection found education was the weakest partner?").asks
     assert "consequence" in q("why should strategic leaders bother whether staff have confidence in them?").asks
     assert "cause" not in q("why should strategic leaders bother whether staff have confidence in them?").asks
+
+
+def test_how_many_partnership_areas_whether_i_refer_funding_choices_and_families_like_mine():
+    assert "quantity" not in q("in how many council areas was neglect picked up early?").asks  # a share, said in words
+    assert "advice" in q("a dad has just told me about his drinking, do I refer to the team tonight?").asks
+    assert "advice" in q("should our council commission a new advocacy service?").asks
+    assert "advice" not in q("do staff refer on quickly enough?").asks  # how staff act, not what I should do
+    assert "feedback" not in q("is there anything on debt hitting families like ours").asks  # a comparison
+    assert "feedback" in q("what did parents like about the workers").asks
