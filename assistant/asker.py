@@ -44,11 +44,16 @@ def asking_part(text: str) -> str:
     if not _stands_alone(last):
         # "I'm a sergeant on a rural patch. Our inspector says early recognition was praised. Is that right?": a question
         # that points at the sentence before it asks with that sentence, after what only says who is asking
-        if len(parts) >= 3 and _is_question(last) and not _is_question(parts[-2]) \
-                and _FIRST_PERSON & set(words(" ".join(parts[:-2]))):
+        if len(parts) >= 3 and _is_question(last) and not _is_question(parts[-2]) and _of_asker(" ".join(parts[:-2])):
             return " ".join(parts[-2:])
         return text
-    return last if _FIRST_PERSON & set(words(" ".join(parts[:-1]))) else text
+    return last if _of_asker(" ".join(parts[:-1])) else text
+
+
+def _of_asker(text: str) -> bool:
+    """Whether the text speaks of the asker: in the first person, or opening with who asks ("Panel member here.",
+    "HV: ...": intents.asker_intro)."""
+    return bool(_FIRST_PERSON & set(words(text)) or asker_intro().match(text))
 
 
 # A letter's salutation ("Dear Sir/Madam,") and its sign-off with all that follows it ("Yours faithfully, J. McLeod,
@@ -76,11 +81,17 @@ def letter_body(text: str) -> str:
     return body if words(body) else text
 
 
+# "UNCRC aside, does it say ...", "leaving the Promise aside - ...": a few words the asker sets aside before the question;
+# anchored at the start, so it reads a few words whatever follows
+_SET_ASIDE = re.compile(r"^\W{0,3}(?:(?:leaving|putting|setting) )?(?:[^\W\d_]+ ){0,2}[^\W\d_]+ (?:aside|apart)\s*[,:;–—-]+\s*", re.I)
+
+
 def after_aside(text: str) -> str:
     """The question after an aside the asker sets down with "anyway" ("my caseload's mental - anyway, did staff say
-    they felt supported?"), when at least MIN_AFTER_ASIDE words follow it; else the text."""
-    m = _ANYWAY.search(text)
-    if m is None or m.start() == 0:
+    they felt supported?") or opens with ("UNCRC aside, does it say ...?"), when at least MIN_AFTER_ASIDE words follow
+    it; else the text."""
+    m = _SET_ASIDE.match(text) or _ANYWAY.search(text)
+    if m is None or m.end() == len(text) or m.start() == 0 and m.re is _ANYWAY:
         return text
     rest = text[m.end():].strip()
     return rest if len(words(rest)) >= MIN_AFTER_ASIDE else text

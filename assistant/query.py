@@ -327,6 +327,11 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
     return re.sub(r"[A-Za-z]{6,}", fix, text)
 
 
+# "(HSB type cases)", "(e.g. CSE)", "(aka IRDs)": brackets that gloss the question's words with an example or the field's
+# name for them; what is asked is outside them. Bounded on both sides of the marker word.
+_GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)", re.I)
+
+
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
             ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None,
             aside=None, chatter: frozenset[str] = frozenset(), intro: re.Pattern | None = None) -> Query:
@@ -350,7 +355,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
-    asked = _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text)
+    asked = _GLOSS.sub(" ", _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
     # possessives: "Fife's" names Fife, "Bairns' Hoose" the Bairns Hoose; "Safe & Together" is the name "safe and together"
     ws = words(re.sub(r"['’]s\b|(?<=s)['’](?!\w)", "", asked.replace(" & ", " and "), flags=re.I))

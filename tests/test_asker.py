@@ -29,6 +29,15 @@ def test_a_question_after_a_short_lead_or_with_a_second_alternative_still_asks_a
     ask = "is anything said about parental alcohol use or is it all under neglect?"
     assert asking_part(f"ADP worker here. We run the CORRA group. {ask}") == ask
     assert not refers_back(ask) and refers_back("is that getting better or worse") and refers_back("or is it the same for teens")
+    # "that" opening what was found or said points at nothing before it; "is it true that ..." neither
+    ask = "did the inspectors find that teachers spot neglect early?"
+    assert not refers_back(ask) and not refers_back("is it true that staff trust their managers")
+    assert asking_part(f"I teach P1 in Moray and we notice hungry kids first. {ask}") == ask
+    assert refers_back("did they find that too?") and refers_back("did they say that about teens?")
+    # who asks, said as a job and "here", speaks of the asker as "I" does
+    ask = "Does the evidence say the same?"
+    assert asking_part(f"Reviewing officer here. Plans for babies look stronger than for teens. {ask}") == \
+        f"Plans for babies look stronger than for teens. {ask}"
 
 
 def test_asking_part_leaves_out_who_is_asking_and_why():
@@ -129,5 +138,9 @@ def test_a_letters_salutation_and_sign_off_are_no_part_of_the_question():
 
 def test_what_comes_before_anyway_is_set_aside():
     assert after_aside("my caseload's mental - anyway, did staff say they felt supported?") == "did staff say they felt supported?"
+    # or what the asker opens by setting aside
+    assert after_aside("GIRFEC aside, were families helped early?") == "were families helped early?"
+    assert after_aside("leaving the new guidance aside - is neglect picked up?") == "is neglect picked up?"
+    assert after_aside("aside from neglect, what else was found") == "aside from neglect, what else was found"
     assert after_aside("Anyway, what about advocacy?") == "Anyway, what about advocacy?"  # nothing before it
     assert after_aside("is it any better anyway?") == "is it any better anyway?"  # nothing after it

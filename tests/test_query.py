@@ -106,6 +106,9 @@ def test_glossary_loading(tmp_path):
     ("what does the named person actually do", ("named person",)), ("are out of hours teams any good", ("out of hours",)),
     # said only in an opening that says who asks, a listed name is no topic
     ("named person here - anything on early help?", ()), ("out of hours SW - did they inspect during covid?", ()),
+    # brackets that gloss with the field's name or an example name no topic; brackets that name a place still do
+    ("are teenagers who harm others (HSB type) responded to well", ()), ("exploitation of teens (e.g. CCE) - any findings?", ()),
+    ("what about advocacy (in Fife)?", ("Fife",)),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
