@@ -38,6 +38,18 @@ def unnamed(text: str, numbered) -> str:
     return numbered.pattern.sub(" ", text) if numbered else text
 
 
+# "key message 7 was about advocacy", "KM9 is the poverty one", "key message 3 covers ...": the person says what the
+# message they name is about (read with the name left out, so "is key message 5 about ...?" reads "is about")
+_SAYS_ABOUT = re.compile(r"\b(?:is|was|['’]s)\s+(?:(?:all|mainly|mostly|just|really)\s+)?(?:(?:the\s+)?one\s+)?(?:about|on|re|regarding)\b"
+                         r"|\b(?:is|was|['’]s)\s+the\s+(?:[^\W\d_]+\s+){1,4}?one\b|\b(?:covers|covered|deals with|dealt with)\b", re.I)
+
+
+def says_what_it_is_about(text: str, numbered) -> bool:
+    """Whether the question says what the message it names is about ("key message 7 was about advocacy, wasn't it?"),
+    a claim the documents can check, rather than asking what that message says of something."""
+    return bool(_SAYS_ABOUT.search(unnamed(text, numbered)))
+
+
 def _named(text: str, titles: dict[str, str], numbered) -> tuple[str | None, str]:
     ws = words(text)
     lowered = " ".join(ws)

@@ -92,6 +92,13 @@ def test_a_message_named_by_a_wrong_number_gives_way_to_the_one_that_answers(ass
     # a topic the message named does speak of stays with it
     reply = assistant.ask("what does key message 3 say about teenagers")
     assert reply.status == "answered" and titles(reply) == {"Key message 3"}
+    # saying what the named message is about is a claim to check: a smaller lead is enough
+    reply = assistant.ask("key message 4 was about kids views right")
+    assert reply.status == "answered" and titles(reply) == {"Key message 6"}
+    reply = assistant.ask("key message 6 was about data and feedback right")
+    assert reply.status == "answered" and titles(reply) == {"Key message 8"}
+    reply = assistant.ask("key message 12 is about poverty, yeah?")
+    assert reply.status == "answered" and titles(reply) == {"Key message 12"}
 
 
 def test_a_message_named_in_the_profiles_short_form_is_no_unknown_term(assistant):
