@@ -83,7 +83,8 @@ def letter_body(text: str) -> str:
 
 # "UNCRC aside, does it say ...", "leaving the Promise aside - ...": a few words the asker sets aside before the question;
 # anchored at the start, so it reads a few words whatever follows
-_SET_ASIDE = re.compile(r"^\W{0,3}(?:(?:leaving|putting|setting) )?(?:[^\W\d_]+ ){0,2}[^\W\d_]+ (?:aside|apart)\s*[,:;–—-]+\s*", re.I)
+_SET_ASIDE = re.compile(r"^\W{0,3}(?:(?:leaving|putting|setting) )?(?:[^\W\d_]+ ){0,2}[^\W\d_]+ (?:aside|apart)\s*[,:;–—-]+\s*",
+                        re.I)
 
 
 def after_aside(text: str) -> str:

@@ -49,13 +49,17 @@ _THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspection
 _OR_ALTERNATIVE = re.compile(r"^(?:\W*\w+\b){3}.*?(?:,\s*|\s)or\b", re.I | re.S)
 
 
-# "did the inspectors find that staff were ...", "is it true that ...": "that" after a verb of finding or saying opens
-# what was found or said (a clause of its own), not a pointer, and the "it" of "is it true" stands for that clause; "did they find that too?", "did they say that about teens?" still point back
-_CLAUSE_THAT = re.compile(r"\b(?:(?:is|was) it (?:true|right|correct|the case)|(find|finds|found|say|says|said|think|thinks|thought|feel|feels|felt|show|shows|showed|shown|"
-                          r"report|reports|reported|suggest|suggests|suggested|conclude|concluded|note|noted|state|stated|"
-                          r"mention|mentions|mentioned|confirm|confirms|confirmed|true|sure|evidence)) that"
-                          r"(?= (?!(?:too|also|as|about|in|on|for|with|at|from|to|again|either|is|was|are|were|will|would|"
-                          r"did|does|do|has|had|have|can|could|be|been|though|then|now|here|there|and|or|but|so)\b)[a-z])", re.I)
+# "did the inspectors find that staff were ...", "is it true that ...", "not confident that ...": "that" after a verb of
+# finding or saying, or a word of being sure, opens what was found or said (a clause of its own), not a pointer, and the
+# "it" of "is it true" stands for that clause; "did they find that too?", "did they say that about teens?" point back
+_SAYING = ("find finds found say says said think thinks thought feel feels felt show shows showed shown report reports "
+           "reported suggest suggests suggested conclude concluded note noted state stated mention mentions mentioned "
+           "confirm confirms confirmed true sure evidence confident aware clear evident satisfied assured convinced "
+           "concerned worried").split()
+_NOT_A_CLAUSE = ("too also as about in on for with at from to again either is was are were will would did does do has had "
+                 "have can could be been though then now here there and or but so").split()
+_CLAUSE_THAT = re.compile(r"\b(?:(?:is|was) it (?:true|right|correct|the case)|(" + "|".join(_SAYING) + r")) that"
+                          r"(?= (?!(?:" + "|".join(_NOT_A_CLAUSE) + r")\b)[a-z])", re.I)
 
 
 def refers_back(text: str) -> bool:
@@ -64,7 +68,8 @@ def refers_back(text: str) -> bool:
     what was found or said points at nothing ("did they find that staff were confident?"), and a pointer in a
     question's second alternative ("X or is it Y?", after at least three words) points at its first."""
     alternative = _OR_ALTERNATIVE.match(text)
-    text = _THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", _CLAUSE_THAT.sub(lambda m: m.group(1) or " ", text[:alternative.end()] if alternative else text)))
+    text = _CLAUSE_THAT.sub(lambda m: m.group(1) or " ", text[:alternative.end()] if alternative else text)
+    text = _THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", text))
     return bool(_ANAPHORA.search(text) or _BARE.match(text))
 
 

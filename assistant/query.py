@@ -329,7 +329,8 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 
 # "(HSB type cases)", "(e.g. CSE)", "(aka IRDs)": brackets that gloss the question's words with an example or the field's
 # name for them; what is asked is outside them. Bounded on both sides of the marker word.
-_GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)", re.I)
+_GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)",
+                    re.I)
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),

@@ -144,3 +144,8 @@ def test_what_comes_before_anyway_is_set_aside():
     assert after_aside("aside from neglect, what else was found") == "aside from neglect, what else was found"
     assert after_aside("Anyway, what about advocacy?") == "Anyway, what about advocacy?"  # nothing before it
     assert after_aside("is it any better anyway?") == "is it any better anyway?"  # nothing after it
+
+
+def test_that_after_a_word_of_being_sure_opens_a_clause():
+    assert not refers_back("were managers confident that plans were reviewed?")
+    assert refers_back("were they confident about that?")
