@@ -82,6 +82,9 @@ def test_a_social_word_then_a_remark_naming_nothing_the_documents_speak_of_is_ch
     content = km.conversation.lib.content
     assert route("morning from a very wet Paisley", content) == "greeting"
     assert route("cheers, that's sorted me out", content) == "thanks"
+    # a social phrase of two words first, too
+    assert route("good afternoon from a busy clinic", content) == "greeting"
+    assert route("good afternoon, anything on advocacy", content) is None
     for text in ("morning - anything on advocacy", "hi domestic abuse", "thanks that helps with my DV report",
                  "morning, is DV still an issue"):
         assert route(text, content) is None, text
