@@ -92,7 +92,7 @@ def after_aside(text: str) -> str:
     they felt supported?") or opens with ("UNCRC aside, does it say ...?"), when at least MIN_AFTER_ASIDE words follow
     it; else the text."""
     m = _SET_ASIDE.match(text) or _ANYWAY.search(text)
-    if m is None or m.end() == len(text) or m.start() == 0 and m.re is _ANYWAY:
+    if m is None or m.end() == len(text) or (m.re is _ANYWAY and m.start() == 0):
         return text
     rest = text[m.end():].strip()
     return rest if len(words(rest)) >= MIN_AFTER_ASIDE else text

@@ -94,7 +94,7 @@ class Conversation:
                 e = elsewhere.decision
                 if e.answered and named not in {h.message.id for h in e.picks} and \
                         e.scored[0].feature("message_dense") - d.scored[0].feature("message_dense") >= (
-                            MISNAMED_GAP_SAID if says_what_it_is_about(text, lib.profile.numbered) else MISNAMED_GAP):
+                            MISNAMED_GAP_SAID if says_what_it_is_about(asked) else MISNAMED_GAP):
                     return self._reply(elsewhere, nxt, topic=text)
             if not d.answered and d.reason == "weak" and d.scored and not self.topics.off_topic(rest):
                 found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))

@@ -115,9 +115,9 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
         # a social word first, then a remark that asks nothing and names nothing the documents speak of ("morning from
         # a very wet Paisley", "cheers, that's sorted me out")
         if len(ws) <= MAX_SOCIAL_WORDS and "?" not in text and not ASK_WORDS & set(ws):
-            for name, phrases in _whole():  # a phrase of one word or more ("good morning from the ward")
-                if name in SOCIAL and any(ws[:len(pw)] == pw for pw in phrases):
-                    return name
+            opening = next((name for name, pw in _social_phrases() if name in SOCIAL and ws[:len(pw)] == pw), None)
+            if opening:  # a phrase of one word or more ("good morning from the ward")
+                return opening
         if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
             return "help"
     return None

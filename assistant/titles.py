@@ -44,10 +44,10 @@ _SAYS_ABOUT = re.compile(r"\b(?:is|was|['’]s)\s+(?:(?:all|mainly|mostly|just|r
                          r"|\b(?:is|was|['’]s)\s+the\s+(?:[^\W\d_]+\s+){1,4}?one\b|\b(?:covers|covered|deals with|dealt with)\b", re.I)
 
 
-def says_what_it_is_about(text: str, numbered) -> bool:
-    """Whether the question says what the message it names is about ("key message 7 was about advocacy, wasn't it?"),
-    a claim the documents can check, rather than asking what that message says of something."""
-    return bool(_SAYS_ABOUT.search(unnamed(text, numbered)))
+def says_what_it_is_about(asked: str) -> bool:
+    """Whether a question, its name of a message left out (unnamed), says what that message is about ("key message 7
+    was about advocacy, wasn't it?"), a claim the documents can check, rather than asking what it says of something."""
+    return bool(_SAYS_ABOUT.search(asked))
 
 
 def _named(text: str, titles: dict[str, str], numbered) -> tuple[str | None, str]:
