@@ -38,7 +38,8 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff43.jsonl", "eval/data/questions-dev-staff44.jsonl",
                   "eval/data/questions-dev-staff45.jsonl", "eval/data/questions-dev-staff46.jsonl",
                   "eval/data/questions-dev-staff47.jsonl", "eval/data/questions-dev-staff48.jsonl",
-                  "eval/data/questions-dev-staff49.jsonl")
+                  "eval/data/questions-dev-staff49.jsonl", "eval/data/questions-dev-staff50.jsonl",
+                  "eval/data/questions-dev-staff51.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
