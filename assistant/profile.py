@@ -29,6 +29,9 @@ class NumberedTitles:
     """A title scheme such as "Key message 5": how a question names one ("KM5", "msg 5", "key message no. 5")."""
     title: str  # with {n} for the number
     pattern: re.Pattern  # group 1 is the number
+    # words that only name a message by this scheme ("key", "message", and short forms such as "km"): left out of
+    # what a question asks once a message is named
+    words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,9 @@ class Profile:
             try:
                 raw = json.loads(path.read_text(encoding="utf-8"))
                 numbered = raw.get("numbered_titles")
-                numbered = NumberedTitles(numbered["title"], re.compile(numbered["pattern"], re.I)) if numbered else None
+                numbered = NumberedTitles(numbered["title"], re.compile(numbered["pattern"], re.I),
+                                          frozenset(re.findall(r"[a-z]+", numbered["title"].replace("{n}", " ").lower()))
+                                          | frozenset(str(w).lower() for w in numbered.get("short_forms", []))) if numbered else None
                 ages = tuple(AgeBand(int(a["up_to"]), str(a["wording"])) for a in raw.get("ages", []))
                 heading_context = raw.get("heading_context", True)
                 if not isinstance(heading_context, bool):

@@ -136,8 +136,9 @@ class Retriever:
         its topic and both together several times a turn, each pass linear in up to 3,000 characters."""
         hit = self._queries.get(text)
         if hit is None:
+            scheme = self.profile.numbered.words if self.profile.numbered else frozenset()  # "which KM is that": no name
             hit = analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording,
-                          self._phrase_used, without_audience, filler(), asker_intro())
+                          self._phrase_used, without_audience, filler() | scheme, asker_intro())
             self._remember(self._queries, text, hit)
         return hit
 

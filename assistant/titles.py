@@ -10,7 +10,7 @@ from .text import words
 
 MAX_TITLE_WORDS = 12  # a title longer than this is never matched in a question
 _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me show read give whats what's on of it "
-                         "cover covers mean key message km msg number no please can you could saying summarise summarize summary sum up "
+                         "cover covers mean number no please can you could saying summarise summarize summary sum up "
                          "nutshell gist explain main point points overview brief briefly quick quickly for all a an exactly actually again".split())
 
 
@@ -64,4 +64,5 @@ def _named(text: str, titles: dict[str, str], numbered) -> tuple[str | None, str
                 break
     if found is None:
         return None, ""
-    return found, " ".join(w for w in rest.split() if w not in _ABOUT_WORDS and not w.isdigit())
+    scheme = numbered.words if numbered else frozenset()
+    return found, " ".join(w for w in rest.split() if w not in _ABOUT_WORDS and w not in scheme and not w.isdigit())

@@ -248,6 +248,15 @@ def test_named_message(text, named, rest):
     assert named_message(text, TITLES, KM_PROFILE.numbered) == (named, rest)
 
 
+def test_a_title_schemes_own_words_come_from_the_profile_not_the_code():
+    # the key messages' profile names "key", "message" (its title) and "km", "msg" (short forms) as words that only name
+    # a message, so they are not what a question that names a message asks about ...
+    assert {"key", "message", "km", "msg"} <= KM_PROFILE.numbered.words
+    assert named_message("the preamble - key message or km bit?", TITLES, KM_PROFILE.numbered) == ("doc:preamble", "or bit")
+    # ... while a corpus with no such scheme keeps them as words of the question
+    assert named_message("the preamble - key message or km bit?", TITLES, None) == ("doc:preamble", "key message or km bit")
+
+
 def test_unnamed_leaves_out_the_numbered_title_only():
     assert unnamed("KM12 - families?", KM_PROFILE.numbered).split() == ["-", "families?"]
     assert unnamed("KM12 - families?", None) == "KM12 - families?"

@@ -12,7 +12,8 @@ import pytest
 from assistant import indexer
 from assistant.core import Assistant
 from assistant.profile import Profile
-from corefix import build_fake, fake_settings, lenient, make_index_dir
+from corefix import build_fake, fake_settings, lenient, make_index_dir, real_fake_settings  # noqa: F401
+from turnfix import km  # noqa: F401
 
 
 def test_a_fresh_index_folder_has_an_empty_profile_and_still_answers(tmp_path):
@@ -109,3 +110,11 @@ def test_a_query_adapter_moves_questions_only_for_its_own_model(tmp_path):
         (tmp_path / "query_adapter.json").write_text(bad)
         with pytest.raises(CorpusError, match="query adapter"):
             QueryAdapter.load(tmp_path / "query_adapter.json")
+
+
+def test_the_title_schemes_short_forms_are_no_unknown_name(km):
+    """'which KM talks about advocacy?': the profile's title scheme names 'km' as a short form, so it is not a name
+    the documents never use; a corpus without the scheme has no such word."""
+    assert km.retriever.analyse("which KM talks about advocacy").unknown_terms == ()
+    assert km.retriever.analyse("which ZQ talks about advocacy").unknown_terms == ("ZQ",)
+
