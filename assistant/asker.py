@@ -12,9 +12,12 @@ from .followups import refers_back
 from .intents import ASK_WORDS, asker_intro, intents
 from .text import words
 
-# a sentence's end, or a spaced dash ("we use X - does ..."); the space before the dash is looked behind, so a long run
-# of spaces is not tried again from each of its positions
-_CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+")
+# a sentence's end, a spaced dash ("we use X - does ..."), or "and" before a request ("... and I'd like to know whether");
+# the space before the dash is looked behind, so a long run of spaces is not tried again from each of its positions
+_CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
+                         # "we're building a new framework and I'd like to know whether ...": the request opens a clause
+                         r"|(?<=\S) (?:and|so|but) (?=(?:i|we)(?:['’]?d| would)? (?:like|want|need|wanted|needed) to (?:know|ask|check|find out)\b)",
+                         re.I)
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're were we've our us asking".split())

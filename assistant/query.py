@@ -51,10 +51,12 @@ _NOT_A_ROLE = r"(?!(?:without|with|for|about|if|when|whether|does|do|did|is|are|
 
 @lru_cache(maxsize=4)
 def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
-    """The opening that says who is asking ("as a residential worker, ...", "MARAC coordinator here - ...", and with
+    """The opening that says who is asking ("as a residential worker, ...", "MARAC coordinator here - ...", "MARAC chair
+    asking - ...", and with
     `roles`, the nouns for jobs, "residential worker - ...", "DS in the PPU - ...", "depute head at a primary. ..."): a
     name the documents never use there is the asker's job or workplace, not what is asked about; so is a place the
-    asker says they are in ("I'm in Highland, what does it say about advocacy?"). Every repeat is
+    asker says they are in ("I'm in Highland, what does it say about advocacy?"), and who told them what they ask to
+    check ("my PE says chronologies were strong, true?"). Every repeat is
     bounded and it is matched at the start only, so its cost does not grow with the text. A semicolon that ends it is
     followed by a space ("tl;dr" opens with no job). The role nouns are data
     (prompts/intents.json "roles", intents.asker_intro)."""
@@ -62,8 +64,11 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
-                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? here" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
-                      r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want)\b))", re.I)
+                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
+                      r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want)\b))"
+                      # who told the asker what they ask to check ("my PE says chronologies are strong now, true?")
+                      r"|^\W{0,3}my (?:[\w'&-]+ ){0,2}[\w'&-]+ (?:says|said|told me|tells me|reckons|reckoned|thinks|thought|claims|claimed)"
+                      r"(?: that)? (?=\w)", re.I)
 
 
 # "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of

@@ -109,6 +109,12 @@ def test_glossary_loading(tmp_path):
     # brackets that gloss with the field's name or an example name no topic; brackets that name a place still do
     ("are teenagers who harm others (HSB type) responded to well", ()), ("exploitation of teens (e.g. CCE) - any findings?", ()),
     ("what about advocacy (in Fife)?", ("Fife",)),
+    # who asks, said before "asking", and who told the asker what they want checked, are no topic
+    ("MARAC chair asking - is domestic abuse still a risk?", ()), ("MARAC chair asking - what about MARAC?", ("MARAC",)),
+    ("my PE says chronologies are strong now, true?", ()), ("my manager said the report mentions MARAC, does it?", ("MARAC",)),
+    # never mentioned: homelessness, adult and parental mental health, health visiting
+    ("does it talk about homelessness", ("homelessness",)), ("did parental mental health come up", ("parental mental health",)),
+    ("any findings on health visiting?", ("health visiting",)), ("are children's mental health outcomes improving?", ()),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
