@@ -13,6 +13,7 @@ from .context import MAX_IDS, Context
 from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         said_about, without_closing_then)
+from . import polarity
 from .intents import plain_spelling, refused_part, route, vague_words
 from .readings import Answer, Parts, Reading
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
@@ -56,6 +57,9 @@ class Conversation:
         about = named_topic if named_topic and said_about(text) else None  # "which bit says the thing about resources?"
         text = more_about(text) or named_topic or text
         whole = negated_ellipsis(text, ctx.topic)  # "and what's not?": a question of its own once its predicate is back
+        flip = polarity.opposite(text, ctx.topic) if ctx.topic and not whole else None
+        if flip and not self.topics.names_a_topic(ctx.topic):  # "and the opposite?" after "what are the strengths?":
+            whole = flip  # the other side, across the documents (a question with a topic of its own would lose it)
         if whole:
             text, ctx = whole, Context("", ctx.quoted, ctx.shown, ctx.turn)
         intent = route(text, lib.content)
@@ -99,7 +103,7 @@ class Conversation:
             if not d.answered and d.reason == "weak" and d.scored and not self.topics.off_topic(rest):
                 found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
             return self._reply(found, nxt, topic=text)
-        if intent in ("more", "which") and ctx.quoted:
+        if intent in ("more", "which", "plainer") and ctx.quoted:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
             # the topic passed the name and answer-type checks when it was answered: they read what was typed now
@@ -110,13 +114,14 @@ class Conversation:
                 # there is, and the reply says it answers less directly
                 found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
             return self._reply(found, nxt, topic=nxt.topic, intent="else", nearest=nearest)
-        if intent in ("more", "which", "else"):
+        if intent in ("more", "which", "plainer", "else"):
             return self._decline("no_topic", nxt)
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
         reply = self._question(text, elsewhere, ctx, nxt, allowed)
-        if reply.status == "no_answer" and elsewhere and refers_back(text):
+        if reply.status == "no_answer" and elsewhere and (refers_back(text) or self.topics.shares_subject(text, ctx.topic)):
             last = self._last_quoted(ctx)
-            if last and self._unquoted(last)[1]:  # "anything else on that?": no other message has more; this one does
+            if last and self._unquoted(last)[1]:  # "anything else on that?", "anything else about covid?" after an answer
+                # about covid: no other message has more; the one just quoted does
                 return self._from_last("more", ctx, nxt)
         return reply
 
@@ -148,7 +153,8 @@ class Conversation:
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
-            if self.topics.new_topic_words(text, ctx.topic, points_back=kind == "anaphoric"):  # "does advocacy help with that?", "and chronologies?"
+            if self.topics.new_topic_words(text, ctx.topic, points_back=kind == "anaphoric",  # "does advocacy help with that?",
+                                           shown=frozenset(q[0] for q in ctx.quoted)):  # "and chronologies?"
                 own = self.decide(own_reading)  # the new topic is the point
                 if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self.compound.parts(own, text, allowed, broad)
@@ -278,11 +284,12 @@ class Conversation:
         return m, [i for i, s in enumerate(m.sentences) if not any(a <= s.start < b for a, b in spans)]
 
     def _from_last(self, intent: str, ctx: Context, nxt: Context) -> "Reply":
-        """'Tell me more' (the next sentences of the last message, then all of it) and 'which message says that?'."""
+        """'Tell me more' (the next sentences of the last message, then all of it), 'which message says that?' and 'in
+        plain English?' (the same quotes again: only the documents' words are given)."""
         last = self._last_quoted(ctx)
         if not last:
             return self._decline("no_topic", nxt)
-        if intent == "which":  # the same quotes again
+        if intent in ("which", "plainer"):  # the same quotes again
             quotes = [span_quote(m, start, end, 1.0) for m, start, end in dict.fromkeys(last)]
         else:
             m, rest = self._unquoted(last)

@@ -72,7 +72,7 @@ def _has_any(ws: list[str], phrases) -> bool:
 
 def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse,
-    more, else, which; None for a question. `content` is the corpus's own topic words: a short turn
+    more, else, which, plainer; None for a question. `content` is the corpus's own topic words: a short turn
     with a social word and none of them ("cheers mate") is chit-chat, and so is a question put to
     the assistant itself ("are you a robot?")."""
     data, ws = intents(), [_DRAWN_OUT.sub(r"\1", w) for w in words(text)]  # "helloooo", "thanksss"
@@ -85,6 +85,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
         return "refuse"
     if _has_any(ws, data["override"]):  # getting round the instructions: refused (whole: refused_part)
         return "refuse"
+    if _PLAINER.match(text):  # "and in plain English?": the last answer again, in the documents' own words
+        return "plainer"
     if _WHICH.match(text):
         return "which"
     if _ELSE_BUT.match(text):
@@ -346,6 +348,17 @@ def asked_topic(text: str) -> tuple[str, ...]:
 
 
 # "which key message is that from?", "which msg?", "where does it say this?": name the last answer's message(s)
+# "and in plain English?", "can you say that more simply?", "what does that mean in layman's terms": the last answer put
+# more simply, which only its own words can do (the same quotes again, saying so: prompts/answered.j2)
+_PLAINER = re.compile(
+    r"^\s*(?:so |and |ok |okay |but |sorry,? |right,? )?(?:(?:can|could|would) (?:you|u) )?(?:please |pls )?"
+    r"(?:(?:say|put|explain|rephrase|word|tell me|give me|give) (?:that|this|it|me that|me it)(?: again)? "
+    r"|what (?:does|did) (?:that|this|it) (?:mean|say) |(?:so )?what(?:'s|’s| is) (?:that|this|it) "
+    r"|(?:that|this|it) |explain )?"
+    r"(?:in (?:plain|simple|simpler|plainer|everyday|normal|easy|lay|layman'?s|layman’s|laymans|ordinary) "
+    r"(?:english|terms|words|language|speak)|(?:more )?(?:simply|plainly)|(?:in )?(?:simpler|plainer) (?:terms|words))"
+    r"(?:\s*(?:please|pls))?\W*$", re.I)
+
 _WHICH = re.compile(
     r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
     r"(?:which|what) (?:key )?(?:message|msg|km)(?: number| no\.?)?"

@@ -9,6 +9,7 @@ times the question's words; a sentence's words once."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,8 @@ class Lexicon:
     good: frozenset[str]
     bad: frozenset[str]
     negators: frozenset[str]
+    asking_good: str  # how the assistant asks for what goes well ("what are the strengths?")
+    asking_bad: str
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +36,7 @@ def lexicon() -> Lexicon:
     raw = json.loads((PROMPTS / "polarity.json").read_text(encoding="utf-8"))
     phrases = lambda key: tuple(tuple(words(p)) for p in raw[key] if words(p))
     return Lexicon(phrases("asks_good"), phrases("asks_bad"), frozenset(raw["good"]), frozenset(raw["bad"]),
-                   frozenset(raw["negators"]))
+                   frozenset(raw["negators"]), raw["asking_good"], raw["asking_bad"])
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +67,22 @@ def asked(text: str) -> int:
     bad = _spans(ws, lex.asks_bad)
     good = _spans([w if i not in bad else "" for i, w in enumerate(ws)], lex.asks_good)
     return NEITHER if bool(bad) == bool(good) else GOOD if good else BAD
+
+
+# "and the opposite?", "what about the flip side?": the other side of what the last question asked for
+_OPPOSITE = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|right|now)\W+){0,2}(?:(?:what|how) about\s+|(?:give me|show me|tell me)\s+)?"
+                       r"(?:the\s+)?(?:opposite|reverse|other side|flip ?side|other way round|other way around)"
+                       r"(?:\s+(?:then|too|as well|side|of (?:it|that|things)))?\W*$", re.I)
+
+
+def opposite(text: str, last: str) -> str | None:
+    """'and the opposite?' after a question asking for one side ('give me the main strengths') → how the assistant
+    asks for the other side (prompts/polarity.json "asking_bad": 'what are the weaknesses?'); None for any other text,
+    or when the last question asked for no one side. The caller decides whether the last question had a topic."""
+    if not _OPPOSITE.match(text):
+        return None
+    side, lex = asked(last), lexicon()
+    return None if side == NEITHER else lex.asking_bad if side == GOOD else lex.asking_good
 
 
 def said(sentence: str) -> int:

@@ -16,6 +16,7 @@ from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in for it (Topics.spread); at most
 MAX_SPREAD_SETS = 16  # word sets a topic asked about may be found as
 NEW_TOPIC_SHARE = 0.15  # hand-set: a word this share of the messages use at most names a topic of its own (new_topic_words)
+NEW_TOPIC_WORDS = 2  # hand-set: this many words fewer than half the messages use name a topic of their own together
 
 
 class Topics:
@@ -94,18 +95,32 @@ class Topics:
                 return False
         return True
 
-    def new_topic_words(self, text: str, topic: str, points_back: bool = False) -> set[str]:
+    def new_topic_words(self, text: str, topic: str, points_back: bool = False, shown: frozenset[str] = frozenset()) -> set[str]:
         """Words (or glossary expansions) of the text that name a topic of their own, one few messages use
         (NEW_TOPIC_SHARE of them: 'advocacy', 'care experienced', 'early' in "what about early help?"), and that the
         last topic did not mention; a word naming no thing ('is it still a problem?', 'get') or asking how far a
         finding holds ('everywhere') names none. `points_back`: the text refers back ("does advocacy help with
-        that?"), so only a word one message alone uses is a topic of its own."""
+        that?"), so only a word one message alone uses is a topic of its own. `shown`: the ids of the messages the last
+        answer quoted; words they all hold name no new topic together ("were families helped?" after a quote that says
+        families were helped)."""
         analyse = self.lib.retriever.analyse
         said = stems(analyse(topic).expanded) if topic else frozenset()
         nothing = _naming_nothing()
         few = 1 if points_back else max(1, round(NEW_TOPIC_SHARE * len(self.lib.store.messages)))
-        return {w for w in stems(analyse(text).expanded)
-                if len(w) >= 4 and 0 < self.lib.message_freq.get(w, 0) <= few and w not in said and w not in nothing}
+        fresh = {w for w in stems(analyse(text).expanded)
+                 if len(w) >= 4 and 0 < self.lib.message_freq.get(w, 0) and w not in said and w not in nothing}
+        own = {w for w in fresh if self.lib.message_freq[w] <= few}
+        if own or points_back:
+            return own
+        # no one word is rare enough, but several together name a topic the last one did not ("what about young people's
+        # views shaping services?" after domestic abuse: 'views' and 'services' are each used by a few messages)
+        several = {w for w in fresh if not self.names_little(w)}
+        corpus = self.lib.retriever.corpus
+        messages = self.lib.store.messages
+        held = [corpus.message_terms(mid, messages[mid].text) for mid in shown if mid in messages]
+        if any(several <= h for h in held):
+            return set()
+        return several if len(several) >= NEW_TOPIC_WORDS else set()
 
     def is_overview(self, text: str) -> bool:
         """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request

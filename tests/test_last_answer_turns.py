@@ -23,6 +23,19 @@ def test_anything_else_on_that_gives_the_rest_of_the_message_when_no_other_has_m
     assert not {q.text for q in more.quotes} & {q.text for q in first.quotes}
 
 
+def test_anything_else_about_the_topic_just_answered_gives_the_rest_of_its_message(recorded):
+    """'Anything else about covid?' after an answer about covid, when no message not yet shown speaks of it: the rest of
+    the message quoted is the more there is, as for 'anything else on that?'. A new topic gets no such fallback."""
+    km, rec = recorded
+    first = km.ask("what did the covid-period inspections find on collaborative responses to risk")
+    covid = next(q for q in first.quotes if q.title == "Key message 9")
+    more = _nothing_elsewhere(km, rec, "anything else about covid?", first.context)
+    assert more.status == "answered" and {q.title for q in more.quotes} == {"Key message 9"}
+    assert covid.text not in {q.text for q in more.quotes}
+    other = _nothing_elsewhere(km, rec, "anything else about poverty?", first.context)
+    assert not (other.status == "answered" and {q.title for q in other.quotes} == {"Key message 9"})
+
+
 def _held(km, title: str) -> tuple:
     """A message of the real corpus whose second sentence points back, and the span an answer quoting that
     sentence holds (reply.answer_quote: the sentence before it, then it)."""
@@ -43,6 +56,19 @@ def test_which_message_says_that_repeats_a_quote_of_two_sentences_whole(km):
     reply = km.ask("which message says that?", {"v": 1, "topic": "relationships", "quoted": [[m.id, start, end]],
                                                  "shown": [m.id], "turn": 1})
     assert [(q.message_id, q.start, q.end) for q in reply.quotes] == [(m.id, start, end)]
+
+
+@pytest.mark.parametrize("text", ["and in plain English?", "can you say that more simply", "what does that mean in layman's terms",
+                                  "explain that in simple terms please"])
+def test_in_plain_english_gives_the_same_quotes_again_saying_only_their_words_can_be_given(km, text):
+    """The assistant cannot put an answer in other words: asked to, it quotes the same passage again and says why,
+    in the template's words; with nothing quoted yet there is nothing to restate."""
+    m, start, end = _held(km, "Key message 4")
+    reply = km.ask(text, {"v": 1, "topic": "relationships", "quoted": [[m.id, start, end]], "shown": [m.id], "turn": 1})
+    assert reply.status == "answered" and [(q.message_id, q.start, q.end) for q in reply.quotes] == [(m.id, start, end)]
+    assert reply.reply.startswith("I can only give the documents' own words")
+    assert km.ask(text).reason == "no_topic"
+    assert km.ask("explain what the key messages say about advocacy in plain english").reply != reply.reply
 
 
 @pytest.mark.parametrize("end", [5, 10**9])  # not where a sentence ends: a context is the client's to send

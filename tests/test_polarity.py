@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.polarity import BAD, GOOD, NEITHER, asked, said
+from assistant.polarity import BAD, GOOD, NEITHER, asked, opposite, said
 from turnfix import km  # noqa: F401
 from corefix import real_fake_settings  # noqa: F401
 
@@ -38,3 +38,21 @@ def test_a_broad_question_asking_what_goes_well_quotes_nothing_that_says_it_does
     # asked for both, both are quoted
     both = km.ask("strengths and weaknesses?")
     assert {said(q.text) for q in both.quotes} >= {GOOD, BAD}
+
+
+def test_the_opposite_of_one_side_is_the_other():
+    assert opposite("and the opposite?", "what's going well?") == "what are the weaknesses?"
+    assert opposite("what about the flip side", "what are the main challenges") == "what are the strengths?"
+    assert opposite("and the opposite?", "sum it all up") is None  # no one side was asked for
+    assert opposite("the opposite of advocacy?", "what's going well?") is None  # a question of its own
+
+
+def test_the_opposite_after_one_side_quotes_the_other_and_keeps_a_topic_it_cannot_flip(km):
+    first = km.ask("I'm preparing a briefing. Give me the main strengths.")
+    flipped = km.ask("and the opposite?", first.context)
+    assert flipped.status == "answered" and len(flipped.quotes) > 1
+    assert all(said(q.text) != GOOD for q in flipped.quotes), [q.text for q in flipped.quotes]
+    # asked of one topic, the other side would lose the topic: it is not read as the other side across the documents
+    topical = km.ask("and the opposite?", km.ask("what are the strengths of advocacy?").context)
+    assert not (topical.status == "answered" and len(topical.quotes) > 1 and all(said(q.text) != GOOD for q in topical.quotes))
+

@@ -14,7 +14,8 @@ from turnfix import TOPIC, km, recorded  # noqa: F401
 
 @pytest.mark.parametrize("follow_up", ["is that getting better?", "and for teenagers?", "what about domestic abuse in covid?",
                                        "why?", "how come?",  # a bare question word asks about what was just said
-                                       "so whats needed?"])  # 'needed': a form of a word the documents use ('need')
+                                       "so whats needed?",  # 'needed': a form of a word the documents use ('need')
+                                       "is that described as getting better?"])  # 'described' names no thing
 def test_a_follow_up_that_leans_on_the_topic_is_searched_with_it(recorded, follow_up):
     a, rec = recorded
     a.ask(follow_up, TOPIC)
@@ -361,6 +362,24 @@ def test_a_topic_a_few_messages_use_is_a_new_topic_unless_the_follow_up_points_b
     assert t.new_topic_words("what about early help?", last)
     assert not t.new_topic_words("does early help work for that?", last, points_back=True)
     assert t.new_topic_words("does advocacy help with that?", last, points_back=True)
+
+
+def test_several_words_a_few_messages_use_name_a_new_topic_together(km):
+    """'views' and 'services' are each used by a few of the thirteen messages, too many for either alone to be a topic
+    of its own, but together they name one: after domestic abuse, "what about young people's views shaping services?"
+    is not the domestic-abuse finding again. Words most messages use ('young', 'people') name none, however many."""
+    t = km.conversation.topics
+    last = "is DV still an issue?"
+    assert t.new_topic_words("what about young people's views shaping services", last) >= {"view", "servic"}
+    assert not t.new_topic_words("what about for young people", last)
+    assert not t.new_topic_words("does it say anything about views of services on that", last, points_back=True)
+    # words the message just quoted holds name nothing new together: "were families helped?" after a quote that says so
+    covid = next(m.id for m in km.store.messages.values() if m.title == "Key message 9")
+    assert t.new_topic_words("were families helped?", "what about covid", shown=frozenset({covid})) == set()
+    assert t.new_topic_words("were families helped?", "what about covid") >= {"famili", "help"}
+    first = km.ask(last)
+    r = km.ask("what about young people's views shaping services", first.context)
+    assert r.status == "answered" and "domestic abuse" not in r.quotes[0].text
 
 
 def test_what_is_asked_about_in_particular_must_be_named_where_the_answer_is(km):
