@@ -182,7 +182,7 @@ def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figu
     for text in ("how many areas made prevention a top priority", "how many partnerships use stats"):
         assert q(text).asks == ("proportion",), text
     for text in ("how many partnerships were inspected", "exactly how many areas had early help as a priority",
-                 "how many councils were there"):
+                 "how many councils were there", "how many partnerships does this cover", "how many areas in total"):
         assert "quantity" in q(text).asks, text
         assert unmet_type(q(text), "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
     proportion = next(t for t in TYPES if t.name == "proportion")
@@ -303,3 +303,11 @@ def test_how_many_partnership_areas_whether_i_refer_funding_choices_and_families
     assert "advice" not in q("do staff refer on quickly enough?").asks  # how staff act, not what I should do
     assert "feedback" not in q("is there anything on debt hitting families like ours").asks  # a comparison
     assert "feedback" in q("what did parents like about the workers").asks
+
+
+def test_which_number_a_message_has_asks_for_the_message_not_a_figure():
+    """'what number is the covid key message?' names a message by its number; 'what number of children …' asks a figure."""
+    assert "quantity" not in q("what number is the covid key message").asks
+    assert "quantity" not in q("what number was that key message").asks
+    assert "quantity" in q("what number of children were seen").asks
+
