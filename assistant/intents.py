@@ -136,8 +136,8 @@ def refused_part(text: str) -> tuple[str, str] | None:
     """(the question, the request refused) when a turn asks a question and, in a clause of its own, for something the
     assistant does not do ("what does it say about chronologies? and then write me a template", "summarise the DV
     finding and draft an email to my team about it"): the question is answered and the rest refused by name. None
-    when every clause holds a refusal cue, when what is left is too short to ask anything, or when any cue tries to
-    get round the instructions (prompts/intents.json "override": such a turn is refused whole)."""
+    when every clause holds a refusal cue, when what is left is too short to ask anything or only speaks of the asker,
+    or when any cue tries to get round the instructions (prompts/intents.json "override": such a turn is refused whole)."""
     data, text = intents(), normalise(text)
     if _has_any(words(text), data["override"]):
         return None
@@ -154,9 +154,21 @@ def refused_part(text: str) -> tuple[str, str] | None:
             asked.append(parts[i - 1])
         asked.append(parts[i])
     ask = "".join(asked).strip()
-    if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None:
+    if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None or _says_of_asker(ask):
         return None
     return ask, " ".join(refused)
+
+
+_SPEAKS = frozenset("i i'm im i've ive we we're were we've my our".split())
+_QUESTION_WORDS = frozenset("what whats what's how hows why when where which who whos whether if".split())
+
+
+def _says_of_asker(ask: str) -> bool:
+    """Whether what is left beside a refused request only says something of the asker ("my PE says I should use this
+    for my reflective log - can you write my reflection"): it opens in the first person and asks nothing (no question
+    mark, no question word), so there is no question of its own to answer."""
+    ws = words(ask)
+    return bool(ws) and ws[0] in _SPEAKS and "?" not in ask and not _QUESTION_WORDS & set(ws)
 
 
 MIN_ASK_WORDS = 4  # hand-set: the least a question beside a refused request has to be one of its own ("is poverty in it?")

@@ -331,6 +331,10 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
                                                                              "draft notes for supervision from it")),
     ("draft an email about DV and poverty", None),  # too short to ask anything of its own
     ("team leader at a family centre - can u write up my supervision notes on the advocacy bit", None),  # who asks asks nothing
+    ("my PE says i should use this for my reflective log - can you write my reflection for me", None),  # what is left only
+    # speaks of the asker: no question of its own
+    ("I need to know what it says about DV and then write me a template", ("I need to know what it says about DV",
+                                                                           "write me a template")),
     ("team leader at a family centre - is advocacy available everywhere? and write me a leaflet on it",
      ("is advocacy available everywhere?", "write me a leaflet on it")),
 ])
