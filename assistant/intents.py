@@ -159,7 +159,7 @@ def refused_part(text: str) -> tuple[str, str] | None:
     return ask, " ".join(refused)
 
 
-_SPEAKS = frozenset("i i'm im i've ive we we're were we've my our".split())
+_SPEAKS = frozenset("i i'm im i've ive we we're we've my our".split())  # not "were": "were staff ..." asks
 _QUESTION_WORDS = frozenset("what whats what's how hows why when where which who whos whether if".split())
 
 

@@ -101,7 +101,7 @@ class Topics:
         last topic did not mention; a word naming no thing ('is it still a problem?', 'get') or asking how far a
         finding holds ('everywhere') names none. `points_back`: the text refers back ("does advocacy help with
         that?"), so only a word one message alone uses is a topic of its own. `shown`: the ids of the messages the last
-        answer quoted; words they all hold name no new topic together ("were families helped?" after a quote that says
+        answer quoted; words one of them holds every one of name no new topic together ("were families helped?" after a quote that says
         families were helped)."""
         analyse = self.lib.retriever.analyse
         said = stems(analyse(topic).expanded) if topic else frozenset()
