@@ -335,7 +335,7 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     # speaks of the asker: no question of its own
     ("I need to know what it says about DV and then write me a template", ("I need to know what it says about DV",
                                                                            "write me a template")),
-    ("were staff supported in covid and write me a poem about it", ("were staff supported in covid", "write me a poem about it")),
+    ("were staff supported in covid and write me a sonnet on that", ("were staff supported in covid", "write me a sonnet on that")),
     ("team leader at a family centre - is advocacy available everywhere? and write me a leaflet on it",
      ("is advocacy available everywhere?", "write me a leaflet on it")),
 ])
