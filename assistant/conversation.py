@@ -14,7 +14,8 @@ from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         said_about, without_closing_then)
 from . import polarity
-from .intents import plain_spelling, refused_part, route, vague_words
+from .intents import plain_spelling, route, vague_words
+from .refusal import refused_part
 from .readings import Answer, Parts, Reading
 from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
 from .text import stems, words

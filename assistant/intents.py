@@ -54,7 +54,7 @@ _POLITE = frozenset("please pls plz kindly now ok okay right so and then also".s
 _CAN = frozenset("can could would will".split())  # "can you ..." puts a request as a question
 
 
-def _opens_refusal(ws: list[str], data: dict) -> bool:
+def opens_refusal(ws: list[str], data: dict) -> bool:
     """Whether the words open, after a polite word or two ("please", "ok then"), with a verb asking the assistant to
     compose something (prompts/intents.json "refuse_opening": "draft supervision notes ...", "pls write up ..."), a
     request put as a question to the assistant too ("can you rank those from worst to best?")."""
@@ -64,7 +64,7 @@ def _opens_refusal(ws: list[str], data: dict) -> bool:
     return first in data.get("refuse_opening", ())
 
 
-def _has_any(ws: list[str], phrases) -> bool:
+def has_any(ws: list[str], phrases) -> bool:
     """Whether any phrase occurs in the words as whole words."""
     said = padded(ws)
     return any(f" {p} " in said for p in phrases)
@@ -79,11 +79,11 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     if not ws:
         return None
     for name, phrases in data["contains"].items():
-        if _has_any(ws, phrases):
+        if has_any(ws, phrases):
             return name
-    if _opens_refusal(ws, data):  # "draft supervision notes for my worker based on ..."
+    if opens_refusal(ws, data):  # "draft supervision notes for my worker based on ..."
         return "refuse"
-    if _has_any(ws, data["override"]):  # getting round the instructions: refused (whole: refused_part)
+    if has_any(ws, data["override"]):  # getting round the instructions: refused (whole: refusal.refused_part)
         return "refuse"
     if _PLAINER.match(text):  # "and in plain English?": the last answer again, in the documents' own words
         return "plainer"
@@ -123,55 +123,6 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
         if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
             return "help"
     return None
-
-
-# Where a turn's clauses meet (in normalised text: single spaces): the end of a sentence, a spaced dash, or a word
-# joining two requests ("..., and then write me a template", "...? also give me your opinion"), the joining word with it.
-# One group, so splitting keeps each join between the clauses it joins.
-_REQUEST_JOIN = re.compile(r"((?:(?<=[?!.;]) | [-–—] |,? )(?:and then|and also|and|then|also|plus) |(?<=[?!.;]) | [-–—] )",
-                           re.I)
-
-
-def refused_part(text: str) -> tuple[str, str] | None:
-    """(the question, the request refused) when a turn asks a question and, in a clause of its own, for something the
-    assistant does not do ("what does it say about chronologies? and then write me a template", "summarise the DV
-    finding and draft an email to my team about it"): the question is answered and the rest refused by name. None
-    when every clause holds a refusal cue, when what is left is too short to ask anything or only speaks of the asker,
-    or when any cue tries to get round the instructions (prompts/intents.json "override": such a turn is refused whole)."""
-    data, text = intents(), normalise(text)
-    if _has_any(words(text), data["override"]):
-        return None
-    opening = asker_intro().match(text)  # who asks is no question ("student sw on placement - can u write my log")
-    parts = _REQUEST_JOIN.split(text[opening.end():] if opening else text)  # clause, join, clause, ...
-    refuse = data["contains"]["refuse"]
-    asked, refused = [], []
-    for i in range(0, len(parts), 2):
-        clause = words(parts[i])
-        if _has_any(clause, refuse) or _opens_refusal(clause, data):
-            refused.append(parts[i].strip())
-            continue
-        if asked:  # the join just before this clause: the one it was asked with, or the one after a refused clause
-            asked.append(parts[i - 1])
-        asked.append(parts[i])
-    ask = "".join(asked).strip()
-    if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None or _says_of_asker(ask):
-        return None
-    return ask, " ".join(refused)
-
-
-_SPEAKS = frozenset("i i'm im i've ive we we're we've my our".split())  # not "were": "were staff ..." asks
-_QUESTION_WORDS = frozenset("what whats what's how hows why when where which who whos whether if".split())
-
-
-def _says_of_asker(ask: str) -> bool:
-    """Whether what is left beside a refused request only says something of the asker ("my PE says I should use this
-    for my reflective log - can you write my reflection"): it opens in the first person and asks nothing (no question
-    mark, no question word), so there is no question of its own to answer."""
-    ws = words(ask)
-    return bool(ws) and ws[0] in _SPEAKS and "?" not in ask and not _QUESTION_WORDS & set(ws)
-
-
-MIN_ASK_WORDS = 4  # hand-set: the least a question beside a refused request has to be one of its own ("is poverty in it?")
 
 
 SOCIAL = ("goodbye", "thanks", "greeting")  # the social intents, in the order a turn made of several is named by

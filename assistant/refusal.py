@@ -1,0 +1,59 @@
+"""What of a turn is refused and what is still asked: a request the assistant does not do ("write me a template"), said
+in a clause of its own beside a question, is refused by name and the question answered. The cues are intents.py's
+(prompts/intents.json "refuse", "refuse_opening", "override"); this module only splits the turn. Every pattern here runs
+in linear time on user text (tests/test_cost.py)."""
+
+from __future__ import annotations
+
+import re
+
+from .intents import asker_intro, has_any, intents, opens_refusal, route
+from .text import normalise, words
+
+# Where a turn's clauses meet (in normalised text: single spaces): the end of a sentence, a spaced dash, or a word
+# joining two requests ("..., and then write me a template", "...? also give me your opinion"), the joining word with it.
+# One group, so splitting keeps each join between the clauses it joins.
+_REQUEST_JOIN = re.compile(r"((?:(?<=[?!.;]) | [-–—] |,? )(?:and then|and also|and|then|also|plus) |(?<=[?!.;]) | [-–—] )",
+                           re.I)
+
+
+def refused_part(text: str) -> tuple[str, str] | None:
+    """(the question, the request refused) when a turn asks a question and, in a clause of its own, for something the
+    assistant does not do ("what does it say about chronologies? and then write me a template", "summarise the DV
+    finding and draft an email to my team about it"): the question is answered and the rest refused by name. None
+    when every clause holds a refusal cue, when what is left is too short to ask anything or only speaks of the asker,
+    or when any cue tries to get round the instructions (prompts/intents.json "override": such a turn is refused whole)."""
+    data, text = intents(), normalise(text)
+    if has_any(words(text), data["override"]):
+        return None
+    opening = asker_intro().match(text)  # who asks is no question ("student sw on placement - can u write my log")
+    parts = _REQUEST_JOIN.split(text[opening.end():] if opening else text)  # clause, join, clause, ...
+    refuse = data["contains"]["refuse"]
+    asked, refused = [], []
+    for i in range(0, len(parts), 2):
+        clause = words(parts[i])
+        if has_any(clause, refuse) or opens_refusal(clause, data):
+            refused.append(parts[i].strip())
+            continue
+        if asked:  # the join just before this clause: the one it was asked with, or the one after a refused clause
+            asked.append(parts[i - 1])
+        asked.append(parts[i])
+    ask = "".join(asked).strip()
+    if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None or _says_of_asker(ask):
+        return None
+    return ask, " ".join(refused)
+
+
+_SPEAKS = frozenset("i i'm im i've ive we we're we've my our".split())  # not "were": "were staff ..." asks
+_QUESTION_WORDS = frozenset("what whats what's how hows why when where which who whos whether if".split())
+
+
+def _says_of_asker(ask: str) -> bool:
+    """Whether what is left beside a refused request only says something of the asker ("my PE says I should use this
+    for my reflective log - can you write my reflection"): it opens in the first person and asks nothing (no question
+    mark, no question word), so there is no question of its own to answer."""
+    ws = words(ask)
+    return bool(ws) and ws[0] in _SPEAKS and "?" not in ask and not _QUESTION_WORDS & set(ws)
+
+
+MIN_ASK_WORDS = 4  # hand-set: the least a question beside a refused request has to be one of its own ("is poverty in it?")
