@@ -39,7 +39,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff45.jsonl", "eval/data/questions-dev-staff46.jsonl",
                   "eval/data/questions-dev-staff47.jsonl", "eval/data/questions-dev-staff48.jsonl",
                   "eval/data/questions-dev-staff49.jsonl", "eval/data/questions-dev-staff50.jsonl",
-                  "eval/data/questions-dev-staff51.jsonl")
+                  "eval/data/questions-dev-staff51.jsonl", "eval/data/questions-dev-staff52.jsonl",
+                  "eval/data/questions-dev-staff53.jsonl", "eval/data/questions-dev-staff54.jsonl",
+                  "eval/data/questions-dev-staff55.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
