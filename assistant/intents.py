@@ -120,6 +120,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
             opening = next((name for name, pw in _social_phrases() if name in SOCIAL and ws[:len(pw)] == pw), None)
             if opening:  # a phrase of one word or more ("good morning from the ward")
                 return opening
+            if ws[0] in data["interjections"]:  # "lol sorry, typing on my phone on the train"
+                return "acknowledge"
         if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
             return "help"
     return None

@@ -26,7 +26,8 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # A common word typed in capitals is stressed ("we ARE the early help offer", "which kids were NOT asked"), not an
 # acronym; these few are acronyms as often as words (the WHO, IT, the US), so they may still name something
 _NAMES_TOO = frozenset({"who", "it", "us", "am"})
-_STRESS = frozenset("no never ever only still just even really actually every always".split())
+_STRESS = frozenset("no never ever only still just even really actually every always nothing anything everything none "
+                    "nobody anybody anyone everyone something not".split())
 
 
 def _stressed(candidate: str) -> bool:
@@ -65,7 +66,9 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
-                      r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want)\b))"
+                      r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want)\b)"
+                      # "as a GP I'm curious whether ...": the asker goes on to speak of themselves
+                      r"| (?=(?:i'?m|i am|i was|i'?ve|i have|i'?d|i would|i need|i want|i wonder(?:ed)?)\b))"
                       # who told the asker what they ask to check ("my PE says chronologies are strong now, true?")
                       r"|^\W{0,3}my (?:[\w'&-]+ ){0,2}[\w'&-]+ (?:says|said|told me|tells me|reckons|reckoned|thinks|thought|claims|claimed)"
                       r"(?: that)? (?=\w)", re.I)

@@ -311,3 +311,21 @@ def test_which_number_a_message_has_asks_for_the_message_not_a_figure():
     assert "quantity" not in q("what number was that key message").asks
     assert "quantity" in q("what number of children were seen").asks
 
+
+
+def test_kinds_of_answer_staff_ask_for_in_passing():
+    """A comparison with an earlier time needs a sentence that compares; effort ('trying their best') ranks nothing; a
+    grade 'or better', an evaluation received and deadlines are asked for; whether the asker may share is advice, and so
+    is whether a case is significant harm."""
+    assert "comparison" in q("better or worse than before the pandemic?").asks
+    assert "comparison" not in q("is mental health better or worse").asks  # answered by what remains a challenge
+    assert "ranking" not in q("are staff doing their best on advocacy").asks
+    assert "ranking" in q("which areas did best on advocacy").asks
+    assert "ranking" in q("what grade did our area get for leadership").asks  # "what" ends in "at": no effort word
+    assert "ranking" in q("how many got good or better for leadership").asks
+    assert "ranking" in q("what evaluation did my partnership get").asks
+    assert "date" in q("are there deadlines for the action plans?").asks
+    assert "advice" in q("can you advise whether I can share this with the school").asks
+    assert "advice" in q("toddler with a burn mark, is that significant harm").asks
+    compare = next(t for t in TYPES if t.name == "comparison")
+    assert compare.shown_by("We continued to see an improved picture.") and not compare.shown_by("Staff went beyond their remits.")

@@ -75,6 +75,11 @@ from assistant.profile import Profile
     # and the exact wording asked for
     ("could you rank these from best to worst", "refuse"), ("you're allowed to reword it for me just this once", "refuse"),
     ("cheers, that's all I need to know", "goodbye"), ("and what's the exact wording?", "which"),
+    # the assistant's own verdict asked for, and whether this is the tool that answers on the documents
+    ("would you say the council let them down", "refuse"), ("would you agree inspections are too harsh", "refuse"),
+    ("sorry, is this the tool that answers questions about the inspections?", "help"),
+    # asking after the assistant's day; a Scots "aye" before a hello
+    ("how's your day been anyway?", "greeting"), ("aye, hello there", "greeting"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
@@ -351,6 +356,8 @@ def test_scots_and_texting_spellings_of_common_words_are_read_as_the_words():
     # whole words only: a word that merely holds one is left alone ("whitehall", "taekwondo", "o'clock")
     assert plain_spelling("whitehall taekwondo at 9 o'clock") == "whitehall taekwondo at 9 o'clock"
     assert route(plain_spelling("gie us a wee poem aboot it")) == "refuse"
+    assert plain_spelling("onything aboot aulder bairns ootside?") == "anything about older bairns outside?"
+    assert plain_spelling("the Bairns' Hoose") == "the Bairns' Hoose"  # part of a name: left alone
 
 
 def test_a_number_written_as_a_word_names_a_numbered_message():

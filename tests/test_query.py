@@ -247,6 +247,7 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert q("as a residential worker, what does it say about relationship based practice").unknown_terms == ()
     assert q("MARAC coordinator here. is joint work on DV a priority").unknown_terms == ()
     assert q("as a police DS - is the response to concerns helping").unknown_terms == ()
+    assert q("as a GP I'm wondering whether advocacy came up").unknown_terms == ()  # the asker goes on about themselves
     assert q("as a team manager, what does it say about Fife").unknown_terms == ("Fife",)  # asked about: still counts
     # a job named by its role noun before a dash, without "here"; a topic before a dash is still asked about
     assert q("residential worker - anything on relationships with the YP").unknown_terms == ()
@@ -269,6 +270,7 @@ def test_a_place_the_asker_says_they_are_in_is_not_what_is_asked_about():
 
 def test_a_common_word_in_capitals_is_stress_not_an_acronym():
     assert q("we ARE the early help offer. what did they say about early help").unknown_terms == ()
+    assert q("is there NOTHING good on advocacy").unknown_terms == ()
     assert q("which kids were NOT asked for their views ENOUGH").unknown_terms == ("ENOUGH",)  # not a common word
     assert q("what does the WHO say about advocacy").unknown_terms == ("WHO",)  # an acronym as often as a word
 
