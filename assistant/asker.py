@@ -16,11 +16,13 @@ from .text import words
 # the space before the dash is looked behind, so a long run of spaces is not tried again from each of its positions
 _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
                          # "we're building a new framework and I'd like to know whether ...": the request opens a clause
-                         r"|(?<=\S) (?:and|so|but) (?=(?:i|we)(?:['’]?d| would)? (?:like|want|need|wanted|needed) to (?:know|ask|check|find out)\b)",
+                         r"|(?<=\S) (?:and|so|but) (?=(?:i|we)(?:['’]?d| would)? (?:like|want|need|wanted|needed) to (?:know|ask|check|find out)\b"
+                         # "... getting exploited and I was wondering how well services respond ...": so does a wondering
+                         r"|(?:i|we)(?:['’]?m| am| was| were| are)? (?:wondering|wondered|wonder) (?:if|whether|how|what|why|when|where|who|which|about)\b)",
                          re.I)
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
-_FIRST_PERSON = frozenset("i i'm im i've ive me my we we're were we've our us asking".split())
+_FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking".split())  # not 'were': a question opens with it
 MIN_ASKING_WORDS = 5  # hand-set: the fewest words a last sentence needs to be the whole question without what comes before
 
 
@@ -44,6 +46,11 @@ def asking_part(text: str) -> str:
     if _stands_alone(first) and not any(_is_question(p) for p in parts[1:]) and \
             _FIRST_PERSON & set(words(" ".join(parts[1:]))):  # "Do staff trust their TL? I def trust mine lol"
         return first
+    asks = [i for i, p in enumerate(parts) if _is_question(p)]
+    if asks and 0 < asks[-1] < len(parts) - 1 and _FIRST_PERSON & set(words(" ".join(parts[asks[-1] + 1:]))):
+        # "Chronologies! Are they any good? I'm so tired of 40 page ones": what follows the last question only speaks
+        # of the asker, and the question is read with what comes before it
+        return asking_part(" ".join(parts[:asks[-1] + 1]))
     if not _stands_alone(last):
         # "I'm a sergeant on a rural patch. Our inspector says early recognition was praised. Is that right?": a question
         # that points at the sentence before it asks with that sentence, after what only says who is asking
@@ -108,7 +115,9 @@ _REQUEST = re.compile(r"^\W{0,3}(?:(?:i|we) would (?:be )?(?:most |very |really 
                       r"like to (?:know|ask|find out|check))|(?:i|we)['’]?d (?:be )?(?:most |very |really |so )?(?:grateful|obliged|"
                       r"like to (?:know|ask|find out|check))|(?:please )?(?:could|can|would) (?:you|u) (?:please )?(?:tell|let me know|"
                       r"advise|confirm|say)|(?:please )?(?:tell|let) me (?:know )?(?:whether|if|what|how|why|when|where|which|who)|"
-                      r"(?:i|we) (?:want|need|wanted|needed) to (?:know|ask|find out|check))\b", re.I)
+                      r"(?:i|we) (?:want|need|wanted|needed) to (?:know|ask|find out|check)|"
+                      r"(?:i|we)(?:['’]?m| am| was| were| are)? (?:wondering|wondered|wonder) (?:if|whether|how|what|why|when|where|who|which))\b",
+                      re.I)
 
 
 # a short lead before the question word: "in general, how good are staff at ...", "overall, is ..."
@@ -144,6 +153,16 @@ def after_label(text: str) -> str:
         return ""
     ws, rest = words(label.group()), text[label.end():]
     return rest if ws and len(ws) <= MAX_LABEL_WORDS and not ASK_WORDS & set(ws) and _stands_alone(rest) else ""
+
+
+def label_of(text: str) -> str:
+    """The short label before a question (at most MAX_LABEL_WORDS words, no question word, then a colon or a dash:
+    "early help - did it make a difference?"), whatever the question after it; "" when there is none."""
+    label = _LABEL.match(text)
+    if label is None:
+        return ""
+    ws = words(label.group())
+    return label.group() if ws and len(ws) <= MAX_LABEL_WORDS and not ASK_WORDS & set(ws) else ""
 
 
 def after_opening(text: str) -> str:

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asker import after_aside, after_label, after_opening, asking_part, letter_body, without_opening
+from .asker import after_aside, after_label, after_opening, asking_part, label_of, letter_body, without_opening
 from .context import MAX_IDS, Context
 from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
@@ -35,6 +35,10 @@ MISNAMED_GAP = 0.3
 # the same when the person says what the message they name is about ("key message 2 was about domestic abuse, right?"):
 # hand-set from dev questions, whose wrong numbers said so gave 0.21-0.25
 MISNAMED_GAP_SAID = 0.1
+# share: a follow-up's own pick in the message just quoted replaces a sentence quoted again only when, read with the last
+# topic, the model gives it at least this share of that sentence's probability (hand-set from the dev conversations:
+# 0.01-0.03 for turns the repeat answered, "is it getting better or still a problem?" after the domestic abuse quote)
+NOT_AGAIN_SHARE = 0.05
 MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
 
@@ -59,7 +63,8 @@ class Conversation:
         text = more_about(text) or named_topic or text
         whole = negated_ellipsis(text, ctx.topic)  # "and what's not?": a question of its own once its predicate is back
         flip = polarity.opposite(text, ctx.topic) if ctx.topic and not whole else None
-        if flip and not self.topics.names_a_topic(ctx.topic):  # "and the opposite?" after "what are the strengths?":
+        if flip and not self.topics.names_a_topic(asking_part(ctx.topic)):  # "and the opposite?" after "what are the
+            # strengths?" (who asks, before it, names no topic of the question's):
             whole = flip  # the other side, across the documents (a question with a topic of its own would lose it)
         if whole:
             text, ctx = whole, Context("", ctx.quoted, ctx.shown, ctx.turn)
@@ -166,16 +171,52 @@ class Conversation:
                 last = _chosen(just, allowed)
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
-                    return self._reply(there, nxt, topic=joined.text, broad=broad)
+                    return self._reply(self._not_again(there, text, ctx), nxt, topic=joined.text, broad=broad)
+                if there is not None and there.decision.reason == "weak" and there.decision.scored and not combined.answered and \
+                        not self.topics.topic_words(text):  # "is that most places?": it asks how far what was just
+                    # shown holds and names nothing else, so the best of what was just shown is what there is
+                    d = there.decision
+                    return self._reply(Answer(there.result, replace(d, answered=True, picks=[d.scored[0].hit], reason="")),
+                                       nxt, topic=joined.text)
             if combined.answered or kind == "anaphoric":
-                return self._reply(combined, nxt, topic=joined.text, broad=broad)
+                return self._reply(self._not_again(combined, text, ctx) if not broad else combined, nxt,
+                                   topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
         if not kind:
             own = self._after_opening(text, own, own_reading)
+            if asking != text and not broad:
+                own = self._asked_alone(asking, own, own_reading)
         if not own.answered and own.decision.reason == "unknown" and not kind:
             own = self._after_label(text, own, own_reading)
-        parts = None if kind else self.compound.parts(own, text, allowed, broad)
+        parts = None if kind else self.compound.parts(own, asking, allowed, broad)  # who asks and why is no part
         return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
+
+    def _not_again(self, found: Answer, text: str, ctx: Context) -> Answer:
+        """A follow-up read with the last topic ("what were they built on?" after a quote about relationships) whose
+        best pick is a sentence the last answer quoted: the follow-up's own words, searched in that message alone, pick
+        the sentence they ask about when the answer model answers them there, and it is one not quoted yet. The last
+        topic's words outweigh the few the follow-up adds, so read with them it finds what it found before; alone in
+        that message, a follow-up naming nothing there ("is that just some areas?") is declined, and the same quote
+        stands, as it does when the topic's reading gives the follow-up's pick next to nothing (NOT_AGAIN_SHARE)."""
+        d = found.decision
+        if not d.answered or not d.picks:
+            return found
+        best = d.picks[0]
+
+        def quoted(i: int) -> bool:
+            s = best.message.sentences[i]
+            return any(mid == best.message.id and start <= s.start < end for mid, start, end in ctx.quoted)
+        if not quoted(best.index):
+            return found
+        alone = self.decide(Reading(text, only=frozenset({best.message.id}), within=True)).decision
+        if not alone.answered or not alone.picks or quoted(alone.picks[0].index):
+            return found
+        pick = alone.picks[0]
+        read_with_topic = {s.hit.index: s.p for s in d.scored if s.hit.message.id == best.message.id}
+        if read_with_topic.get(pick.index, 0.0) < NOT_AGAIN_SHARE * read_with_topic.get(best.index, best.score):
+            return found  # read with the topic it is no answer at all ("is it getting better or still a problem?")
+        rest = [p for p in d.picks[1:] if (p.message.id, p.index) != (pick.message.id, pick.index)]
+        return Answer(found.result, replace(d, picks=[pick] + rest, neighbour=alone.neighbour))
 
     def _after_label(self, text: str, own: Answer, reading: Reading) -> Answer:
         """A question declined for a name the documents never use, said only in a label before a question of its own
@@ -201,6 +242,15 @@ class Conversation:
         better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
         return alone if better else own
 
+    def _asked_alone(self, asking: str, own: Answer, reading: Reading) -> Answer:
+        """A question after sentences that only say who asks and why ("I'm a community midwife ... I don't know much about
+        these inspections. Was early help a priority?"; asker.asking_part): those sentences' words pull the search
+        towards what the asker's work is about, so the question that asks is searched and judged alone too, and the
+        reading the answer model is surer of answers."""
+        alone = self._alone(asking, reading)
+        better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
+        return alone if better else own
+
     def _alone(self, rest: str, reading: Reading) -> Answer:
         """The part of a question after its label or opening, searched and judged as a question of its own."""
         return self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
@@ -212,9 +262,13 @@ class Conversation:
         '' otherwise. An unrelated question ("any good lunch spots?") is never read with it. `chosen`: the text is
         what the person asked to hear more on ("anything else on how staff are doing?"), a topic however general. A
         turn that names the earlier topic it goes back to ("back to advocacy - why does it matter?") leans on nothing:
-        the last topic carries every earlier question, and the last answer is not what it asks about."""
+        the last topic carries every earlier question, and the last answer is not what it asks about; nor does one whose
+        label names a topic the last one did not ("early help - did it make a difference?")."""
         if not topic or back_to(text):
             return ""
+        label = label_of(text)
+        if label and self.topics.new_topic_words(label, topic):
+            return ""  # "early help - did it make a difference?": 'it' is the new topic its label names
         kind = follow_up_kind(text)
         if kind == "anaphoric" and self.lib.breadth.has_cue(text):  # "ok what's going well then"
             kind = follow_up_kind(without_closing_then(text))

@@ -149,3 +149,17 @@ def test_what_comes_before_anyway_is_set_aside():
 def test_that_after_a_word_of_being_sure_opens_a_clause():
     assert not refers_back("were managers confident that plans were reviewed?")
     assert refers_back("were they confident about that?")
+
+
+def test_a_remark_about_the_asker_after_the_last_question_is_set_aside():
+    """What follows the last question, when it only speaks of the asker, asks nothing: the question is read with what comes
+    before it ("Advocacy!" is what "it" is)."""
+    assert asking_part("Advocacy! Is it any use? I'm fed up waiting 12 weeks for one") == "Advocacy! Is it any use?"
+    assert asking_part("Advocacy! Is it any use? Any numbers?") == "Advocacy! Is it any use? Any numbers?"  # asks again
+
+
+def test_a_wondering_opens_the_asking_clause():
+    """"... and I was wondering how well ..." asks from "I was wondering" on: before it, the asker says who they are."""
+    said = "we cover a big rural patch with lots of 15 16 17 year olds and I was wondering how well services respond to teens"
+    assert asking_part(said) == "I was wondering how well services respond to teens"
+    assert asking_part("I wonder if they found anything on advocacy") == "I wonder if they found anything on advocacy"
