@@ -478,3 +478,12 @@ def test_a_laugh_or_an_apology_then_a_remark_about_the_asker_is_chit_chat(km):
     for said in ("haha sorry, been a mad week on the ward", "lol sorry, on the bus"):
         assert km.ask(said).status == "chitchat", said
     assert km.ask("sorry, what about domestic abuse?").status == "answered"
+
+
+def test_a_verb_saying_the_documents_raised_something_names_no_topic(km):
+    """'flagged' says only that the documents raised it: "biggest challenges or risks flagged?" asks across them; a panel
+    the answer is for names no topic of an overview either."""
+    topics = km.conversation.topics
+    assert topics.topic_words("biggest challenges or risks flagged?") == []
+    assert topics.is_overview("give me the headlines for a youth participation panel")
+    assert not topics.is_overview("give me the headlines on youth participation")  # asked about: a topic
