@@ -1,6 +1,6 @@
 """Turns that ask for more of the last answer, on the real corpus with the fake embedder (fast): "tell me more",
-"which message says that?", "anything else (on that)?", and the quoted spans those are read from (the follow-ups that
-lean on the last topic: test_turns.py)."""
+"which message says that?", "anything else (on that)?", another part of the message just quoted, how far what was just
+shown holds, and the quoted spans those are read from (the follow-ups that lean on the last topic: test_turns.py)."""
 
 from __future__ import annotations
 
@@ -187,3 +187,47 @@ def test_anything_else_reads_its_name_and_kind_checks_from_what_was_typed(record
     rec.readings.clear()
     km.ask("anything else?", context)
     assert rec.readings[0].exclude is not None and rec.readings[0].asked == "anything else?"
+
+
+def test_a_follow_up_asking_for_another_part_of_the_message_just_quoted_is_not_given_the_same_quote(km, monkeypatch):
+    """Read with the last topic, a follow-up finds the sentence it found before; its own words, searched in that message,
+    pick the part it asks about ("and did staff feel backed ..." after the pandemic's lead sentence). A follow-up that
+    the message's other sentences do not answer keeps the quote it had (NOT_AGAIN_SHARE)."""
+    from assistant.conversation import Conversation
+
+    def last(turns):
+        ctx = None
+        for t in turns:
+            r = km.ask(t, ctx)
+            ctx = r.context
+        return r
+
+    backed = ["what happened in the pandemic?", "and did staff feel backed by their managers then?"]
+    leaders = ["are staff confident in senior leaders?", "does that matter for outcomes?"]
+    assert last(backed).quotes[0].text.startswith("Staff also told us how well supported")
+    assert last(leaders).quotes[0].text.startswith("However, we noted clear links")
+    still = last(["is domestic abuse still a problem?", "is it getting better or still a problem"])
+    assert "domestic abuse" in still.quotes[0].text
+    monkeypatch.setattr(Conversation, "_not_again", lambda self, found, text, ctx: found)  # without it: the same again
+    assert last(backed).quotes[0].text.startswith("We undertook some joint inspections")
+    assert last(leaders).quotes[0].text.startswith("Staff, overall, reported")
+
+
+def test_how_far_what_was_just_shown_holds_is_answered_from_it_when_nothing_else_answers(km, monkeypatch):
+    """'is that most places?' names nothing but how far a finding holds: when neither the message just quoted nor the
+    documents answer it at the usual bar, the best sentence of the message just quoted is what there is."""
+    from dataclasses import replace
+
+    from assistant.readings import Answer
+
+    first = km.ask("what does it say about independent advocacy?")
+    shown = first.quotes[0].message_id
+    decide = km.conversation.decide
+
+    def weak(reading):
+        found = decide(reading)
+        return Answer(found.result, replace(found.decision, answered=False, picks=[], reason="weak"))
+    monkeypatch.setattr(km.conversation, "decide", weak)
+    r = km.ask("is that most places?", first.context)
+    assert r.status == "answered" and r.quotes[0].message_id == shown
+    assert km.ask("is that true of teenagers?", first.context).status == "no_answer"  # it names something else

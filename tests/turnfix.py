@@ -1,5 +1,6 @@
-"""Fixtures for the turn tests (test_turns.py, test_compound_turns.py, test_last_answer_turns.py): the key messages
-with the fake embedder, and a recorder of every Reading the conversation asks the library to decide."""
+"""Fixtures for the turn tests (test_turns.py, test_compound_turns.py, test_last_answer_turns.py,
+test_asker_turns.py): the key messages with the fake embedder, and a recorder of every Reading the conversation asks the
+library to decide."""
 
 from __future__ import annotations
 
