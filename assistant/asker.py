@@ -12,13 +12,16 @@ from .followups import refers_back
 from .intents import ASK_WORDS, asker_intro, intents
 from .text import words
 
+# "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word
+# lists that follow it in _CLAUSE_END and _REQUEST)
+_WONDERING = r"(?:i|we)(?:['’]?m| am| was| were| are)? (?:wondering|wondered|wonder) (?:if|whether|how|what|why|when|where|who|which"
 # a sentence's end, a spaced dash ("we use X - does ..."), or "and" before a request ("... and I'd like to know whether");
 # the space before the dash is looked behind, so a long run of spaces is not tried again from each of its positions
 _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
                          # "we're building a new framework and I'd like to know whether ...": the request opens a clause
                          r"|(?<=\S) (?:and|so|but) (?=(?:i|we)(?:['’]?d| would)? (?:like|want|need|wanted|needed) to (?:know|ask|check|find out)\b"
                          # "... getting exploited and I was wondering how well services respond ...": so does a wondering
-                         r"|(?:i|we)(?:['’]?m| am| was| were| are)? (?:wondering|wondered|wonder) (?:if|whether|how|what|why|when|where|who|which|about)\b)",
+                         r"|" + _WONDERING + r"|about)\b)",
                          re.I)
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
@@ -118,7 +121,7 @@ _REQUEST = re.compile(r"^\W{0,3}(?:(?:i|we) would (?:be )?(?:most |very |really 
                       r"like to (?:know|ask|find out|check))|(?:please )?(?:could|can|would) (?:you|u) (?:please )?(?:tell|let me know|"
                       r"advise|confirm|say)|(?:please )?(?:tell|let) me (?:know )?(?:whether|if|what|how|why|when|where|which|who)|"
                       r"(?:i|we) (?:want|need|wanted|needed) to (?:know|ask|find out|check)|"
-                      r"(?:i|we)(?:['’]?m| am| was| were| are)? (?:wondering|wondered|wonder) (?:if|whether|how|what|why|when|where|who|which))\b",
+                      + _WONDERING + r"))\b",
                       re.I)
 
 
@@ -150,11 +153,9 @@ def after_label(text: str) -> str:
     is a question of its own that points at nothing before it ("IRO - is the quality of care planning improving?":
     the label says who asks or what the question is filed under); "" otherwise ("Bairns' Hoose - is it in place?"
     asks about its label)."""
-    label = _LABEL.match(text)
-    if label is None:
-        return ""
-    ws, rest = words(label.group()), text[label.end():]
-    return rest if ws and len(ws) <= MAX_LABEL_WORDS and not ASK_WORDS & set(ws) and _stands_alone(rest) else ""
+    label = label_of(text)
+    rest = text[len(label):]
+    return rest if label and _stands_alone(rest) else ""
 
 
 def label_of(text: str) -> str:

@@ -106,20 +106,19 @@ class Conversation:
                         e.scored[0].feature("message_dense") - d.scored[0].feature("message_dense") >= (
                             MISNAMED_GAP_SAID if says_what_it_is_about(asked) else MISNAMED_GAP):
                     return self._reply(elsewhere, nxt, topic=text)
-            if not d.answered and d.reason == "weak" and d.scored and not self.topics.off_topic(rest):
-                found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
+            taken = _nearest(found)
+            if taken and not self.topics.off_topic(rest):
+                found = taken
             return self._reply(found, nxt, topic=text)
         if intent in ("more", "which", "plainer") and ctx.quoted:
             return self._from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
             # the topic passed the name and answer-type checks when it was answered: they read what was typed now
             found = self.decide(Reading(ctx.topic, exclude=frozenset(ctx.shown), asked=text, within=True, only=allowed))
-            d = found.decision
-            nearest = not d.answered and d.reason == "weak" and bool(d.scored)
-            if nearest:  # the person asked for more on a topic the documents answered: the nearest of the rest is what
-                # there is, and the reply says it answers less directly
-                found = Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
-            return self._reply(found, nxt, topic=nxt.topic, intent="else", nearest=nearest)
+            # the person asked for more on a topic the documents answered: the nearest of the rest is what there is, and
+            # the reply says it answers less directly
+            taken = _nearest(found)
+            return self._reply(taken or found, nxt, topic=nxt.topic, intent="else", nearest=taken is not None)
         if intent in ("more", "which", "plainer", "else"):
             return self._decline("no_topic", nxt)
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
@@ -172,12 +171,10 @@ class Conversation:
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
                     return self._reply(self._not_again(there, text, ctx), nxt, topic=joined.text, broad=broad)
-                if there is not None and there.decision.reason == "weak" and there.decision.scored and not combined.answered and \
-                        not self.topics.topic_words(text):  # "is that most places?": it asks how far what was just
-                    # shown holds and names nothing else, so the best of what was just shown is what there is
-                    d = there.decision
-                    return self._reply(Answer(there.result, replace(d, answered=True, picks=[d.scored[0].hit], reason="")),
-                                       nxt, topic=joined.text)
+                taken = _nearest(there) if there is not None and not combined.answered else None
+                if taken and not self.topics.topic_words(text):  # "is that most places?": it asks how far what was
+                    # just shown holds and names nothing else, so the best of what was just shown is what there is
+                    return self._reply(taken, nxt, topic=joined.text)
             if combined.answered or kind == "anaphoric":
                 return self._reply(self._not_again(combined, text, ctx) if not broad else combined, nxt,
                                    topic=joined.text, broad=broad)
@@ -236,20 +233,14 @@ class Conversation:
         is searched and judged alone too, and the reading the answer model is surer of answers ("as a team mgr - do
         staff have confidence in us?" leans on its opening, and is read whole)."""
         rest = after_opening(text)
-        if not rest:
-            return own
-        alone = self._alone(rest, reading)
-        better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
-        return alone if better else own
+        return _surer(own, self._alone(rest, reading)) if rest else own
 
     def _asked_alone(self, asking: str, own: Answer, reading: Reading) -> Answer:
         """A question after sentences that only say who asks and why ("I'm a community midwife ... I don't know much about
         these inspections. Was early help a priority?"; asker.asking_part): those sentences' words pull the search
         towards what the asker's work is about, so the question that asks is searched and judged alone too, and the
         reading the answer model is surer of answers."""
-        alone = self._alone(asking, reading)
-        better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
-        return alone if better else own
+        return _surer(own, self._alone(asking, reading))
 
     def _alone(self, rest: str, reading: Reading) -> Answer:
         """The part of a question after its label or opening, searched and judged as a question of its own."""
@@ -373,6 +364,23 @@ class Conversation:
         return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.lib.document,
                                          topics=self.suggester.topics(3)),
                      suggestions=self.suggester.starters(), context=nxt.to_dict(), reason=reason)
+
+
+def _nearest(found: Answer) -> Answer | None:
+    """A reading declined only as weak, with its best candidate taken as the answer: where the person chose to look (a
+    message they named, what was just shown, the rest of a topic), the nearest sentence there is what there is. None
+    when it was answered, declined for anything else (a name, a kind of answer), or had no candidate."""
+    d = found.decision
+    if d.answered or d.reason != "weak" or not d.scored:
+        return None
+    return Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
+
+
+def _surer(own: Answer, alone: Answer) -> Answer:
+    """Of a question's whole reading and the reading of part of it alone, the one that answers with the higher
+    confidence (the whole when the part does not answer)."""
+    better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
+    return alone if better else own
 
 
 def _chosen(ids: frozenset[str], allowed: frozenset[str] | None) -> frozenset[str]:
