@@ -147,10 +147,12 @@ class Conversation:
         read = self.lib.retriever.analyse(text)
         if broad and not leans and self.topics.is_overview(text) and not read.unknown_terms and not read.asks:
             return self._overview_reply(nxt, allowed)
+        asking = asking_part(text)  # who is asking and why names no topic the answer must be about
+        if not leans and asking != text and self._asks_overview(asking, text.replace(asking, " ")):  # "Och I've no
+            return self._overview_reply(nxt, allowed)  # had a minute to read it. Can you sum the whole thing up for me?"
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
             broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not
             # answered from across them; the answer model judges it as one question, like any other
-        asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         own_reading = Reading(text, broad, exclude, asked=asking if asking != text else None, only=allowed, within=bool(elsewhere),
                               topicless=broad and not self.topics.topic_words(text),
                               spread=self.topics.spread(text))
@@ -187,6 +189,17 @@ class Conversation:
             own = self._after_label(text, own, own_reading)
         parts = None if kind else self.compound.parts(own, asking, allowed, broad)  # who asks and why is no part
         return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
+
+    def _asks_overview(self, text: str, remark: str) -> bool:
+        """The sentence that asks, read alone, is an overview request with no topic, figure or name of its own, and
+        the remark beside it names nothing the documents speak of ("teacher here, really worried about our pupils'
+        mental health. what did the inspections find?" asks about mental health)."""
+        if not self.lib.breadth.is_broad(without_opening(text)) or not self.topics.is_overview(text):
+            return False
+        if self.topics.names_a_topic(self.lib.retriever.analyse(remark).expanded):
+            return False
+        read = self.lib.retriever.analyse(text)
+        return not read.unknown_terms and not read.asks
 
     def _not_again(self, found: Answer, text: str, ctx: Context) -> Answer:
         """A follow-up read with the last topic ("what were they built on?" after a quote about relationships) whose

@@ -51,3 +51,15 @@ def test_an_overview_may_say_who_is_asking_and_why(km):
     assert c.topics.is_overview("pulling together a 5 min briefing for my team on this, what are the headline themes")
     assert km.ask("sum up the key messages for me").status == "answered"
     assert len(km.ask("sum up the key messages for me").quotes) >= 12
+
+
+def test_an_overview_asked_beside_a_remark_naming_no_topic_is_an_overview(km):
+    """The sentence that asks is read alone: a remark before or after it that names nothing the documents speak of
+    leaves an overview request; one that names a topic makes it a question about that topic."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("Och I've no had a minute to read it. Can you sum the whole thing up for me?",
+                "Can you give me the gist of the whole thing? I've a team meeting in 10 mins lol"):
+        assert not km.conversation.topics.is_overview(ask), ask  # read whole, the remark is in the way
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask
+    topical = km.ask("Really worried about our pupils' mental health. Can you sum the whole thing up for me?")
+    assert [q.text for q in topical.quotes] != leads
