@@ -70,7 +70,7 @@ def asked(text: str) -> int:
 
 
 # "and the opposite?", "what about the flip side?": the other side of what the last question asked for
-_OPPOSITE = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|right|now)\W+){0,2}(?:(?:what|how) about\s+|(?:give me|show me|tell me)\s+)?"
+_OPPOSITE = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|right|now)\W+){0,2}(?:(?:what|how) about\s+|(?:give me|show me|tell me|what['’]?s|what is)\s+)?"
                        r"(?:the\s+)?(?:opposite|reverse|other side|flip ?side|other way round|other way around)"
                        r"(?:\s+(?:then|too|as well|side|of (?:it|that|things)))?\W*$", re.I)
 

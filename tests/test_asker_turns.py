@@ -99,3 +99,16 @@ def test_a_laugh_or_an_apology_then_a_remark_about_the_asker_is_chit_chat(km):
     for said in ("haha sorry, been a mad week on the ward", "lol sorry, on the bus"):
         assert km.ask(said).status == "chitchat", said
     assert km.ask("sorry, what about domestic abuse?").status == "answered"
+
+
+def test_everyday_greetings_goodbyes_and_requests_for_a_template_or_a_view(km):
+    """'hope your day's going ok' greets, 'away to my meeting' says goodbye; a template is a text to write, and 'would you
+    say …' asks the assistant's own view, whatever follows."""
+    from assistant.intents import route
+
+    content = km.conversation.lib.content
+    assert route("Hiya, hope your day's going ok", content) == "greeting"
+    assert route("ok thanks, away to my meeting", content) == "goodbye"
+    assert route("can you give me a template for a good chronology?", content) == "refuse"
+    assert route("would you say leadership is the main problem?", content) == "refuse"
+    assert route("what does it say about leadership?", content) is None

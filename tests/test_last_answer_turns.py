@@ -231,3 +231,15 @@ def test_how_far_what_was_just_shown_holds_is_answered_from_it_when_nothing_else
     r = km.ask("is that most places?", first.context)
     assert r.status == "answered" and r.quotes[0].message_id == shown
     assert km.ask("is that true of teenagers?", first.context).status == "no_answer"  # it names something else
+
+
+@pytest.mark.parametrize("text", ["give me the rest", "what's the flip side?", "what's the evidence for that?"])
+def test_the_rest_the_flip_side_and_the_evidence_of_one_quote_are_the_rest_of_its_message(km, text):
+    """After a quote of one sentence with no side asked for, the rest of its message is the rest, the other side and the
+    grounds the documents give; after 'what are the strengths?' the flip side is the other side (test_polarity.py)."""
+    m, start, end = _held(km, "Key message 4")
+    first = (m.sentences[0].start, m.sentences[0].end)
+    reply = km.ask(text, {"v": 1, "topic": "relationships", "quoted": [[m.id, *first]], "shown": [m.id], "turn": 1})
+    assert reply.status == "answered"
+    assert [(q.start, q.end) for q in reply.quotes] == [(s.start, s.end) for s in m.sentences[1:]]
+    assert km.ask(text).status == "no_answer"  # nothing quoted yet: nothing to go on

@@ -56,3 +56,10 @@ def test_the_opposite_after_one_side_quotes_the_other_and_keeps_a_topic_it_canno
     topical = km.ask("and the opposite?", km.ask("what are the strengths of advocacy?").context)
     assert not (topical.status == "answered" and len(topical.quotes) > 1 and all(said(q.text) != GOOD for q in topical.quotes))
 
+
+
+def test_the_flip_side_may_be_asked_with_whats_and_the_weaker_bits_ask_for_one_side():
+    assert opposite("what's the flip side?", "give me the main strengths") == "what are the weaknesses?"
+    assert opposite("what’s the other side", "what are the main challenges") == "what are the strengths?"
+    assert asked("and the weaker bits") == BAD and asked("and the not so good bits?") == BAD
+    assert asked("what about the good bits?") == GOOD
