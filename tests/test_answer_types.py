@@ -329,3 +329,23 @@ def test_kinds_of_answer_staff_ask_for_in_passing():
     assert "advice" in q("toddler with a burn mark, is that significant harm").asks
     compare = next(t for t in TYPES if t.name == "comparison")
     assert compare.shown_by("We continued to see an improved picture.") and not compare.shown_by("Staff went beyond their remits.")
+
+
+def test_how_ones_own_area_did_asks_for_a_single_areas_results():
+    """How our council, area or CPC did, or how it compares with the others, asks for one area's results, which the key
+    messages never give; a comparison between groups of staff or children does not ('my level compared to their first
+    line managers'), and neither does what our team did during lockdown."""
+    assert "local" in q("how did our council area do?").asks
+    assert "local" in q("is our CPC doing well compared with the others?").asks
+    assert "local" in q("how did my partnership compare to the national picture").asks
+    assert "local" not in q("what does it say about confidence in people at my level compared to first line managers").asks
+    assert "local" not in q("during lockdown our team were doing doorstep visits, did inspectors pick that up").asks
+    local = next(t for t in TYPES if t.name == "local")
+    assert local.evidence is None  # never answered
+
+
+def test_a_section_of_an_act_asks_about_the_law_and_explaining_what_a_term_means_a_definition():
+    assert "advice" in q("children (scotland) act s22 - duties for kids in need").asks
+    assert "advice" not in q("are S4 pupils at risk in the community getting a good response").asks  # a school year
+    assert "definition" in q("can you explain what trauma-informed practice actually means?").asks
+    assert "definition" not in q("what does that mean for families").asks
