@@ -16,6 +16,10 @@ def test_a_question_whose_answer_speaks_to_both_sides_of_its_and_is_one_ask(km):
     dv = ("The persistence, however, of the risks to children and young people posed by domestic abuse across Scotland, "
           "means it is imperative that all partnerships continue to prioritise collaborative responses to this.")
     assert t.holds_each(dv, ("DV",)) and not t.holds_each(dv, ("DV", "poverty: what does it say on both?"))
+    # more than half of a part's narrowest words is enough: neglect and younger, not older
+    robust = "Overall, staff’s response to concerns was more robust for younger children subject to abuse and neglect."
+    assert t.holds_each(robust, ("are services better at responding to abuse", "neglect of younger children than older ones"))
+    assert not t.holds_each(robust, ("abuse", "independent advocacy"))
 
 
 def test_a_compound_question_is_searched_part_by_part(recorded):
