@@ -160,13 +160,19 @@ class Conversation:
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
-            if self.topics.new_topic_words(text, ctx.topic, points_back=kind == "anaphoric",  # "does advocacy help with that?",
-                                           shown=frozenset(q[0] for q in ctx.quoted)):  # "and chronologies?"
+            just = frozenset(q[0] for q in ctx.quoted)  # the messages of the last answer
+            fresh = self.topics.new_topic_words(text, ctx.topic, points_back=kind == "anaphoric",  # "does advocacy help
+                                                shown=just)  # with that?", "and chronologies?"
+            if fresh:
                 own = self.decide(own_reading)  # the new topic is the point
-                if own.answered:  # and may be two ("DV and poverty: what does it say on both?")
+                # unless 'it' points at a message just shown that holds the new words, and the question read alone
+                # answers from another ("does it vary by area?" after a quote from the message saying advocacy varied:
+                # looked for there first, below)
+                strays = kind == "anaphoric" and self.topics.all_shown(fresh, just) and \
+                    own.answered and not {h.message.id for h in own.decision.picks} & just
+                if own.answered and not strays:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self.compound.parts(own, text, allowed, broad)
                     return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad)
-            just = frozenset(q[0] for q in ctx.quoted)  # the messages of the last answer
             if kind == "anaphoric" and just and not broad:  # "is that across the whole country?": 'that' is
                 # what was just shown, so it is looked for there first
                 last = _chosen(just, allowed)

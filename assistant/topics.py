@@ -125,6 +125,12 @@ class Topics:
             return set()
         return several if len(several) >= NEW_TOPIC_WORDS else set()
 
+    def all_shown(self, found: set[str], shown: frozenset[str]) -> bool:
+        """Whether every one of the words (stems) is held by a message just shown."""
+        corpus, messages = self.lib.retriever.corpus, self.lib.store.messages
+        held = [corpus.message_terms(mid, messages[mid].text) for mid in shown if mid in messages]
+        return bool(found) and all(any(w in h for h in held) for w in found)
+
     def is_overview(self, text: str) -> bool:
         """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request
         that names the collection may say who is asking and why ("headline findings from the joint inspections for

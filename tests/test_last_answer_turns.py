@@ -243,3 +243,26 @@ def test_the_rest_the_flip_side_and_the_evidence_of_one_quote_are_the_rest_of_it
     assert reply.status == "answered"
     assert [(q.start, q.end) for q in reply.quotes] == [(s.start, s.end) for s in m.sentences[1:]]
     assert km.ask(text).status == "no_answer"  # nothing quoted yet: nothing to go on
+
+
+def test_a_word_of_the_message_just_shown_keeps_it_in_view_when_the_question_alone_answers_elsewhere(km, monkeypatch):
+    """'does it vary by area?' after a quote from the advocacy message: 'vary' is a word few messages use, so it reads as
+    a new topic, and read alone (here made to answer from the poverty message, 'across many areas', as the real model
+    does) it answers elsewhere; the message just shown holds the word ('varied across partnerships'), so 'it' is
+    looked for there first. A question read alone that answers from the message just shown is answered as it is."""
+    from assistant.readings import Reading
+
+    m = next(m for m in km.store.messages.values() if m.title == "Key message 11")
+    first = (m.sentences[0].start, m.sentences[0].end)
+    ctx = {"v": 1, "topic": "and do they get advocacy", "quoted": [[m.id, *first]], "shown": [m.id], "turn": 1}
+    decide, q = km.conversation.decide, "does it vary by area"
+
+    def alone_elsewhere(reading):
+        if reading.text == q and reading.only is None:
+            return decide(Reading("levels of poverty and deprivation across many areas"))
+        return decide(reading)
+    monkeypatch.setattr(km.conversation, "decide", alone_elsewhere)
+    assert km.ask(q).quotes[0].message_id != m.id
+    reply = km.ask(q, ctx)
+    assert reply.status == "answered" and reply.quotes[0].message_id == m.id
+    assert "varied" in reply.quotes[0].text
