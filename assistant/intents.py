@@ -189,7 +189,11 @@ def _opens(ws: list[str], said: str, data: dict) -> bool:
 
 _INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im the", "i'm the", "i am the", "this is",
                  "i work", "im with", "i'm with", "i am with", "im from", "i'm from", "i am from", "im on", "i'm on",
-                 "i am on", "i sit on", "im new", "i'm new", "i am new", "im in", "i'm in", "i am in")
+                 "i am on", "i sit on", "im new", "i'm new", "i am new", "im in", "i'm in", "i am in", "i've just joined",
+                 "ive just joined", "i just joined", "i've joined", "ive joined", "i have just joined", "i've just started",
+                 "ive just started", "i just started")
+# "... and have a few questions before our meeting": announcing questions asks none ('have' may open one)
+_ANNOUNCED = re.compile(r"\b(?:have|got) (?:a few|a couple of|a couple|some|few|a wee few) (?:questions|qs|queries)\b")
 _I_AM = (("im",), ("i'm",), ("i", "am"))
 # what a person says they are after is an ask ("hi, I'm looking for the bit on neglect"), not who they are or what
 # they are doing ("hi, I'm writing a literature review on child protection inspections"): the -ing verbs that say so
@@ -203,7 +207,9 @@ def _introduces(ws: list[str]) -> bool:
     "good morning. I sit on the scrutiny committee", "hiya, CPC lead officer here", "hi, family support worker w a
     charity": a job noun of prompts/intents.json "roles")."""
     two = " ".join(ws[:2]) in intents()["whole"]["greeting"]  # "good morning", "hi there"
-    if len(ws) < 3 or not (two or ws[0] in _greeting_words()) or any(w in ASK_WORDS for w in ws[1:]):
+    if len(ws) < 3 or not (two or ws[0] in _greeting_words()):
+        return False
+    if any(w in ASK_WORDS for w in _ANNOUNCED.sub(" ", " ".join(ws[1:])).split()):
         return False
     rest = ws[2:] if two else ws[1:]
     if " ".join(rest).startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= 6):

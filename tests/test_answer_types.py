@@ -303,6 +303,7 @@ def test_how_many_partnership_areas_whether_i_refer_funding_choices_and_families
     assert "advice" not in q("do staff refer on quickly enough?").asks  # how staff act, not what I should do
     assert "feedback" not in q("is there anything on debt hitting families like ours").asks  # a comparison
     assert "feedback" in q("what did parents like about the workers").asks
+    assert "feedback" not in q("how well do services respond to older young people like her?").asks  # a comparison
 
 
 def test_which_number_a_message_has_asks_for_the_message_not_a_figure():

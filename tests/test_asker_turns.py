@@ -112,3 +112,15 @@ def test_everyday_greetings_goodbyes_and_requests_for_a_template_or_a_view(km):
     assert route("can you give me a template for a good chronology?", content) == "refuse"
     assert route("would you say leadership is the main problem?", content) == "refuse"
     assert route("what does it say about leadership?", content) is None
+
+
+def test_a_greeting_that_says_who_asks_and_announces_questions_asks_none_yet(km):
+    """'… and have a few questions before our meeting' announces questions ('have' may open one, so only the
+    announcing phrase is set aside); 'I've just joined the team' says who asks."""
+    from assistant.intents import route
+
+    content = km.conversation.lib.content
+    assert route("Hello, I sit on the scrutiny committee and have a few questions before our meeting.", content) == "greeting"
+    assert route("Hi, I've just joined the strategic scrutiny team", content) == "greeting"
+    assert route("hello, have partnerships improved on chronologies", content) is None
+    assert route("hi, I have a few questions about advocacy, is it available everywhere?", content) is None
