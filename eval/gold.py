@@ -43,7 +43,8 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff53.jsonl", "eval/data/questions-dev-staff54.jsonl",
                   "eval/data/questions-dev-staff55.jsonl", "eval/data/questions-dev-staff56.jsonl",
                   "eval/data/questions-dev-staff57.jsonl", "eval/data/questions-dev-staff58.jsonl",
-                  "eval/data/questions-dev-staff59.jsonl", "eval/data/questions-dev-staff60.jsonl")
+                  "eval/data/questions-dev-staff59.jsonl", "eval/data/questions-dev-staff60.jsonl",
+                  "eval/data/questions-dev-staff61.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
