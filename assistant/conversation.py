@@ -240,8 +240,8 @@ class Conversation:
         when it names a topic of the documents, searched and judged alone. The label says who asks or what the question
         is filed under; a question that asks of its label ("online harm - what did the inspectors find?", "Bairns'
         Hoose - is it in place?") is still declined, and so is one the answer model cannot answer without it."""
-        rest = after_label(text)
-        if not rest or not self.topics.names_a_topic(rest):
+        rest = after_label(text)  # a topic may be named in the field's words the glossary gives the documents' for
+        if not rest or not self.topics.names_a_topic(self.lib.retriever.analyse(rest).expanded):  # ("looked after")
             return own
         alone = self._alone(rest, reading)
         return alone if alone.answered else own

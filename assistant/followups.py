@@ -12,7 +12,9 @@ from .text import words
 
 
 # "there" points back ("what's happening there?") unless it only says something exists ("is there anything on X?")
-_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those|these|then|he|she|such|same)\b"
+# "those" qualified by what follows ("than those on the register", "those who self-harm") points forward, not back
+_ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those(?! (?:who|whom|on|in|with|at|under|over|involved|subject|"
+                       r"living|being|looked|not|of|from|aged|already|still)\b)|these|then|he|she|such|same)\b"
                        r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?! (?:is|are|was|were|be|been)\b|['’]s)", re.I)
 # "why?", "how come?", "how so?": a bare question word asks about what was just said
 _BARE = re.compile(r"^\W*(?:and |but |so )?(?:why|how come|how so|why so|why not|how)(?: though| exactly| then)?\W*$", re.I)

@@ -337,6 +337,7 @@ def test_how_ones_own_area_did_asks_for_a_single_areas_results():
     messages never give; a comparison between groups of staff or children does not ('my level compared to their first
     line managers'), and neither does what our team did during lockdown."""
     assert "local" in q("how did our council area do?").asks
+    assert "ranking" not in q("does participation track with how inspectors scored the difference made?").asks  # a link
     assert "local" in q("is our CPC doing well compared with the others?").asks
     assert "local" in q("how did my partnership compare to the national picture").asks
     assert "local" not in q("what does it say about confidence in people at my level compared to first line managers").asks

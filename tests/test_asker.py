@@ -163,3 +163,12 @@ def test_a_wondering_opens_the_asking_clause():
     said = "we cover a big rural patch with lots of 15 16 17 year olds and I was wondering how well services respond to teens"
     assert asking_part(said) == "I was wondering how well services respond to teens"
     assert asking_part("I wonder if they found anything on advocacy") == "I wonder if they found anything on advocacy"
+
+
+
+def test_those_qualified_by_what_follows_points_forward():
+    """'than those on the register' and 'those who self-harm' point at nothing said before; 'are those getting better?'
+    does."""
+    assert not refers_back("do looked after kids get asked more often than those on the register?")
+    assert not refers_back("what about those who self-harm")
+    assert refers_back("are those getting better?")

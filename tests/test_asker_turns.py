@@ -124,3 +124,12 @@ def test_a_greeting_that_says_who_asks_and_announces_questions_asks_none_yet(km)
     assert route("Hi, I've just joined the strategic scrutiny team", content) == "greeting"
     assert route("hello, have partnerships improved on chronologies", content) is None
     assert route("hi, I have a few questions about advocacy, is it available everywhere?", content) is None
+
+
+def test_after_a_label_a_question_naming_its_topic_only_in_glossed_words_is_judged_alone(km):
+    """After a label the documents never use ('throughcare - ...'), a question naming its topic only in the field's
+    words the glossary gives ('looked after', 'the register') is searched and judged alone; one asking of its label is
+    still declined."""
+    r = km.ask("throughcare - do looked after young ppl get consulted more often than those on the register?")
+    assert r.status == "answered" and r.quotes[0].title == "Key message 6"
+    assert km.ask("Bairns' Hoose - is it in place?").status == "no_answer"
