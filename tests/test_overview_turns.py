@@ -8,9 +8,10 @@ from turnfix import TOPIC, km  # noqa: F401
 
 
 def test_a_follow_up_in_words_the_documents_never_use_gets_no_overview(km):
-    """'and the main themes in shaping services?' after an answer asks about a topic ('services' is a word of the
-    collection's title, 'shaping' one the documents never use): alone, it would be read as asking for the overview."""
-    q = "and the main themes in shaping services?"
+    """'and the main themes in reshaping services?' after an answer asks about a topic ('services' is a word of the
+    collection's title, 'reshaping' one the documents and the glossary never use): alone, it would be read as asking
+    for the overview."""
+    q = "and the main themes in reshaping services?"
     assert km.conversation.topics.is_overview(q)
     overview = km.ask(q)
     assert len(overview.quotes) == len(km.messages)
