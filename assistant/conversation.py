@@ -142,14 +142,12 @@ class Conversation:
         if broad and _BOTH.search(text):  # "early help and poverty: what does it say on both?" names its two topics
             broad = False
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
-        # even one in words the documents never use; and it asks for no figure, date or name ("when will the next key
-        # messages report be published?": the answer model judges that, like any other question)
-        read = self.lib.retriever.analyse(text)
-        if broad and not leans and self.topics.is_overview(text) and not read.unknown_terms and not read.asks:
-            return self._overview_reply(nxt, allowed)
+        # even one in words the documents never use
         asking = asking_part(text)  # who is asking and why names no topic the answer must be about
-        if not leans and asking != text and self._asks_overview(asking, text.replace(asking, " ")):  # "Och I've no
-            return self._overview_reply(nxt, allowed)  # had a minute to read it. Can you sum the whole thing up for me?"
+        if not leans and (self._overview_asked(text, broad) or asking != text and self._overview_asked(
+                asking, self.lib.breadth.is_broad(without_opening(asking)), remark=text.replace(asking, " "))):
+            return self._overview_reply(nxt, allowed)  # "Och I've no had a minute to read it. Can you sum the whole
+            # thing up for me?": the sentence that asks, read alone, asks for the overview
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
             broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not
             # answered from across them; the answer model judges it as one question, like any other
@@ -196,13 +194,14 @@ class Conversation:
         parts = None if kind else self.compound.parts(own, asking, allowed, broad)  # who asks and why is no part
         return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
 
-    def _asks_overview(self, text: str, remark: str) -> bool:
-        """The sentence that asks, read alone, is an overview request with no topic, figure or name of its own, and
-        the remark beside it names nothing the documents speak of ("teacher here, really worried about our pupils'
-        mental health. what did the inspections find?" asks about mental health)."""
-        if not self.lib.breadth.is_broad(without_opening(text)) or not self.topics.is_overview(text):
+    def _overview_asked(self, text: str, broad: bool, remark: str = "") -> bool:
+        """A broad request for the whole collection (Topics.is_overview) that asks for no figure, date or name of its own
+        ("when will the next key messages report be published?": the answer model judges that, like any other
+        question), beside a remark, if any, naming nothing the documents speak of ("teacher here, really worried about
+        our pupils' mental health. what did the inspections find?" asks about mental health)."""
+        if not broad or not self.topics.is_overview(text):
             return False
-        if self.topics.names_a_topic(self.lib.retriever.analyse(remark).expanded):
+        if remark and self.topics.names_a_topic(remark, glossed=True):
             return False
         read = self.lib.retriever.analyse(text)
         return not read.unknown_terms and not read.asks
@@ -241,7 +240,7 @@ class Conversation:
         is filed under; a question that asks of its label ("online harm - what did the inspectors find?", "Bairns'
         Hoose - is it in place?") is still declined, and so is one the answer model cannot answer without it."""
         rest = after_label(text)  # a topic may be named in the field's words the glossary gives the documents' for
-        if not rest or not self.topics.names_a_topic(self.lib.retriever.analyse(rest).expanded):  # ("looked after")
+        if not rest or not self.topics.names_a_topic(rest, glossed=True):  # ("looked after")
             return own
         alone = self._alone(rest, reading)
         return alone if alone.answered else own

@@ -74,9 +74,12 @@ class Topics:
         at all ("what's 2+2?") is for the caller to tell apart. `named`: the text's topic_words, when the caller has them."""
         return all(self.names_little(stem(w)) for w in (self.topic_words(text) if named is None else named))
 
-    def names_a_topic(self, text: str) -> bool:
+    def names_a_topic(self, text: str, glossed: bool = False) -> bool:
         """Whether the question names something the documents speak of: a topic word they use that fewer than half the
-        messages use ("is care planning improving?"; not "what did the inspectors find?")."""
+        messages use ("is care planning improving?"; not "what did the inspectors find?"). `glossed`: read with the
+        documents' words the glossary gives for the field's ("looked after" names care experienced)."""
+        if glossed:
+            text = self.lib.retriever.analyse(text).expanded
         freq = self.lib.message_freq
         return any(freq.get(stem(w), 0) and not self.names_little(stem(w)) for w in self.topic_words(text))
 
@@ -118,18 +121,19 @@ class Topics:
         # no one word is rare enough, but several together name a topic the last one did not ("what about young people's
         # views shaping services?" after domestic abuse: 'views' and 'services' are each used by a few messages)
         several = {w for w in fresh if not self.names_little(w)}
-        corpus = self.lib.retriever.corpus
-        messages = self.lib.store.messages
-        held = [corpus.message_terms(mid, messages[mid].text) for mid in shown if mid in messages]
-        if any(several <= h for h in held):
+        if any(several <= h for h in self._held(shown)):
             return set()
         return several if len(several) >= NEW_TOPIC_WORDS else set()
 
     def all_shown(self, found: set[str], shown: frozenset[str]) -> bool:
         """Whether every one of the words (stems) is held by a message just shown."""
-        corpus, messages = self.lib.retriever.corpus, self.lib.store.messages
-        held = [corpus.message_terms(mid, messages[mid].text) for mid in shown if mid in messages]
+        held = self._held(shown)
         return bool(found) and all(any(w in h for h in held) for w in found)
+
+    def _held(self, shown: frozenset[str]) -> list[frozenset[str]]:
+        """The terms of each of the messages `shown` (ids; one not in the index is left out)."""
+        corpus, messages = self.lib.retriever.corpus, self.lib.store.messages
+        return [corpus.message_terms(mid, messages[mid].text) for mid in shown if mid in messages]
 
     def is_overview(self, text: str) -> bool:
         """'Sum up the key messages', 'give me an overview': a broad request with no topic of its own. A request
