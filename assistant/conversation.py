@@ -1,6 +1,8 @@
 """One turn of a conversation: act on what the turn says (intents.py) and on what its words name against the
-documents (topics.py), resolve follow-ups against the context the client sent back, answer overviews, broad and compound questions, and build the next context. The server keeps no state: everything
-the next turn needs travels in `context` (context.py, which validates it on the way in: never trusted)."""
+documents (topics.py), resolve follow-ups against the context the client sent back, and choose the reading that answers
+overviews, broad and compound questions; replies.py puts the answer or decline into words and builds the next context.
+The server keeps no state: everything the next turn needs travels in `context` (context.py, which validates it on the
+way in: never trusted)."""
 
 from __future__ import annotations
 
@@ -9,22 +11,21 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .asker import after_aside, after_label, after_opening, asking_part, label_of, letter_body, without_opening
-from .context import MAX_IDS, Context
+from .context import Context
 from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
                         said_about, without_closing_then)
 from . import polarity
 from .intents import plain_spelling, route, vague_words
 from .refusal import refused_part
-from .readings import Answer, Parts, Reading
-from .reply import Reply, Source, answer_quote, passage_quote, quote_of, render, span_quote
+from .readings import Answer, Reading
+from .replies import Replies
 from .text import stems, words
 from .titles import named_message, says_what_it_is_about, unnamed
 from .topics import Topics
 
 if TYPE_CHECKING:
-    from .answer import Decision
-    from .corpus import Message
+    from .reply import Reply
 
 # -- turns ---------------------------------------------------------------------------------------
 SHORT_FOLLOW_UP = 8  # words: a question this short may lean on the last topic
@@ -39,19 +40,18 @@ MISNAMED_GAP_SAID = 0.1
 # topic, the model gives it at least this share of that sentence's probability (hand-set from the dev conversations:
 # 0.01-0.03 for turns the repeat answered, "is it getting better or still a problem?" after the domestic abuse quote)
 NOT_AGAIN_SHARE = 0.05
-MAX_OVERVIEW = 25  # messages: an overview quotes every message's lead sentence up to this many (hand-set)
 _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
 
 
 class Conversation:
-    """One turn of a conversation: routing, follow-ups against the context, overviews, compound questions,
-    and the reply. `decide` is the library's one way to answer a reading (core.Assistant.decide)."""
+    """One turn of a conversation: routing, follow-ups against the context, overviews and compound questions; the
+    reply is Replies'. `decide` is the library's one way to answer a reading (core.Assistant.decide)."""
 
     def __init__(self, library, decide, suggester, max_question_chars: int = 1000):
-        self.lib, self.decide, self.suggester = library, decide, suggester
+        self.lib, self.decide = library, decide
         self.topics = Topics(library)
         self.compound = Compound(decide, library.content, self.topics)
-        self.max_chars = max_question_chars
+        self.replies = Replies(library, suggester, max_question_chars)
 
     # -- routing --------------------------------------------------------------------------------
     def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None, refusing: bool = False) -> "Reply":
@@ -71,26 +71,25 @@ class Conversation:
         intent = route(text, lib.content)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
         if intent in ("greeting", "thanks", "goodbye", "help", "acknowledge"):
-            return Reply("chitchat", render("chitchat", intent=intent, document=lib.document, topics=self.suggester.topics(3)),
-                         suggestions=self.suggester.starters(), context=nxt.to_dict())
+            return self.replies.chitchat(intent, nxt)
         if intent == "refuse":
             # "what does it say about X? and write me a template": X answered, the rest refused (once: `refusing`)
             split = None if refusing else refused_part(text)
             answer = self.turn(split[0], ctx, allowed, refusing=True) if split else None
             if answer is None or answer.status != "answered":
-                return self._decline("refuse", nxt)
-            return replace(answer, reply=answer.reply + "\n\n" + render("refused", refused=split[1]))
+                return self.replies.decline("refuse", nxt)
+            return self.replies.with_refused(answer, split[1])
         if about and text == about and intent is None and ctx.shown:
             # something said is most likely something this conversation has shown ("which bit says the thing about
             # resources?" after an answer that spoke of them): looked for there first, at the usual bar
             seen = _chosen(frozenset(ctx.shown), allowed)
             there = self.decide(Reading(about, only=seen)) if seen else None
             if there is not None and there.answered:
-                return self._reply(there, nxt, topic=about)
+                return self.replies.answer(there, nxt, topic=about)
         named, rest = named_message(text, lib.titles, lib.profile.numbered) if intent is None else (None, "")
         if named and (allowed is None or named in allowed):
             if not rest:
-                return self._whole_message(named, nxt)
+                return self.replies.whole_message(named, nxt)
             # "what does key message 5 say about poverty?": the whole question, in that message only; the person
             # chose the message, so its best sentence answers unless the topic is one the documents never use
             asked = unnamed(text, lib.profile.numbered)
@@ -105,29 +104,29 @@ class Conversation:
                 if e.answered and named not in {h.message.id for h in e.picks} and \
                         e.scored[0].feature("message_dense") - d.scored[0].feature("message_dense") >= (
                             MISNAMED_GAP_SAID if says_what_it_is_about(asked) else MISNAMED_GAP):
-                    return self._reply(elsewhere, nxt, topic=text)
+                    return self.replies.answer(elsewhere, nxt, topic=text)
             taken = _nearest(found)
             if taken and not self.topics.off_topic(rest):
                 found = taken
-            return self._reply(found, nxt, topic=text)
+            return self.replies.answer(found, nxt, topic=text)
         if intent in ("more", "which", "plainer") and ctx.quoted:
-            return self._from_last(intent, ctx, nxt)
+            return self.replies.from_last(intent, ctx, nxt)
         if intent == "else" and ctx.topic:
             # the topic passed the name and answer-type checks when it was answered: they read what was typed now
             found = self.decide(Reading(ctx.topic, exclude=frozenset(ctx.shown), asked=text, within=True, only=allowed))
             # the person asked for more on a topic the documents answered: the nearest of the rest is what there is, and
             # the reply says it answers less directly
             taken = _nearest(found)
-            return self._reply(taken or found, nxt, topic=nxt.topic, intent="else", nearest=taken is not None)
+            return self.replies.answer(taken or found, nxt, topic=nxt.topic, intent="else", nearest=taken is not None)
         if intent in ("more", "which", "plainer", "else"):
-            return self._decline("no_topic", nxt)
+            return self.replies.decline("no_topic", nxt)
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
         reply = self._question(text, elsewhere, ctx, nxt, allowed)
         if reply.status == "no_answer" and elsewhere and (refers_back(text) or self.topics.shares_subject(text, ctx.topic)):
-            last = self._last_quoted(ctx)
-            if last and self._unquoted(last)[1]:  # "anything else on that?", "anything else about covid?" after an answer
+            last = self.replies.last_quoted(ctx)
+            if last and self.replies.unquoted(last)[1]:  # "anything else on that?", "anything else about covid?" after an answer
                 # about covid: no other message has more; the one just quoted does
-                return self._from_last("more", ctx, nxt)
+                return self.replies.from_last("more", ctx, nxt)
         return reply
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
@@ -146,7 +145,7 @@ class Conversation:
         asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         if not leans and (self._overview_asked(text, broad) or asking != text and self._overview_asked(
                 asking, self.lib.breadth.is_broad(without_opening(asking)), remark=text.replace(asking, " "))):
-            return self._overview_reply(nxt, allowed)  # "Och I've no had a minute to read it. Can you sum the whole
+            return self.replies.overview(nxt, allowed)  # "Och I've no had a minute to read it. Can you sum the whole
             # thing up for me?": the sentence that asks, read alone, asks for the overview
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
             broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not
@@ -170,19 +169,19 @@ class Conversation:
                     own.answered and not {h.message.id for h in own.decision.picks} & just
                 if own.answered and not strays:  # and may be two ("DV and poverty: what does it say on both?")
                     parts = self.compound.parts(own, text, allowed, broad)
-                    return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=joined.text, broad=broad)
+                    return self.replies.both(parts, nxt, text) if parts else self.replies.answer(own, nxt, topic=joined.text, broad=broad)
             if kind == "anaphoric" and just and not broad:  # "is that across the whole country?": 'that' is
                 # what was just shown, so it is looked for there first
                 last = _chosen(just, allowed)
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
-                    return self._reply(self._not_again(there, text, ctx), nxt, topic=joined.text, broad=broad)
+                    return self.replies.answer(self._not_again(there, text, ctx), nxt, topic=joined.text, broad=broad)
                 taken = _nearest(there) if there is not None and not combined.answered else None
                 if taken and not self.topics.topic_words(text):  # "is that most places?": it asks how far what was
                     # just shown holds and names nothing else, so the best of what was just shown is what there is
-                    return self._reply(taken, nxt, topic=joined.text)
+                    return self.replies.answer(taken, nxt, topic=joined.text)
             if combined.answered or kind == "anaphoric":
-                return self._reply(self._not_again(combined, text, ctx) if not broad else combined, nxt,
+                return self.replies.answer(self._not_again(combined, text, ctx) if not broad else combined, nxt,
                                    topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
         if not kind:
@@ -192,7 +191,7 @@ class Conversation:
         if not own.answered and own.decision.reason == "unknown" and not kind:
             own = self._after_label(text, own, own_reading)
         parts = None if kind else self.compound.parts(own, asking, allowed, broad)  # who asks and why is no part
-        return self._both(parts, nxt, text) if parts else self._reply(own, nxt, topic=text, broad=broad)
+        return self.replies.both(parts, nxt, text) if parts else self.replies.answer(own, nxt, topic=text, broad=broad)
 
     def _overview_asked(self, text: str, broad: bool, remark: str = "") -> bool:
         """A broad request for the whole collection (Topics.is_overview) that asks for no figure, date or name of its own
@@ -296,93 +295,6 @@ class Conversation:
         return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)
                                 or not chosen and self.topics.names_nothing(text, named)) else ""
 
-    # -- overviews ----------------------------------------------------------
-    def _overview_reply(self, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
-        """The lead sentence of every message, in document order (past MAX_OVERVIEW messages: a decline asking
-        for a topic)."""
-        if len(allowed if allowed is not None else self.lib.store.messages) > MAX_OVERVIEW:
-            return self._decline("too_broad", nxt)  # checked first: no pass over a large corpus
-        ms = [m for m in self.lib.store.messages.values() if m.sentences and (allowed is None or m.id in allowed)]
-        quotes = [quote_of(m, 0, 1.0) for m in ms]
-        ctx = Context("", [(q.message_id, q.start, q.end) for q in quotes], [m.id for m in ms][-MAX_IDS:], nxt.turn)
-        return self._answered("broad", quotes, "overview", ctx)
-
-    # -- replies --------------------------------------------------------------------------------
-    def _reply(self, found: Answer, nxt: Context, topic: str, broad: bool = False, intent: str = "",
-               nearest: bool = False) -> "Reply":
-        """What is quoted joins what the conversation has shown (Context.shown): an "anything else?" looks past every
-        message shown so far, on this topic or an earlier one ("back to spotting concerns - ..." then "anything
-        else?" does not show again what an earlier turn on the under 5s did)."""
-        decision = found.decision
-        if not decision.answered:
-            reason = "nothing_else" if intent == "else" else decision.reason
-            q = found.result.query
-            return self._decline(reason, nxt, terms=(" ".join(q.stressed),) if reason == "specific" else q.unknown_terms)
-        quotes = [_first_quote(decision)] + [answer_quote(p.message, p.index, p.score) for p in decision.picks[1:]]
-        ids = _ids(quotes)
-        shown = list(dict.fromkeys(nxt.shown + ids))[-MAX_IDS:]
-        ctx = Context(topic[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], shown, nxt.turn)
-        return self._answered("broad" if broad and len(quotes) > 1 else "answered", quotes, intent, ctx, nearest=nearest)
-
-    def _whole_message(self, mid: str, nxt: Context) -> "Reply":
-        """'What does key message 5 say?': every sentence of that message, in order."""
-        m = self.lib.store.messages[mid]
-        quotes = [quote_of(m, i, 1.0) for i in range(len(m.sentences))]
-        ctx = Context(m.sentences[0].text if m.sentences else m.title, [(q.message_id, q.start, q.end) for q in quotes],
-                      [mid], nxt.turn)
-        return self._answered("answered", quotes, "", ctx)
-
-    def _last_quoted(self, ctx: Context) -> "list[tuple[Message, int, int]]":
-        """The last answer's quotes that still start and end on a sentence's bounds in their message, as (message,
-        start, end) (a context is the client's to send: anything else is dropped)."""
-        messages = self.lib.store.messages
-        last = [(messages.get(mid), start, end) for mid, start, end in ctx.quoted]
-        return [(m, start, end) for m, start, end in last if m is not None and start < end
-                and any(s.start == start for s in m.sentences) and any(s.end == end for s in m.sentences)]
-
-    @staticmethod
-    def _unquoted(last: "list[tuple[Message, int, int]]") -> "tuple[Message, list[int]]":
-        """The first quoted message of `last` (_last_quoted) and the positions of its sentences no quote held."""
-        m = last[0][0]
-        spans = [(start, end) for mm, start, end in last if mm.id == m.id]
-        return m, [i for i, s in enumerate(m.sentences) if not any(a <= s.start < b for a, b in spans)]
-
-    def _from_last(self, intent: str, ctx: Context, nxt: Context) -> "Reply":
-        """'Tell me more' (the next sentences of the last message, then all of it), 'which message says that?' and 'in
-        plain English?' (the same quotes again: only the documents' words are given)."""
-        last = self._last_quoted(ctx)
-        if not last:
-            return self._decline("no_topic", nxt)
-        if intent in ("which", "plainer"):  # the same quotes again
-            quotes = [span_quote(m, start, end, 1.0) for m, start, end in dict.fromkeys(last)]
-        else:
-            m, rest = self._unquoted(last)
-            quotes = [quote_of(m, i, 1.0) for i in (rest or range(len(m.sentences)))]
-        new = Context(ctx.topic, [(q.message_id, q.start, q.end) for q in quotes] if intent == "more" else ctx.quoted,
-                      list(dict.fromkeys(ctx.shown + _ids(quotes)))[-MAX_IDS:], nxt.turn)
-        return self._answered("answered", quotes, intent, new)
-
-    def _answered(self, template: str, quotes: list, intent: str, ctx: Context, unanswered: str = "",
-                  nearest: bool = False) -> "Reply":
-        """An answer: the framing template around the quotes, each quote's whole message as its source."""
-        ids = _ids(quotes)
-        messages = self.lib.store.messages
-        return Reply("answered", render(template, quotes=quotes, document=self.lib.document, intent=intent,
-                                        unanswered=unanswered, nearest=nearest), quotes,
-                     [Source.of(messages[i], quotes) for i in ids], self.suggester.after(ids), ctx.to_dict())
-
-    def _both(self, parts: Parts, nxt: Context, text: str) -> "Reply":
-        """A compound question's reply: each part's best quote, in the order asked, and the part the documents
-        do not answer, named."""
-        quotes = [_first_quote(p.decision) for p in parts.answers]
-        ctx = Context(text[:2 * self.max_chars], [(q.message_id, q.start, q.end) for q in quotes], _ids(quotes), nxt.turn)
-        return self._answered("answered", quotes, "", ctx, unanswered=parts.unanswered)
-
-    def _decline(self, reason: str, nxt: Context, terms=()) -> "Reply":
-        return Reply("no_answer", render("no_answer", reason=reason, terms=list(terms), document=self.lib.document,
-                                         topics=self.suggester.topics(3)),
-                     suggestions=self.suggester.starters(), context=nxt.to_dict(), reason=reason)
-
 
 def _nearest(found: Answer) -> Answer | None:
     """A reading declined only as weak, with its best candidate taken as the answer: where the person chose to look (a
@@ -404,15 +316,3 @@ def _surer(own: Answer, alone: Answer) -> Answer:
 def _chosen(ids: frozenset[str], allowed: frozenset[str] | None) -> frozenset[str]:
     """The message ids among the documents the person chose (`allowed`; None: every document)."""
     return ids if allowed is None else ids & allowed
-
-
-def _ids(quotes) -> list[str]:
-    """Message ids of the quotes, first appearance first."""
-    return list(dict.fromkeys(q.message_id for q in quotes))
-
-
-def _first_quote(decision: "Decision"):
-    """The best pick's quote: with the neighbouring sentence the model rated nearly as likely, when there is one."""
-    best = decision.picks[0]
-    return passage_quote(best.message, best.index, decision.neighbour, best.score)
-

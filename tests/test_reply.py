@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from assistant import conversation, core
+from assistant import core, replies
 from assistant.core import Assistant
 from assistant.corpus import Message, split_sentences
 from assistant.errors import GroundingError
@@ -164,7 +164,7 @@ def test_assistant_answers_when_nothing_is_corrupted(assistant):
 
 @pytest.mark.parametrize("corruption", ["text", "offsets", "message"])
 def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, corruption):
-    real, real_passage = conversation.answer_quote, conversation.passage_quote
+    real, real_passage = replies.answer_quote, replies.passage_quote
 
     def corrupt(message, index, score, q=None):
         q = q or real(message, index, score)
@@ -175,8 +175,8 @@ def test_corrupted_quote_is_withheld_and_logged(assistant, monkeypatch, caplog, 
         other = next(i for i in assistant.store.messages if i != q.message_id)  # attributed to the wrong message
         return Quote(other, q.title, q.text, q.start, q.end, q.score)
 
-    monkeypatch.setattr(conversation, "answer_quote", corrupt)
-    monkeypatch.setattr(conversation, "passage_quote",  # a pick quoted with its neighbour is checked the same way
+    monkeypatch.setattr(replies, "answer_quote", corrupt)
+    monkeypatch.setattr(replies, "passage_quote",  # a pick quoted with its neighbour is checked the same way
                         lambda message, index, neighbour, score: corrupt(message, index, score,
                                                                          real_passage(message, index, neighbour, score)))
     with caplog.at_level(logging.ERROR, logger="assistant"):
