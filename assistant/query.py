@@ -21,7 +21,8 @@ _MONTHS = {m[:3]: m for m in ("january february march april may june july august
                                 "december").split()} | {"sept": "september"}  # "Feb 2010": February
 _GROUPED = re.compile(r"(?<![\d,.])\d++(?:[,.]\d++)+")  # a number written with separators: "1,655,114", "5.9"
 _YEAR_RANGE = re.compile(r"\b(1[89]|20)\d\d ?[-–/] ?(\d\d)\b")  # "2021-25": 25 is 2025
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b")
+# not a contraction in capitals ("ISN'T", "DON'T"): a word said with stress, not an acronym
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}s?\b(?!['’](?i:t|ve|ll|re|d|m)\b)")
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # A common word typed in capitals is stressed ("we ARE the early help offer", "which kids were NOT asked"), not an
 # acronym; these few are acronyms as often as words (the WHO, IT, the US), so they may still name something

@@ -124,6 +124,10 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "what is a good chronology like",
     "what is happening with DV",
     "do councils use stats to check whether services help?",  # using data is the topic, not a number
+    "do they need to get better at judging their work using the data and families' views",  # judging with data
+    "is number crunching an area to work on",
+    "does it say our stats need work",
+    "what about the money side of it",  # money as a subject, not a sum asked for
     "how good are partnerships at using performance figures",
     "do partnerships analyse their statistics well",
     "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
@@ -241,6 +245,10 @@ def test_an_evaluation_scale_asks_for_a_ranking_and_what_a_thing_should_contain_
     for text in ("what evaluation scale do the inspectors use?", "is it the six-point scale?"):
         assert "ranking" in q(text).asks, text
     assert "ranking" not in q("what is the scale of the problem with neglect?").asks
+    # a correlation asked as "do the places that do more of X score higher": the link, not a grade
+    assert "ranking" not in q("do areas that listen to children more get better grades?").asks
+    assert "ranking" not in q("did councils that were better at involving families score higher on impact").asks
+    assert "ranking" in q("which areas scored higher on impact?").asks
     # the worst or best of the findings is an overview of them, not a partnership's grade
     for text in ("what's the worst finding in the whole thing?", "the best bits?"):
         assert "ranking" not in q(text).asks, text

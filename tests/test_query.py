@@ -273,6 +273,8 @@ def test_a_common_word_in_capitals_is_stress_not_an_acronym():
     assert q("is there NOTHING good on advocacy").unknown_terms == ()
     assert q("which kids were NOT asked for their views ENOUGH").unknown_terms == ("ENOUGH",)  # not a common word
     assert q("what does the WHO say about advocacy").unknown_terms == ("WHO",)  # an acronym as often as a word
+    assert q("is there anything it says ISN'T improving").unknown_terms == ()  # a contraction in capitals
+    assert q("why DON'T they use IRDs").unknown_terms == ("IRDs",)
 
 
 def test_the_job_nouns_are_data_the_opening_is_read_with():
