@@ -128,6 +128,9 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "is number crunching an area to work on",
     "does it say our stats need work",
     "what about the money side of it",  # money as a subject, not a sum asked for
+    "is the cost-of-living crisis making things harder",
+    "are councils any good with stats on whether their work pays off",
+    "is measuring what works - figures, case file audits, what pupils tell you - a weak spot",
     "how good are partnerships at using performance figures",
     "do partnerships analyse their statistics well",
     "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
@@ -249,6 +252,9 @@ def test_an_evaluation_scale_asks_for_a_ranking_and_what_a_thing_should_contain_
     assert "ranking" not in q("do areas that listen to children more get better grades?").asks
     assert "ranking" not in q("did councils that were better at involving families score higher on impact").asks
     assert "ranking" in q("which areas scored higher on impact?").asks
+    assert "ranking" not in q("did areas that got kids participating score higher on their inspection rating?").asks
+    assert "ranking" not in q("does participation line up with better grades?").asks
+    assert "ranking" in q("which areas got rated higher on their inspection rating?").asks  # no clause: which ones
     # the worst or best of the findings is an overview of them, not a partnership's grade
     for text in ("what's the worst finding in the whole thing?", "the best bits?"):
         assert "ranking" not in q(text).asks, text

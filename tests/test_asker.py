@@ -114,6 +114,7 @@ def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
     assert without_audience(words("big themes our councillors should know")) == "big themes".split()
     assert without_audience(words("what should councillors know about poverty")) == words("what should councillors know about poverty")
     assert without_audience(words("the headline findings for a training slide")) == "the headline findings".split()
+    assert without_audience(words("give me the headlines for a 5 min slot at our team meeting")) == "give me the headlines".split()
     # what it is needed for, at the end, and who wants the gist
     assert without_audience(words("the bit on DV pls, need it for the core group training on tuesday")) == "the bit on dv pls".split()
     assert without_audience(words("give me the headlines, GPs want the gist")) == "give me the headlines".split()
