@@ -287,9 +287,11 @@ class Conversation:
         named = self.topics.topic_words(text)
         if not named and self.lib.breadth.has_cue(text):  # "ok what's going well then": asked across the documents,
             return ""  # whatever the last topic was
-        if named and len(ws) <= 2 * SHORT_FOLLOW_UP and all(w in vague_words() for w in named):
-            return "elliptical"  # "what does it say will happen if nothing changes?": it names nothing of its own, so it
-            # asks of the last topic, however many words it takes to say so
+        if named and len(ws) <= 2 * SHORT_FOLLOW_UP and any(w in vague_words() for w in named) and all(
+                w in vague_words() or self.topics.says_little(w) for w in named):
+            return "elliptical"  # "what does it say will happen if nothing changes?", "what's the consequence for the
+            # child?": it names nothing of its own (a word half the messages use names nothing), so it asks of the
+            # last topic, however many words it takes to say so
         if len(ws) > SHORT_FOLLOW_UP or not topical:
             return ""
         return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)

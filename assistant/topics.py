@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Callable
 
 from .asker import without_audience
-from .intents import asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
+from .intents import ASK_WORDS, asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
 from .polarity import side_words
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
@@ -66,6 +66,12 @@ class Topics:
         """Whether half the messages or more use the stem ('services', 'children'): a word that says little of what a
         question is about."""
         return self.lib.message_freq.get(stem_, 0) * 2 > max(1, len(self.lib.store.messages))
+
+    def says_little(self, word: str) -> bool:
+        """Whether half the messages or more use the word, or every word the glossary gives for it ("kids": children)."""
+        meant = self.lib.retriever.glossary.get(word, ())
+        return self.names_little(stem(word)) or bool(meant) and all(
+            self.names_little(s) for s in stems(" ".join(meant)) - stop_stems())
 
     def names_nothing(self, text: str, named: list[str] | None = None) -> bool:
         """Whether every word of the question that could name its topic is one half the messages or more use ("how
@@ -159,10 +165,12 @@ class Topics:
     def topic_words(self, text: str) -> list[str]:
         """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
         or broad cue, a word asking how far a finding holds ("everywhere"), one asking for a side of the findings
-        ("strength", "worst"), a stop word, a number or a single letter ("quick q")."""
+        ("strength", "worst"), a stop word or a question word with a verb run into it ("why's", "where's"), a number or a
+        single letter ("quick q")."""
         skip = (filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words() | extent_words()
                 | side_words())
-        return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1]
+        return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1
+                and w.split("'")[0] not in STOP | ASK_WORDS]
 
     def any_known(self, text: str, ws: list[str]) -> bool:
         """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where

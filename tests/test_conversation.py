@@ -156,7 +156,8 @@ def test_a_greeting_with_a_question_is_no_introduction():
 
 @pytest.mark.parametrize("text", ["Good morning. I sit on the scrutiny committee.", "hi, family support worker w a charity",
                                   "hello, I work in a children and families team", "morning, I'm with Police Scotland",
-                                  "hi, residential worker in a small unit"])
+                                  "hi, residential worker in a small unit", "Hi, I support kinship carers in Ayrshire.",
+                                  "awright, quick q", "Hiya, can I ask you some stuff about the inspection findings?"])
 def test_a_greeting_and_who_is_asking_is_an_introduction(text):
     assert route(text) == "greeting"
 

@@ -118,6 +118,15 @@ def test_a_pronoun_follow_up_without_a_topic_of_its_own_keeps_the_last_one(assis
     assert second.quotes[0].title == "Key message 1"
 
 
+def test_a_follow_up_naming_only_what_follows_from_the_last_answer_keeps_its_topic(assistant):
+    """'consequence' and 'child' name nothing of their own (the one a relation to what was said, the other a word every
+    message uses), and 'why's' is a question word, not a topic."""
+    _, second = converse(assistant, "is advocacy available to every child?", "What's the consequence for the child?")
+    assert second.status == "answered" and second.quotes[0].title == "Key message 11"
+    _, second = converse(assistant, "is mental health a problem?", "why's that then?")
+    assert second.status == "answered" and second.quotes[0].title == "Key message 5"
+
+
 def test_anything_else_about_a_topic_leaves_out_what_was_shown(assistant):
     first, second = converse(assistant, "are kids mental health needs being met?", "anything else about complexity of need?")
     assert first.quotes[0].title == "Key message 5"
