@@ -16,6 +16,7 @@ PART_WORDS = 4  # words: the least a compound question's unanswered part has to 
 # split() strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;", re.I)  # "n": and, as texted
 _NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
+_LEADING = frozenset("then also so separately secondly second next".split())  # words before a second question's first
 
 
 class Compound:
@@ -33,8 +34,10 @@ class Compound:
         if broad and own.answered or self._one_sentence_says_all(own):
             return None
         d = own.decision
+        pick = d.picks[0] if d.answered else None
         return self.split(text, allowed, partly=not d.answered, unknown=own.result.query.unknown_terms,
-                          whole=d.picks[0].sentence.text if d.answered else "",
+                          whole=pick.sentence.text if pick else "",
+                          scene=pick.message.sentences[0].text if pick and pick.index else "",
                           typed=not d.answered and d.reason in own.result.query.asks)
 
     @staticmethod
@@ -45,13 +48,16 @@ class Compound:
         return d.answered and bool(d.scored) and d.scored[0].feature("sentence_cover") >= WHOLE_COVER
 
     def split(self, text: str, allowed, partly: bool = False, unknown: tuple[str, ...] = (), whole: str = "",
-                  typed: bool = False) -> Parts | None:
+              scene: str = "", typed: bool = False) -> Parts | None:
         """'X and Y': each part answered on its own, from two different messages, or None. `partly` (the whole
         question was declined): when no split answers both, one answered part with the other part declined,
         which the reply names ("advocacy availability and how many advocates are there?": a figure the
         documents never give should not cost the part they do answer). `unknown`: the whole question's terms the
         documents never use; no split breaks a name of several words among them. `whole`: the answer to the whole question,
-        when it has one; no split is made where it speaks to both parts (Topics.holds_each). `typed`: the whole question
+        when it has one; no split is made where it speaks to both parts (Topics.holds_each). `scene`: the opening sentence
+        of that answer's message, which sets the scene its later sentences speak in ("during the pandemic"): where 'and'
+        joins two nouns of one ask ("backed by their bosses and co-workers in lockdown"), the answer read with it speaking
+        to both parts is one ask (dev +7, -0); a second question after the joiner is judged on the sentence alone. `typed`: the whole question
         was declined for the kind of answer it asks (a figure, a date, ...); that ask covers both sides of a noun joined
         to a noun ("how much are children and families social workers paid?"), so only a second question after the
         joiner is answered on its own."""
@@ -69,9 +75,11 @@ class Compound:
             if whole and self.topics.holds_each(whole, (left, right)):  # the whole question's answer speaks to both
                 continue
             # each part is a topic the person named, so the lower bar of a chosen place applies to it
-            begins = words(right)[:1]
+            begins = [w for w in words(right) if w not in _LEADING][:1]  # "and then how ...": 'how' begins it
             new_ask = _NEW_ASK.fullmatch(m.group()) is not None  # a second question begins after the joiner
             asks_again = new_ask or bool(begins) and begins[0] in ASK_WORDS
+            if whole and scene and not asks_again and self.topics.holds_each(whole, (left, right), scene):
+                continue
             lead = words(left)
             if not asks_again and len(lead) <= 2 and lead[:1] and lead[0] in ASK_WORDS:  # "do SWs and HVs have the
                 continue  # skills ...?": the nouns share the ask that follows them, one question

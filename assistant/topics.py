@@ -89,23 +89,39 @@ class Topics:
         freq = self.lib.message_freq
         return any(freq.get(stem(w), 0) and not self.names_little(stem(w)) for w in self.topic_words(text))
 
-    def holds_each(self, sentence: str, parts: tuple[str, ...]) -> bool:
+    def holds_each(self, sentence: str, parts: tuple[str, ...], scene: str = "") -> bool:
         """Whether the sentence holds, for each part, more than half of the words naming most narrowly what that part
-        asks about (of the part's words, or the documents' words its glossary terms stand for, those the fewest messages
-        use; a word half the messages or more use names nothing): "gathering and using data to show impact" is one ask
-        when one sentence speaks of gathering and of quantitative information, and "abuse and neglect of younger children
-        than older ones" when one speaks of neglect of younger children (all of them asked: dev +2, -0; any one: +8, -2,
-        eight compound questions losing their second part). A part naming nothing the documents use ("what
-        proportion of children") asks nothing a sentence could miss."""
-        freq, have = self.lib.message_freq, stems(sentence)
+        asks about (of the part's words, or the documents' words its glossary terms stand for, in the wording the
+        sentence holds most of: _as_held; those the fewest messages use; a word half the messages or more use names
+        nothing): "gathering and using data to show impact" is one ask when one sentence speaks of gathering and of
+        quantitative information, and "abuse and neglect of younger children than older ones" when one speaks of
+        neglect of younger children (all of them asked: dev +2, -0; any one: +8, -2, eight compound questions losing
+        their second part). `scene`: a sentence that sets the scene the sentence speaks in (its message's opening); its
+        words count too, but the sentence itself must name something of each part ("backed by their bosses and
+        co-workers in lockdown" is held by "supported by their line managers and colleagues" after "during the
+        pandemic"; "domestic abuse, and separately early help" is not held by a sentence on domestic abuse whose
+        scene speaks of early recognition). A part naming nothing the documents use ("what proportion of children")
+        asks nothing a sentence could miss."""
+        freq, own = self.lib.message_freq, stems(sentence)
+        have = own | stems(scene)
         for part in parts:
-            naming = {w for w in stems(self.lib.retriever.analyse(part).expanded) - stop_stems()
-                      if freq.get(w, 0) and not self.names_little(w)}
+            naming = {w for w in self._as_held(part, have) - stop_stems() if freq.get(w, 0) and not self.names_little(w)}
             fewest = min((freq[w] for w in naming), default=0)
             narrowest = {w for w in naming if freq[w] == fewest}
             if naming and 2 * len(narrowest & have) <= len(narrowest):  # more than half of them
                 return False
+            if naming and scene and not naming & own:
+                return False
         return True
+
+    def _as_held(self, text: str, have: frozenset[str]) -> frozenset[str]:
+        """The stems of the text's own words and, for each glossary term in it, of the one of the term's wordings the
+        stems `have` hold most of (the first on ties): the wordings are alternatives, so "backing from bosses"
+        (managers, or strategic leaders) is held by a sentence that names managers."""
+        query, glossary = self.lib.retriever.analyse(text), self.lib.retriever.glossary
+        chosen = [max(glossary.get(term) or [meant], key=lambda wording: len(stems(wording) & have))
+                  for term, meant in query.glossed]
+        return stems(" ".join([query.own, *chosen]))
 
     def new_topic_words(self, text: str, topic: str, points_back: bool = False, shown: frozenset[str] = frozenset()) -> set[str]:
         """Words (or glossary expansions) of the text that name a topic of their own, one few messages use

@@ -22,6 +22,27 @@ def test_a_question_whose_answer_speaks_to_both_sides_of_its_and_is_one_ask(km):
     assert not t.holds_each(robust, ("abuse", "independent advocacy"))
 
 
+def test_the_scene_a_sentence_speaks_in_holds_a_part_it_names_something_of(km):
+    """A glossary term's wordings are alternatives ("bosses": managers, or strategic leaders), and the opening of the
+    answer's message sets the scene its later sentences speak in ("during the pandemic"), as long as the sentence
+    itself names something of each part."""
+    t = km.conversation.topics
+    scene = "We undertook some joint inspections during the period of the Covid-19 pandemic."
+    backed = ("Staff also told us how well supported they had felt from their immediate line managers and colleagues "
+              "across services during this challenging period.")
+    parts = ("how did practitioners find the backing from bosses", "other agencies during lockdown")
+    assert t.holds_each(backed, parts, scene) and not t.holds_each(backed, parts)
+    dv = ("The persistence, however, of the risks to children and young people posed by domestic abuse across Scotland, "
+          "means it is imperative that all partnerships continue to prioritise collaborative responses to this.")
+    lead = "Effective responses and early recognition of risks by staff were helping to keep many children and young people safe."
+    assert not t.holds_each(dv, ("what did it find on domestic abuse", "separately on early help"), lead)
+
+
+def test_a_second_question_after_then_is_two_asks(km):
+    r = km.ask("staff confidence in managers, and then how supported they felt during the pandemic?")
+    assert [q.title for q in r.quotes][:2] == ["Key message 7", "Key message 9"]
+
+
 def test_a_compound_question_is_searched_part_by_part(recorded):
     a, rec = recorded
     a.ask("what does it say about independent advocacy and about chronologies?")
