@@ -192,7 +192,7 @@ _INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im th
                  "i am on", "i sit on", "im new", "i'm new", "i am new", "im in", "i'm in", "i am in", "i've just joined",
                  "ive just joined", "i just joined", "i've joined", "ive joined", "i have just joined", "i've just started",
                  "ive just started", "i just started", "i support", "i manage", "i run", "i lead", "i teach", "i chair",
-                 "i coordinate", "i co-ordinate", "i supervise", "i look after")
+                 "i coordinate", "i co-ordinate", "i supervise", "i look after", "i deliver")
 # "... and have a few questions before our meeting": announcing questions asks none ('have' may open one)
 _ANNOUNCED = re.compile(r"\b(?:have|got) (?:a few|a couple of|a couple|some|few|a wee few) (?:questions|qs|queries)\b")
 _I_AM = (("im",), ("i'm",), ("i", "am"))

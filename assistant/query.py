@@ -75,9 +75,9 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
                       r"(?: that)? (?=\w)", re.I)
 
 
-# "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 17 year olds", "13-16s", "16+": an age (or a range of
+# "16 yr olds", "a 15-year-old", "under 5s", "14yo", "14/15 yr olds", "16 and 17 year olds", "13-16s", "16+": an age (or a range of
 # ages) describes the child asked about, it is not a number asked for
-_AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to| ) ?(\d{1,2}))? ?"
+_AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to|and|&|or| ) ?(\d{1,2}))? ?"
                   r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+(?!\s*\d))", re.I)
 
 

@@ -255,6 +255,10 @@ def test_an_evaluation_scale_asks_for_a_ranking_and_what_a_thing_should_contain_
     assert "ranking" not in q("did areas that got kids participating score higher on their inspection rating?").asks
     assert "ranking" not in q("does participation line up with better grades?").asks
     assert "ranking" in q("which areas got rated higher on their inspection rating?").asks  # no clause: which ones
+    assert "ranking" not in q("what association was observed between participation and inspection grades?").asks
+    assert "ranking" not in q("what's the worst that happens if he doesn't have one?").asks  # a consequence
+    assert "ranking" in q("which council was worst?").asks
+    assert "quantity" in q("what's the effect size of that association?").asks
     # the worst or best of the findings is an overview of them, not a partnership's grade
     for text in ("what's the worst finding in the whole thing?", "the best bits?"):
         assert "ranking" not in q(text).asks, text

@@ -125,6 +125,8 @@ def test_a_follow_up_naming_only_what_follows_from_the_last_answer_keeps_its_top
     assert second.status == "answered" and second.quotes[0].title == "Key message 11"
     _, second = converse(assistant, "is mental health a problem?", "why's that then?")
     assert second.status == "answered" and second.quotes[0].title == "Key message 5"
+    _, second = converse(assistant, "what does it say about how workers connect with the bairns?", "what's that grounded in?")
+    assert second.status == "answered" and second.quotes[0].title == "Key message 4"  # 'grounded' names no thing
 
 
 def test_anything_else_about_a_topic_leaves_out_what_was_shown(assistant):

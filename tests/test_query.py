@@ -319,6 +319,7 @@ def test_a_missing_profile_file_is_empty_and_a_malformed_one_is_named(tmp_path, 
     ("what about 14yo kids", "older young person"),
     ("and for 3 year olds?", "younger children"),
     ("contextual safeguarding for 16 17 year olds", "older young person"),  # a range written with a space
+    ("how well are 16 and 17 year olds protected", "older young person"),  # a range written with 'and'
 ])
 def test_an_age_is_not_an_unknown_number_and_maps_to_the_documents_words(text, expansion):
     query = q(text)
