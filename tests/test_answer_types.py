@@ -27,6 +27,16 @@ def test_asks_quantity(text, expected):
     assert ("quantity" in q(text).asks) is expected
 
 
+def test_a_case_of_ones_own_and_what_to_say_ask_advice_and_a_count_asked_for_is_a_figure():
+    assert "advice" in q("Can you tell me what I should say to my CSWO about this?").asks
+    assert "advice" in q("my foster lad's appointment got cancelled again, can i complain?").asks
+    assert "advice" in q("is my 13 year old client at risk if her mum's new partner has a DV history?").asks
+    assert "advice" not in q("are older young people at risk of harm in the community?").asks
+    assert "quantity" in q("does it give the number of DA referrals per year?").asks
+    assert "quantity" in q("how many partnerships had advocacy fully embedded - a number pls").asks
+    assert "quantity" not in q("is the number of concerns about children rising").asks  # a trend, still
+
+
 def test_what_should_i_know_is_not_advice():
     assert "advice" not in q("what should I know about early help?").asks
     assert "advice" not in q("what do i need to know about early help").asks
