@@ -17,6 +17,7 @@ MAX_GLOSSED = 3  # glossary terms of one topic part whose expansions stand in fo
 MAX_SPREAD_SETS = 16  # word sets a topic asked about may be found as
 NEW_TOPIC_SHARE = 0.15  # hand-set: a word this share of the messages use at most names a topic of its own (new_topic_words)
 NEW_TOPIC_WORDS = 2  # hand-set: this many words fewer than half the messages use name a topic of their own together
+_ASKING = STOP | ASK_WORDS  # a word, or a word's part before an apostrophe ("why's"), that only asks (topic_words)
 
 
 class Topics:
@@ -181,12 +182,12 @@ class Topics:
     def topic_words(self, text: str) -> list[str]:
         """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
         or broad cue, a word asking how far a finding holds ("everywhere"), one asking for a side of the findings
-        ("strength", "worst"), a stop word or a question word with a verb run into it ("why's", "where's"), a number or a
-        single letter ("quick q")."""
+        ("strength", "worst"), a stop word or a word a question begins with ("why", "should"), also with a verb run into
+        it ("why's", "where's"), a number or a single letter ("quick q")."""
         skip = (filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words() | extent_words()
                 | side_words())
         return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1
-                and w.split("'")[0] not in STOP | ASK_WORDS]
+                and w.split("'")[0] not in _ASKING]
 
     def any_known(self, text: str, ws: list[str]) -> bool:
         """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where
