@@ -379,3 +379,26 @@ def test_a_section_of_an_act_asks_about_the_law_and_explaining_what_a_term_means
     assert "advice" not in q("are S4 pupils at risk in the community getting a good response").asks  # a school year
     assert "definition" in q("can you explain what trauma-informed practice actually means?").asks
     assert "definition" not in q("what does that mean for families").asks
+
+
+def test_how_the_inspections_were_done_a_deadline_which_ones_an_age_cut_off_and_steps_to_take():
+    """How the inspections were carried out (method, never answered by the key messages), 'by when' (a date), a
+    trailing 'and which ones?' (names), an age cut-off or a rate such as the poverty rate (a figure), what the report
+    says I should do (advice on one's own case) and what steps to take (a recommendation); a share of the localities
+    is a proportion like a share of the areas. Each has a near reading that stays as it was."""
+    assert "method" in q("how were the inspections done - did they read case files?").asks
+    assert "method" in q("what methods did the inspectors use").asks
+    assert "method" not in q("is there a methodological caveat about the findings?").asks
+    assert "method" not in q("how were families supported during covid?").asks
+    assert "date" in q("what action plans are due, and by when?").asks
+    assert "named" in q("how many councils had weak advocacy, and which ones?").asks
+    assert "quantity" in q("is there an age limit for the older young person group?").asks
+    assert "quantity" in q("does it quote the child poverty rate?").asks
+    assert "advice" in q("my client's son refuses CAMHS - what does the report say I should do?").asks
+    assert "advice" not in q("does it say we need to keep prioritising joint work on domestic abuse?").asks
+    assert "recommendation" in q("does it say what specific steps to take on advocacy?").asks
+    assert "recommendation" not in q("are our timelines any use for choosing next steps?").asks
+    assert "proportion" in q("how many localities made early help a priority?").asks
+    assert "quantity" not in q("how many localities made early help a priority?").asks
+    method = next(t for t in TYPES if t.name == "method")
+    assert method.evidence is None  # never answered
