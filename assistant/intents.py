@@ -122,8 +122,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
                 return opening
             if ws[0] in data["interjections"]:  # "lol sorry, typing on my phone on the train"
                 return "acknowledge"
-        if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text):  # "can you give me the main points": an overview
-            return "help"
+        if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text) and not _TELL_ME_ASK.search(text):
+            return "help"  # not "can you give me the main points" (an overview) or "can you tell me what X got" (a question)
     return None
 
 
@@ -160,6 +160,9 @@ def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
 
 _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter typed three times or more: no English word has that
 _YOU = frozenset({"you", "your", "yourself", "u", "ur", "you're", "youre", "yours"})
+# "can you tell me what Aberdeen's grade was?" asks about something, not about the assistant ("tell me what you can do")
+_TELL_ME_ASK = re.compile(r"\b(?:tell|show|let) (?:me|us)(?: know)? (?:what|which|who|when|where|why|how|whether|if)\b(?!\s+(?:you|u)\b)",
+                          re.I)
 ASK_WORDS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
                       "could can would will any anything has have".split())  # words a question begins with
 _OPENING_TAIL = frozenset("with about on regarding re please pls".split())  # "can you help [me] with/about ..."

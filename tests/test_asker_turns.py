@@ -133,3 +133,25 @@ def test_after_a_label_a_question_naming_its_topic_only_in_glossed_words_is_judg
     r = km.ask("throughcare - do looked after young ppl get consulted more often than those on the register?")
     assert r.status == "answered" and r.quotes[0].title == "Key message 6"
     assert km.ask("Bairns' Hoose - is it in place?").status == "no_answer"
+
+
+def test_can_you_tell_me_what_a_thing_was_asks_about_it_not_about_the_assistant(km):
+    """'Can you tell me what Dundee's grade was?' names nothing the documents speak of, but it asks about something,
+    so it is judged as a question (and declined for the name), not answered with what the assistant can do; 'can you
+    tell me what you can do?' still asks about the assistant."""
+    from assistant.intents import route
+
+    content = km.conversation.lib.content
+    assert route("can you tell me what Dundee's grade was for that?", content) is None
+    assert route("can you tell me what you can do?", content) == "help"
+    r = km.ask("Could you tell me what Dundee's grade was?")
+    assert r.status == "no_answer" and r.reason == "unknown"
+
+
+def test_backed_is_supported_and_what_school_can_do_is_advice(km):
+    """'Backed' is the glossary's word for supported ('and who backed them up?' after staff going beyond their remits
+    asks who supported them: the sentence on feeling supported). What a school can do for a child asks advice; how much a council should
+    put into something asks for a sum."""
+    assert "supported" in km.conversation.lib.retriever.analyse("and who backed them up?").expanded
+    assert "advice" in km.ask("what can the school do while she waits for a CAMHS appointment?").reason
+    assert km.ask("how much should the council put into anti-poverty work?").reason == "quantity"
