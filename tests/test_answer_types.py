@@ -402,3 +402,18 @@ def test_how_the_inspections_were_done_a_deadline_which_ones_an_age_cut_off_and_
     assert "quantity" not in q("how many localities made early help a priority?").asks
     method = next(t for t in TYPES if t.name == "method")
     assert method.evidence is None  # never answered
+
+
+def test_having_to_tell_a_procedure_a_change_against_the_last_round_a_standard_measured_against_and_prevalence():
+    """Whether I have to tell the police, and what procedure the documents set out, ask advice; rising or falling, and a
+    comparison with 'the previous' round, compare two times; the standard work was measured against asks how the
+    inspections were done; prevalence asks for a figure. Near readings stay as they were."""
+    assert "advice" in q("do I have to tell social work if a pupil discloses?").asks
+    assert "advice" in q("does it set out the referral procedure for 16 year olds?").asks
+    assert "advice" in q("what's the IRD protocol for a baby with a bruise?").asks
+    assert "advice" not in q("do we have to wait long for CAMHS?").asks
+    assert "comparison" in q("did concerns about neglect go up or down compared with the last round?").asks
+    assert "comparison" in q("are chronologies better compared with the previous inspections?").asks
+    assert "method" in q("what criteria were partnerships judged against?").asks
+    assert "method" not in q("what standards were expected of staff?").asks
+    assert "quantity" in q("does it give the prevalence of self-harm?").asks
