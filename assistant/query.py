@@ -377,6 +377,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
         not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]
     short_years = {m.group(2): m.group(1) + m.group(2) for m in _YEAR_RANGE.finditer(text)}
+    # a range that ends in a year the documents use overlaps their time ("2020/21" when they cover 2021 to 2025)
+    short_years.update({m.group(0)[:4]: m.group(1) + m.group(2) for m in _YEAR_RANGE.finditer(text)})
     named = lambda c: (known(c) or known(c.rstrip("s")) or known(c + "s") or c in slipped or known(_MONTHS.get(c, ""))
                        or any(c.endswith(end) and len(c) - len(end) >= 4 and known(c[:-len(end)]) for end in _DERIVED))
     # a plural or a possessive ("Edmond's" for Edmonds), a slip, a month cut short, or "Nepalese" for Nepal

@@ -188,6 +188,9 @@ def test_unknown_terms_are_deduplicated():
 
 def test_a_year_range_in_shorthand_names_the_documents_years():
     assert q("headline findings from the 2021-25 inspections").unknown_terms == ()  # 25: 2025, which they give
+    # a range that ends in a year they give overlaps their time, though it starts before it; one that ends before does not
+    assert q("was anything inspected during lockdown in 2020/21?").unknown_terms == ()
+    assert q("what happened in 2019/20?").unknown_terms == ("2019", "20")
 
 
 def test_query_keeps_user_text_and_expansion_separately():
