@@ -4,6 +4,7 @@ answerer checks (does it ask for a number? does it name something the documents 
 from __future__ import annotations
 
 import json
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,12 +81,16 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
 _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to|and|&|or| ) ?(\d{1,2}))? ?"
                   r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+(?!\s*\d))", re.I)
 
+# "my care leavers are 16-17", "young people aged 12/13": a range said of people, without "year olds"
+_AGE_OF_PEOPLE = re.compile(r"\b(?:aged?|are|they['’]re|theyre|she['’]s|he['’]s|who['’]re) (1?\d) ?(?:-|–|/|to) ?(1?\d)\b(?! ?(?:%|per|am|pm|[:.]\d))",
+                            re.I)
+
 
 def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
     """The ages a text mentions (as written) and what the documents call children of those ages (the
     profile's age bands, through `wording(age) -> str | None`)."""
     found, called = [], []
-    for m in _AGE.finditer(text):
+    for m in itertools.chain(_AGE.finditer(text), _AGE_OF_PEOPLE.finditer(text)):
         for g in (m.group(1), m.group(2)):
             if g:
                 found.append(g)

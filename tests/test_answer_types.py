@@ -417,3 +417,14 @@ def test_having_to_tell_a_procedure_a_change_against_the_last_round_a_standard_m
     assert "method" in q("what criteria were partnerships judged against?").asks
     assert "method" not in q("what standards were expected of staff?").asks
     assert "quantity" in q("does it give the prevalence of self-harm?").asks
+
+
+def test_a_root_asks_why_and_a_tie_with_the_grades_or_grades_trending_up_ask_no_grade():
+    """'What's the root of that?' asks for a cause; a tie between something and the grades asks about the link, and
+    whether grades for a practice are trending upward asks about a trend, not for a grade; numbers and stories listed
+    with a comma name the practice of using data, as with 'and'."""
+    assert "cause" in q("what's the root of that?").asks and "cause" in q("any root causes given?").asks
+    assert "ranking" not in q("is there a tie between listening to kids and the grades given?").asks
+    assert "ranking" not in q("are grades for assessment and planning trending upward?").asks
+    assert "ranking" in q("what grades did the partnerships get?").asks
+    assert "quantity" not in q("are services good at evidencing impact - numbers, stories, what families say?").asks

@@ -193,6 +193,12 @@ def test_a_year_range_in_shorthand_names_the_documents_years():
     assert q("what happened in 2019/20?").unknown_terms == ("2019", "20")
 
 
+def test_an_age_range_said_of_people_without_year_olds_is_an_age():
+    assert q("my care leavers are 16-17 - are they picked up?").unknown_terms == ()
+    assert q("young people aged 12/13 at risk").unknown_terms == ()
+    assert q("the review ran 10-12 March").unknown_terms != ()  # no people said to be that age
+
+
 def test_query_keeps_user_text_and_expansion_separately():
     query = q("  DV   still a big problem?? ")
     assert query.text == "DV still a big problem??"
