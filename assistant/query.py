@@ -371,7 +371,9 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
-    candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + _PROPER.findall(asked))
+    # a stop word in capitals is part of a name, not a name ("a Who Cares? worker": 'Cares' is the name's word to judge)
+    candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + [
+        p for p in _PROPER.findall(asked) if p.lower() not in STOP])
     # possessives: "Fife's" names Fife, "Bairns' Hoose" the Bairns Hoose; "Safe & Together" is the name "safe and together"
     ws = words(re.sub(r"['’]s\b|(?<=s)['’](?!\w)", "", asked.replace(" & ", " and "), flags=re.I))
     kept = aside(ws) if aside else ws

@@ -428,3 +428,8 @@ def test_a_root_asks_why_and_a_tie_with_the_grades_or_grades_trending_up_ask_no_
     assert "ranking" not in q("are grades for assessment and planning trending upward?").asks
     assert "ranking" in q("what grades did the partnerships get?").asks
     assert "quantity" not in q("are services good at evidencing impact - numbers, stories, what families say?").asks
+
+
+def test_which_orgs_asks_for_names():
+    assert "named" in q("which advocacy orgs does it mention?").asks
+    assert "named" not in q("do organisations work well together?").asks

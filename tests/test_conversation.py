@@ -376,3 +376,9 @@ def test_a_number_written_as_a_word_names_a_numbered_message():
     assert named_message("is five a lot of messages", TITLES, KM_PROFILE.numbered)[0] is None  # no word numbering parts
     assert named_message("what does key message twelve say", TITLES, KM_PROFILE.numbered) == ("doc:km12", "")
     assert named_message("KM five - poverty?", TITLES, KM_PROFILE.numbered)[0] == "doc:km5"
+
+
+def test_the_good_and_the_bad_asks_across_the_documents():
+    assert is_broad("good and bad - give me both sides")
+    assert is_broad("pros and cons of what they found?")
+    assert not is_broad("is the relationship with their worker good or bad?")

@@ -193,6 +193,12 @@ def test_a_year_range_in_shorthand_names_the_documents_years():
     assert q("what happened in 2019/20?").unknown_terms == ("2019", "20")
 
 
+def test_a_stop_word_in_capitals_is_part_of_a_name_not_a_name():
+    """"a Who Cares? worker": 'Who' is no name of its own ('Cares' is the word judged, and the documents speak of care)."""
+    assert q("can every child get a Who Cares? rep?").unknown_terms == ()
+    assert q("did Glasgow do well on advocacy?").unknown_terms == ("Glasgow",)
+
+
 def test_an_age_range_said_of_people_without_year_olds_is_an_age():
     assert q("my care leavers are 16-17 - are they picked up?").unknown_terms == ()
     assert q("young people aged 12/13 at risk").unknown_terms == ()
