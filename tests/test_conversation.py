@@ -379,6 +379,9 @@ def test_a_number_written_as_a_word_names_a_numbered_message():
 
 
 def test_the_good_and_the_bad_asks_across_the_documents():
+    """'Both sides' and 'the good and the bad' ask for each side of the findings; 'pros and cons of X' names a topic
+    (on medical abstracts, 'pros and cons of universal vs targeted prevention' read as broad was answered though absent)."""
     assert is_broad("good and bad - give me both sides")
-    assert is_broad("pros and cons of what they found?")
+    assert is_broad("give me the good and the bad")
+    assert not is_broad("pros and cons of universal vs targeted prevention programmes")
     assert not is_broad("is the relationship with their worker good or bad?")
