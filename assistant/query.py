@@ -3,8 +3,8 @@ answerer checks (does it ask for a number? does it name something the documents 
 
 from __future__ import annotations
 
-import json
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,8 +82,8 @@ _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to|and|&|
                   r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+(?!\s*\d))", re.I)
 
 # "my care leavers are 16-17", "young people aged 12/13": a range said of people, without "year olds"
-_AGE_OF_PEOPLE = re.compile(r"\b(?:aged?|are|they['’]re|theyre|she['’]s|he['’]s|who['’]re) (1?\d) ?(?:-|–|/|to) ?(1?\d)\b(?! ?(?:%|per|am|pm|[:.]\d))",
-                            re.I)
+_AGE_OF_PEOPLE = re.compile(r"\b(?:aged?|are|they['’]re|theyre|she['’]s|he['’]s|who['’]re) (1?\d) ?(?:-|–|/|to) ?(1?\d)\b"
+                            r"(?! ?(?:%|per|am|pm|[:.]\d))", re.I)
 
 
 def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
@@ -383,9 +383,11 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     seen = {c.lower() for c in candidates}
     candidates += [n for n in names if f" {n} " in said and n not in seen and (
         not all(known(w) for w in n.split()) or (" " in n and phrase_used is not None and not phrase_used(n)))]
-    short_years = {m.group(2): m.group(1) + m.group(2) for m in _YEAR_RANGE.finditer(text)}
-    # a range that ends in a year the documents use overlaps their time ("2020/21" when they cover 2021 to 2025)
-    short_years.update({m.group(0)[:4]: m.group(1) + m.group(2) for m in _YEAR_RANGE.finditer(text)})
+    # each year of a range stands for the year it ends in ("21" of "2020/21" is 2021): a range that ends in a year the
+    # documents use overlaps their time, though it starts before it
+    short_years: dict[str, str] = {}
+    for m in _YEAR_RANGE.finditer(text):
+        short_years[m.group(2)] = short_years[m.group(0)[:4]] = m.group(1) + m.group(2)
     named = lambda c: (known(c) or known(c.rstrip("s")) or known(c + "s") or c in slipped or known(_MONTHS.get(c, ""))
                        or any(c.endswith(end) and len(c) - len(end) >= 4 and known(c[:-len(end)]) for end in _DERIVED))
     # a plural or a possessive ("Edmond's" for Edmonds), a slip, a month cut short, or "Nepalese" for Nepal
