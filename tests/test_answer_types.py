@@ -1,5 +1,5 @@
 """The key messages' answer types (index/answer_types.json, read by query.py): which kind of answer a question asks
-for, and which sentences show it."""
+for, and which sentences show it (near misses of the documents' topics: test_near_miss_types.py)."""
 
 from __future__ import annotations
 
@@ -379,54 +379,3 @@ def test_a_section_of_an_act_asks_about_the_law_and_explaining_what_a_term_means
     assert "advice" not in q("are S4 pupils at risk in the community getting a good response").asks  # a school year
     assert "definition" in q("can you explain what trauma-informed practice actually means?").asks
     assert "definition" not in q("what does that mean for families").asks
-
-
-# Near misses, each beside a near reading that stays as it was: how the inspections were carried out (method,
-# never answered by the key messages); 'by when' (a date); a trailing 'and which ones?' and 'which orgs' (names); an age
-# cut-off, a rate named by what it counts, prevalence and what a council should put in (a figure); what the report says I
-# should do, having to tell, a procedure the documents would set out (advice); steps to take (a recommendation); a share
-# of the localities (a proportion, not a count); rising or falling, or against 'the previous' round (a comparison); the
-# standard work was measured against (method); the root of something (a cause); a tie with the grades, grades trending
-# upward, and numbers and stories listed with a comma (no grade, no figure).
-@pytest.mark.parametrize("text,kind,expected", [
-    ("how were the inspections done - did they read case files?", "method", True),
-    ("what methods did the inspectors use", "method", True),
-    ("what criteria were partnerships judged against?", "method", True),
-    ("is there a methodological caveat about the findings?", "method", False),
-    ("how were families supported during covid?", "method", False),
-    ("what standards were expected of staff?", "method", False),
-    ("what action plans are due, and by when?", "date", True),
-    ("how many councils had weak advocacy, and which ones?", "named", True),
-    ("which advocacy orgs does it mention?", "named", True),
-    ("do organisations work well together?", "named", False),
-    ("is there an age limit for the older young person group?", "quantity", True),
-    ("does it quote the child poverty rate?", "quantity", True),
-    ("does it give the prevalence of self-harm?", "quantity", True),
-    ("how much should the council put into anti-poverty work?", "quantity", True),
-    ("how many localities made early help a priority?", "quantity", False),
-    ("how many localities made early help a priority?", "proportion", True),
-    ("are services good at evidencing impact - numbers, stories, what families say?", "quantity", False),
-    ("my client's son refuses CAMHS - what does the report say I should do?", "advice", True),
-    ("do I have to tell social work if a pupil discloses?", "advice", True),
-    ("does it set out the referral procedure for 16 year olds?", "advice", True),
-    ("what's the IRD protocol for a baby with a bruise?", "advice", True),
-    ("what can the school do while she waits for CAMHS?", "advice", True),
-    ("does it say we need to keep prioritising joint work on domestic abuse?", "advice", False),
-    ("do we have to wait long for CAMHS?", "advice", False),
-    ("does it say what specific steps to take on advocacy?", "recommendation", True),
-    ("are our timelines any use for choosing next steps?", "recommendation", False),
-    ("did concerns about neglect go up or down compared with the last round?", "comparison", True),
-    ("are chronologies better compared with the previous inspections?", "comparison", True),
-    ("what's the root of that?", "cause", True),
-    ("any root causes given?", "cause", True),
-    ("is there a tie between listening to kids and the grades given?", "ranking", False),
-    ("are grades for assessment and planning trending upward?", "ranking", False),
-    ("what grades did the partnerships get?", "ranking", True),
-])
-def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
-    assert (kind in q(text).asks) is expected
-
-
-def test_how_the_inspections_were_done_is_never_answered():
-    method = next(t for t in TYPES if t.name == "method")
-    assert method.evidence is None

@@ -1,0 +1,150 @@
+"""Which numbers, acronyms and names a question uses that the documents never do (query.analyse's unknown_terms), and
+ages, which describe the child asked about rather than name a number (the rest of query.py: test_query.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query import analyse, vocabulary
+from queryfix import q
+
+
+@pytest.mark.parametrize("text,unknown", [
+    ("What were the 2019 findings?", ("2019",)),
+    ("what changed over 2019-20", ("2019", "20")),  # a year range whose years the documents never give
+    ("What does MARAC stand for?", ("MARAC",)),
+    ("how is the NHS doing", ("NHS",)),
+    ("is it better in Glasgow", ("Glasgow",)),
+    ("did 2,500 children get help", ("2,500",)),
+    # places and bodies from index/names.json, in any case
+    ("was fife's advocacy provision any good", ("fife",)),
+    ("how does scotland compare with england on protecting children", ("england",)),
+    ("are chronologies better in wales", ("wales",)),
+    ("what did ofsted find", ("ofsted",)),
+    ("has the national guidance changed how partnerships work", ("national guidance",)),
+    ("is it different in the western isles", ("western isles",)),
+    # groups and named things the key messages never single out
+    ("what did it find about disabled children", ("disabled",)),
+    ("what training is mandatory for trauma informed practice", ("training",)),
+    ("is restraint used in residential care", ("restraint", "residential")),
+    ("any findings on parents with addictions?", ("addictions",)),  # a risk the key messages never raise
+    ("was the named person service a success", ("named person service",)),
+    ("what does the named person actually do", ("named person",)), ("are out of hours teams any good", ("out of hours",)),
+    # said only in an opening that says who asks, a listed name is no topic
+    ("named person here - anything on early help?", ()), ("out of hours SW - did they inspect during covid?", ()),
+    # brackets that gloss with the field's name or an example name no topic; brackets that name a place still do
+    ("are teenagers who harm others (HSB type) responded to well", ()), ("exploitation of teens (e.g. CCE) - any findings?", ()),
+    ("what about advocacy (in Fife)?", ("Fife",)),
+    # who asks, said before "asking", and who told the asker what they want checked, are no topic
+    ("MARAC chair asking - is domestic abuse still a risk?", ()), ("MARAC chair asking - what about MARAC?", ("MARAC",)),
+    ("my PE says chronologies are strong now, true?", ()), ("my manager said the report mentions MARAC, does it?", ("MARAC",)),
+    # never mentioned: homelessness, adult and parental mental health, health visiting
+    ("does it talk about homelessness", ("homelessness",)), ("did parental mental health come up", ("parental mental health",)),
+    ("any findings on health visiting?", ("health visiting",)), ("are children's mental health outcomes improving?", ()),
+])
+def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
+    assert q(text).unknown_terms == unknown
+
+
+@pytest.mark.parametrize("text", [
+    "DV still a big problem??",  # glossary acronym
+    "is CAMHS access a problem",  # glossary acronym
+    "what did inspections between 2021 and 2025 find",  # years in the document title
+    "is domestic abuse a problem across Scotland",  # a name the corpus uses
+    "what does key message 5 say",  # single digits are never flagged
+    "early help",
+    "Is EARLY help working",  # a shouted corpus word is not an unknown acronym
+])
+def test_known_terms_are_not_flagged(text):
+    assert q(text).unknown_terms == ()
+
+
+def test_a_name_or_number_the_documents_use_is_known_however_it_is_typed():
+    """Accents, a slip, separators in a number, the name's adjective: still the name the documents use; a name they
+    never use is still flagged."""
+    from assistant.query import Spellable
+
+    vocab = vocabulary(["Tesla taught in Gospić and was born in Smiljan.", "Words of the Geordie dialect.",
+                        "A city of 189,863 people ran a 5.9-mile race.", "The cities of California.",
+                        "In 1965 Edmonds defined a good algorithm.", "In February 2010 the Scottish Parliament met.",
+                        "The Tayichi'ud held him."])
+    spell = Spellable(w for w in vocab if len(w) >= 4 and w.isalpha())
+    unknown = lambda text: analyse(text, {}, vocab, (), spell).unknown_terms
+    assert unknown("Where did Tesla teach in Gospic?") == () and unknown("Where did Tesla teach in Gospić?") == ()
+    assert unknown("what are words from the Geordia dialect?") == ()
+    assert unknown("was it 189,863 or 189863 people?") == () and unknown("how long is the 5.9 mile race?") == ()
+    assert unknown("which Californian city?") == ()
+    assert unknown("what did Edmond's algorithm do?") == () and unknown("what happened in Feb 2010?") == ()
+    assert unknown("how much can the SP alter income tax?") == ()  # the initials of a name the documents spell out
+    assert unknown("how was he held by the Tayichi'ud?") == ()  # a name with an apostrophe inside
+    assert unknown("what did the SNP do?") == ("SNP",)
+    assert unknown("what about ÄÖÜ?") == ()  # a term is reported as typed, never as its folded spelling ("AOU")
+    assert unknown("did Tesla teach in Zagreb?") == ("Zagreb",)
+    assert unknown("was it 189,864 people?") == ("189,864",)
+
+
+def test_in_plain_english_is_how_the_answer_is_wanted_not_a_name():
+    assert q("In plain English, what do I need to take away from this?").unknown_terms == ()
+    assert q("what do English councils do about DV").unknown_terms == ("English",)  # the nation is still a name
+    assert "advice" not in q("In plain English, what do I need to take away from this?").asks
+
+
+def test_covid_19_is_not_an_unknown_term():
+    assert q("What happened during Covid-19?").unknown_terms == ()
+
+
+def test_plural_glossary_acronym_is_known():
+    assert q("are CPCs effective").unknown_terms == ()
+
+
+@pytest.mark.parametrize("text", ["is my TL someone staff rate highly?", "do frontline workers rate their SLT?"])
+def test_team_and_senior_leadership_acronyms_are_known(text):
+    """TL (team leader) and SLT (senior leadership team) are how staff write the managers the documents speak of."""
+    assert q(text).unknown_terms == () and {"tl", "slt"} & {t for t, _ in q(text).glossed}
+
+
+@pytest.mark.parametrize("text", ["Is Early Help Working", "IS DOMESTIC ABUSE A PROBLEM"])
+def test_title_case_or_shouted_question_has_no_unknown_terms(text):
+    assert q(text).unknown_terms == ()
+
+
+def test_unknown_terms_are_deduplicated():
+    assert q("MARAC and MARAC again").unknown_terms == ("MARAC",)
+
+
+def test_a_year_range_in_shorthand_names_the_documents_years():
+    assert q("headline findings from the 2021-25 inspections").unknown_terms == ()  # 25: 2025, which they give
+    # a range that ends in a year they give overlaps their time, though it starts before it; one that ends before does not
+    assert q("was anything inspected during lockdown in 2020/21?").unknown_terms == ()
+    assert q("what happened in 2019/20?").unknown_terms == ("2019", "20")
+
+
+def test_a_stop_word_in_capitals_is_part_of_a_name_not_a_name():
+    """"a Who Cares? worker": 'Who' is no name of its own ('Cares' is the word judged, and the documents speak of care)."""
+    assert q("can every child get a Who Cares? rep?").unknown_terms == ()
+    assert q("did Glasgow do well on advocacy?").unknown_terms == ("Glasgow",)
+
+
+def test_an_age_range_said_of_people_without_year_olds_is_an_age():
+    assert q("my care leavers are 16-17 - are they picked up?").unknown_terms == ()
+    assert q("young people aged 12/13 at risk").unknown_terms == ()
+    assert q("the review ran 10-12 March").unknown_terms != ()  # no people said to be that age
+
+
+
+@pytest.mark.parametrize("text,expansion", [
+    ("how are concerns about 16 yr olds handled", "older young person"),
+    ("a 15-year-old being exploited", "older young person"),
+    ("what about 14yo kids", "older young person"),
+    ("and for 3 year olds?", "younger children"),
+    ("contextual safeguarding for 16 17 year olds", "older young person"),  # a range written with a space
+    ("how well are 16 and 17 year olds protected", "older young person"),  # a range written with 'and'
+])
+def test_an_age_is_not_an_unknown_number_and_maps_to_the_documents_words(text, expansion):
+    query = q(text)
+    assert query.unknown_terms == () and expansion in query.expanded
+
+
+def test_a_number_that_is_not_an_age_is_still_unknown():
+    assert q("what happened 16 years ago").unknown_terms == ("16",)
+    assert q("were 16 partnerships inspected").unknown_terms == ("16",)
