@@ -27,6 +27,7 @@ _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we a
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking".split())  # not 'were': a question opens with it
 MIN_ASKING_WORDS = 5  # hand-set: the fewest words a last sentence needs to be the whole question without what comes before
+MIN_FIRST_WORDS = 3  # hand-set: the fewest a first question needs when all after it only says who asks ("anything on DV? X asking")
 
 
 def asking_part(text: str) -> str:
@@ -48,7 +49,7 @@ def asking_part(text: str) -> str:
     if len(parts) < 2:
         return text
     first, last = parts[0], parts[-1]
-    if _stands_alone(first) and not any(_is_question(p) for p in parts[1:]) and \
+    if _stands_alone(first, MIN_FIRST_WORDS) and not any(_is_question(p) for p in parts[1:]) and \
             _FIRST_PERSON & set(words(" ".join(parts[1:]))):  # "Do staff trust their TL? I def trust mine lol"
         return first
     asks = [i for i, p in enumerate(parts) if _is_question(p)]
@@ -137,9 +138,9 @@ def _is_question(part: str) -> bool:
         or bool(_REQUEST.match(part))
 
 
-def _stands_alone(part: str) -> bool:
-    """A question of at least MIN_ASKING_WORDS words that points at nothing said before it."""
-    return _is_question(part) and len(words(part)) >= MIN_ASKING_WORDS and not refers_back(part)
+def _stands_alone(part: str, least: int = MIN_ASKING_WORDS) -> bool:
+    """A question of at least `least` words that points at nothing said before it."""
+    return _is_question(part) and len(words(part)) >= least and not refers_back(part)
 
 
 # A short label before a question: "IRO - is ...?", "youth justice: is ...?", "Care Inspectorate briefing: is ...?". The
