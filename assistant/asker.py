@@ -35,7 +35,8 @@ def asking_part(text: str) -> str:
     arrangements. Does the report think a joined-up approach to domestic abuse is still a priority?"): the last
     sentence, when it is a question (a question mark, or a question word first) of at least MIN_ASKING_WORDS words
     that points at nothing said before it, and what comes before speaks in the first person. Likewise the first
-    sentence, when what follows it only speaks of the asker and asks nothing ("Do staff trust their team leader more
+    sentence (_asks_first: a question, or a request such as "sum it all up for me pls"), when what follows it only
+    speaks of the asker and asks nothing ("Do staff trust their team leader more
     than senior management? I def trust my TL more lol"), or only a comma ("is DV still an issue, we see loads of it in
     our IRDs"). What follows the last question, when it only speaks of the asker, is set aside and the rest read so
     ("Chronologies! Are they any good? I'm so tired of 40 page ones"). A last question that points at the sentence before
@@ -49,7 +50,7 @@ def asking_part(text: str) -> str:
     if len(parts) < 2:
         return text
     first, last = parts[0], parts[-1]
-    if _stands_alone(first, MIN_FIRST_WORDS) and not any(_is_question(p) for p in parts[1:]) and \
+    if _asks_first(first) and not any(_is_question(p) for p in parts[1:]) and \
             _FIRST_PERSON & set(words(" ".join(parts[1:]))):  # "Do staff trust their TL? I def trust mine lol"
         return first
     asks = [i for i, p in enumerate(parts) if _is_question(p)]
@@ -136,6 +137,18 @@ def _is_question(part: str) -> bool:
     after = words(part[lead.end():]) if lead else ()
     return part.rstrip().endswith("?") or bool(ws) and ws[0] in ASK_WORDS or bool(after) and after[0] in ASK_WORDS \
         or bool(_REQUEST.match(part))
+
+
+# verbs a request opens with ("sum it all up for me pls, I'm a councillor"): it asks as a question does
+_REQUEST_VERBS = frozenset("tell give sum summarise summarize list show outline".split())
+
+
+def _asks_first(part: str) -> bool:
+    """A first sentence that asks when all after it only speaks of the asker: a question or a request (opening with a
+    request verb) of at least MIN_FIRST_WORDS words. What it points at ("is that true? asking as a kinship carer") was
+    said before the whole text, not in what follows it, so reading it alone loses nothing."""
+    ws = words(part)
+    return len(ws) >= MIN_FIRST_WORDS and (_is_question(part) or ws[0] in _REQUEST_VERBS)
 
 
 def _stands_alone(part: str, least: int = MIN_ASKING_WORDS) -> bool:

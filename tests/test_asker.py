@@ -53,6 +53,9 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
     # a short question may stand first when all after it only says who asks; alone it is still too short
     assert asking_part("any findings on DV? MARAC coordinator asking") == "any findings on DV?"
     assert asking_part("DV? MARAC coordinator asking") == "DV? MARAC coordinator asking"
+    # so may a request, and one pointing at what was said before the whole text
+    assert asking_part("sum it all up for me pls, I'm a councillor") == "sum it all up for me pls"
+    assert asking_part("is that true? asking as a kinship carer") == "is that true?"
     assert asking_part(f"{q} We run a MARAC. Any findings?") == f"{q} We run a MARAC. Any findings?"  # asks again
     assert refers_back("what's happening there?") and refers_back("anything there?") and not refers_back("are there gaps?")
     assert not refers_back("ok switching - whats it say abt early help")  # "it" is the documents
