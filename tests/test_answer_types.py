@@ -205,6 +205,8 @@ def test_a_share_of_a_group_is_answered_by_words_of_proportion_a_count_by_a_figu
     proportion = next(t for t in TYPES if t.name == "proportion")
     assert proportion.shown_by("It was a priority in almost all partnership areas we inspected.")
     assert not proportion.shown_by("Staff were confident at identifying concerns.")
+    # "some" says there were any at all, not what share: "how many of the inspections ran in lockdown?" is not answered by it
+    assert not proportion.shown_by("We carried out some joint inspections in lockdown.")
     assert unmet_type(share, "It was a priority in almost all partnership areas we inspected.", TYPES) is None
     assert unmet_type(count, "It was a priority in almost all partnership areas we inspected.", TYPES) == "quantity"
 

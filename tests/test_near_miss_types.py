@@ -50,6 +50,24 @@ from queryfix import TYPES, q
     ("is there a tie between listening to kids and the grades given?", "ranking", False),
     ("are grades for assessment and planning trending upward?", "ranking", False),
     ("what grades did the partnerships get?", "ranking", True),
+    # session 41: which partnership areas and a list of all of them (names); since the last round (a comparison); a
+    # target date; how views were gathered, surveys or focus groups (method); explaining a model (a definition); what
+    # should happen to one child, and whether a parent can refuse (advice)
+    ("which partnership areas weren't prioritising prevention?", "named", True),
+    ("list all the partnerships that took part", "named", True),
+    ("do partnerships list all the risks?", "named", False),
+    ("has neglect got worse since the last round of inspections?", "comparison", True),
+    ("has neglect got worse since lockdown?", "comparison", False),
+    ("is there a target date for the new guidance?", "date", True),
+    ("how were staff views gathered?", "method", True),
+    ("did inspectors use surveys to gather evidence?", "method", True),
+    ("are services gathering evidence of impact?", "method", False),
+    ("can you explain the model they used?", "definition", True),
+    ("can you explain what the findings mean for us?", "definition", False),
+    ("should this 15 yo go home at the weekend?", "advice", True),
+    ("my 15 yo client is being exploited - what should happen?", "advice", True),
+    ("can a parent refuse a medical?", "advice", True),
+    ("can a parent's views change the plan?", "advice", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
