@@ -205,7 +205,7 @@ def _after_intro(text: str) -> str:
     return text[opening.end():].strip() if opening else ""
 
 
-_AUDIENCE_OPENS = frozenset({"for", "to", "at", "with"})
+_AUDIENCE_OPENS = frozenset({"for", "to", "at", "with", "before"})  # "before committee": when it is needed
 MAX_AUDIENCE_WORDS = 4  # hand-set: words naming who asks before 'here', or where they are before 'should know'
 MAX_AUDIENCE_PHRASE = 5  # hand-set: words between the preposition and the audience word ("for our children's services
 # planning partnership meeting")
@@ -214,6 +214,11 @@ MAX_AUDIENCE_PHRASE = 5  # hand-set: words between the preposition and the audie
 @lru_cache(maxsize=1)
 def _audience() -> frozenset[str]:
     return frozenset(intents()["audience"])
+
+
+@lru_cache(maxsize=1)
+def _job_nouns() -> frozenset[str]:
+    return frozenset(intents()["roles"])
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +302,11 @@ def without_audience(ws: list[str]) -> list[str]:
         if skip:
             i += skip
             continue
+        if ws[i] == "as" and i > 0:  # "as a nurse", "as a new CPC lead": who asks, in a job noun of prompts/intents.json
+            end = next((j for j in range(i + 1, min(len(ws), i + 1 + MAX_AUDIENCE_WORDS)) if ws[j] in _job_nouns()), None)
+            if end is not None and (end + 1 == len(ws) or ws[end + 1] in _AUDIENCE_OPENS):
+                i = end + 1
+                continue
         if ws[i] in _AUDIENCE_OPENS:
             end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_PHRASE)) if ws[j] in audience), None)
             if end is not None:

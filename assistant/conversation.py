@@ -10,7 +10,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asker import after_aside, after_label, after_opening, asking_part, label_of, letter_body, without_opening
+from .asker import (after_aside, after_label, after_opening, asking_part, label_of, letter_body, without_audience,
+                    without_opening)
 from .context import Context
 from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
@@ -43,6 +44,21 @@ NOT_AGAIN_SHARE = 0.05
 _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
 
 
+_FOR_AUDIENCE = ("more", "else", "which")  # follow-up intents a turn may ask with who it is for after them
+
+
+def _follow_up_for(text: str) -> str | None:
+    """A follow-up asked with who it is for or who asks after it ("anything else I should know for my team?", "tell me
+    more, as a nurse"): the intent of the turn less those words (asker.without_audience), when it is one of
+    _FOR_AUDIENCE; None otherwise."""
+    ws = words(text)
+    bare = without_audience(ws)
+    if len(bare) == len(ws):
+        return None
+    intent = route(" ".join(bare))
+    return intent if intent in _FOR_AUDIENCE else None
+
+
 class Conversation:
     """One turn of a conversation: routing, follow-ups against the context, overviews and compound questions; the
     reply is Replies'. `decide` is the library's one way to answer a reading (core.Assistant.decide)."""
@@ -68,7 +84,7 @@ class Conversation:
             whole = flip  # the other side, across the documents (a question with a topic of its own would lose it)
         if whole:
             text, ctx = whole, Context("", ctx.quoted, ctx.shown, ctx.turn)
-        intent = route(text, lib.content)
+        intent = route(text, lib.content) or _follow_up_for(text)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
         if intent in ("greeting", "thanks", "goodbye", "help", "acknowledge"):
             return self.replies.chitchat(intent, nxt)

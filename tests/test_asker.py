@@ -129,6 +129,12 @@ def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
     assert without_audience(words(need)) == words(need)
     rain = "is it going to rain in inverness tomorrow"  # a word saying when ends no audience phrase alone
     assert without_audience(words(rain)) == words(rain)
+    # who asks, as a job noun after 'as', and when it is needed, after 'before'
+    assert without_audience(words("anything else i should know as a nurse")) == "anything else i should know".split()
+    assert without_audience(words("anything else before committee")) == "anything else".split()
+    seen = "is dv an issue as a nurse sees it"  # the job noun is the subject of what follows
+    assert without_audience(words(seen)) == words(seen)
+    assert without_audience(words("did dv rise before the pandemic")) == words("did dv rise before the pandemic")
     kept = "is there anything here about chronologies for under 5s"  # 'here' after a question word; no audience word
     assert without_audience(words(kept)) == words(kept)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.conversation import _follow_up_for
 from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, said_about,
                                  refers_back)
 from assistant.intents import asked_topic, is_broad, plain_spelling, route
@@ -166,7 +167,8 @@ def test_a_greeting_with_a_question_is_no_introduction():
                                   "hello, I work in a children and families team", "morning, I'm with Police Scotland",
                                   "hi, residential worker in a small unit", "Hi, I support kinship carers in Ayrshire.",
                                   "awright, quick q", "Hiya, can I ask you some stuff about the inspection findings?",
-                                  "hi, I deliver training on relational practice"])
+                                  "hi, I deliver training on relational practice",
+                                  "hiya, new head of children's services here"])  # 'here' after up to ten words
 def test_a_greeting_and_who_is_asking_is_an_introduction(text):
     assert route(text) == "greeting"
 
@@ -385,3 +387,11 @@ def test_the_good_and_the_bad_asks_across_the_documents():
     assert is_broad("give me the good and the bad")
     assert not is_broad("pros and cons of universal vs targeted prevention programmes")
     assert not is_broad("is the relationship with their worker good or bad?")
+
+
+def test_a_follow_up_for_someone_is_the_follow_up():
+    assert _follow_up_for("anything else I should know for my team?") == "else"
+    assert _follow_up_for("anything else i should know as a nurse?") == "else"
+    assert _follow_up_for("tell me more, before committee") == "more"
+    assert _follow_up_for("anything on DV for my team?") is None  # a question of its own, for a team
+    assert _follow_up_for("anything else I should know?") is None  # nothing said of who it is for: route() reads it
