@@ -216,7 +216,7 @@ def _introduces(ws: list[str]) -> bool:
     if any(w in ASK_WORDS for w in _ANNOUNCED.sub(" ", " ".join(ws[1:])).split()):
         return False
     rest = ws[2:] if two else ws[1:]
-    if " ".join(rest).startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= 6):
+    if " ".join(rest).startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= MAX_INTRODUCTION_WORDS):
         return True
     doing = next((rest[len(i):] for i in _I_AM if tuple(rest[:len(i)]) == i), [])  # "I'm putting together a CPD session"
     if doing and doing[0].endswith("ing") and doing[0] not in _SEEKING:
