@@ -68,6 +68,16 @@ from queryfix import TYPES, q
     ("my 15 yo client is being exploited - what should happen?", "advice", True),
     ("can a parent refuse a medical?", "advice", True),
     ("can a parent's views change the plan?", "advice", False),
+    # an average caseload and targets (figures); a statutory duty and what guidance says (advice); how families were
+    # chosen (method)
+    ("what's the mean caseload it gives?", "quantity", True),
+    ("what are the national targets for advocacy?", "quantity", True),
+    ("is there a statutory duty to provide advocacy?", "advice", True),
+    ("how widespread was help before things reach statutory level?", "advice", False),
+    ("is there evidence that non-statutory help works?", "advice", False),
+    ("what does the guidance say about chronologies?", "advice", True),
+    ("how were the families chosen?", "method", True),
+    ("how were families supported?", "method", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
