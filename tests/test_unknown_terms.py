@@ -41,6 +41,9 @@ from queryfix import q
     # never mentioned: homelessness, adult and parental mental health, health visiting
     ("does it talk about homelessness", ("homelessness",)), ("did parental mental health come up", ("parental mental health",)),
     ("any findings on health visiting?", ("health visiting",)), ("are children's mental health outcomes improving?", ()),
+    # the hearings system is never mentioned; a hearing as where a child needs a voice is where advocacy is asked about
+    ("does it say anything about the children's hearings system?", ("children hearings", "hearings system")),
+    ("do kids at hearings all get an advocate?", ()),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
