@@ -78,6 +78,14 @@ from queryfix import TYPES, q
     ("what does the guidance say about chronologies?", "advice", True),
     ("how were the families chosen?", "method", True),
     ("how were families supported?", "method", False),
+    # a tie 'b/w' a topic and the grades, or a topic and grades asked about together (no grade asked); stats asked about
+    # as a topic with their reporting (no figure); what a CPC should put in its plan (advice)
+    ("is there a tie-up b/w listening to kids and the grades?", "ranking", False),
+    ("what does it say about participation and grades?", "ranking", False),
+    ("what grades did areas get for participation?", "ranking", True),
+    ("what about stats and performance reporting?", "quantity", False),
+    ("what about stats on neglect?", "quantity", True),
+    ("what should our CPC put in its improvement plan?", "advice", True),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
