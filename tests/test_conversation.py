@@ -390,8 +390,8 @@ def test_the_good_and_the_bad_asks_across_the_documents():
 
 
 def test_a_follow_up_for_someone_is_the_follow_up():
-    assert _follow_up_for("anything else I should know for my team?") == "else"
-    assert _follow_up_for("anything else i should know as a nurse?") == "else"
+    assert _follow_up_for("anything else worth knowing for my team?") == "else"
+    assert _follow_up_for("anything else i need to know as a nurse?") == "else"
     assert _follow_up_for("tell me more, before committee") == "more"
     assert _follow_up_for("anything on DV for my team?") is None  # a question of its own, for a team
-    assert _follow_up_for("anything else I should know?") is None  # nothing said of who it is for: route() reads it
+    assert _follow_up_for("anything else worth knowing?") is None  # nothing said of who it is for: route() reads it
