@@ -51,7 +51,8 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff69.jsonl", "eval/data/questions-dev-staff70.jsonl",
                   "eval/data/questions-dev-staff71.jsonl", "eval/data/questions-dev-staff72.jsonl",
                   "eval/data/questions-dev-staff73.jsonl", "eval/data/questions-dev-staff74.jsonl",
-                  "eval/data/questions-dev-staff75.jsonl")
+                  "eval/data/questions-dev-staff75.jsonl", "eval/data/questions-dev-staff76.jsonl",
+                  "eval/data/questions-dev-staff77.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
