@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from .followups import refers_back
-from .intents import ASK_WORDS, asker_intro, intents
+from .intents import ASK_WORDS, asker_intro, intents, job_nouns
 from .text import words
 
 # "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word
@@ -151,9 +151,9 @@ def _asks_first(part: str) -> bool:
     return len(ws) >= MIN_FIRST_WORDS and (_is_question(part) or ws[0] in _REQUEST_VERBS)
 
 
-def _stands_alone(part: str, least: int = MIN_ASKING_WORDS) -> bool:
-    """A question of at least `least` words that points at nothing said before it."""
-    return _is_question(part) and len(words(part)) >= least and not refers_back(part)
+def _stands_alone(part: str) -> bool:
+    """A question of at least MIN_ASKING_WORDS words that points at nothing said before it."""
+    return _is_question(part) and len(words(part)) >= MIN_ASKING_WORDS and not refers_back(part)
 
 
 # A short label before a question: "IRO - is ...?", "youth justice: is ...?", "Care Inspectorate briefing: is ...?". The
@@ -214,11 +214,6 @@ MAX_AUDIENCE_PHRASE = 5  # hand-set: words between the preposition and the audie
 @lru_cache(maxsize=1)
 def _audience() -> frozenset[str]:
     return frozenset(intents()["audience"])
-
-
-@lru_cache(maxsize=1)
-def _job_nouns() -> frozenset[str]:
-    return frozenset(intents()["roles"])
 
 
 @lru_cache(maxsize=1)
@@ -303,7 +298,7 @@ def without_audience(ws: list[str]) -> list[str]:
             i += skip
             continue
         if ws[i] == "as" and i > 0:  # "as a nurse", "as a new CPC lead": who asks, in a job noun of prompts/intents.json
-            end = next((j for j in range(i + 1, min(len(ws), i + 1 + MAX_AUDIENCE_WORDS)) if ws[j] in _job_nouns()), None)
+            end = next((j for j in range(i + 1, min(len(ws), i + 1 + MAX_AUDIENCE_WORDS)) if ws[j] in job_nouns()), None)
             if end is not None and (end + 1 == len(ws) or ws[end + 1] in _AUDIENCE_OPENS):
                 i = end + 1
                 continue

@@ -48,7 +48,7 @@ _FOR_AUDIENCE = ("more", "else", "which")  # follow-up intents a turn may ask wi
 
 
 def _follow_up_for(text: str) -> str | None:
-    """A follow-up asked with who it is for or who asks after it ("anything else I should know for my team?", "tell me
+    """A follow-up asked with who it is for or who asks after it ("anything else worth knowing for my team?", "tell me
     more, as a nurse"): the intent of the turn less those words (asker.without_audience), when it is one of
     _FOR_AUDIENCE; None otherwise."""
     ws = words(text)

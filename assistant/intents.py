@@ -221,12 +221,13 @@ def _introduces(ws: list[str]) -> bool:
     doing = next((rest[len(i):] for i in _I_AM if tuple(rest[:len(i)]) == i), [])  # "I'm putting together a CPD session"
     if doing and doing[0].endswith("ing") and doing[0] not in _SEEKING:
         return True
-    job = max((i for i, w in enumerate(rest) if w in _roles()), default=None)  # then nothing or where they work
+    job = max((i for i, w in enumerate(rest) if w in job_nouns()), default=None)  # then nothing or where they work
     return len(ws) <= MAX_INTRODUCTION_WORDS and job is not None and (job + 1 == len(rest) or rest[job + 1] in _WHERE)
 
 
 @lru_cache(maxsize=1)
-def _roles() -> frozenset[str]:
+def job_nouns() -> frozenset[str]:
+    """The job nouns of prompts/intents.json "roles" ("nurse", "reporter", "councillor"): who asks, named by their job."""
     return frozenset(intents()["roles"])
 
 
