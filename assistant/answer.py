@@ -7,7 +7,7 @@ the probability that the ranker's best candidate's section answers the question.
 quoted when the trigger's probability reaches the threshold; otherwise the question is declined. The
 profile's rules (terms the documents never cover, answer types) run first and decline on their own, and so
 does a question none of whose words the documents use, and one asking about a thing in particular ("health visitors
-specifically") that the best candidate's message never names (query.unmet_focus)."""
+specifically") that the best candidate's message never names (answer_types.unmet_focus)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from . import features as feats
 from . import polarity
-from .query import AnswerType, unmet_focus, unmet_type
+from .answer_types import AnswerType, unmet_focus, unmet_type
 from .retrieve import Result, SentenceHit
 from .text import stems
 

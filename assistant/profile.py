@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer_types import AnswerType, load_answer_types
 from .errors import CorpusError
-from .query import AnswerType, load_answer_types, load_glossary, load_names
+from .query import load_glossary, load_names
 
 PROFILE = "profile.json"
 ADAPTER = "query_adapter.json"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .answer_types import AnswerType
 from .asker import without_audience
 from .bm25 import BM25_DIRS, MessageTerms
 from .bm25 import bm25s as load_bm25s
@@ -20,7 +21,7 @@ from .embed import Embedder
 from .features import Corpus
 from .intents import asker_intro, filler
 from .profile import Profile
-from .query import AnswerType, Query, Spellable, analyse, vocabulary
+from .query import Query, Spellable, analyse, vocabulary
 from .store import Store
 from .text import padded, terms, words
 from .units import About

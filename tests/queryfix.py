@@ -6,7 +6,8 @@ from __future__ import annotations
 from assistant import corpus
 from assistant.intents import asker_intro
 from assistant.profile import Profile
-from assistant.query import analyse, load_answer_types, load_glossary, load_names, vocabulary
+from assistant.answer_types import load_answer_types
+from assistant.query import analyse, load_glossary, load_names, vocabulary
 from corefix import REAL_ANSWER_TYPES, REAL_GLOSSARY, REAL_NAMES, REAL_SOURCES
 
 GLOSSARY = load_glossary(REAL_GLOSSARY)

@@ -1,11 +1,12 @@
-"""The key messages' answer types (index/answer_types.json, read by query.py): which kind of answer a question asks
-for, and which sentences show it (near misses of the documents' topics: test_near_miss_types.py)."""
+"""The key messages' answer types (index/answer_types.json, read by answer_types.py and query.py): which kind of answer
+a question asks for, and which sentences show it (near misses of the documents' topics: test_near_miss_types.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.query import analyse, unmet_type
+from assistant.answer_types import unmet_type
+from assistant.query import analyse
 from queryfix import GLOSSARY, QUANTITY, TYPES, VOCAB, q
 
 

@@ -1,4 +1,4 @@
-"""query.focus and query.unmet_focus: a thing asked about in particular ("health visitors specifically") and whether a
+"""answer_types.focus and answer_types.unmet_focus: a thing asked about in particular ("health visitors specifically") and whether a
 message names it."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from queryfix import q
 
 
 def test_what_a_question_asks_about_in_particular_is_read_next_to_specifically():
-    from assistant.query import focus
+    from assistant.answer_types import focus
 
     assert focus("what did they say about health visitors specifically?") == ("health", "visitors")
     assert focus("recommendations specifically for police scotland?") == ("police", "scotland")
@@ -19,7 +19,7 @@ def test_what_a_question_asks_about_in_particular_is_read_next_to_specifically()
 
 
 def test_a_message_that_never_names_what_is_asked_about_in_particular_does_not_answer_it():
-    from assistant.query import unmet_focus
+    from assistant.answer_types import unmet_focus
 
     asked = q("what did they say about health visitors specifically?")
     assert unmet_focus(asked, "Health outcomes remained a significant challenge for staff.")

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.query import analyse, expand, load_answer_types, load_glossary, load_names, normalise
+from assistant.answer_types import load_answer_types
+from assistant.query import analyse, expand, load_glossary, load_names, normalise
 from corefix import real_fake_settings  # noqa: F401
 from queryfix import GLOSSARY, NAMES, TYPES, VOCAB, q
 
