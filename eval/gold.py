@@ -52,7 +52,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff71.jsonl", "eval/data/questions-dev-staff72.jsonl",
                   "eval/data/questions-dev-staff73.jsonl", "eval/data/questions-dev-staff74.jsonl",
                   "eval/data/questions-dev-staff75.jsonl", "eval/data/questions-dev-staff76.jsonl",
-                  "eval/data/questions-dev-staff77.jsonl")
+                  "eval/data/questions-dev-staff77.jsonl", "eval/data/questions-dev-staff78.jsonl",
+                  "eval/data/questions-dev-staff79.jsonl", "eval/data/questions-dev-staff80.jsonl",
+                  "eval/data/questions-dev-staff81.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
