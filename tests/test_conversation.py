@@ -395,3 +395,20 @@ def test_a_follow_up_for_someone_is_the_follow_up():
     assert _follow_up_for("tell me more, before committee") == "more"
     assert _follow_up_for("anything on DV for my team?") is None  # a question of its own, for a team
     assert _follow_up_for("anything else worth knowing?") is None  # nothing said of who it is for: route() reads it
+
+
+# Session 42's refusals: the assistant's agreement, a rewrite for a child, a rating of the asker's own partnership, blame,
+# and a request to write; beside them, a turn that only mentions putting something before a board, and 'I rate my TL'
+# (I think well of), which ask questions
+@pytest.mark.parametrize("text,intent", [
+    ("do you agree the council has let families down?", "refuse"),
+    ("do u agree that's the main issue?", "refuse"),
+    ("put this in plain english for my 8 year old", "refuse"),
+    ("rate our partnership against these findings", "refuse"),
+    ("is the council to blame for the cuts?", "refuse"),
+    ("can you just write the intro for our plan?", "refuse"),
+    ("before I put this in front of the board, is there a caveat?", None),
+    ("I rate my team leader - is that common?", None),
+])
+def test_route_session_42_refusals(text, intent):
+    assert route(text) == intent

@@ -94,3 +94,58 @@ def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
 def test_how_the_inspections_were_done_is_never_answered():
     method = next(t for t in TYPES if t.name == "method")
     assert method.evidence is None
+
+
+# Session 42's near misses, each beside a near reading that stays as it was: a grade one area got (names); a count of
+# the areas or inspections, statistical significance, a sum per child, a target (a figure); what a word means or how
+# it is defined (a definition); national guidance, whether contact should go ahead, an action after a comma, what one
+# service should be doing, when a chronology should be started, what GIRFEC says (advice); how a thing was measured, a
+# survey, online or in person, the indicators a grade was made against (method); what is driving or did cause a rise
+# (a cause).
+@pytest.mark.parametrize("text,kind,expected", [
+    ("which partnership got a weak evaluation for leadership?", "named", True),
+    ("which partnership plans mention neglect?", "named", False),
+    ("how many council areas were inspected altogether?", "quantity", True),
+    ("how many council areas had strong leadership?", "quantity", False),
+    ("is the link between voice and the grades statistically significant?", "quantity", True),
+    ("how much time per child do advocates get?", "quantity", True),
+    ("how much do advocates help each child?", "quantity", False),
+    ("how are partnerships budgeting for early help?", "quantity", False),
+    ("what's the government's target for reducing child poverty?", "quantity", True),
+    ("were services targeted at older children?", "quantity", False),
+    ("how many of the inspections were held in lockdown?", "quantity", True),
+    ("how many of the children were listened to?", "quantity", False),
+    ("whats contextual safeguarding mean, officially?", "definition", True),
+    ("what's that mean for us?", "definition", False),
+    ("how is neglect defined in the report?", "definition", True),
+    ("how is neglect being tackled?", "definition", False),
+    ("what's the national guidance on missing children?", "advice", True),
+    ("my client wants to see her dad - should contact go ahead?", "advice", True),
+    ("did contact with families go ahead during covid?", "advice", False),
+    ("teen refusing to go home, should I use a place of safety?", "advice", True),
+    ("as a parent, should I trust services?", "advice", False),
+    ("what should our school nurses be doing differently?", "advice", True),
+    ("DV still everywhere? what should we be doing", "advice", False),
+    ("when should a chronology be started?", "advice", True),
+    ("when should we expect improvements?", "advice", False),
+    ("what does GIRFEC say about the named person?", "advice", True),
+    ("how did inspectors measure confidence?", "method", True),
+    ("how did staff feel during covid?", "method", False),
+    ("did they ask staff - was it a questionnaire?", "method", True),
+    ("was it a good year for advocacy?", "method", False),
+    ("were the visits done online or in person?", "method", True),
+    ("how was the link with the grades actually measured?", "method", True),
+    ("what quality indicators were the grades made against?", "method", True),
+    ("what's fuelling the rise in neglect?", "cause", True),
+    ("did poverty cause the rise in concerns?", "cause", True),
+    ("did poverty affect outcomes?", "cause", False),
+])
+def test_session_42_near_misses_and_the_near_readings_beside_them(text, kind, expected):
+    assert (kind in q(text).asks) is expected
+
+
+def test_not_all_shows_no_proportion():
+    """'Not all children ...' says no share."""
+    by = {t.name: t for t in TYPES}
+    assert by["proportion"].evidence.search("Not all children were benefitting from it.") is None
+    assert by["proportion"].evidence.search("All children were benefitting from it.") is not None

@@ -64,3 +64,10 @@ def test_an_overview_asked_beside_a_remark_naming_no_topic_is_an_overview(km):
         assert [q.text for q in km.ask(ask).quotes] == leads, ask
     topical = km.ask("Really worried about our pupils' mental health. Can you sum the whole thing up for me?")
     assert [q.text for q in topical.quotes] != leads
+
+
+def test_how_fast_and_for_which_job_the_overview_is_wanted_names_no_topic(km):
+    """'quickly' says how the overview is wanted and 'for a busy head teacher' who it is for: neither is a topic."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("tl;dr for a busy head teacher?", "summarise all twelve quickly"):
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask

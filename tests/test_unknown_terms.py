@@ -151,3 +151,7 @@ def test_an_age_is_not_an_unknown_number_and_maps_to_the_documents_words(text, e
 def test_a_number_that_is_not_an_age_is_still_unknown():
     assert q("what happened 16 years ago").unknown_terms == ("16",)
     assert q("were 16 partnerships inspected").unknown_terms == ("16",)
+
+
+def test_a_parent_in_prison_is_a_topic_the_key_messages_never_raise():
+    assert q("anything on children with a dad in prison?").unknown_terms == ("prison",)
