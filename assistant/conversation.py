@@ -147,7 +147,7 @@ class Conversation:
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
-        kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere))
+        kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere), shown=self._one_shown(ctx))
         leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
         if kind and self.topics.off_topic(text) and not self.topics.about_last_topic(text, ctx.topic):
             kind = ""  # "is it raining?": a pronoun, but nothing it asks is in the documents, nor in the last question
@@ -156,9 +156,9 @@ class Conversation:
         broad = self.lib.breadth.has_cue(text) if kind else self.lib.breadth.is_broad(without_opening(text))
         if broad and _BOTH.search(text):  # "early help and poverty: what does it say on both?" names its two topics
             broad = False
+        asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
         # even one in words the documents never use
-        asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         if not leans and (self._overview_asked(text, broad) or asking != text and self._overview_asked(
                 asking, self.lib.breadth.is_broad(without_opening(asking)), remark=text.replace(asking, " "))):
             return self.replies.overview(nxt, allowed)  # "Och I've no had a minute to read it. Can you sum the whole
@@ -166,10 +166,18 @@ class Conversation:
         if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
             broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not
             # answered from across them; the answer model judges it as one question, like any other
+        said = text  # what the question's breadth was judged on
+        if not broad and not kind and asking != text and not _BOTH.search(asking) and \
+                self.lib.breadth.is_broad(without_opening(asking)) and not self.topics.off_topic(asking):
+            broad, said = True, asking  # "I'm writing a paper for our chief officers group. What are the main
+            # strengths?": the sentence that asks is broad, whoever the paper is for
         own_reading = Reading(text, broad, exclude, asked=asking if asking != text else None, only=allowed, within=bool(elsewhere),
-                              topicless=broad and not self.topics.topic_words(text),
+                              topicless=broad and not self.topics.topic_words(said),
                               spread=self.topics.spread(text))
         own: Answer | None = None  # decided once, when first needed
+        if kind == "shown":  # it names a subject of the message just quoted: read alone first, with the last topic only
+            own = self.decide(own_reading)  # when alone it finds no answer
+            kind = "" if own.answered else "elliptical"
         if kind:
             joined = Reading(f"{text} {ctx.topic}", broad, exclude, asked=text, only=allowed, within=bool(elsewhere))
             combined = self.decide(joined)
@@ -200,14 +208,20 @@ class Conversation:
                 return self.replies.answer(self._not_again(combined, text, ctx) if not broad else combined, nxt,
                                    topic=joined.text, broad=broad)
         own = own or self.decide(own_reading)
+        topic = text  # what a follow-up is read with: the part of the question that was answered
         if not kind:
+            whole = own
             own = self._after_opening(text, own, own_reading)
+            if own is not whole:  # "DHT in a primary - anything on younger kids?" then "and older ones?": the
+                topic = after_opening(text)  # opening says who asks, not what the next question is about
             if asking != text and not broad:
+                whole = own
                 own = self._asked_alone(asking, own, own_reading)
+                topic = asking if own is not whole else topic
         if not own.answered and own.decision.reason == "unknown" and not kind:
             own = self._after_label(text, own, own_reading)
         parts = None if kind else self.compound.parts(own, asking, allowed, broad)  # who asks and why is no part
-        return self.replies.both(parts, nxt, text) if parts else self.replies.answer(own, nxt, topic=text, broad=broad)
+        return self.replies.both(parts, nxt, text) if parts else self.replies.answer(own, nxt, topic=topic, broad=broad)
 
     def _overview_asked(self, text: str, broad: bool, remark: str = "") -> bool:
         """A broad request for the whole collection (Topics.is_overview) that asks for no figure, date or name of its own
@@ -279,7 +293,12 @@ class Conversation:
         """The part of a question after its label or opening, searched and judged as a question of its own."""
         return self.decide(replace(reading, text=rest, asked=None, spread=self.topics.spread(rest)))
 
-    def _follow_up(self, text: str, topic: str, chosen: bool = False) -> str:
+    def _one_shown(self, ctx: Context) -> str:
+        """What the last answer quoted, when it quoted one message (a broad answer's many say nothing of one subject)."""
+        last = self.replies.last_quoted(ctx)
+        return " ".join(m.text[start:end] for m, start, end in last) if len({m.id for m, _, _ in last}) == 1 else ""
+
+    def _follow_up(self, text: str, topic: str, chosen: bool = False, shown: str = "") -> str:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
         getting better?"), elides it ("and advocacy?", "what about teenagers?", "so whats needed?": a few words the
         documents use), shares its subject, or names none ("how did partnerships do?": words most messages use);
@@ -310,8 +329,10 @@ class Conversation:
             # last topic, however many words it takes to say so
         if len(ws) > SHORT_FOLLOW_UP or not topical:
             return ""
-        return "elliptical" if (kind == "elliptical" or self.topics.shares_subject(text, topic)
-                                or not chosen and self.topics.names_nothing(text, named)) else ""
+        if kind == "elliptical" or self.topics.shares_subject(text, topic) or not chosen and self.topics.names_nothing(text, named):
+            return "elliptical"
+        # "is access a problem?" after a quote saying access to services was difficult: a subject of what was just shown
+        return "shown" if shown and self.topics.shares_subject(text, shown) else ""
 
 
 def _nearest(found: Answer) -> Answer | None:

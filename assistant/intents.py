@@ -122,9 +122,16 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
                 return opening
             if ws[0] in data["interjections"]:  # "lol sorry, typing on my phone on the train"
                 return "acknowledge"
-        if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text) and not _TELL_ME_ASK.search(text):
+        if _YOU & set(ws) and len(ws) <= 10 and not is_broad(text) and not _TELL_ME_ASK.search(text) and \
+                not any(_in_content(w, content) for w in ws):  # "the council's chronology template" names a topic
             return "help"  # not "can you give me the main points" (an overview) or "can you tell me what X got" (a question)
     return None
+
+
+def _in_content(word: str, content: frozenset[str]) -> bool:
+    """Whether the word, or its singular or plural, is one of the corpus's topic words ("chronology" where the documents
+    say "chronologies")."""
+    return word in content or len(word) > 3 and (word + "s" in content or word.endswith("y") and word[:-1] + "ies" in content)
 
 
 SOCIAL = ("goodbye", "thanks", "greeting")  # the social intents, in the order a turn made of several is named by

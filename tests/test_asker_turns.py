@@ -155,3 +155,34 @@ def test_backed_is_supported_and_what_school_can_do_is_advice(km):
     assert "supported" in km.conversation.lib.retriever.analyse("and who backed them up?").expanded
     assert km.ask("what can the school do while she waits for a CAMHS appointment?").reason == "advice"
     assert km.ask("how much should the council put into anti-poverty work?").reason == "quantity"
+
+
+def test_a_broad_question_after_who_asks_and_why_is_read_as_broad(recorded):
+    """'I'm putting a paper together for our chief officers group. What are the main strengths?': the paper's words name
+    no topic of the answer, so the sentence that asks decides the question's breadth."""
+    a, rec = recorded
+    a.ask("I'm putting a paper together for our chief officers group. What are the main strengths?")
+    assert rec.readings and rec.readings[0].broad, rec.readings
+
+
+def test_a_follow_up_after_who_asks_is_read_with_the_sentence_that_asked(recorded):
+    """'I'm a depute head in a primary. Anything on younger children?' then 'and older ones?': the follow-up is searched
+    with the question that was answered, not with who asked it."""
+    a, rec = recorded
+    r = a.ask("I'm a depute head in a primary. Is there anything on younger children specifically?")
+    assert r.status == "answered"
+    rec.readings.clear()
+    a.ask("and older ones?", r.context)
+    joined = [x.text for x in rec.readings if x.text.startswith("and older ones? ")]
+    assert joined and not any("depute" in t for t in joined), joined
+
+
+def test_a_short_request_naming_a_topic_word_in_another_number_is_no_request_for_help(km):
+    """'can you give me the council's chronology template': 'chronology' is the documents' 'chronologies', so the turn asks
+    about their topic (and is judged as a question) rather than asking what the assistant can do."""
+    from assistant.intents import route
+
+    content = km.conversation.lib.content
+    assert "chronology" not in content and "chronologies" in content
+    assert route("can you give me the council's chronology template", content) is None
+    assert route("can you give me a hand", content) == "help"

@@ -344,3 +344,18 @@ def test_a_verb_saying_the_documents_raised_something_names_no_topic(km):
     assert topics.topic_words("biggest challenges or risks flagged?") == []
     assert topics.is_overview("give me the headlines for a youth participation panel")
     assert not topics.is_overview("give me the headlines on youth participation")  # asked about: a topic
+
+
+def test_a_short_question_naming_a_subject_of_the_one_message_just_quoted_leans_on_it(recorded):
+    """'is access a problem?' after a quote saying access to resources was difficult: a subject of what was just shown,
+    so it is read alone first and, when alone it finds no answer, with the last topic; after no quote it is no
+    follow-up at all."""
+    a, rec = recorded
+    m = next(m for m in a.lib.store.messages.values() if "access and availability" in m.text)
+    s = next(s for s in m.sentences if "access and availability" in m.text[s.start:s.end])
+    topic = "what about mental health support"
+    assert a.conversation._follow_up("is access a problem?", topic, shown=m.text[s.start:s.end]) == "shown"
+    assert a.conversation._follow_up("is access a problem?", topic) == ""
+    ctx = {"v": 1, "topic": topic, "quoted": [[m.id, s.start, s.end]], "shown": [m.id], "turn": 1}
+    a.ask("is access a problem?", ctx)
+    assert rec.readings[0].text == "is access a problem?", rec.readings
