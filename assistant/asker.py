@@ -58,7 +58,7 @@ def asking_part(text: str) -> str:
         # "Chronologies! Are they any good? I'm so tired of 40 page ones": what follows the last question only speaks
         # of the asker, and the question is read with what comes before it
         return asking_part(" ".join(parts[:asks[-1] + 1]))
-    if not _stands_alone(last):
+    if not _stands_alone(last, own_referents=True):
         # "I'm a sergeant on a rural patch. Our inspector says early recognition was praised. Is that right?": a question
         # that points at the sentence before it asks with that sentence, after what only says who is asking
         if len(parts) >= 3 and _is_question(last) and not _is_question(parts[-2]) and _of_asker(" ".join(parts[:-2])):
@@ -151,9 +151,44 @@ def _asks_first(part: str) -> bool:
     return len(ws) >= MIN_FIRST_WORDS and (_is_question(part) or ws[0] in _REQUEST_VERBS)
 
 
-def _stands_alone(part: str) -> bool:
-    """A question of at least MIN_ASKING_WORDS words that points at nothing said before it."""
-    return _is_question(part) and len(words(part)) >= MIN_ASKING_WORDS and not refers_back(part)
+def _stands_alone(part: str, own_referents: bool = False) -> bool:
+    """A question of at least MIN_ASKING_WORDS words that points at nothing said before it; `own_referents`: less the
+    pointers it gives a referent itself (_own_referents_out: after sentences saying who asks, not after a label, which
+    is often what 'they' points at: "kinship carers - what support did they get?")."""
+    return _is_question(part) and len(words(part)) >= MIN_ASKING_WORDS and not refers_back(
+        _own_referents_out(part) if own_referents else part)
+
+
+# words after which 'that' is itself the thing spoken of ("is that true?", "what about that?"), not a word opening a clause
+# ("a risk that every partner needs to tackle", "anything showing that early help worked")
+_THAT_POINTS = frozenset("is was are were does did do about of on in like with for to from at by and but or so if how why "
+                         "what where when has have had can will would could should than all regarding re".split())
+_THEY = frozenset({"they", "them", "their", "theirs"})
+
+
+def _own_referents_out(part: str) -> str:
+    """The question's words less the pointers it gives a referent itself: 'they', 'them' or 'their' after people it
+    names ("does it say anything about young people not having anyone to help them say what they think?"), and
+    'that' opening a clause after a word (above). What is left is what refers_back judges."""
+    ws = words(part)
+    kept = []
+    for i, w in enumerate(ws):
+        if w in _THEY and any(_plural(x) for x in ws[:i]):
+            continue
+        if w == "that" and 0 < i < len(ws) - 2 and ws[i - 1] not in _THAT_POINTS:
+            continue
+        kept.append(w)
+    return " ".join(kept) + ("?" if part.rstrip().endswith("?") else "")
+
+
+# people a 'they' or 'them' later in the same question may point at ("young people ... help them speak up")
+_PEOPLE = frozenset("people children kids families parents carers staff workers practitioners professionals teenagers teens "
+                    "pupils weans bairns folk mums dads babies adults colleagues managers leaders".split())
+
+
+def _plural(word: str) -> bool:
+    """A word naming several people (a 'they' in the same question may point at them, not at what came before)."""
+    return word in _PEOPLE
 
 
 # A short label before a question: "IRO - is ...?", "youth justice: is ...?", "Care Inspectorate briefing: is ...?". The

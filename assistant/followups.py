@@ -38,12 +38,13 @@ _DUMMY_IT = re.compile(r"\b(?:get|gets|getting|got|gotten) it right\b|\b(?:what|
 
 # "this report", "these findings": the documents themselves, not something said before (words any collection is
 # called by, none this one's own name); so is what says or mentions ("does it say anything about X?", "according to
-# this")
+# this", "is there anything in this showing ...")
 _THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|(?:key )?messages|reviews?|papers?|"
                             r"guidance|plans?|polic(?:y|ies)|articles?|pages?|files?|sources?|studies|study)\b"
                             r"|\b(?:does|did|do) (?:it|they) (?:say|mention|talk|discuss|describe)\b"
                             r"|\bwhat(?:['’]?s| does| do) (?:it|they) (?:say|said|mention)\b"
-                            r"|\bacc?ording to (?:it|this|them)\b", re.I)
+                            r"|\bacc?ording to (?:it|this|them)\b"
+                            r"|\b(?:anything|something|much|nothing) (?:in|from) (?:it|this)\b(?! (?:one|bit|part|case|area)\b)", re.I)
 
 
 # "... about domestic abuse specifically, or is it all lumped in together?": a question's second alternative speaks of

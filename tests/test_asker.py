@@ -185,3 +185,21 @@ def test_those_qualified_by_what_follows_points_forward():
     assert not refers_back("do looked after kids get asked more often than those on the register?")
     assert not refers_back("what about those who self-harm")
     assert refers_back("are those getting better?")
+
+
+def test_a_pointer_the_question_itself_gives_a_referent_does_not_tie_it_to_what_came_before():
+    """'them' after the question's own 'young people', and 'that' opening a clause after a noun, point at nothing said
+    before: the last sentence is asked alone. A 'they' with no referent of its own still ties it to the sentence before."""
+    lead = "Rights officer - we fund an advocacy service and I want to argue for more. "
+    q = "Does it say anything about young people lacking someone to help them speak up?"
+    assert asking_part(lead + q) == q
+    q = "Does the report say domestic abuse is a risk that every partner must keep tackling?"
+    assert asking_part("I'm a nurse consultant in a health board and we review routine enquiry. " + q) == q
+    q = "Is there anything in this showing early help made a difference?"
+    assert asking_part("We're putting a case together for more money for early support. " + q) == q
+    text = "I work with teenagers in a residential unit. Are they ever listened to properly?"
+    assert asking_part(text) == text
+    # after a label, which is often what 'they' points at, and after a thing, not people, 'they' still points back
+    assert after_label("kinship carers - what support did the inspections find they were getting?") == ""
+    text = "I'm a kinship carer. What support did the inspections find they were getting?"
+    assert asking_part(text) == text
