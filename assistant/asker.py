@@ -173,7 +173,7 @@ def _own_referents_out(part: str) -> str:
     ws = words(part)
     kept = []
     for i, w in enumerate(ws):
-        if w in _THEY and any(_plural(x) for x in ws[:i]):
+        if w in _THEY and any(_names_people(x) for x in ws[:i]):
             continue
         if w == "that" and 0 < i < len(ws) - 2 and ws[i - 1] not in _THAT_POINTS:
             continue
@@ -186,7 +186,7 @@ _PEOPLE = frozenset("people children kids families parents carers staff workers 
                     "pupils weans bairns folk mums dads babies adults colleagues managers leaders".split())
 
 
-def _plural(word: str) -> bool:
+def _names_people(word: str) -> bool:
     """A word naming several people (a 'they' in the same question may point at them, not at what came before)."""
     return word in _PEOPLE
 

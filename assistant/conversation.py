@@ -302,7 +302,8 @@ class Conversation:
         """'anaphoric' or 'elliptical' when the question leans on the last topic: it refers back ("is that
         getting better?"), elides it ("and advocacy?", "what about teenagers?", "so whats needed?": a few words the
         documents use), shares its subject, or names none ("how did partnerships do?": words most messages use);
-        '' otherwise. An unrelated question ("any good lunch spots?") is never read with it. `chosen`: the text is
+        'shown' when, short, it names a subject of `shown`, the one message just quoted ("is access a problem?"): it is
+        read alone first (_question); '' otherwise. An unrelated question ("any good lunch spots?") is never read with it. `chosen`: the text is
         what the person asked to hear more on ("anything else on how staff are doing?"), a topic however general. A
         turn that names the earlier topic it goes back to ("back to advocacy - why does it matter?") leans on nothing:
         the last topic carries every earlier question, and the last answer is not what it asks about; nor does one whose

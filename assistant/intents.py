@@ -129,8 +129,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
 
 
 def _in_content(word: str, content: frozenset[str]) -> bool:
-    """Whether the word, or its singular or plural, is one of the corpus's topic words ("chronology" where the documents
-    say "chronologies")."""
+    """Whether the word, or its plural, is one of the corpus's topic words ("chronology" where the documents say
+    "chronologies")."""
     return word in content or len(word) > 3 and (word + "s" in content or word.endswith("y") and word[:-1] + "ies" in content)
 
 
