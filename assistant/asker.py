@@ -171,13 +171,14 @@ def _own_referents_out(part: str) -> str:
     names ("does it say anything about young people not having anyone to help them say what they think?"), and
     'that' opening a clause after a word (above). What is left is what refers_back judges."""
     ws = words(part)
-    kept = []
+    kept, people = [], False  # people: whether a word before this one names people (one pass, whatever the length)
     for i, w in enumerate(ws):
-        if w in _THEY and any(_names_people(x) for x in ws[:i]):
+        if w in _THEY and people:
             continue
         if w == "that" and 0 < i < len(ws) - 2 and ws[i - 1] not in _THAT_POINTS:
             continue
         kept.append(w)
+        people = people or _names_people(w)
     return " ".join(kept) + ("?" if part.rstrip().endswith("?") else "")
 
 
