@@ -54,7 +54,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff75.jsonl", "eval/data/questions-dev-staff76.jsonl",
                   "eval/data/questions-dev-staff77.jsonl", "eval/data/questions-dev-staff78.jsonl",
                   "eval/data/questions-dev-staff79.jsonl", "eval/data/questions-dev-staff80.jsonl",
-                  "eval/data/questions-dev-staff81.jsonl")
+                  "eval/data/questions-dev-staff81.jsonl", "eval/data/questions-dev-staff82.jsonl",
+                  "eval/data/questions-dev-staff83.jsonl", "eval/data/questions-dev-staff84.jsonl",
+                  "eval/data/questions-dev-staff85.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
