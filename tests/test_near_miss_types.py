@@ -128,6 +128,23 @@ from queryfix import TYPES, q
     ("what's fuelling the rise in neglect?", "cause", True),
     ("did poverty cause the rise in concerns?", "cause", True),
     ("did poverty affect outcomes?", "cause", False),
+    # session 43: what one service should change, using a power, what to do tonight, whether a project should refer,
+    # tips (advice); which agency is responsible (names); a survey tool (method); whether one thing was the reason (a
+    # cause); a link made to the ratings, and managers rated well by staff (no grade asked)
+    ("what should the health board change about its triage after this?", "advice", True),
+    ("what should change nationally?", "advice", False),
+    ("can I use emergency powers to take her to a place of safety?", "advice", True),
+    ("teen in a car with older men - what do we do tonight?", "advice", True),
+    ("should our after-school club refer a child who discloses?", "advice", True),
+    ("give me some tips on talking to a withdrawn teenager", "advice", True),
+    ("which body is responsible for funding advocacy?", "named", True),
+    ("is anyone responsible for advocacy?", "named", False),
+    ("what survey tool did inspectors use?", "method", True),
+    ("was poverty the main reason concerns rose?", "cause", True),
+    ("was there a reason to worry?", "cause", False),
+    ("did inspectors connect involving families with how services were rated?", "ranking", False),
+    ("are line managers rated highly by staff?", "ranking", False),
+    ("which areas were rated highly by inspectors?", "ranking", True),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
