@@ -16,8 +16,11 @@ from .text import words
 _ANAPHORA = re.compile(r"\b(that|this|it|its|they|them|those(?! (?:who|whom|on|in|with|at|under|over|involved|subject|"
                        r"living|being|looked|not|of|from|aged|already|still)\b)|these|then|he|she|such|same)\b"
                        r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?! (?:is|are|was|were|be|been)\b|['’]s)", re.I)
-# "why?", "how come?", "how so?": a bare question word asks about what was just said
-_BARE = re.compile(r"^\W*(?:and |but |so )?(?:why|how come|how so|why so|why not|how)(?: though| exactly| then)?\W*$", re.I)
+# "why?", "how come?", "how so?": a bare question word asks about what was just said; so does one after a preposition
+# or a comparison ("by who?", "more than who?", "compared to what?")
+_BARE = re.compile(r"^\W*(?:and |but |so )?(?:why|how come|how so|why so|why not|how"
+                   r"|(?:(?:more|less|better|worse|other|rather) than|by|from|for|to|with|against|compared (?:to|with)) "
+                   r"(?:who|whom|what|which(?: ones?)?))(?: though| exactly| then)?\W*$", re.I)
 
 
 _CLOSING_THEN = re.compile(r"\bthen\W*$", re.I)
@@ -44,7 +47,7 @@ _THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspection
                             r"|\b(?:does|did|do) (?:it|they) (?:say|mention|talk|discuss|describe)\b"
                             r"|\bwhat(?:['’]?s| does| do) (?:it|they) (?:say|said|mention)\b"
                             r"|\bacc?ording to (?:it|this|them)\b"
-                            r"|\b(?:anything|something|much|nothing) (?:in|from) (?:it|this)\b(?! (?:one|bit|part|case|area)\b)", re.I)
+                            r"|\b(?:anything|something|much|nothing|anywhere|somewhere) (?:in|from) (?:it|this)\b(?! (?:one|bit|part|case|area)\b)", re.I)
 
 
 # "... about domestic abuse specifically, or is it all lumped in together?": a question's second alternative speaks of

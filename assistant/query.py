@@ -51,6 +51,9 @@ _EXCEPT = re.compile(r"(?:\b(?:outside of|apart from|other than|except for|excep
 
 # A job is not opened by a preposition or a question word: "without an advocate, ..." asks about advocates
 _NOT_A_ROLE = r"(?!(?:without|with|for|about|if|when|whether|does|do|did|is|are|was|were|can|how|what|why|who|where|any|no)\b)"
+# verbs of work an asker says they are doing after their job ("... prepping a training session", "... covering three areas")
+_DOING = (r"(?:prepping|preparing|writing|drafting|putting together|pulling together|planning|running|delivering|reviewing|"
+          r"updating|covering|working on|doing|pulling)")
 
 
 @lru_cache(maxsize=4)
@@ -65,10 +68,12 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     followed by a space ("tl;dr" opens with no job). The role nouns are data
     (prompts/intents.json "roles", intents.asker_intro)."""
     where = r"(?: (?:in|at|from|with|on|for|of) (?:[\w'&-]+ ){0,4}[\w'&-]+)?"  # "DS in the PPU", "HT of a primary"
-    role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where if roles else ""
+    # what the asker is doing it for ("reporter prepping a training session for panel members.")
+    doing = r"(?: " + _DOING + r"(?: [\w'&-]+){1,8})?"
+    role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where + doing if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
-                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
+                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)|(?:a )?quick (?:one|question|q|query) from (?:[\w'&-]+ ){0,4}[\w'&-]+" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
                       r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want)\b)"
                       # "as a GP I'm curious whether ...": the asker goes on to speak of themselves
                       r"| (?=(?:i'?m|i am|i was|i'?ve|i have|i'?d|i would|i need|i want|i wonder(?:ed)?)\b))"

@@ -192,6 +192,12 @@ def test_the_job_nouns_are_data_the_opening_is_read_with():
     assert introduction(("advocate",)).match("independent advocate - would the child be heard at the meeting")
     assert introduction(("lead",)).match("Signs & Safety lead - would the child be heard at the meeting")
     assert introduction(("director",)).match("NHS board exec nurse director - would the child be heard at the meeting")
+    # what the asker is doing it for after the job ("... prepping a session for panel members."), and "quick one from
+    # the X team"; a job doing something that is not work of theirs is still what is asked about
+    assert introduction(("reporter",)).match("Reporter prepping a session for panel members. What are the headlines?")
+    assert introduction(("worker",)).match("Youth worker covering two schemes, anything on teenagers?")
+    assert not introduction(("workers",)).match("Social workers struggling with caseloads - what does it say?")
+    assert introduction().match("Quick one from the OOH team - is risk picked up early?")
 
 
 @pytest.mark.parametrize("load,empty,malformed", [
