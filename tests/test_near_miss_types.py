@@ -130,7 +130,8 @@ from queryfix import TYPES, q
     ("did poverty affect outcomes?", "cause", False),
     # session 43: what one service should change, using a power, what to do tonight, whether a project should refer,
     # tips (advice); which agency is responsible (names); a survey tool (method); whether one thing was the reason (a
-    # cause); a link made to the ratings, and managers rated well by staff (no grade asked)
+    # cause); a link made to the ratings, and managers rated well by staff (no grade asked); whether our area is one of
+    # them (local); specific measures wanted (a recommendation)
     ("what should the health board change about its triage after this?", "advice", True),
     ("what should change nationally?", "advice", False),
     ("can I use emergency powers to take her to a place of safety?", "advice", True),
@@ -145,6 +146,10 @@ from queryfix import TYPES, q
     ("did inspectors connect involving families with how services were rated?", "ranking", False),
     ("are line managers rated highly by staff?", "ranking", False),
     ("which areas were rated highly by inspectors?", "ranking", True),
+    ("is our council one of the ones lacking advocacy?", "local", True),
+    ("is advocacy one of the gaps?", "local", False),
+    ("what specific actions does it want ministers to take on poverty?", "recommendation", True),
+    ("what actions were taken on poverty?", "recommendation", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
