@@ -149,7 +149,7 @@ class Conversation:
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
         kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere), shown=self._one_shown(ctx))
         leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
-        if kind and self.topics.off_topic(text) and not self.topics.about_last_topic(text, ctx.topic):
+        if kind and self.topics.off_topic(text, collection=True) and not self.topics.about_last_topic(text, ctx.topic):
             kind = ""  # "is it raining?": a pronoun, but nothing it asks is in the documents, nor in the last question
         # a question that stands alone is read by the breadth model; one that leans on the last topic by its cues (the
         # model was fitted on questions that stand alone, and its search embeds the question with the topic instead)

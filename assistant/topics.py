@@ -172,20 +172,21 @@ class Topics:
             return False
         return not self.any_known(text, left)
 
-    def off_topic(self, text: str) -> bool:
+    def off_topic(self, text: str, collection: bool = False) -> bool:
         """A question (broad, or leaning on the last topic) whose own topic words are all unknown to the documents and
         the glossary; the most used English words and single letters are no topic ("what's got better since the
-        last inspections?", "quick q - ...")."""
-        left = self.topic_words(text)
+        last inspections?", "quick q - ..."). `collection`: the words of the collection's name count as known topic words
+        ("do young people rate them?" speaks of the documents' young people, whatever else it asks)."""
+        left = self.topic_words(text, collection)
         return any(not is_common(w) for w in left) and not self.any_known(text, left)
 
-    def topic_words(self, text: str) -> list[str]:
-        """The words of a question that may name its topic: not filler, the collection's name, a word of an overview
-        or broad cue, a word asking how far a finding holds ("everywhere"), one asking for a side of the findings
-        ("strength", "worst"), a stop word or a word a question begins with ("why", "should"), also with a verb run into
-        it ("why's", "where's"), a number or a single letter ("quick q")."""
-        skip = (filler() | self.lib.collection_words | overview_words() | STOP | broad_cue_words() | extent_words()
-                | side_words())
+    def topic_words(self, text: str, collection: bool = False) -> list[str]:
+        """The words of a question that may name its topic: not filler, the collection's name (unless `collection`), a
+        word of an overview or broad cue, a word asking how far a finding holds ("everywhere"), one asking for a side of
+        the findings ("strength", "worst"), a stop word or a word a question begins with ("why", "should"), also with a
+        verb run into it ("why's", "where's"), a number or a single letter ("quick q")."""
+        skip = (filler() | (frozenset() if collection else self.lib.collection_words) | overview_words() | STOP
+                | broad_cue_words() | extent_words() | side_words())
         return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1
                 and w.split("'")[0] not in _ASKING]
 

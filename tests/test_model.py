@@ -146,6 +146,14 @@ def test_an_unrelated_question_after_a_topic_is_declined(assistant, unrelated):
     assert first.status == "answered" and then.status != "answered"
 
 
+def test_a_pointer_beside_the_collections_own_people_leans_on_the_last_topic(assistant):
+    """'children', 'young people' name the collection itself, and with 'rate' unknown to the documents the question
+    once read as off-topic and so alone; the people it speaks of are the documents' own."""
+    _, then = converse(assistant, "relationships between workers and young people - what did they find?",
+                       "do young people rate them?")
+    assert then.status == "answered" and then.quotes[0].title == "Key message 4"
+
+
 def test_overview_compound_and_broad_answers(assistant):
     overview = assistant.ask("sum up all the key messages")
     assert [q.title for q in overview.quotes] == [m.title for m in assistant.messages]
