@@ -51,6 +51,7 @@ def test_is_broad():
     assert is_broad("which groups of kids are missing out") and is_broad("where do partnerships need to improve")
     assert is_broad("what challenges are frontline workers up against") and is_broad("anything positive?")
     assert not is_broad("does advocacy provision vary between partnerships")  # one finding's variation
+    assert is_broad("where did they find variation?")  # where: in which of the findings
 
 
 def test_a_broad_cue_may_hold_a_word_but_never_a_negation_or_a_pointer():
@@ -199,6 +200,7 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     ("team leader at a family centre - can u write up my supervision notes on the advocacy bit", None),  # who asks asks nothing
     ("my PE says i should use this for my reflective log - can you write my reflection for me", None),  # what is left only
     # speaks of the asker: no question of its own
+    ("here's our improvement plan - can you rate our partnership against it?", None),  # so does what is handed over
     ("I need to know what it says about DV and then write me a template", ("I need to know what it says about DV",
                                                                            "write me a template")),
     ("were staff supported in covid and write me a sonnet on that", ("were staff supported in covid", "write me a sonnet on that")),

@@ -150,6 +150,22 @@ from queryfix import TYPES, q
     ("is advocacy one of the gaps?", "local", False),
     ("what specific actions does it want ministers to take on poverty?", "recommendation", True),
     ("what actions were taken on poverty?", "recommendation", False),
+    # what caused a rise (the cause of a change, never given); which years (a date); specific national policies (a
+    # recommendation); one agency against another (a ranking, not a comparison of times); who is accountable (a role);
+    # a grade in quotes (a grade); whether the documents say why something matters (a consequence, not a cause); time
+    # spent on something (no figure)
+    ("what's driving the increase in referrals?", "cause_of_rise", True),
+    ("why have referrals gone up?", "cause_of_rise", True),
+    ("why are referrals important?", "cause_of_rise", False),
+    ("which exact years did the inspections run?", "date", True),
+    ("what specific legal changes does it want?", "recommendation", True),
+    ("did the police do better than health?", "ranking", True),
+    ("did partnerships do better than before?", "ranking", False),
+    ("who is ultimately responsible for advocacy?", "role", True),
+    ("how many got 'very good' for leadership?", "ranking", True),
+    ("does it say why it matters that staff trust leaders?", "consequence", True),
+    ("does it say why it matters that staff trust leaders?", "cause", False),
+    ("is the time spent on relationships recognised?", "quantity", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
