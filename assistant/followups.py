@@ -44,10 +44,10 @@ _DUMMY_IT = re.compile(r"\b(?:get|gets|getting|got|gotten) it right\b|\b(?:what|
 # this", "is there anything in this showing ...")
 _THE_DOCUMENTS = re.compile(r"\b(?:this|these) (?:reports?|documents?|inspections?|findings|(?:key )?messages|reviews?|papers?|"
                             r"guidance|plans?|polic(?:y|ies)|articles?|pages?|files?|sources?|studies|study)\b"
-                            r"|\b(?:does|did|do) (?:it|they) (?:say|mention|talk|discuss|describe)\b"
+                            r"|\b(?:does|did|do) (?:it|they|this) (?:say|mention|talk|discuss|describe)\b"
                             r"|\bwhat(?:['’]?s| does| do) (?:it|they) (?:say|said|mention)\b"
                             r"|\bacc?ording to (?:it|this|them)\b"
-                            r"|\b(?:anything|something|much|nothing|anywhere|somewhere) (?:in|from) (?:it|this)\b(?! (?:one|bit|part|case|area)\b)", re.I)
+                            r"|\b(?:anything|something|much|nothing|anywhere|somewhere) (?:in|from) (?:it|this|there)\b(?! (?:one|bit|part|case|area)\b)", re.I)
 
 
 # "... about domestic abuse specifically, or is it all lumped in together?": a question's second alternative speaks of

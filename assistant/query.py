@@ -74,9 +74,9 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)|(?:a )?quick (?:one|question|q|query) from (?:[\w'&-]+ ){0,4}[\w'&-]+" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
-                      r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want)\b)"
+                      r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want|we)\b)"
                       # "as a GP I'm curious whether ...": the asker goes on to speak of themselves
-                      r"| (?=(?:i'?m|i am|i was|i'?ve|i have|i'?d|i would|i need|i want|i wonder(?:ed)?)\b))"
+                      r"| (?=(?:i'?m|i am|i was|i'?ve|i have|i'?d|i would|i need|i want|i wonder(?:ed)?|i (?!\w+ly\b)[a-z]+)\b))"
                       # who told the asker what they ask to check ("my PE says chronologies are strong now, true?")
                       r"|^\W{0,3}my (?:[\w'&-]+ ){0,2}[\w'&-]+ (?:says|said|told me|tells me|reckons|reckoned|thinks|thought|claims|claimed)"
                       r"(?: that)? (?=\w)", re.I)

@@ -50,10 +50,11 @@ _QUESTION_WORDS = frozenset("what whats what's how hows why when where which who
 
 def _says_of_asker(ask: str) -> bool:
     """Whether what is left beside a refused request only says something of the asker ("my PE says I should use this
-    for my reflective log - can you write my reflection"): it opens in the first person and asks nothing (no question
-    mark, no question word), so there is no question of its own to answer."""
+    for my reflective log - can you write my reflection", "here's our self-evaluation - can you rate it?"): it speaks in
+    the first person within its first three words and asks nothing (no question mark, no question word), so there is
+    no question of its own to answer."""
     ws = words(ask)
-    return bool(ws) and ws[0] in _SPEAKS and "?" not in ask and not _QUESTION_WORDS & set(ws)
+    return bool(_SPEAKS & set(ws[:3])) and "?" not in ask and not _QUESTION_WORDS & set(ws)
 
 
 MIN_ASK_WORDS = 4  # hand-set: the least a question beside a refused request has to be one of its own ("is poverty in it?")

@@ -60,6 +60,7 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
     assert refers_back("what's happening there?") and refers_back("anything there?") and not refers_back("are there gaps?")
     assert not refers_back("ok switching - whats it say abt early help")  # "it" is the documents
     assert not refers_back("is poverty tied to rising concerns anywhere in this?")  # "this" is the documents
+    assert not refers_back("is there anything in there on chronologies?") and not refers_back("does this say much on DV?")
     # a question word after a preposition or a comparison asks about what was just said
     assert refers_back("by who?") and refers_back("more than who?") and refers_back("compared to what?")
     assert not refers_back("by whom were the inspections done?")
