@@ -166,6 +166,10 @@ from queryfix import TYPES, q
     ("does it say why it matters that staff trust leaders?", "consequence", True),
     ("does it say why it matters that staff trust leaders?", "cause", False),
     ("is the time spent on relationships recognised?", "quantity", False),
+    ("where's the part on money and hardship?", "quantity", False),  # poverty, no sum
+    ("how much money goes on poverty?", "quantity", True),
+    ("what's a good training course on trauma?", "advice", True),
+    ("is the training any good?", "advice", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
