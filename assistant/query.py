@@ -88,8 +88,9 @@ _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to|and|&|
                   r"(?:-? ?(?:yrs?|years?) ?-? ?olds?\b|yo\b|s\b|yrs?\b(?! ago)|\+(?!\s*\d))", re.I)
 
 # "my care leavers are 16-17", "young people aged 12/13": a range said of people, without "year olds"
-_AGE_OF_PEOPLE = re.compile(r"\b(?:aged?|are|they['’]re|theyre|she['’]s|he['’]s|who['’]re) (1?\d) ?(?:-|–|/|to) ?(1?\d)\b"
-                            r"(?! ?(?:%|per|am|pm|[:.]\d))", re.I)
+# and a teenage range set off by a comma or a bracket after the people it is said of ("the young people I work with, 16-21")
+_AGE_OF_PEOPLE = re.compile(r"(?:\b(?:aged?|are|they['’]re|theyre|she['’]s|he['’]s|who['’]re) (1?\d)|(?<=[,(]) ?(1\d))"
+                            r" ?(?:-|–|/|to) ?(1?\d|2[0-5])\b(?! ?(?:%|per|am|pm|[:.]\d))", re.I)
 
 
 def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
@@ -97,7 +98,7 @@ def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
     profile's age bands, through `wording(age) -> str | None`)."""
     found, called = [], []
     for m in itertools.chain(_AGE.finditer(text), _AGE_OF_PEOPLE.finditer(text)):
-        for g in (m.group(1), m.group(2)):
+        for g in m.groups():
             if g:
                 found.append(g)
                 said = wording(int(g)) if wording else None

@@ -132,6 +132,10 @@ def test_an_age_range_said_of_people_without_year_olds_is_an_age():
     assert q("my care leavers are 16-17 - are they picked up?").unknown_terms == ()
     assert q("young people aged 12/13 at risk").unknown_terms == ()
     assert q("the review ran 10-12 March").unknown_terms != ()  # no people said to be that age
+    # a teenage range set off by a comma or a bracket after the people it is said of, up to care leavers' 21 or 25
+    assert q("anything on the care leavers I support, 16-21?").unknown_terms == ()
+    assert q("is advocacy there for kids (14-17)?").unknown_terms == ()
+    assert q("what about the care leavers I support 16-21?").unknown_terms != ()  # nothing sets the range off
 
 
 
