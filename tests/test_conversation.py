@@ -52,6 +52,7 @@ def test_is_broad():
     assert is_broad("what challenges are frontline workers up against") and is_broad("anything positive?")
     assert not is_broad("does advocacy provision vary between partnerships")  # one finding's variation
     assert is_broad("where did they find variation?")  # where: in which of the findings
+    assert is_broad("what's improving?") and is_broad("whats stuck") and not is_broad("is advocacy improving?")
 
 
 def test_a_broad_cue_may_hold_a_word_but_never_a_negation_or_a_pointer():
