@@ -52,7 +52,7 @@ _EXCEPT = re.compile(r"(?:\b(?:outside of|apart from|other than|except for|excep
 # A job is not opened by a preposition or a question word: "without an advocate, ..." asks about advocates
 _NOT_A_ROLE = r"(?!(?:without|with|for|about|if|when|whether|does|do|did|is|are|was|were|can|how|what|why|who|where|any|no)\b)"
 # verbs of work an asker says they are doing after their job ("... prepping a training session", "... covering three areas")
-_DOING = (r"(?:prepping|preparing|writing|drafting|putting together|pulling together|planning|running|delivering|reviewing|"
+_DOING = (r"(?:prepping|preparing|writing|drafting|putting together|planning|running|delivering|reviewing|"
           r"updating|covering|working on|doing|pulling)")
 
 
