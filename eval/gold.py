@@ -58,7 +58,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff83.jsonl", "eval/data/questions-dev-staff84.jsonl",
                   "eval/data/questions-dev-staff85.jsonl", "eval/data/questions-dev-staff86.jsonl",
                   "eval/data/questions-dev-staff87.jsonl", "eval/data/questions-dev-staff88.jsonl",
-                  "eval/data/questions-dev-staff89.jsonl")
+                  "eval/data/questions-dev-staff89.jsonl", "eval/data/questions-dev-staff90.jsonl",
+                  "eval/data/questions-dev-staff91.jsonl", "eval/data/questions-dev-staff92.jsonl",
+                  "eval/data/questions-dev-staff93.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
