@@ -60,7 +60,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff87.jsonl", "eval/data/questions-dev-staff88.jsonl",
                   "eval/data/questions-dev-staff89.jsonl", "eval/data/questions-dev-staff90.jsonl",
                   "eval/data/questions-dev-staff91.jsonl", "eval/data/questions-dev-staff92.jsonl",
-                  "eval/data/questions-dev-staff93.jsonl")
+                  "eval/data/questions-dev-staff93.jsonl", "eval/data/questions-dev-staff94.jsonl",
+                  "eval/data/questions-dev-staff95.jsonl", "eval/data/questions-dev-staff96.jsonl",
+                  "eval/data/questions-dev-staff97.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
