@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CorpusError
-from .text import STOP, stem, stems, words
+from .text import IRREGULAR_PLURALS, STOP, singular_stem, stem, stems, words
 
 if TYPE_CHECKING:
     from .query import Query
@@ -95,9 +95,9 @@ def unmet_focus(query: "Query", text: str) -> bool:
     about staff, the broader word the glossary gives for them."""
     if not query.stressed:
         return False
-    have = stems(text)
+    have = stems(text) | {singular_stem(w) for w in words(text) if w in IRREGULAR_PLURALS}  # "people" meets "person"
     for w in query.stressed:
-        means = {stem(w)} | {s for term, meant in query.glossed if term == w and len(w) <= ABBREVIATION for s in stems(meant)}
+        means = {stem(w), singular_stem(w)} | {s for term, meant in query.glossed if term == w and len(w) <= ABBREVIATION for s in stems(meant)}
         if not means & have:
             return True
     return False

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from .followups import refers_back
 from .intents import ASK_WORDS, asker_intro, intents, job_nouns
-from .text import words
+from .text import STOP, words
 
 # "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word
 # lists that follow it in _CLAUSE_END and _REQUEST)
@@ -51,10 +51,10 @@ def asking_part(text: str) -> str:
         return text
     first, last = parts[0], parts[-1]
     if _asks_first(first) and not any(_is_question(p) for p in parts[1:]) and \
-            _FIRST_PERSON & set(words(" ".join(parts[1:]))):  # "Do staff trust their TL? I def trust mine lol"
+            _after_speaks_of_asker(" ".join(parts[1:])):  # "Do staff trust their TL? I def trust mine lol"
         return first
     asks = [i for i, p in enumerate(parts) if _is_question(p)]
-    if asks and 0 < asks[-1] < len(parts) - 1 and _FIRST_PERSON & set(words(" ".join(parts[asks[-1] + 1:]))):
+    if asks and 0 < asks[-1] < len(parts) - 1 and _after_speaks_of_asker(" ".join(parts[asks[-1] + 1:])):
         # "Chronologies! Are they any good? I'm so tired of 40 page ones": what follows the last question only speaks
         # of the asker, and the question is read with what comes before it
         return asking_part(" ".join(parts[:asks[-1] + 1]))
@@ -65,6 +65,19 @@ def asking_part(text: str) -> str:
             return " ".join(parts[-2:])
         return text
     return last if _of_asker(" ".join(parts[:-1])) else text
+
+
+MAX_SIGNED_WORDS = 4  # hand-set: the most words after a job that signs a question off ("DI, public protection unit")
+
+
+def _after_speaks_of_asker(text: str) -> bool:
+    """What follows a question only speaks of the asker: in the first person ("I def trust mine lol"), or as a job
+    signing it off ("youth justice worker", "DI, public protection unit": intents.asker_intro, then at most
+    MAX_SIGNED_WORDS words)."""
+    if _FIRST_PERSON & set(words(text)):
+        return True
+    signed = asker_intro().match(text.strip().rstrip(".!") + ".")
+    return bool(signed) and len(words(text[signed.end() - 1:])) <= MAX_SIGNED_WORDS and not _is_question(text)
 
 
 def _of_asker(text: str) -> bool:
@@ -348,3 +361,32 @@ def without_audience(ws: list[str]) -> list[str]:
         out.append(ws[i])
         i += 1
     return out
+
+
+
+_OWN = frozenset("my our".split())
+MAX_OWN_WORDS = 2  # hand-set: the most words after "my"/"our" read as the asker's own thing ("my PSW", "our IJB")
+_COMMA = re.compile(r",\s*")
+
+
+def own_things(text: str) -> frozenset[str]:
+    """The words of the asker's own things, said in a clause that asks nothing ("NQSW - my PSW keeps going on about
+    chronologies being rubbish. what did ...?", "Our IJB is reviewing priorities ...", "For our performance framework
+    review, what does it say ...?"): up to MAX_OWN_WORDS words after "my" or "our", none a question word or stop word,
+    and none said again in another clause. A name in them is who asks, not what is asked about; one in a clause that
+    asks ("how did my council, Dundee, do?", "is my GP practice supposed to attend?") still is. Cost: one pass."""
+    own, elsewhere = set(), set()
+    for clause in (c for part in _CLAUSE_END.split(text) if part for c in _COMMA.split(part)):
+        ws = words(clause)
+        taken: set[str] = set()
+        if not _is_question(clause):
+            for i, w in enumerate(ws):
+                if w in _OWN:
+                    j = i + 1
+                    while j < len(ws) and j - i <= MAX_OWN_WORDS and ws[j] not in ASK_WORDS and ws[j] not in STOP:
+                        taken.add(ws[j])
+                        j += 1
+        own |= taken
+        elsewhere |= set(ws) - taken
+    return frozenset(own - elsewhere)
+

@@ -14,8 +14,8 @@ from .asker import (after_aside, after_label, after_opening, asking_part, label_
                     without_opening)
 from .context import Context
 from .compound import Compound
-from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, refers_back,
-                        said_about, without_closing_then)
+from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, only_points_back,
+                        refers_back, said_about, without_closing_then)
 from . import polarity
 from .intents import plain_spelling, route, vague_words
 from .refusal import refused_part
@@ -149,7 +149,8 @@ class Conversation:
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
         kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere), shown=self._one_shown(ctx))
         leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
-        if kind and self.topics.off_topic(text, collection=True) and not self.topics.about_last_topic(text, ctx.topic):
+        if kind and not only_points_back(text) and self.topics.off_topic(text, collection=True) and \
+                not self.topics.about_last_topic(text, ctx.topic):
             kind = ""  # "is it raining?": a pronoun, but nothing it asks is in the documents, nor in the last question
         # a question that stands alone is read by the breadth model; one that leans on the last topic by its cues (the
         # model was fitted on questions that stand alone, and its search embeds the question with the topic instead)
@@ -328,7 +329,7 @@ class Conversation:
             return "elliptical"  # "what does it say will happen if nothing changes?", "what's the consequence for the
             # child?": it names nothing of its own (a word half the messages use names nothing), so it asks of the
             # last topic, however many words it takes to say so
-        if len(ws) > SHORT_FOLLOW_UP or not topical:
+        if len(ws) > SHORT_FOLLOW_UP or not (topical or self.topics.names_an_age(text)):  # "what about under 10s?"
             return ""
         if kind == "elliptical" or self.topics.shares_subject(text, topic) or not chosen and self.topics.names_nothing(text, named):
             return "elliptical"

@@ -68,6 +68,12 @@ _CLAUSE_THAT = re.compile(r"\b(?:(?:is|was) it (?:true|right|correct|the case)|(
                           r"(?= (?!(?:" + "|".join(_NOT_A_CLAUSE) + r")\b)[a-z])", re.I)
 
 
+def only_points_back(text: str) -> bool:
+    """A question that is nothing but a pointer at what was just said ("why?", "compared to who?", "by who?"): it names
+    no topic of its own, whatever words it is made of."""
+    return bool(_BARE.match(text))
+
+
 def refers_back(text: str) -> bool:
     """Whether the text points at something said before it ("do inspectors expect us to use it?"); the "it" of the
     time and the weather points at nothing ("what time is it?"), "this report" names the documents, "that" opening
@@ -79,6 +85,12 @@ def refers_back(text: str) -> bool:
     return bool(_ANAPHORA.search(text) or _BARE.match(text))
 
 
+# hand-set: the longest question a pronoun makes a follow-up ("so does this cover the younger ones as well then?")
+MAX_ANAPHORIC_WORDS = 10
+# hand-set: a longer question is a follow-up when one of its first OPENING_WORDS words points back ("is that seen as
+# getting better or is it an ongoing thing?"), not when a late one does ("my manager says ..., is that right?")
+MAX_OPENING_ANAPHORIC_WORDS, OPENING_WORDS = 14, 3
+_SECOND_CLAUSE = re.compile(r"[?.!;:]\s+\S|\s[-–—]{1,2}\s")  # "is that still the case now - do staff rate ...?" asks again
 _ELLIPSIS = re.compile(r"^\s*(and|but|also|what about|how about|what of|and what about|and how about|or|plus|so|why|how come|during|for|in|with)\b", re.I)
 
 
@@ -176,8 +188,11 @@ def follow_up_kind(text: str) -> str:
     """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
     ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
     n = len(words(text))
-    if refers_back(text) and n <= 10:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
+    if refers_back(text) and n <= MAX_ANAPHORIC_WORDS:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
         return "anaphoric"
+    if n <= MAX_OPENING_ANAPHORIC_WORDS and not _SECOND_CLAUSE.search(text.strip()) and refers_back(text) and \
+            _ANAPHORA.search(" ".join(words(text)[:OPENING_WORDS])):
+        return "anaphoric"  # "is that the case across the whole country or just some areas?": it opens by pointing back
     if _ELLIPSIS.search(text) and n <= 8:
         return "elliptical"
     if n <= 3:

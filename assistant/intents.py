@@ -60,8 +60,10 @@ def opens_refusal(ws: list[str], data: dict) -> bool:
     request put as a question to the assistant too ("can you rank those from worst to best?")."""
     if len(ws) > 2 and ws[0] in _CAN and ws[1] in _YOU:
         ws = ws[2:]
-    first = next((w for w in ws[:3] if w not in _POLITE), None)
-    return first in data.get("refuse_opening", ())
+    at = next((i for i, w in enumerate(ws[:3]) if w not in _POLITE), None)
+    if at is None or ws[at] not in data.get("refuse_opening", ()):
+        return False
+    return not (at + 1 < len(ws) and ws[at + 1].endswith("ly"))  # "put simply, is DV an issue?" says how it is asked
 
 
 def has_any(ws: list[str], phrases) -> bool:
@@ -167,9 +169,12 @@ def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
 
 _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter typed three times or more: no English word has that
 _YOU = frozenset({"you", "your", "yourself", "u", "ur", "you're", "youre", "yours"})
-# "can you tell me what Aberdeen's grade was?" asks about something, not about the assistant ("tell me what you can do")
-_TELL_ME_ASK = re.compile(r"\b(?:tell|show|let) (?:me|us)(?: know)? (?:what|which|who|when|where|why|how|whether|if)\b(?!\s+(?:you|u)\b)",
-                          re.I)
+# "can you tell me what Aberdeen's grade was?" asks about something, not about the assistant ("tell me what you can do"),
+# and so does "can you define contextual safeguarding for me" (not "can you explain how you work")
+_TELL_ME_ASK = re.compile(r"\b(?:tell|show|let) (?:me|us)(?: know)? (?:what|which|who|when|where|why|how|whether|if)\b(?!\s+(?:you|u)\b)"
+                          r"|\b(?:advise|recommend) (?:me|us)\b"  # "what would you advise me to tell the chief exec?"
+                          r"|\b(?:define|explain|describe|clarify) (?!(?:yourself|you|u|your|ur|it|this|that|"
+                          r"(?:what|how) (?:you|u|this|it|to|i)|me|us)\b)\w", re.I)
 ASK_WORDS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
                       "could can would will any anything has have".split())  # words a question begins with
 _OPENING_TAIL = frozenset("with about on regarding re please pls".split())  # "can you help [me] with/about ..."
@@ -224,6 +229,9 @@ def _introduces(ws: list[str]) -> bool:
         return False
     rest = ws[2:] if two else ws[1:]
     if " ".join(rest).startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= MAX_INTRODUCTION_WORDS):
+        return True
+    here = rest.index("here") + 1 if "here" in rest[:MAX_INTRODUCTION_WORDS] else 0  # "paediatrician here, prepping for …"
+    if here and rest[here:] and rest[here].endswith("ing") and rest[here] not in _SEEKING:
         return True
     doing = next((rest[len(i):] for i in _I_AM if tuple(rest[:len(i)]) == i), [])  # "I'm putting together a CPD session"
     if doing and doing[0].endswith("ing") and doing[0] not in _SEEKING:

@@ -271,14 +271,15 @@ _GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|so
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
             ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None,
-            aside=None, chatter: frozenset[str] = frozenset(), intro: re.Pattern | None = None) -> Query:
+            aside=None, chatter: frozenset[str] = frozenset(), intro: re.Pattern | None = None, own=None) -> Query:
     """`phrase_used(name) -> bool`: whether the documents use a listed name of several words as a phrase ("young
     carers" where they say "carers" and "young" apart); without it such a name counts only when one of its words
     is unknown. `aside(words) -> words`: the words less those saying who asks and who the answer is for
     ("for a DA training session next wk - what does it say about domestic abuse?"): a name, acronym or number
     said only there is no topic the question asks about. `chatter`: words that carry no request ("OK", "pls"),
     never a name or acronym asked about however they are typed. `intro`: the opening that says who asks
-    (introduction(); without it, one with no role nouns)."""
+    (introduction(); without it, one with no role nouns). `own(text) -> words`: the words of the asker's own things said
+    where nothing is asked ("my PSW keeps going on about ..."): no topic either."""
     text = normalise(text)
     expanded, hits = expand(_EXCEPT.sub(" ", text), glossary)
     slipped = slips(fold(text), vocab, ordered_vocab) if ordered_vocab else {}
@@ -299,6 +300,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     # possessives: "Fife's" names Fife, "Bairns' Hoose" the Bairns Hoose; "Safe & Together" is the name "safe and together"
     ws = words(re.sub(r"['’]s\b|(?<=s)['’](?!\w)", "", asked.replace(" & ", " and "), flags=re.I))
     kept = aside(ws) if aside else ws
+    mine = own(asked) if own else frozenset()
+    kept = [w for w in kept if w not in mine] if mine else kept
     only_aside = set(ws) - set(kept) if len(kept) < len(ws) else frozenset()
     candidates = [c for c in candidates if c.lower() not in only_aside and c.lower() not in chatter and not _stressed(c)]
     said = padded(kept)

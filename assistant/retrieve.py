@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .answer_types import AnswerType
-from .asker import without_audience
+from .asker import own_things, without_audience
 from .bm25 import BM25_DIRS, MessageTerms
 from .bm25 import bm25s as load_bm25s
 from .corpus import Message
@@ -139,7 +139,7 @@ class Retriever:
         if hit is None:
             scheme = self.profile.numbered.words if self.profile.numbered else frozenset()  # "which KM is that": no name
             hit = analyse(text, self.glossary, self.vocab, self.answer_types, self._spellable, self.names, self.profile.age_wording,
-                          self._phrase_used, without_audience, filler() | scheme, asker_intro())
+                          self._phrase_used, without_audience, filler() | scheme, asker_intro(), own_things)
             self._remember(self._queries, text, hit)
         return hit
 

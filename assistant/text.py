@@ -23,6 +23,15 @@ very overall wider across about between after before during through against amon
     for tail in ("n't", "nt")) | {"cannot"}
 
 
+# English plurals the stemmer does not join to their singular ("people" / "person"): general English, read where
+# a word asked about must be found in a text (answer_types.unmet_focus), not in the index's terms
+IRREGULAR_PLURALS = {"people": "person", "children": "child", "women": "woman", "men": "man", "persons": "person"}
+
+
+def singular_stem(word: str) -> str:
+    """The stem of a word's singular: 'people' and 'person' both give 'person'."""
+    return stem(IRREGULAR_PLURALS.get(word, word))
+
 # A sentence that opens by pointing back ("In these, we found...", "This meant that...", "These relationships were
 # built on ...") does not say alone what it is about: the index embeds it with the sentence before it
 # (units.embedded_text), and an answer quotes it with that sentence (reply.answer_quote). General English.

@@ -17,6 +17,10 @@ _ABOUT_WORDS = frozenset("what does do say says said is in the about tell me sho
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                                       "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBERS) + r")\b", re.I)
+_ORDINALS = {w: i for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                       "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+                                       "twentieth".split())}
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+((?:[^\W\d_]+\s+)?[^\W\d_]+)\b", re.I)
 
 
 def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str | None, str]:
@@ -29,7 +33,19 @@ def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str
     found = _named(text, titles, numbered)
     if found[0] is None and _NUMBER_WORD.search(text):
         return _named(_NUMBER_WORD.sub(lambda w: str(_NUMBERS[w.group().lower()]), text), titles, numbered)
+    if found[0] is None and numbered and _ORDINAL.search(text):  # "the first key message" is "key message 1"
+        return _named(_ORDINAL.sub(lambda m: _ordinal_named(m, numbered.words), text), titles, numbered)
     return found
+
+
+def _ordinal_named(m: re.Match, scheme: frozenset[str]) -> str:
+    """'first key message' as 'key message 1', when the words after the ordinal are all the scheme's ('key message',
+    'msg'); else as typed ('the first time')."""
+    said = m.group(2)
+    if not all(w in scheme or w.rstrip("s") in scheme for w in words(said)):
+        return m.group(0)
+    n = _ORDINALS.get(m.group(1).lower())
+    return f"{said} {n if n is not None else int(m.group(1)[:-2])}"
 
 
 def unnamed(text: str, numbered) -> str:

@@ -190,6 +190,11 @@ class Topics:
         return [w for w in without_audience(words(text)) if w not in skip and not w.isdigit() and len(w) > 1
                 and w.split("'")[0] not in _ASKING]
 
+    def names_an_age(self, text: str) -> bool:
+        """Whether the text names an age the profile reads as the documents' wording ("what about under 10s?")."""
+        wordings = {a.wording for a in self.lib.profile.ages}
+        return bool(wordings) and any(meant in wordings for _, meant in self.lib.retriever.analyse(text).glossed)
+
     def any_known(self, text: str, ws: list[str]) -> bool:
         """Whether any of these words of `text` is one the documents use, in this or another form ('responding' where
         they say 'response'), or the glossary explains there."""
@@ -201,7 +206,9 @@ class Topics:
         the text is analysed once."""
         idf, starts = self.lib.retriever.corpus.idf, self.lib.stem_starts
         glossed = {w for term, _ in self.lib.retriever.analyse(text).glossed for w in words(term)}
-        return lambda w: (s := stem(w)) in idf or w in glossed or len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts
+        # an age read as the documents' wording is glossed as typed, less a plural's s ("under 10s": "10")
+        return lambda w: (s := stem(w)) in idf or w in glossed or w[:-1] in glossed and w[-1:] == "s" or \
+            len(s) >= STEM_PREFIX and s[:STEM_PREFIX] in starts
 
 
 @functools.lru_cache(maxsize=1)

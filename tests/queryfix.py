@@ -4,6 +4,7 @@ conftest: the modules import what they need from here)."""
 from __future__ import annotations
 
 from assistant import corpus
+from assistant.asker import own_things
 from assistant.intents import asker_intro
 from assistant.profile import Profile
 from assistant.answer_types import load_answer_types
@@ -20,4 +21,4 @@ AGES = Profile.load(REAL_GLOSSARY.parent).age_wording  # the key messages' profi
 
 
 def q(text):
-    return analyse(text, GLOSSARY, VOCAB, TYPES, names=NAMES, age_wording=AGES, intro=asker_intro())
+    return analyse(text, GLOSSARY, VOCAB, TYPES, names=NAMES, age_wording=AGES, intro=asker_intro(), own=own_things)

@@ -174,6 +174,11 @@ def test_a_remark_about_the_asker_after_the_last_question_is_set_aside():
     before it ("Advocacy!" is what "it" is)."""
     assert asking_part("Advocacy! Is it any use? I'm fed up waiting 12 weeks for one") == "Advocacy! Is it any use?"
     assert asking_part("Advocacy! Is it any use? Any numbers?") == "Advocacy! Is it any use? Any numbers?"  # asks again
+    # a job signing the question off speaks of the asker too; a name that is no job after it does not
+    assert asking_part("overall picture for teenagers? youth justice worker") == "overall picture for teenagers?"
+    assert asking_part("Did joint working hold up during covid? DI, public protection unit") == \
+        "Did joint working hold up during covid?"
+    assert asking_part("is DV mentioned? the police") == "is DV mentioned? the police"
 
 
 def test_a_wondering_opens_the_asking_clause():

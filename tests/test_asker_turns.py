@@ -5,6 +5,7 @@ searched alone, and remarks that are chit-chat (how a turn leans on the last one
 from __future__ import annotations
 
 from corefix import real_fake_settings  # noqa: F401
+from queryfix import q
 from turnfix import km, recorded  # noqa: F401
 
 def test_a_social_word_then_a_remark_naming_nothing_the_documents_speak_of_is_chit_chat(km):
@@ -186,3 +187,34 @@ def test_a_short_request_naming_a_topic_word_in_another_number_is_no_request_for
     assert "chronology" not in content and "chronologies" in content
     assert route("can you give me the council's chronology template", content) is None
     assert route("can you give me a hand", content) == "help"
+
+
+def test_asking_the_tool_to_define_a_thing_the_documents_never_name_is_a_question_not_help(km):
+    """'can you define contextual safeguarding for me': 'you' and no word of the documents, but it asks what a thing is
+    (a definition the documents never give, declined as such), not what the tool is; 'can you explain how you work'
+    stays a question about the tool."""
+    from assistant.intents import route
+
+    content = km.conversation.lib.content
+    assert route("can you define contextual safeguarding for me", content) is None
+    assert route("could u describe county lines", content) is None
+    assert route("can you explain how you work", content) == "help"
+    assert route("could you describe yourself", content) == "help"
+    assert route("what would you advise me to tell the chief exec?", content) is None  # advice asked, declined as such
+
+
+def test_the_askers_own_things_said_where_nothing_is_asked_are_no_topic():
+    """'my PSW keeps going on about chronologies' and 'Our IJB is reviewing priorities': a name after 'my' or 'our' in a
+    clause that asks nothing is the asker's own, not what is asked about; said in the clause that asks ('is my GP
+    practice supposed to attend?', 'how did my council, Dundee, do?') or again elsewhere, it still is."""
+    from assistant.asker import own_things
+
+    assert "psw" in own_things("NQSW - my PSW keeps going on about chronologies. what did they find about them?")
+    assert own_things("Our IJB is reviewing priorities. Do inspectors want joint work on DV?") == {"ijb"}
+    assert own_things("For our performance framework review, what does it say about data?") == {"performance", "framework"}
+    assert own_things("is my GP practice supposed to attend the meeting?") == frozenset()
+    assert own_things("how did my council, Dundee, compare on chronologies") == frozenset()
+    assert own_things("my kinship carers ask. Does it say anything about kinship care?") == {"carers"}  # 'kinship' again
+    assert q("NQSW - my PSW keeps going on about chronologies. what did they find about them?").unknown_terms == ()
+    assert q("is my PSW supposed to attend?").unknown_terms == ("PSW",)
+

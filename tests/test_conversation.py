@@ -27,6 +27,9 @@ from assistant.profile import Profile
     ("what should partnerships do about it?", "anaphoric"),
     ("is independent advocacy provision embedded consistently across all partnerships in Scotland", ""),
     ("how well are adolescents being protected by services", ""),
+    # a longer question that opens by pointing back leans on the last topic; one whose pointer comes late does not
+    ("is that the case across the whole country or just some areas?", "anaphoric"),
+    ("my manager says i spend too long with families, is that right?", ""),
 ])
 def test_follow_up_kind(text, kind):
     assert follow_up_kind(text) == kind
@@ -228,6 +231,14 @@ def test_a_number_written_as_a_word_names_a_numbered_message():
     assert named_message("is five a lot of messages", TITLES, KM_PROFILE.numbered)[0] is None  # no word numbering parts
     assert named_message("what does key message twelve say", TITLES, KM_PROFILE.numbered) == ("doc:km12", "")
     assert named_message("KM five - poverty?", TITLES, KM_PROFILE.numbered)[0] == "doc:km5"
+
+
+def test_an_ordinal_before_the_numbered_title_names_that_message():
+    """'the fifth key message' is key message 5 (the scheme's own words follow the ordinal); 'the first time' names none."""
+    assert named_message("what's the fifth key message about?", TITLES, KM_PROFILE.numbered) == ("doc:km5", "")
+    assert named_message("the 12th msg", TITLES, KM_PROFILE.numbered)[0] == "doc:km12"
+    assert named_message("the first time they inspected", TITLES, KM_PROFILE.numbered)[0] is None
+    assert named_message("the fifth key message", TITLES, None)[0] is None  # no scheme, no number to give it
 
 
 def test_the_good_and_the_bad_asks_across_the_documents():

@@ -27,3 +27,7 @@ def test_a_message_that_never_names_what_is_asked_about_in_particular_does_not_a
     # an abbreviation is met by the words the glossary spells it out with; a broader word for a kind is not
     assert not unmet_focus(q("anything on DA specifically?"), "The risks posed by domestic abuse persist.")
     assert not unmet_focus(q("what about health visitors?"), "Staff were confident.")  # no cue, no check
+    # an irregular plural meets its singular ("people" in the question, "person" in the message) and not another word
+    assert not unmet_focus(q("what about older young people specifically?"), "Concerns about an older young person.")
+    assert not unmet_focus(q("what about the child specifically?"), "Children were listened to.")
+    assert unmet_focus(q("what about older young people specifically?"), "Concerns about younger children.")

@@ -170,6 +170,20 @@ from queryfix import TYPES, q
     ("how much money goes on poverty?", "quantity", True),
     ("what's a good training course on trauma?", "advice", True),
     ("is the training any good?", "advice", False),
+    # session 44: what one service should be doing differently, whether the documents tell me whether to act (advice);
+    # grades beside a practice with "any relationship?" (the link, no grade)
+    ("what should the health board's triage team be doing differently?", "advice", True),
+    ("is anything being done differently?", "advice", False),
+    ("bruised toddler - does this tell me whether to convene a strategy meeting?", "advice", True),
+    ("when deciding whether to arrange a hearing I use chronologies - are they reliable?", "advice", False),
+    ("participation v impact grades - any relationship?", "ranking", False),
+    ("what grades did they get for relationships?", "ranking", True),
+    ("what would you advise me to tell the chief exec?", "advice", True),
+    ("what would the chief exec tell me?", "advice", False),
+    ("what do the inspectors mean by 'trauma informed'?", "definition", True),
+    ("what do the inspectors say about trauma informed practice?", "definition", False),
+    ("were the covid inspections done on teams/virtually?", "method", True),
+    ("were families supported remotely during covid?", "method", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected

@@ -69,5 +69,7 @@ def test_an_overview_asked_beside_a_remark_naming_no_topic_is_an_overview(km):
 def test_how_fast_and_for_which_job_the_overview_is_wanted_names_no_topic(km):
     """'quickly' says how the overview is wanted and 'for a busy head teacher' who it is for: neither is a topic."""
     leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
-    for ask in ("tl;dr for a busy head teacher?", "summarise all twelve quickly"):
+    for ask in ("tl;dr for a busy head teacher?", "summarise all twelve quickly",
+                "fine, just give me the overall gist then, quoting it",  # 'quoting' says how, 'fine' agrees
+                "give me the headlines I can put on one slide for my team tomorrow"):  # where it will go
         assert [q.text for q in km.ask(ask).quotes] == leads, ask

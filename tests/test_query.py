@@ -152,6 +152,7 @@ def test_who_is_asking_is_not_what_is_asked_about():
     assert q("NQSW in a children and families team - are kids views sought").unknown_terms == ()
     assert q("depute head at a primary in Fife. are kids views sought").unknown_terms == ()
     assert q("CID - what did they find about older teens who pose a risk").unknown_terms == ()  # the unit for the officer
+    assert q("DCI, public protection. What does it say about leadership?").unknown_terms == ()  # a police rank
     assert set(q("residential care in Fife - any findings").unknown_terms) == {"residential", "Fife"}
 
 

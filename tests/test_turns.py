@@ -16,7 +16,10 @@ from turnfix import TOPIC, km, recorded  # noqa: F401
 @pytest.mark.parametrize("follow_up", ["is that getting better?", "and for teenagers?", "what about domestic abuse in covid?",
                                        "why?", "how come?",  # a bare question word asks about what was just said
                                        "so whats needed?",  # 'needed': a form of a word the documents use ('need')
-                                       "is that described as getting better?"])  # 'described' names no thing
+                                       "is that described as getting better?",  # 'described' names no thing
+                                       "what underpins that?",  # 'underpins' asks what it rests on
+                                       "compared to who?",  # only a pointer, whatever its words
+                                       "what about under 10s?"])  # an age the profile reads as the documents' wording
 def test_a_follow_up_that_leans_on_the_topic_is_searched_with_it(recorded, follow_up):
     a, rec = recorded
     a.ask(follow_up, TOPIC)
