@@ -363,10 +363,15 @@ def without_audience(ws: list[str]) -> list[str]:
     return out
 
 
-
 _OWN = frozenset("my our".split())
 MAX_OWN_WORDS = 2  # hand-set: the most words after "my"/"our" read as the asker's own thing ("my PSW", "our IJB")
 _COMMA = re.compile(r",\s*")
+# what the asker is making ("I'm putting together a training session on chronologies") is theirs; what it is on is asked
+_MAKING = frozenset("prepping preparing writing drafting putting planning running delivering designing building doing "
+                    "pulling organising organizing updating".split())
+_I_AM_DOING = frozenset("i'm im am we're were are been".split())
+_TOPIC_AFTER = frozenset("on about around covering re regarding".split())
+MAX_MADE_WORDS = 5  # hand-set: the most words read as the thing the asker is making
 
 
 def own_things(text: str) -> frozenset[str]:
@@ -386,6 +391,9 @@ def own_things(text: str) -> frozenset[str]:
                     while j < len(ws) and j - i <= MAX_OWN_WORDS and ws[j] not in ASK_WORDS and ws[j] not in STOP:
                         taken.add(ws[j])
                         j += 1
+                elif w in _MAKING and i and ws[i - 1] in _I_AM_DOING:  # "im putting together a training session on ..."
+                    end = next((k for k in range(i + 1, len(ws)) if ws[k] in _TOPIC_AFTER), len(ws))
+                    taken |= {x for x in ws[i + 1:min(end, i + 1 + MAX_MADE_WORDS)] if x not in STOP}
         own |= taken
         elsewhere |= set(ws) - taken
     return frozenset(own - elsewhere)

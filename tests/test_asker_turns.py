@@ -217,4 +217,7 @@ def test_the_askers_own_things_said_where_nothing_is_asked_are_no_topic():
     assert own_things("my kinship carers ask. Does it say anything about kinship care?") == {"carers"}  # 'kinship' again
     assert q("NQSW - my PSW keeps going on about chronologies. what did they find about them?").unknown_terms == ()
     assert q("is my PSW supposed to attend?").unknown_terms == ("PSW",)
+    # what the asker says they are making is theirs; what it is on is asked about
+    assert "training" in own_things("im putting together a training session on chronologies, what's its view on them")
+    assert own_things("I'm writing a report on kinship care. does it mention it?") == {"report"}
 
