@@ -41,11 +41,12 @@ def named_message(text: str, titles: dict[str, str], numbered=None) -> tuple[str
 def _ordinal_named(m: re.Match, scheme: frozenset[str]) -> str:
     """'first key message' as 'key message 1', when the words after the ordinal are all the scheme's ('key message',
     'msg'); else as typed ('the first time')."""
-    said = m.group(2)
-    if not all(w in scheme or w.rstrip("s") in scheme for w in words(said)):
+    said = words(m.group(2))
+    named = len(said) if all(w in scheme or w.rstrip("s") in scheme for w in said) else int(said[0] in scheme)
+    if not named:  # "the fifth message on poverty": the scheme's words are the first of the two
         return m.group(0)
     n = _ORDINALS.get(m.group(1).lower())
-    return f"{said} {n if n is not None else int(m.group(1)[:-2])}"
+    return " ".join(said[:named] + [str(n if n is not None else int(m.group(1)[:-2]))] + said[named:])
 
 
 def unnamed(text: str, numbered) -> str:

@@ -237,6 +237,7 @@ def test_an_ordinal_before_the_numbered_title_names_that_message():
     """'the fifth key message' is key message 5 (the scheme's own words follow the ordinal); 'the first time' names none."""
     assert named_message("what's the fifth key message about?", TITLES, KM_PROFILE.numbered) == ("doc:km5", "")
     assert named_message("the 12th msg", TITLES, KM_PROFILE.numbered)[0] == "doc:km12"
+    assert named_message("the fifth message on poverty?", TITLES, KM_PROFILE.numbered) == ("doc:km5", "poverty")
     assert named_message("the first time they inspected", TITLES, KM_PROFILE.numbered)[0] is None
     assert named_message("the fifth key message", TITLES, None)[0] is None  # no scheme, no number to give it
 
