@@ -187,11 +187,12 @@ def _without_ending(topic: str) -> str:
 def follow_up_kind(text: str) -> str:
     """'anaphoric' (leans on the last topic: "is that getting better?"), 'elliptical'
     ("what about teenagers?", "and advocacy?") or '' for a self-contained question."""
-    n = len(words(text))
-    if refers_back(text) and n <= MAX_ANAPHORIC_WORDS:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
+    ws = words(text)
+    n, back = len(ws), refers_back(text)
+    if back and n <= MAX_ANAPHORIC_WORDS:  # a pronoun outweighs an opening "so"/"and": "so does this cover..."
         return "anaphoric"
-    if n <= MAX_OPENING_ANAPHORIC_WORDS and not _SECOND_CLAUSE.search(text.strip()) and refers_back(text) and \
-            _ANAPHORA.search(" ".join(words(text)[:OPENING_WORDS])):
+    if back and n <= MAX_OPENING_ANAPHORIC_WORDS and not _SECOND_CLAUSE.search(text.strip()) and \
+            _ANAPHORA.search(" ".join(ws[:OPENING_WORDS])):
         return "anaphoric"  # "is that the case across the whole country or just some areas?": it opens by pointing back
     if _ELLIPSIS.search(text) and n <= 8:
         return "elliptical"

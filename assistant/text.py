@@ -32,6 +32,7 @@ def singular_stem(word: str) -> str:
     """The stem of a word's singular: 'people' and 'person' both give 'person'."""
     return stem(IRREGULAR_PLURALS.get(word, word))
 
+
 # A sentence that opens by pointing back ("In these, we found...", "This meant that...", "These relationships were
 # built on ...") does not say alone what it is about: the index embeds it with the sentence before it
 # (units.embedded_text), and an answer quotes it with that sentence (reply.answer_quote). General English.
