@@ -62,7 +62,11 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff91.jsonl", "eval/data/questions-dev-staff92.jsonl",
                   "eval/data/questions-dev-staff93.jsonl", "eval/data/questions-dev-staff94.jsonl",
                   "eval/data/questions-dev-staff95.jsonl", "eval/data/questions-dev-staff96.jsonl",
-                  "eval/data/questions-dev-staff97.jsonl")
+                  "eval/data/questions-dev-staff97.jsonl", "eval/data/questions-dev-staff98.jsonl",
+                  "eval/data/questions-dev-staff99.jsonl", "eval/data/questions-dev-staff100.jsonl",
+                  "eval/data/questions-dev-staff101.jsonl", "eval/data/questions-dev-staff102.jsonl",
+                  "eval/data/questions-dev-staff103.jsonl", "eval/data/questions-dev-staff104.jsonl",
+                  "eval/data/questions-dev-staff105.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
