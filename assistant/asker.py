@@ -1,15 +1,14 @@
-"""Who is asking and who the answer is for: the parts of a question that say so, and so name no topic the answer
-must be about ("We're reviewing our MARAC arrangements. Does the report ...?", "... for a social work team"). The
-opening read by its job nouns is intents.asker_intro. Every pattern here runs in linear time on user text
+"""Who is asking: the parts of a question that say so, and so name no topic the answer must be about ("We're reviewing
+our MARAC arrangements. Does the report ...?", "NQSW - my PSW keeps going on about ..."). The opening read by its job
+nouns is intents.asker_intro; who the answer is for is audience.py. Every pattern here runs in linear time on user text
 (tests/test_cost.py)."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from .followups import refers_back
-from .intents import ASK_WORDS, asker_intro, intents, job_nouns
+from .followups import MAX_ANAPHORIC_WORDS, PEOPLE, refers_back
+from .intents import ASK_WORDS, asker_intro
 from .text import STOP, words
 
 # "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word
@@ -195,14 +194,9 @@ def _own_referents_out(part: str) -> str:
     return " ".join(kept) + ("?" if part.rstrip().endswith("?") else "")
 
 
-# people a 'they' or 'them' later in the same question may point at ("young people ... help them speak up")
-_PEOPLE = frozenset("people children kids families parents carers staff workers practitioners professionals teenagers teens "
-                    "pupils weans bairns folk mums dads babies adults colleagues managers leaders".split())
-
-
 def _names_people(word: str) -> bool:
     """A word naming several people (a 'they' in the same question may point at them, not at what came before)."""
-    return word in _PEOPLE
+    return word in PEOPLE
 
 
 # A short label before a question: "IRO - is ...?", "youth justice: is ...?", "Care Inspectorate briefing: is ...?". The
@@ -254,115 +248,6 @@ def _after_intro(text: str) -> str:
     return text[opening.end():].strip() if opening else ""
 
 
-_AUDIENCE_OPENS = frozenset({"for", "to", "at", "with", "before"})  # "before committee": when it is needed
-MAX_AUDIENCE_WORDS = 4  # hand-set: words naming who asks before 'here', or where they are before 'should know'
-MAX_AUDIENCE_PHRASE = 5  # hand-set: words between the preposition and the audience word ("for our children's services
-# planning partnership meeting")
-
-
-@lru_cache(maxsize=1)
-def _audience() -> frozenset[str]:
-    return frozenset(intents()["audience"])
-
-
-@lru_cache(maxsize=1)
-def _audience_when() -> frozenset[str]:
-    """Words saying when the answer is needed: they continue an audience phrase, never end one alone."""
-    return _audience() | frozenset(intents()["audience_when"])
-
-
-_AUDIENCE_LEAD = frozenset("a an the our my new any every all".split())  # what may stand before an audience word
-_KNOW = (("should", "know"), ("must", "know"), ("need", "to", "know"), ("needs", "to", "know"), ("ought", "to", "know"))
-_PLACE_OPENS = frozenset({"on", "in", "at", "from", "with"})
-
-
-def _knows_at(ws: list[str], i: int) -> int:
-    """How many words from i say what the audience word before i should know ("should know about", "need to know"),
-    after at most MAX_AUDIENCE_WORDS words saying where they are ("a student on placement should know about"); 0 if
-    none."""
-    place = i < len(ws) and ws[i] in _PLACE_OPENS  # else the know phrase comes straight after the audience word
-    for at in range(i, min(len(ws), i + (MAX_AUDIENCE_WORDS if place else 0) + 1)):
-        for k in _KNOW:
-            if tuple(ws[at:at + len(k)]) == k:
-                end = at + len(k)
-                return end - i + (1 if ws[end:end + 1] == ["about"] else 0)
-    return 0
-
-
-_PURPOSE_VERBS = frozenset("need needs needed want wants wanted using use".split())
-_PURPOSE_OBJECTS = frozenset("it this that them these those".split())
-_ASKED_OF = frozenset("do does did would will should could".split())
-_GIST = frozenset("gist headlines headline summary overview rundown highlights basics".split())
-_GIST_LEAD = frozenset("the a an some".split())
-
-
-def _purpose_at(ws: list[str], i: int) -> int:
-    """How many words from i say what the answer is for, when they run to the end: "need it for the core group
-    training on tuesday" (a verb of needing or using, what is needed, "for", then at most MAX_AUDIENCE_WORDS + 1
-    words before any saying when); 0 if none."""
-    if ws[i] not in _PURPOSE_VERBS or i + 2 >= len(ws) or ws[i + 1] not in _PURPOSE_OBJECTS or ws[i + 2] != "for":
-        return 0
-    if i >= 2 and ws[i - 2] in _ASKED_OF:  # "what do we need it for": asked, not said
-        return 0
-    rest = ws[i + 3:]
-    if ASK_WORDS & set(rest):
-        return 0
-    while rest and rest[-1] in _audience_when():
-        rest = rest[:-1]
-    return len(ws) - i if 0 < len(rest) <= MAX_AUDIENCE_WORDS + 1 else 0
-
-
-def _wants_gist_at(ws: list[str], i: int) -> int:
-    """How many words from i say that someone wants the gist ("GPs want the gist", "my manager wants a summary"): at
-    most two words naming them, a verb of wanting, perhaps an article, a word for a summary; 0 if none."""
-    for n in (1, 2):
-        verb = i + n
-        if verb + 1 < len(ws) and ws[verb] in _PURPOSE_VERBS and not (ASK_WORDS | _GIST) & set(ws[i:verb]):
-            thing = verb + 2 if ws[verb + 1] in _GIST_LEAD else verb + 1
-            if thing < len(ws) and ws[thing] in _GIST:
-                return thing + 1 - i
-    return 0
-
-
-def without_audience(ws: list[str]) -> list[str]:
-    """The words less who is asking and who the answer is for: a role the question opens with ('councillor here',
-    'CPC lead officer here': at most MAX_AUDIENCE_WORDS words, none a question word, then 'here') and a phrase saying
-    where the answer will be used ('for a social work team', 'at our next meeting': a preposition, at most
-    MAX_AUDIENCE_PHRASE words, an audience word of prompts/intents.json), what it is needed for, at the end ("need it for
-    the core group training on tuesday"), and who wants the gist ("GPs want the gist"). Cost: the words times
-    MAX_AUDIENCE_WORDS."""
-    here = next((i for i, w in enumerate(ws[:MAX_AUDIENCE_WORDS + 1]) if w == "here"), None)
-    if here and not ASK_WORDS & set(ws[:here]):
-        ws = ws[here + 1:]
-    out, i, audience, going_on = [], 0, _audience(), _audience_when()
-    while i < len(ws):
-        know = _knows_at(ws, i + 1) if ws[i] in audience else 0  # "... a student on placement should know about"
-        if know:
-            while out and out[-1] in _AUDIENCE_LEAD:
-                out.pop()
-            i += 1 + know
-            continue
-        skip = _purpose_at(ws, i) or _wants_gist_at(ws, i)
-        if skip:
-            i += skip
-            continue
-        if ws[i] == "as" and i > 0:  # "as a nurse", "as a new CPC lead": who asks, in a job noun of prompts/intents.json
-            end = next((j for j in range(i + 1, min(len(ws), i + 1 + MAX_AUDIENCE_WORDS)) if ws[j] in job_nouns()), None)
-            if end is not None and (end + 1 == len(ws) or ws[end + 1] in _AUDIENCE_OPENS):
-                i = end + 1
-                continue
-        if ws[i] in _AUDIENCE_OPENS:
-            end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_PHRASE)) if ws[j] in audience), None)
-            if end is not None:
-                while end + 1 < len(ws) and ws[end + 1] in going_on:  # "team meeting", "session next wk"
-                    end += 1
-                i = end + 1
-                continue
-        out.append(ws[i])
-        i += 1
-    return out
-
-
 _OWN = frozenset("my our".split())
 MAX_OWN_WORDS = 2  # hand-set: the most words after "my"/"our" read as the asker's own thing ("my PSW", "our IJB")
 _COMMA = re.compile(r",\s*")
@@ -374,17 +259,35 @@ _TOPIC_AFTER = frozenset("on about around covering re regarding".split())
 MAX_MADE_WORDS = 5  # hand-set: the most words read as the thing the asker is making
 
 
+def _asks(clause: str) -> bool:
+    ws = words(clause)
+    return _is_question(clause) or bool(ws) and ws[0] in _REQUEST_VERBS
+
+
 def own_things(text: str) -> frozenset[str]:
-    """The words of the asker's own things, said in a clause that asks nothing ("NQSW - my PSW keeps going on about
-    chronologies being rubbish. what did ...?", "Our IJB is reviewing priorities ...", "For our performance framework
-    review, what does it say ...?"): up to MAX_OWN_WORDS words after "my" or "our", none a question word or stop word,
-    and none said again in another clause. A name in them is who asks, not what is asked about; one in a clause that
-    asks ("how did my council, Dundee, do?", "is my GP practice supposed to attend?") still is. Cost: one pass."""
+    """The words the asker says of themselves and their own things in clauses that ask nothing ("NQSW - my PSW keeps
+    going on about chronologies being rubbish. what did ...?", "I'm an SG analyst looking at ... . Are they good at
+    ...?", "For our performance framework review, what does it say ...?"): when another clause asks, every word of a
+    clause that speaks in the first person up to what it is on or about, but a number (an age or a year there is often a
+    case's, "young carer I support is 13, ..."), unless a short clause that asks (of at most MAX_ANAPHORIC_WORDS words)
+    points back to it ("we've had FGM referrals. anything on it?"); always up to MAX_OWN_WORDS words after "my" or
+    "our" and what the asker says they are making ("I'm putting together a training session on chronologies"). None is
+    a question word or a stop word, or said again in another clause. A name in them is who asks, not what is asked about; one in a clause that asks ("how did my council,
+    Dundee, do?") still is. Cost: one pass."""
     own, elsewhere = set(), set()
-    for clause in (c for part in _CLAUSE_END.split(text) if part for c in _COMMA.split(part)):
-        ws = words(clause)
-        taken: set[str] = set()
-        if not _is_question(clause):
+    parts = [c for c in _CLAUSE_END.split(text) if c]
+    asks = [c for part in parts for c in _COMMA.split(part) if _asks(c)]
+    # "we've had FGM referrals. anything on it?": a short question pointing back asks about what was said before it
+    asking = bool(asks) and not any(refers_back(c) and len(words(c)) <= MAX_ANAPHORIC_WORDS for c in asks)
+    for part in parts:
+        said_of_me = asking and not _asks(part) and not _FIRST_PERSON.isdisjoint(words(part))
+        for clause in (c for c in _COMMA.split(part) if not _asks(c)):
+            ws = words(clause)
+            taken: set[str] = set()
+            if asking and (said_of_me or not _FIRST_PERSON.isdisjoint(ws)):  # "home visits in PPE" of "my team ..., ..."
+                upto = next((k for k, w in enumerate(ws) if w in _TOPIC_AFTER), len(ws))  # "..., I'm writing on kinship care"
+                taken = {w for w in ws[:upto] if w not in STOP and w not in ASK_WORDS and w not in _FIRST_PERSON
+                         and not any(c.isdigit() for c in w)}
             for i, w in enumerate(ws):
                 if w in _OWN:
                     j = i + 1
@@ -394,7 +297,7 @@ def own_things(text: str) -> frozenset[str]:
                 elif w in _MAKING and i and ws[i - 1] in _I_AM_DOING:  # "im putting together a training session on ..."
                     end = next((k for k in range(i + 1, len(ws)) if ws[k] in _TOPIC_AFTER), len(ws))
                     taken |= {x for x in ws[i + 1:min(end, i + 1 + MAX_MADE_WORDS)] if x not in STOP}
-        own |= taken
-        elsewhere |= set(ws) - taken
+            own |= taken
+            elsewhere |= set(ws) - taken
+        elsewhere |= {w for c in _COMMA.split(part) if _asks(c) for w in words(c)}
     return frozenset(own - elsewhere)
-

@@ -10,8 +10,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asker import (after_aside, after_label, after_opening, asking_part, label_of, letter_body, without_audience,
-                    without_opening)
+from .asker import after_aside, after_label, after_opening, asking_part, label_of, letter_body, without_opening
+from .audience import without_audience
 from .context import Context
 from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, only_points_back,

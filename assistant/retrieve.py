@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .answer_types import AnswerType
-from .asker import own_things, without_audience
+from .asker import own_things
+from .audience import without_audience
 from .bm25 import BM25_DIRS, MessageTerms
 from .bm25 import bm25s as load_bm25s
 from .corpus import Message

@@ -8,7 +8,7 @@ import functools
 import itertools
 from collections.abc import Callable
 
-from .asker import without_audience
+from .audience import without_audience
 from .intents import ASK_WORDS, asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
 from .polarity import side_words
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words

@@ -1,8 +1,9 @@
-"""Who is asking, why, and for whom (assistant/asker.py): the parts of a question that say so and name no topic."""
+"""Who is asking, why, and for whom (assistant/asker.py, assistant/audience.py): the parts of a question that say so and name no topic."""
 
 from __future__ import annotations
 
-from assistant.asker import after_aside, after_label, after_opening, asking_part, letter_body, without_audience, without_opening
+from assistant.asker import after_aside, after_label, after_opening, asking_part, letter_body, without_opening
+from assistant.audience import without_audience
 from assistant.followups import refers_back
 from assistant.text import words
 
@@ -64,6 +65,9 @@ def test_asking_part_leaves_out_who_is_asking_and_why():
     # a question word after a preposition or a comparison asks about what was just said
     assert refers_back("by who?") and refers_back("more than who?") and refers_back("compared to what?")
     assert not refers_back("by whom were the inspections done?")
+    # 'they' opening a clause on a noun after people the question names points at them, not back (session 45)
+    assert not refers_back("did parents rate the social workers they had?")
+    assert refers_back("and the social workers they had?") and refers_back("did parents say they were listened to?")
     # or after a comma, when the asker speaks of themselves ("it" and "this" there are the documents)
     dv = "is domestic violence still a big issue acording to this"
     assert asking_part(f"{dv}, we are seeing loads of it in our IRDs") == dv

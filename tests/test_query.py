@@ -31,6 +31,13 @@ def test_glossary_matches_whole_words_only(text):
     assert hits == set() and expanded == text
 
 
+def test_on_the_cpr_is_the_register_and_cpr_alone_is_no_term():
+    """'kids on the CPR' are on the child protection register; CPR alone may be resuscitation ('cpr training')."""
+    assert "on the cpr" in expand("were kids on the CPR asked their views?", GLOSSARY)[1]
+    assert q("were kids on the CPR asked their views less?").unknown_terms == ()
+    assert "CPR" in q("were staff trained in CPR?").unknown_terms
+
+
 def test_a_term_written_with_punctuation_matches_as_text_is_read(tmp_path):
     """expand() reads 'multi-agency' as 'multi agency': a glossary term written with its hyphen must match it, and
     two spellings of one term share their phrases."""
@@ -264,7 +271,7 @@ def test_the_retriever_knows_which_listed_phrases_its_documents_say(real_fake_se
 def test_a_name_said_only_where_the_answer_will_be_used_is_no_topic():
     """'for a DA training session next wk' says where the answer goes: the listed name in it ('training') and a
     place named there are no topic the question asks about; named in the question itself, they still count."""
-    from assistant.asker import without_audience
+    from assistant.audience import without_audience
 
     vocab = frozenset("what does the report say about domestic abuse".split())
     q = "for a DA training session next wk - what does it say about domestic abuse?"
