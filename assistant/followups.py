@@ -68,6 +68,24 @@ _CLAUSE_THAT = re.compile(r"\b(?:(?:is|was) it (?:true|right|correct|the case)|(
                           r"(?= (?!(?:" + "|".join(_NOT_A_CLAUSE) + r")\b)[a-z])", re.I)
 
 
+# people a 'they' or 'them' later in the same question may point at ("young people ... help them speak up")
+PEOPLE = frozenset("people children kids families parents carers staff workers practitioners professionals teenagers teens "
+                   "pupils weans bairns folk mums dads babies adults colleagues managers leaders".split())
+_FIRST_PEOPLE = re.compile(r"\b(?:" + "|".join(sorted(PEOPLE)) + r")\b", re.I)
+# "did families like the workers they had?": 'they' opening a clause on a noun ("the workers they had") points at the
+# people named before it, not at what was said before the question
+_RELATIVE_THEY = re.compile(r"\bthe (?:[\w-]+ ){1,2}(they)(?= (?!(?:are|were|is|was|will|would|can|could|do|did|does|should)\b)[a-z])",
+                            re.I)
+
+
+def _relative_they_out(text: str) -> str:
+    people = _FIRST_PEOPLE.search(text)
+    if not people:
+        return text
+    return _RELATIVE_THEY.sub(lambda m: m.group(0)[:m.start(1) - m.start()] if m.start() > people.start() else m.group(0),
+                              text)
+
+
 def only_points_back(text: str) -> bool:
     """A question that is nothing but a pointer at what was just said ("why?", "compared to who?", "by who?"): it names
     no topic of its own, whatever words it is made of."""
@@ -78,10 +96,12 @@ def refers_back(text: str) -> bool:
     """Whether the text points at something said before it ("do inspectors expect us to use it?"); the "it" of the
     time and the weather points at nothing ("what time is it?"), "this report" names the documents, "that" opening
     what was found or said points at nothing ("did they find that staff were confident?"), and a pointer in a
-    question's second alternative ("X or is it Y?", after at least three words) points at its first."""
+    question's second alternative ("X or is it Y?", after at least three words) points at its first, and 'they'
+    opening a clause on a noun after people the question names points at them ("did families like the workers they
+    had?")."""
     alternative = _OR_ALTERNATIVE.match(text)
     text = _CLAUSE_THAT.sub(lambda m: m.group(1) or " ", text[:alternative.end()] if alternative else text)
-    text = _THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", text))
+    text = _relative_they_out(_THE_DOCUMENTS.sub(" ", _DUMMY_IT.sub(" ", text)))
     return bool(_ANAPHORA.search(text) or _BARE.match(text))
 
 
