@@ -184,6 +184,24 @@ from queryfix import TYPES, q
     ("what do the inspectors say about trauma informed practice?", "definition", False),
     ("were the covid inspections done on teams/virtually?", "method", True),
     ("were families supported remotely during covid?", "method", False),
+    # session 45: how the government (or anyone) responded to the findings, or will act after them (a response, which
+    # the key messages never report), beside how services responded to a group of children (what they found)
+    ("has the govt said anything in reply? what was their reaction to the findings", "response", True),
+    ("are ministers putting more cash into advocacy after this?", "response", True),
+    ("is there a national action plan?", "response", True),
+    ("how did partnerships respond to the older teenagers?", "response", False),
+    ("was the response to the findings on neglect any good?", "response", True),
+    ("was the response to neglect any good?", "response", False),
+    # whether our own service is doing enough (one area, local); what a named service should change (a recommendation)
+    ("is my team doing enough on neglect?", "local", True),
+    ("are staff doing enough on neglect?", "local", False),
+    ("does it say what the health board should change?", "recommendation", True),
+    ("did anything change for families?", "recommendation", False),
+    # which agency or board had the longest of something (a ranking); a ratio (a figure)
+    ("which health board had the longest waits?", "ranking", True),
+    ("did the health boards have long waits?", "ranking", False),
+    ("what's the staffing ratio in children's houses?", "quantity", True),
+    ("is staffing in children's houses an issue?", "quantity", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
