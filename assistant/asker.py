@@ -260,6 +260,7 @@ MAX_MADE_WORDS = 5  # hand-set: the most words read as the thing the asker is ma
 
 
 def _asks(clause: str) -> bool:
+    """A clause that asks: a question, or a request opening with a request verb ("give me the key findings on ...")."""
     ws = words(clause)
     return _is_question(clause) or bool(ws) and ws[0] in _REQUEST_VERBS
 
@@ -272,8 +273,8 @@ def own_things(text: str) -> frozenset[str]:
     case's, "young carer I support is 13, ..."), unless a short clause that asks (of at most MAX_ANAPHORIC_WORDS words)
     points back to it ("we've had FGM referrals. anything on it?"); always up to MAX_OWN_WORDS words after "my" or
     "our" and what the asker says they are making ("I'm putting together a training session on chronologies"). None is
-    a question word or a stop word, or said again in another clause. A name in them is who asks, not what is asked about; one in a clause that asks ("how did my council,
-    Dundee, do?") still is. Cost: one pass."""
+    a question word or a stop word, or said again in another clause. A name in them is who asks, not what is asked
+    about; one in a clause that asks ("how did my council, Dundee, do?") still is. Cost: one pass."""
     own, elsewhere = set(), set()
     parts = [c for c in _CLAUSE_END.split(text) if c]
     asks = [c for part in parts for c in _COMMA.split(part) if _asks(c)]

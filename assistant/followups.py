@@ -79,6 +79,7 @@ _RELATIVE_THEY = re.compile(r"\bthe (?:[\w-]+ ){1,2}(they)(?= (?!(?:are|were|is|
 
 
 def _relative_they_out(text: str) -> str:
+    """The text less each 'they' opening a clause on a noun after the first people it names (one pass)."""
     people = _FIRST_PEOPLE.search(text)
     if not people:
         return text
