@@ -276,19 +276,22 @@ def own_things(text: str) -> frozenset[str]:
     a question word or a stop word, or said again in another clause. A name in them is who asks, not what is asked
     about; one in a clause that asks ("how did my council, Dundee, do?") still is. Cost: one pass."""
     own, elsewhere = set(), set()
-    parts = [c for c in _CLAUSE_END.split(text) if c]
-    asks = [c for part in parts for c in _COMMA.split(part) if _asks(c)]
+    # each sentence with its comma clauses, each clause's words and whether it asks: read once
+    parts = [(part, [(words(c), _asks(c), c) for c in _COMMA.split(part)]) for part in _CLAUSE_END.split(text) if part]
+    asks = [(ws, c) for _, clauses in parts for ws, asked, c in clauses if asked]
     # "we've had FGM referrals. anything on it?": a short question pointing back asks about what was said before it
-    asking = bool(asks) and not any(refers_back(c) and len(words(c)) <= MAX_ANAPHORIC_WORDS for c in asks)
-    for part in parts:
+    asking = bool(asks) and not any(len(ws) <= MAX_ANAPHORIC_WORDS and refers_back(c) for ws, c in asks)
+    for part, clauses in parts:
         said_of_me = asking and not _asks(part) and not _FIRST_PERSON.isdisjoint(words(part))
-        for clause in (c for c in _COMMA.split(part) if not _asks(c)):
-            ws = words(clause)
+        for ws, asked, _ in clauses:
+            if asked:
+                elsewhere |= set(ws)
+                continue
             taken: set[str] = set()
             if asking and (said_of_me or not _FIRST_PERSON.isdisjoint(ws)):  # "home visits in PPE" of "my team ..., ..."
                 upto = next((k for k, w in enumerate(ws) if w in _TOPIC_AFTER), len(ws))  # "..., I'm writing on kinship care"
                 taken = {w for w in ws[:upto] if w not in STOP and w not in ASK_WORDS and w not in _FIRST_PERSON
-                         and not any(c.isdigit() for c in w)}
+                         and not any(ch.isdigit() for ch in w)}
             for i, w in enumerate(ws):
                 if w in _OWN:
                     j = i + 1
@@ -300,5 +303,4 @@ def own_things(text: str) -> frozenset[str]:
                     taken |= {x for x in ws[i + 1:min(end, i + 1 + MAX_MADE_WORDS)] if x not in STOP}
             own |= taken
             elsewhere |= set(ws) - taken
-        elsewhere |= {w for c in _COMMA.split(part) if _asks(c) for w in words(c)}
     return frozenset(own - elsewhere)
