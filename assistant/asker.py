@@ -49,21 +49,34 @@ def asking_part(text: str) -> str:
     if len(parts) < 2:
         return text
     first, last = parts[0], parts[-1]
+    end = len(parts) - 1
     if _asks_first(first) and not any(_is_question(p) for p in parts[1:]) and \
-            _after_speaks_of_asker(" ".join(parts[1:])):  # "Do staff trust their TL? I def trust mine lol"
+            _after_speaks_of_asker(_span(text, parts, 1, end)):  # "Do staff trust their TL? I def trust mine lol"
         return first
     asks = [i for i, p in enumerate(parts) if _is_question(p)]
-    if asks and 0 < asks[-1] < len(parts) - 1 and _after_speaks_of_asker(" ".join(parts[asks[-1] + 1:])):
+    if asks and 0 < asks[-1] < end and _after_speaks_of_asker(_span(text, parts, asks[-1] + 1, end)):
         # "Chronologies! Are they any good? I'm so tired of 40 page ones": what follows the last question only speaks
         # of the asker, and the question is read with what comes before it
-        return asking_part(" ".join(parts[:asks[-1] + 1]))
+        return asking_part(_span(text, parts, 0, asks[-1]))
     if not _stands_alone(last, own_referents=True):
         # "I'm a sergeant on a rural patch. Our inspector says early recognition was praised. Is that right?": a question
         # that points at the sentence before it asks with that sentence, after what only says who is asking
-        if len(parts) >= 3 and _is_question(last) and not _is_question(parts[-2]) and _of_asker(" ".join(parts[:-2])):
-            return " ".join(parts[-2:])
+        if len(parts) >= 3 and _is_question(last) and not _is_question(parts[-2]) and \
+                _of_asker(_span(text, parts, 0, end - 2)):
+            return _span(text, parts, end - 1, end)
         return text
-    return last if _of_asker(" ".join(parts[:-1])) else text
+    return last if _of_asker(_span(text, parts, 0, end - 1)) else text
+
+
+def _span(text: str, parts: list[str], first: int, last: int) -> str:
+    """The text from parts[first] to parts[last] as typed, with what separates them ("OOH sw - did ...?" keeps its
+    label): each part is a piece of the text, found after the one before."""
+    at = start = 0
+    for k, part in enumerate(parts[:last + 1]):
+        at = text.find(part, at)
+        start = at if k == first else start
+        at += len(part)
+    return text[start:at]
 
 
 MAX_SIGNED_WORDS = 4  # hand-set: the most words after a job that signs a question off ("DI, public protection unit")
@@ -176,6 +189,7 @@ def _stands_alone(part: str, own_referents: bool = False) -> bool:
 _THAT_POINTS = frozenset("is was are were does did do about of on in like with for to from at by and but or so if how why "
                          "what where when has have had can will would could should than all regarding re".split())
 _THEY = frozenset({"they", "them", "their", "theirs"})
+_KIND = frozenset("kind kinds sort sorts type types".split())  # "recognise that kind of work": 'that' points back
 
 
 def _own_referents_out(part: str) -> str:
@@ -187,7 +201,7 @@ def _own_referents_out(part: str) -> str:
     for i, w in enumerate(ws):
         if w in _THEY and people:
             continue
-        if w == "that" and 0 < i < len(ws) - 2 and ws[i - 1] not in _THAT_POINTS:
+        if w == "that" and 0 < i < len(ws) - 2 and ws[i - 1] not in _THAT_POINTS and ws[i + 1] not in _KIND:
             continue
         kept.append(w)
         people = people or _names_people(w)

@@ -8,7 +8,7 @@ import re
 from .followups import refers_back
 from .intents import ASK_WORDS, asker_intro
 from .readings import Answer, Parts, Reading
-from .text import words
+from .text import STOP, stem, words
 
 WHOLE_COVER = 0.9  # share of a question's word weight its best sentence has for it to be one ask, not "X and Y" (hand-set)
 PART_WORDS = 4  # words: the least a compound question's unanswered part has to be a question of its own (hand-set)
@@ -16,6 +16,7 @@ PART_WORDS = 4  # words: the least a compound question's unanswered part has to 
 # split() strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;", re.I)  # "n": and, as texted
 _NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
+_DETERMINERS = frozenset("the a an our their my your its these those all any".split())  # not counted in a lead
 _LEADING = frozenset("then also so separately secondly second next".split())  # words before a second question's first
 
 
@@ -23,8 +24,8 @@ class Compound:
     """Splits a question into the parts it asks. `decide`: the library's one way to answer a reading; `content`: the
     documents' topic words (a part names one of them); `topics`: topics.Topics (whether one answer speaks to both)."""
 
-    def __init__(self, decide, content: frozenset[str], topics):
-        self.decide, self.content, self.topics = decide, content, topics
+    def __init__(self, decide, content: frozenset[str], topics, joined: frozenset[tuple[str, str]] = frozenset()):
+        self.decide, self.content, self.topics, self.joined = decide, content, topics, joined
 
     def parts(self, own: Answer, text: str, allowed, broad: bool) -> Parts | None:
         """The question's own reading `own` split into the parts it asks (split), or None: a broad question the
@@ -39,6 +40,17 @@ class Compound:
                           whole=pick.sentence.text if pick else "",
                           scene=pick.message.sentences[0].text if pick and pick.index else "",
                           typed=not d.answered and d.reason in own.result.query.asks)
+
+    def _one_phrase(self, left: str, joiner: str, right: str) -> bool:
+        """'and' inside one phrase, not between two asks: a word said again ("more and more families"), or two words
+        the documents themselves join with 'and' ("the response to abuse and neglect of younger children")."""
+        if joiner.lower() not in ("and", "&", "n"):
+            return False
+        before, after = words(left)[-1:], words(right)[:1]
+        if not (before and after):
+            return False
+        pair = (stem(before[0]), stem(after[0]))
+        return before == after or pair in self.joined or pair[::-1] in self.joined
 
     @staticmethod
     def _one_sentence_says_all(found: Answer) -> bool:
@@ -69,6 +81,8 @@ class Compound:
             if any(a <= m.start() < b for a, b in names):  # "Safe and Together" is one name, and not theirs
                 continue
             left, right = text[begin:m.start()].strip().strip(" ,:?"), text[m.end():].strip().strip(" ,:?")
+            if self._one_phrase(left, m.group(), right):
+                continue
             topical = [any(w in self.content for w in words(part)) for part in (left, right)]
             if not all(topical) and not (partly and any(topical)):
                 continue
@@ -80,9 +94,9 @@ class Compound:
             asks_again = new_ask or bool(begins) and begins[0] in ASK_WORDS
             if whole and scene and not asks_again and self.topics.holds_each(whole, (left, right), scene):
                 continue
-            lead = words(left)
+            lead = [w for w in words(left) if w not in _DETERMINERS]
             if not asks_again and len(lead) <= 2 and lead[:1] and lead[0] in ASK_WORDS:  # "do SWs and HVs have the
-                continue  # skills ...?": the nouns share the ask that follows them, one question
+                continue  # skills ...?", "did the weans and their parents like ...?": the nouns share the ask after them
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
             if a.answered and b.answered and (asks_again or not typed):
                 if a.decision.picks[0].message.id != b.decision.picks[0].message.id:
@@ -105,3 +119,11 @@ def _name_pattern(term: str) -> str:
     """A name of several words as the question may write it: any non-word characters between its words, "&" for
     "and" ("Safe & Together" is the listed "safe and together")."""
     return r"\b" + r"\W*".join(r"(?:and|&)" if w == "and" else re.escape(w) for w in term.split()) + r"\b"
+
+
+def joined_pairs(text: str) -> set[tuple[str, str]]:
+    """The stems of the words a text joins with 'and' ("abuse and neglect": ('abus', 'neglect')): phrases of its own
+    that a question quoting them does not ask as two things (Compound._one_phrase). Read once per message at load."""
+    ws = words(text)
+    return {(stem(ws[i - 1]), stem(ws[i + 1])) for i in range(1, len(ws) - 1)
+            if ws[i] == "and" and ws[i - 1] not in STOP and ws[i + 1] not in STOP}

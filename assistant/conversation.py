@@ -66,7 +66,7 @@ class Conversation:
     def __init__(self, library, decide, suggester, max_question_chars: int = 1000):
         self.lib, self.decide = library, decide
         self.topics = Topics(library)
-        self.compound = Compound(decide, library.content, self.topics)
+        self.compound = Compound(decide, library.content, self.topics, library.joined)
         self.replies = Replies(library, suggester, max_question_chars)
 
     # -- routing --------------------------------------------------------------------------------
@@ -137,6 +137,8 @@ class Conversation:
         if intent in ("more", "which", "plainer", "else"):
             return self.replies.decline("no_topic", nxt)
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
+        if elsewhere and self._every_message_shown(ctx, allowed):  # after an overview, "what else is making the job
+            ctx = replace(ctx, shown=[m for m, _, _ in ctx.quoted])  # harder?" leaves out the last answer's alone
         reply = self._question(text, elsewhere, ctx, nxt, allowed)
         if reply.status == "no_answer" and elsewhere and (refers_back(text) or self.topics.shares_subject(text, ctx.topic)):
             last = self.replies.last_quoted(ctx)
@@ -144,6 +146,12 @@ class Conversation:
                 # about covid: no other message has more; the one just quoted does
                 return self.replies.from_last("more", ctx, nxt)
         return reply
+
+    def _every_message_shown(self, ctx: Context, allowed: frozenset[str] | None) -> bool:
+        """Whether the conversation has shown every message of the documents chosen, as an overview does: leaving them
+        all out would leave nothing to look in."""
+        every = allowed if allowed is not None else self.lib.store.messages.keys()
+        return set(every) <= set(ctx.shown)
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
@@ -227,10 +235,12 @@ class Conversation:
     def _overview_asked(self, text: str, broad: bool, remark: str = "") -> bool:
         """A broad request for the whole collection (Topics.is_overview) that asks for no figure, date or name of its own
         ("when will the next key messages report be published?": the answer model judges that, like any other
-        question), beside a remark, if any, naming nothing the documents speak of ("teacher here, really worried about
-        our pupils' mental health. what did the inspections find?" asks about mental health)."""
-        if not broad or not self.topics.is_overview(text):
-            return False
+        question) and not only for what went well, beside a remark, if any, naming nothing the documents speak of
+        ("teacher here, really worried about our pupils' mental health. what did the inspections find?" asks about
+        mental health)."""
+        if not broad or not self.topics.is_overview(text) or polarity.asked(text) == polarity.GOOD:
+            return False  # "what's good in the report?" asks for what went well (what does not is an overview still:
+            # "big external pressures on services?" names no pressure of the documents' own, so all are quoted)
         if remark and self.topics.names_a_topic(remark, glossed=True):
             return False
         read = self.lib.retriever.analyse(text)

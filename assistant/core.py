@@ -14,6 +14,7 @@ from . import store as store_mod
 from .answer import decide, load_calibration
 from .breadth import Breadth, BreadthModel
 from .context import parse_context
+from .compound import joined_pairs
 from .conversation import Conversation
 from .readings import Answer, Reading
 from .intents import content_words, stop_stems
@@ -49,6 +50,7 @@ class Library:
     content_stems: frozenset[str]  # the stems of the topic words ("needed" is about "need")
     stem_starts: frozenset[str]  # the first STEM_PREFIX letters of the documents' longer stems ("responding": "response")
     breadth: Breadth  # whether a question is broad (breadth.py)
+    joined: frozenset[tuple[str, str]] = frozenset()  # stems the documents join with 'and' ("abuse and neglect")
 
     @classmethod
     def of(cls, st: Store, retriever: Retriever, profile: Profile, calibration: dict,
@@ -62,7 +64,8 @@ class Library:
                    Counter(w for m in st.messages.values() for w in stems(m.text)),
                    frozenset(terms(" ".join(content))) - stop_stems(),
                    frozenset(s[:STEM_PREFIX] for s in retriever.corpus.idf if len(s) >= STEM_PREFIX),
-                   Breadth(breadth, retriever.embedder.name, retriever.searched_vector, st.vectors.d))
+                   Breadth(breadth, retriever.embedder.name, retriever.searched_vector, st.vectors.d),
+                   frozenset(pair for m in st.messages.values() for pair in joined_pairs(m.text)))
 
     def decide(self, reading: Reading) -> Answer:
         """The library's one way to answer a reading of a question: search, then the answer model."""

@@ -63,7 +63,7 @@ _SAYING = ("find finds found say says said think thinks thought feel feels felt 
            "confirm confirms confirmed true sure evidence confident aware clear evident satisfied assured convinced "
            "concerned worried").split()
 _NOT_A_CLAUSE = ("too also as about in on for with at from to again either is was are were will would did does do has had "
-                 "have can could be been though then now here there and or but so").split()
+                 "have can could be been though then now here there and or but so kind sort type").split()
 _CLAUSE_THAT = re.compile(r"\b(?:(?:is|was) it (?:true|right|correct|the case)|(" + "|".join(_SAYING) + r")) that"
                           r"(?= (?!(?:" + "|".join(_NOT_A_CLAUSE) + r")\b)[a-z])", re.I)
 

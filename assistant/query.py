@@ -263,10 +263,11 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
     return re.sub(r"[A-Za-z]{6,}", fix, text)
 
 
-# "(HSB type cases)", "(e.g. CSE)", "(aka IRDs)": brackets that gloss the question's words with an example or the field's
-# name for them; what is asked is outside them. Bounded on both sides of the marker word.
-_GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)",
-                    re.I)
+# "(HSB type cases)", "(e.g. CSE)", "(aka IRDs)", "(foster, resi, kinship)": brackets that gloss the question's words with
+# an example, a list of the kinds meant or the field's name for them; what is asked is outside them. Bounded on both sides
+# of the marker word, and each listed kind at most 20 characters.
+_GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)"
+                    r"|\((?:[^(),]{1,20},\s*){1,4}[^(),]{1,20}\)", re.I)
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),

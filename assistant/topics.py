@@ -84,9 +84,10 @@ class Topics:
     def names_a_topic(self, text: str, glossed: bool = False) -> bool:
         """Whether the question names something the documents speak of: a topic word they use that fewer than half the
         messages use ("is care planning improving?"; not "what did the inspectors find?"). `glossed`: read with the
-        documents' words the glossary gives for the field's ("looked after" names care experienced)."""
+        documents' words the glossary gives for the field's ("looked after" names care experienced), but not for those
+        in a phrase saying who the answer is for or where it is used ("at the start of the core group")."""
         if glossed:
-            text = self.lib.retriever.analyse(text).expanded
+            text = self.lib.retriever.analyse(" ".join(without_audience(words(text)))).expanded
         freq = self.lib.message_freq
         return any(freq.get(stem(w), 0) and not self.names_little(stem(w)) for w in self.topic_words(text))
 

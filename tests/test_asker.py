@@ -217,3 +217,21 @@ def test_a_pointer_the_question_itself_gives_a_referent_does_not_tie_it_to_what_
     assert after_label("kinship carers - what support did the inspections find they were getting?") == ""
     text = "I'm a kinship carer. What support did the inspections find they were getting?"
     assert asking_part(text) == text
+
+
+def test_the_question_read_with_what_comes_before_it_keeps_its_label_as_typed():
+    """A question read with what comes before it keeps the dash after a label as typed, so the opening that says who asks
+    ("OOH sw - ") is still read as one; joined with a space instead it read "OOH sw did staff ..." and named OOH as asked
+    about."""
+    text = "OOH sw - were colleagues in other agencies a help in lockdown? honestly our nights were grim"
+    assert asking_part(text) == "OOH sw - were colleagues in other agencies a help in lockdown?"
+    text = "Youth worker - our group has been going ten years. Does it say that kind of work is valued?"
+    assert asking_part(text) == text  # 'that kind of' points at the sentence before it
+
+
+def test_that_kind_of_points_back():
+    """'that sort of thing' points at what was said before, even after a verb of finding, where 'that staff were
+    stretched' opens what was found."""
+    assert refers_back("does the report recognise that kind of work?")
+    assert refers_back("did inspectors find that sort of thing too?")
+    assert not refers_back("did inspectors find that staff were stretched?")

@@ -147,3 +147,25 @@ def test_a_broad_question_the_documents_do_not_answer_whole_may_still_ask_one_th
     assert "recruitment" in parts.unanswered
     answered = "what was found on covid and also on chronologies?"
     assert compound.parts(km.decide(Reading(answered, broad=True)), answered, None, broad=True) is None
+
+
+def test_and_inside_one_phrase_is_no_split(km):
+    """'and' between a word said twice ("more and more") or between two words the documents themselves join with 'and'
+    ("abuse and neglect", "poverty and deprivation") is inside one phrase; 'DV and poverty' is two asks."""
+    from assistant.compound import joined_pairs
+
+    assert ("abus", "neglect") in joined_pairs("children subject to abuse and neglect, and to the risks")
+    assert not any("the" in pair for pair in joined_pairs("children and the families"))  # stop words join nothing
+    compound = km.conversation.compound
+    assert compound._one_phrase("is the response to abuse", "and", "neglect of little ones robust")
+    assert compound._one_phrase("HV - more", "and", "more families are struggling")
+    assert not compound._one_phrase("is DV still an issue", "and", "poverty")
+    assert not compound._one_phrase("abuse", "as well as", "neglect")  # a joiner that begins a second ask
+
+
+def test_nouns_sharing_the_ask_after_them_are_not_split_whatever_determiners_they_have(recorded):
+    """'were the teenagers and their carers listened to?': the determiners are not counted in the lead, so the two nouns
+    share the ask as 'did kids and parents like …?' does, and 'were the teenagers' is never searched alone."""
+    a, rec = recorded
+    a.ask("were the teenagers and their carers listened to?")
+    assert not any(r.text.lower() == "were the teenagers" for r in rec.readings)

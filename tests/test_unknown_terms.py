@@ -44,6 +44,9 @@ from queryfix import q
     # the hearings system is never mentioned; a hearing as where a child needs a voice is where advocacy is asked about
     ("does it say anything about the children's hearings system?", ("children hearings", "hearings system")),
     ("do kids at hearings all get an advocate?", ()),
+    # a bracket listing the kinds meant glosses the word before it; what is asked is outside it
+    ("were looked after kids (foster, resi, kinship) asked their views?", ()),
+    ("what about kinship carers (grandparents, aunts)?", ("kinship",)),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
