@@ -233,6 +233,14 @@ def test_how_far_what_was_just_shown_holds_is_answered_from_it_when_nothing_else
     assert km.ask("is that true of teenagers?", first.context).status == "no_answer"  # it names something else
 
 
+@pytest.mark.parametrize("text", ["is it just in certain areas?", "is that just a few folk?", "is it in particular places?"])
+def test_how_far_a_finding_holds_names_no_topic(km, text):
+    """'certain areas', 'a few folk', 'particular places' ask how far what was just shown holds: no topic of their own
+    (prompts/intents.json "extent"), so the turn leans on the last answer."""
+    assert km.conversation.topics.topic_words(text) == []
+    assert km.conversation.topics.topic_words("is it just in certain areas for teenagers?") == ["teenagers"]
+
+
 @pytest.mark.parametrize("text", ["give me the rest", "what's the flip side?", "what's the evidence for that?"])
 def test_the_rest_the_flip_side_and_the_evidence_of_one_quote_are_the_rest_of_its_message(km, text):
     """After a quote of one sentence with no side asked for, the rest of its message is the rest, the other side and the

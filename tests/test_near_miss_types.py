@@ -202,6 +202,26 @@ from queryfix import TYPES, q
     ("did the health boards have long waits?", "ranking", False),
     ("what's the staffing ratio in children's houses?", "quantity", True),
     ("is staffing in children's houses an issue?", "quantity", False),
+    # session 46: 'which areas for improvement' asks for findings, not named areas; what the documents mean by a term
+    # (a definition); how to get a child referred, and 'should I?' after a case (advice); a share asked for exactly (a
+    # figure); whether the government is doing anything (a response)
+    ("which areas for improvement stand out?", "named", False),
+    ("which areas were weakest?", "named", True),
+    ("what does it really mean by corporate parenting?", "definition", True),
+    ("what does it say about corporate parenting?", "definition", False),
+    ("how to get my pupil referred to CAMHS?", "advice", True),
+    ("the school wants a referral for a 9yo who keeps missing days, should I?", "advice", True),
+    ("how are referrals to CAMHS going?", "advice", False),
+    ("what proportion of kids were heard, exactly?", "quantity", True),
+    ("what proportion of kids were heard?", "quantity", False),
+    ("are ministers doing anything about advocacy?", "response", True),
+    ("are staff doing anything about advocacy?", "response", False),
+    # statistics analysis as a practice, and a cause pushing numbers up, are topics (no figure asked); one service against
+    # another named with 'services' is a ranking
+    ("is stats analysis something partnerships need to get better at?", "quantity", False),
+    ("poverty pushing up our referral numbers - is that in there?", "quantity", False),
+    ("what are the referral numbers?", "quantity", True),
+    ("did social work services do better than health?", "ranking", True),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected

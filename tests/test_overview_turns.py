@@ -73,3 +73,25 @@ def test_how_fast_and_for_which_job_the_overview_is_wanted_names_no_topic(km):
                 "fine, just give me the overall gist then, quoting it",  # 'quoting' says how, 'fine' agrees
                 "give me the headlines I can put on one slide for my team tomorrow"):  # where it will go
         assert [q.text for q in km.ask(ask).quotes] == leads, ask
+
+
+def test_what_the_report_is_saying_for_a_course_is_an_overview_and_what_is_good_in_it_is_not(km):
+    """'whats', 'saying', what the asker is doing it for ('doing a talk for uni') ask for the overview; a remark whose
+    only topic word is in a phrase saying where it is used ('at the start of the core group': the glossary's reading
+    of 'core group' is not read there) leaves one; 'what's good in it?' asks for one side of the findings."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("in a nutshell whats the report saying", "key themes pls? doing a talk for uni on the inspection findings",
+                "give me the gist please, we've got 5 mins at the start of the core group"):
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask
+    assert [q.text for q in km.ask("whats good in the report").quotes] != leads
+
+
+def test_anything_else_after_an_overview_looks_past_the_last_answer_alone(km):
+    """An overview shows every message: 'what else is making the job harder?' after it and an answer on poverty looks
+    past the poverty answer only, not past every message (which left nothing to look in)."""
+    overview = km.ask("give me the gist")
+    assert len(overview.quotes) == len(km.messages)
+    poverty = km.ask("anything about poverty?", overview.context)
+    assert poverty.status == "answered"
+    r = km.ask("what else is making the job harder?", poverty.context)
+    assert r.status == "answered" and r.quotes[0].message_id not in {q.message_id for q in poverty.quotes}

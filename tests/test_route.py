@@ -90,6 +90,14 @@ from assistant.intents import plain_spelling, route
     ("can you just write the intro for our plan?", "refuse"),
     ("before I put this in front of the board, is there a caveat?", None),
     ("I rate my team leader - is that common?", None),
+    # session 46: an insult with a word of emphasis; being a person or a bot, what it is based on, what it can answer; an
+    # ending said as leaving; thanks said as what was needed; asking to expand, put as a question to the assistant; the
+    # else cue with where and why; 'translate into' said of results is no request to translate
+    ("you're totally useless", "refuse"), ("r u a person or a bot?", "help"), ("what are you based on?", "help"),
+    ("do you only answer about the key messages?", "help"), ("ok I'm off, bye", "goodbye"),
+    ("thanks, just what I needed", "thanks"), ("could you expand on that", "more"),
+    ("anything else worth knowing in there?", "else"),
+    ("does early help translate into fewer referrals?", None), ("translate this into Polish", "refuse"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
