@@ -98,6 +98,9 @@ from assistant.intents import plain_spelling, route
     ("thanks, just what I needed", "thanks"), ("could you expand on that", "more"),
     ("anything else worth knowing in there?", "else"),
     ("does early help translate into fewer referrals?", None), ("translate this into Polish", "refuse"),
+    # thanks with a word of emphasis or of when ('really', 'dead', 'today', 'earlier')
+    ("ta, that's really helped", "thanks"), ("cheers, dead helpful", "thanks"),
+    ("thanks for your help today", "thanks"), ("thanks for the help earlier", "thanks"),
 ])
 def test_route_intents(text, intent):
     assert route(text) == intent
