@@ -149,9 +149,13 @@ class Conversation:
 
     def _every_message_shown(self, ctx: Context, allowed: frozenset[str] | None) -> bool:
         """Whether the conversation has shown every message of the documents chosen, as an overview does: leaving them
-        all out would leave nothing to look in."""
-        every = allowed if allowed is not None else self.lib.store.messages.keys()
-        return set(every) <= set(ctx.shown)
+        all out would leave nothing to look in. Cost: at most the ids the context keeps (context.MAX_IDS), whatever the
+        number of messages."""
+        every = allowed if allowed is not None else self.lib.store.messages
+        if len(every) > len(ctx.shown):
+            return False
+        shown = set(ctx.shown)
+        return all(m in shown for m in every)
 
     def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
