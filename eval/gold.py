@@ -68,7 +68,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff103.jsonl", "eval/data/questions-dev-staff104.jsonl",
                   "eval/data/questions-dev-staff105.jsonl", "eval/data/questions-dev-staff110.jsonl",
                   "eval/data/questions-dev-staff111.jsonl", "eval/data/questions-dev-staff112.jsonl",
-                  "eval/data/questions-dev-staff113.jsonl")
+                  "eval/data/questions-dev-staff113.jsonl", "eval/data/questions-dev-staff114.jsonl",
+                  "eval/data/questions-dev-staff115.jsonl", "eval/data/questions-dev-staff116.jsonl",
+                  "eval/data/questions-dev-staff117.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
