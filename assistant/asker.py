@@ -62,7 +62,7 @@ def asking_part(text: str) -> str:
         # "I'm a sergeant on a rural patch. Our inspector says early recognition was praised. Is that right?": a question
         # that points at the sentence before it asks with that sentence, after what only says who is asking
         if len(parts) >= 3 and _is_question(last) and not _is_question(parts[-2]) and \
-                _of_asker(_span(text, parts, 0, end - 2)):
+                _of_asker(_span(text, parts, 0, end - 2), cut=True):
             return _span(text, parts, end - 1, end)
         return text
     return last if _of_asker(_span(text, parts, 0, end - 1)) else text
@@ -92,10 +92,10 @@ def _after_speaks_of_asker(text: str) -> bool:
     return bool(signed) and len(words(text[signed.end() - 1:])) <= MAX_SIGNED_WORDS and not _is_question(text)
 
 
-def _of_asker(text: str) -> bool:
+def _of_asker(text: str, cut: bool = False) -> bool:
     """Whether the text speaks of the asker: in the first person, or opening with who asks ("Panel member here.",
-    "HV: ...": intents.asker_intro)."""
-    return bool(_FIRST_PERSON & set(words(text)) or asker_intro().match(text))
+    "HV: ...": intents.asker_intro); `cut`: the text is a part whose dash the split cut off ("adult MH nurse")."""
+    return bool(_FIRST_PERSON & set(words(text)) or asker_intro().match(text.strip().rstrip(".!:") + "." if cut else text))
 
 
 # A letter's salutation ("Dear Sir/Madam,") and its sign-off with all that follows it ("Yours faithfully, J. McLeod,
@@ -303,7 +303,8 @@ def own_things(text: str) -> frozenset[str]:
                 continue
             taken: set[str] = set()
             if asking and (said_of_me or not _FIRST_PERSON.isdisjoint(ws)):  # "home visits in PPE" of "my team ..., ..."
-                upto = next((k for k, w in enumerate(ws) if w in _TOPIC_AFTER), len(ws))  # "..., I'm writing on kinship care"
+                # "..., I'm writing on kinship care" (a clause opening with the word, "..., on UC", is all the asker's)
+                upto = next((k for k, w in enumerate(ws) if w in _TOPIC_AFTER and k), len(ws))
                 taken = {w for w in ws[:upto] if w not in STOP and w not in ASK_WORDS and w not in _FIRST_PERSON
                          and not any(ch.isdigit() for ch in w)}
             for i, w in enumerate(ws):

@@ -176,9 +176,10 @@ class Conversation:
                 asking, self.lib.breadth.is_broad(without_opening(asking)), remark=text.replace(asking, " "))):
             return self.replies.overview(nxt, allowed)  # "Och I've no had a minute to read it. Can you sum the whole
             # thing up for me?": the sentence that asks, read alone, asks for the overview
-        if broad and self.topics.off_topic(text):  # "give me an overview of football tactics", "how does the report
-            broad = False  # describe multi-agency working?": no word of its topic is the documents', so it is not
-            # answered from across them; the answer model judges it as one question, like any other
+        if broad and self.topics.off_topic(without_opening(text)):  # "give me an overview of football tactics", "how
+            broad = False  # does the report describe multi-agency working?": no word of its topic is the documents', so
+            # it is not answered from across them; the answer model judges it as one question, like any other (who asks,
+            # "DS in the PPU - ...", is no topic)
         said = text  # what the question's breadth was judged on
         if not broad and not kind and asking != text and not _BOTH.search(asking) and \
                 self.lib.breadth.is_broad(without_opening(asking)) and not self.topics.off_topic(asking):

@@ -73,10 +73,9 @@ def has_any(ws: list[str], phrases) -> bool:
 
 
 def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
-    """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse,
-    more, else, which, plainer; None for a question. `content` is the corpus's own topic words: a short turn
-    with a social word and none of them ("cheers mate") is chit-chat, and so is a question put to
-    the assistant itself ("are you a robot?")."""
+    """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse, more, else, which,
+    plainer; None for a question. `content` is the corpus's own topic words: a short turn with a social word and none
+    of them ("cheers mate") is chit-chat, and so is a question put to the assistant itself ("are you a robot?")."""
     data, ws = intents(), [_DRAWN_OUT.sub(r"\1", w) for w in words(text)]  # "helloooo", "thanksss"
     if not ws:
         return None
@@ -94,7 +93,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     if _ELSE_BUT.match(text):
         return "else"
     no_request = filler()
-    others = [i for i, w in enumerate(ws) if w not in no_request]  # the phrase must cover every non-filler word
+    put = 2 if len(ws) > 2 and ws[0] in _CAN and ws[1] in _YOU else 0  # "can you say a bit more?": the phrase after
+    others = [i for i, w in enumerate(ws) if i >= put and w not in no_request]  # it must cover every non-filler word
     first, last = (others[0], others[-1]) if others else (len(ws), -1)
     said = padded(ws)
     for name, phrases in _whole():
@@ -109,7 +109,7 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
         return "thanks" if {"thanks", "cheers", "ta", "helpful", "useful"} & set(ws) else None
     if (social := _social_run(ws, no_request)) is not None:
         return social
-    if _opens(ws, said, data) or (_introduces(ws) and "?" not in text):
+    if _opens(ws, said, data) or (_introduces(ws, text) and "?" not in text):
         return "greeting"
     if content and not any(w in content for w in ws):
         if len(ws) <= 4:
@@ -137,26 +137,27 @@ def _in_content(word: str, content: frozenset[str]) -> bool:
 
 
 SOCIAL = ("goodbye", "thanks", "greeting")  # the social intents, in the order a turn made of several is named by
-MAX_SOCIAL_WORDS = 16  # hand-set: a longer turn is not read as a run of social phrases
+_RUN = ("goodbye", "more") + SOCIAL[1:]  # in a run, asking for more outranks all but leaving ("go on, tell me a bit more")
+MAX_SOCIAL_WORDS, _FOR_MINE = 16, 6  # hand-set: the most words of a run of social phrases, and of "for our X" ending it
 
 
 @lru_cache(maxsize=1)
 def _social_phrases() -> tuple[tuple[str, list[str]], ...]:
-    """(intent, phrase words) of the SOCIAL intents' "whole" cues and the acknowledgements ("no worries"), longest
-    first within each intent (_whole)."""
-    return tuple((name, pw) for name, pws in _whole() if name in SOCIAL + ("acknowledge",) for pw in pws)
+    """(intent, phrase words) of _RUN's "whole" cues and "acknowledge", longest first in each; a bare 'and' joins them."""
+    return tuple((name, pw) for name, pws in _whole() if name in _RUN + ("acknowledge",) for pw in pws if pw != ["and"])
 
 
 def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
-    """A turn made only of social phrases and filler words, more than one phrase ("that's all for today, ta",
-    "thanks, bye", "ok no worries, bye"): named by the first of SOCIAL it uses, else an acknowledgement. Phrases are tried longest first at each word; cost is the
-    words times the social phrases, bounded by MAX_SOCIAL_WORDS."""
+    """A turn of social phrases, requests for more and filler words ("thanks, bye", "go on, tell me more"), perhaps
+    ending with its use ("thanks, that's helpful for our CPC plan"): named by the first of _RUN it uses, else an
+    acknowledgement. Phrases are tried longest first at each word; cost: words times phrases, under MAX_SOCIAL_WORDS."""
     if len(ws) > MAX_SOCIAL_WORDS:
         return None
-    phrases = _social_phrases()
-    used, i = set(), 0
+    phrases, used, i = _social_phrases(), set(), 0
     while i < len(ws):
         hit = next(((name, len(pw)) for name, pw in phrases if ws[i:i + len(pw)] == pw), None)  # "for your help" too
+        if hit is None and used and ws[i] == "for" and ws[i + 1:i + 2] in (["my"], ["our"]) and len(ws) - i <= _FOR_MINE:
+            break  # "... for our team briefing": the asker's own use, at the end
         if hit is None and ws[i] in no_request:
             i += 1
             continue
@@ -164,7 +165,7 @@ def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
             return None
         used.add(hit[0])
         i += hit[1]
-    return next((name for name in SOCIAL if name in used), "acknowledge" if used else None)
+    return next((name for name in _RUN if name in used), "acknowledge" if used else None)
 
 
 _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter typed three times or more: no English word has that
@@ -202,12 +203,6 @@ def _opens(ws: list[str], said: str, data: dict) -> bool:
     return False
 
 
-_INTRODUCTION = ("im a", "i'm a", "i am a", "im an", "i'm an", "i am an", "im the", "i'm the", "i am the", "this is",
-                 "i work", "im with", "i'm with", "i am with", "im from", "i'm from", "i am from", "im on", "i'm on",
-                 "i am on", "i sit on", "im new", "i'm new", "i am new", "im in", "i'm in", "i am in", "i've just joined",
-                 "ive just joined", "i just joined", "i've joined", "ive joined", "i have just joined", "i've just started",
-                 "ive just started", "i just started", "i support", "i manage", "i run", "i lead", "i teach", "i chair",
-                 "i coordinate", "i co-ordinate", "i supervise", "i look after", "i deliver")
 # "... and have a few questions before our meeting": announcing questions asks none ('have' may open one)
 _ANNOUNCED = re.compile(r"\b(?:have|got) (?:a few|a couple of|a couple|some|few|a wee few) (?:questions|qs|queries)\b")
 _I_AM = (("im",), ("i'm",), ("i", "am"))
@@ -218,17 +213,23 @@ _WHERE = frozenset("in at w with for from on".split())  # "… worker in a small
 MAX_INTRODUCTION_WORDS = 10  # hand-set: "hi, family support worker w a charity"; a longer turn says more than who asks
 
 
-def _introduces(ws: list[str]) -> bool:
+_STATES = frozenset("is are was were has have".split())  # ask when opening a clause, not inside one ("my patients are parents")
+_CLAUSES = re.compile(r"[,.;:!?]|\s[-–—]+\s|\band\b")
+
+
+def _introduces(ws: list[str], text: str) -> bool:
     """A greeting and who is asking, nothing asked yet ("hello, I'm a team manager in a children and families team",
     "good morning. I sit on the scrutiny committee", "hiya, CPC lead officer here", "hi, family support worker w a
     charity": a job noun of prompts/intents.json "roles")."""
     two = " ".join(ws[:2]) in intents()["whole"]["greeting"]  # "good morning", "hi there"
     if len(ws) < 3 or not (two or ws[0] in _greeting_words()):
         return False
-    if any(w in ASK_WORDS for w in _ANNOUNCED.sub(" ", " ".join(ws[1:])).split()):
+    low = _ANNOUNCED.sub(" ", text.lower())
+    if any(w in ASK_WORDS and w not in _STATES for w in words(low)[1:]) or \
+            _STATES & {c.split()[0] for c in _CLAUSES.split(low) if c.split()}:
         return False
     rest = ws[2:] if two else ws[1:]
-    if " ".join(rest).startswith(_INTRODUCTION) or (ws[-1] == "here" and len(ws) <= MAX_INTRODUCTION_WORDS):
+    if " ".join(rest).startswith(tuple(intents()["introduction"])) or (ws[-1] == "here" and len(ws) <= MAX_INTRODUCTION_WORDS):
         return True
     here = rest.index("here") + 1 if "here" in rest[:MAX_INTRODUCTION_WORDS] else 0  # "paediatrician here, prepping for …"
     if here and rest[here:] and rest[here].endswith("ing") and rest[here] not in _SEEKING:
@@ -352,8 +353,8 @@ _PLAINER = re.compile(
 
 _WHICH = re.compile(
     r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
-    r"(?:which|what) (?:key )?(?:message|msg|km)(?: number| no\.?)?"
-    r"(?: (?:is|was) (?:that|this|it)(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)"
+    r"(?:which|what)(?: of the)? (?:number )?(?:key )?(?:messages?|msg|km)(?: number| no\.?)?"  # "what number message was
+    r"(?: (?:is|was) (?:that|this|it)(?: one)?(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)(?: one)?"
     r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
     r"|(?:which|what) (?:bit|part|section|page|paragraph|chapter|sentence|line)(?: of (?:the|this) (?:report|document|doc|text))?"
     r" (?:says|said|covers|mentions|is|was) (?:that|this|it)(?: from| in)?"
@@ -371,8 +372,7 @@ _ELSE_BUT = re.compile(
 
 
 @lru_cache(maxsize=1)
-def vague_words() -> frozenset[str]:
-    """Words that name no thing of their own ('the senior bit', 'that side of it', 'why does it matter')."""
+def vague_words() -> frozenset[str]:  # words that name no thing of their own ('the senior bit', 'why does it matter')
     return frozenset(intents()["vague"])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.asker import after_aside, after_label, after_opening, asking_part, letter_body, without_opening
+from assistant.asker import after_aside, after_label, after_opening, asking_part, letter_body, own_things, without_opening
 from assistant.audience import without_audience
 from assistant.followups import refers_back
 from assistant.text import words
@@ -226,7 +226,8 @@ def test_the_question_read_with_what_comes_before_it_keeps_its_label_as_typed():
     text = "OOH sw - were colleagues in other agencies a help in lockdown? honestly our nights were grim"
     assert asking_part(text) == "OOH sw - were colleagues in other agencies a help in lockdown?"
     text = "Youth worker - our group has been going ten years. Does it say that kind of work is valued?"
-    assert asking_part(text) == text  # 'that kind of' points at the sentence before it
+    # 'that kind of' points at the sentence before it, which is read with it; the label before both says who asks
+    assert asking_part(text) == text[len("Youth worker - "):]
 
 
 def test_that_kind_of_points_back():
@@ -235,3 +236,17 @@ def test_that_kind_of_points_back():
     assert refers_back("does the report recognise that kind of work?")
     assert refers_back("did inspectors find that sort of thing too?")
     assert not refers_back("did inspectors find that staff were stretched?")
+
+
+def test_a_clause_of_the_askers_sentence_opening_with_on_is_the_askers_own():
+    """'a lot of my guys are skint too, on UC. is poverty mentioned?': 'on UC' ends the asker's own sentence (what they
+    are on), not what they are writing on, so UC names nothing asked about."""
+    assert "uc" in own_things("a lot of my guys are skint too, on UC. is poverty mentioned?")
+    assert "kinship" not in own_things("I'm writing a paper on kinship care. is it mentioned?")
+
+
+def test_a_label_saying_who_asks_before_a_remark_and_a_question_pointing_at_it_is_set_aside():
+    """'adult MH nurse - <remark>. does the report say this ...?': the label says who asks, though the split cut its dash
+    off, so the question is read with the remark only ('MH' was read as asked about)."""
+    text = "adult MH nurse - cost of living is crushing my patients. does the report say this will keep holding back improvement?"
+    assert asking_part(text) == text[len("adult MH nurse - "):]

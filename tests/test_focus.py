@@ -31,3 +31,6 @@ def test_a_message_that_never_names_what_is_asked_about_in_particular_does_not_a
     assert not unmet_focus(q("what about older young people specifically?"), "Concerns about an older young person.")
     assert not unmet_focus(q("what about the child specifically?"), "Children were listened to.")
     assert unmet_focus(q("what about older young people specifically?"), "Concerns about younger children.")
+    # a word is met by a phrase the glossary gives for it (the documents' name for the same time), not by a broader word
+    assert not unmet_focus(q("during lockdown specifically?"), "We inspected during the period of the Covid-19 pandemic.")
+    assert unmet_focus(q("during lockdown specifically?"), "Staff felt supported.")

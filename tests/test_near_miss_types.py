@@ -222,6 +222,19 @@ from queryfix import TYPES, q
     ("poverty pushing up our referral numbers - is that in there?", "quantity", False),
     ("what are the referral numbers?", "quantity", True),
     ("did social work services do better than health?", "ranking", True),
+    # session 47: whether one thing makes any difference to how services are rated (a link, not a grade); what the
+    # difference between two things is (a definition), not whether there is one; whether the government has responded;
+    # the numbers and the stories about impact as a practice
+    ("does involving kids make any difference to how services get rated?", "ranking", False),
+    ("how do services get rated?", "ranking", True),
+    ("what's the difference between CP and LAC?", "definition", True),
+    ("is there a difference between LAC and CP kids?", "definition", False),
+    ("has the scot gov responded to that yet?", "response", True),
+    ("has the service responded to that yet?", "response", False),
+    ("we're rubbish at both the numbers and the stories about impact - is that common?", "quantity", False),
+    ("what are the numbers on impact?", "quantity", True),
+    ("resi team leader - should my staff restrain a young person who's kicking off?", "advice", True),
+    ("should my staff be more confident?", "advice", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected

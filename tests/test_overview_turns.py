@@ -95,3 +95,18 @@ def test_anything_else_after_an_overview_looks_past_the_last_answer_alone(km):
     assert poverty.status == "answered"
     r = km.ask("what else is making the job harder?", poverty.context)
     assert r.status == "answered" and r.quotes[0].message_id not in {q.message_id for q in poverty.quotes}
+
+
+def test_who_asks_is_no_topic_that_turns_a_broad_question_into_one_ask(km):
+    """'DS in the PPU - what are the main worries in this?': who asks ('DS', 'PPU', words the documents never use) is no
+    topic of the question, so it is still answered from across the messages, not declined as one ask about the PPU."""
+    r = km.ask("DS in the PPU - what are the main worries in this?")
+    assert r.status == "answered" and len(r.quotes) > 1
+
+
+def test_pressures_on_services_name_the_documents_pressures_not_the_whole_collection(km):
+    """The glossary gives 'pressures' the documents' words for them (a significant challenge, complexity of need,
+    access to resources, what challenged partnerships' ability), so 'pressures on services?' asks about those
+    messages, not for the overview."""
+    assert not km.conversation.topics.is_overview("pressures on services?")
+    assert km.conversation.topics.is_overview("sum up the key messages for me")

@@ -157,6 +157,22 @@ def test_scots_and_texting_spellings_are_read_before_the_intent():
     assert plain_spelling("wot r the main findings") == "what r the main findings"
 
 
+@pytest.mark.parametrize("text,intent", [
+    ("go on, tell me a bit more", "more"), ("thanks, go on then", "more"), ("go on then, bye", "goodbye"),
+    ("can you say a bit more?", "more"), ("can u tell me more on that", "more"),  # asked of the assistant: the same
+    ("what number message was that one?", "which"), ("which of the key messages says that one?", "which"),
+    ("Thanks, that's helpful for our CPC business plan.", "thanks"),  # what it was of use for ends the thanks
+    ("thanks, for our kids what does it say?", None),
+    ("hello, I'm a MH nurse in adult services, lots of my patients are parents", "greeting"),  # 'are' states
+    ("hi, I'm a nurse, are kids views sought", None), ("hi im a teacher and is DV still an issue", None),  # 'are' asks
+    ("hi, i'm a sw and have a few questions", "greeting"),
+])
+def test_session_47_runs_of_phrases_and_introductions(text, intent):
+    """A request for more among social phrases, one put to the assistant, the message asked for by number, thanks saying
+    what it was of use for, and a word of being inside a clause of an introduction (not opening one)."""
+    assert route(text) == intent
+
+
 def test_a_greeting_with_a_question_is_no_introduction():
     assert route("hi, I'm a health visitor - what does it say about neglect?") is None
     assert route("hello im a social worker, is DV still a problem?") is None

@@ -47,6 +47,10 @@ from queryfix import q
     # a bracket listing the kinds meant glosses the word before it; what is asked is outside it
     ("were looked after kids (foster, resi, kinship) asked their views?", ()),
     ("what about kinship carers (grandparents, aunts)?", ("kinship",)),
+    # where the asker works, in brackets after their job, is no topic; perinatal care and referral criteria are never raised
+    ("CP adviser (NHS board). what does the disclaimer say?", ()), ("what does it say about the NHS board?", ("NHS",)),
+    ("perinatal mental health for new mums - any findings?", ("perinatal",)),
+    ("what are the CAMHS referral criteria?", ("criteria",)),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
