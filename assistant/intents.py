@@ -214,7 +214,7 @@ MAX_INTRODUCTION_WORDS = 10  # hand-set: "hi, family support worker w a charity"
 
 
 _STATES = frozenset("is are was were has have".split())  # ask when opening a clause, not inside one ("my patients are parents")
-_CLAUSES = re.compile(r"[,.;:!?]|\s[-–—]+\s|\band\b")
+_CLAUSES = re.compile(r"[,.;:!?]|\s[-–—]+\s|\band\b")  # where a clause of a turn begins
 
 
 def _introduces(ws: list[str], text: str) -> bool:
@@ -353,7 +353,7 @@ _PLAINER = re.compile(
 
 _WHICH = re.compile(
     r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
-    r"(?:which|what)(?: of the)? (?:number )?(?:key )?(?:messages?|msg|km)(?: number| no\.?)?"  # "what number message was
+    r"(?:which|what)(?: of the)? (?:number )?(?:key )?(?:messages?|msg|km)(?: number| no\.?)?"  # "what number message"
     r"(?: (?:is|was) (?:that|this|it)(?: one)?(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)(?: one)?"
     r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
     r"|(?:which|what) (?:bit|part|section|page|paragraph|chapter|sentence|line)(?: of (?:the|this) (?:report|document|doc|text))?"
