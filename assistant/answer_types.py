@@ -91,9 +91,10 @@ ABBREVIATION = 5  # hand-set: the most letters of a glossary term read as an abb
 def unmet_focus(query: "Query", text: str) -> bool:
     """Whether a message's text lacks a word the question asks about in particular (Query.stressed), itself or, for an
     abbreviation (one word of at most ABBREVIATION letters: "DA", "yp"), in the documents' words the glossary spells it
-    out with, and for any word in a phrase the glossary gives for it ("lockdown": "Covid-19 pandemic", the documents'
-    name for the same time): 'what about health visitors specifically?' is not answered from a message about health,
-    nor from one about staff, the broader word the glossary gives for them."""
+    out with, and for any other word in the documents' words the glossary gives for it when those are more than one
+    word (a phrase, or several: "lockdown": "Covid-19 pandemic", the documents' name for the same time): 'what about
+    health visitors specifically?' is not answered from a message about health, nor from one about staff, the one
+    broader word the glossary gives for them."""
     if not query.stressed:
         return False
     have = stems(text) | {singular_stem(w) for w in words(text) if w in IRREGULAR_PLURALS}  # "people" meets "person"

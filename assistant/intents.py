@@ -54,12 +54,15 @@ _POLITE = frozenset("please pls plz kindly now ok okay right so and then also".s
 _CAN = frozenset("can could would will".split())  # "can you ..." puts a request as a question
 
 
+def _put_to_you(ws: list[str]) -> int:  # how many words put a request to the assistant as a question ("can you", "could u")
+    return 2 if len(ws) > 2 and ws[0] in _CAN and ws[1] in _YOU else 0
+
+
 def opens_refusal(ws: list[str], data: dict) -> bool:
     """Whether the words open, after a polite word or two ("please", "ok then"), with a verb asking the assistant to
     compose something (prompts/intents.json "refuse_opening": "draft supervision notes ...", "pls write up ..."), a
     request put as a question to the assistant too ("can you rank those from worst to best?")."""
-    if len(ws) > 2 and ws[0] in _CAN and ws[1] in _YOU:
-        ws = ws[2:]
+    ws = ws[_put_to_you(ws):]
     at = next((i for i, w in enumerate(ws[:3]) if w not in _POLITE), None)
     if at is None or ws[at] not in data.get("refuse_opening", ()):
         return False
@@ -93,8 +96,8 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     if _ELSE_BUT.match(text):
         return "else"
     no_request = filler()
-    put = 2 if len(ws) > 2 and ws[0] in _CAN and ws[1] in _YOU else 0  # "can you say a bit more?": the phrase after
-    others = [i for i, w in enumerate(ws) if i >= put and w not in no_request]  # it must cover every non-filler word
+    put = _put_to_you(ws)  # "can you say a bit more?": the phrase after it must cover every non-filler word
+    others = [i for i, w in enumerate(ws) if i >= put and w not in no_request]
     first, last = (others[0], others[-1]) if others else (len(ws), -1)
     said = padded(ws)
     for name, phrases in _whole():
