@@ -72,7 +72,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff115.jsonl", "eval/data/questions-dev-staff116.jsonl",
                   "eval/data/questions-dev-staff117.jsonl", "eval/data/questions-dev-staff118.jsonl",
                   "eval/data/questions-dev-staff119.jsonl", "eval/data/questions-dev-staff120.jsonl",
-                  "eval/data/questions-dev-staff121.jsonl")
+                  "eval/data/questions-dev-staff121.jsonl", "eval/data/questions-dev-staff122.jsonl",
+                  "eval/data/questions-dev-staff123.jsonl", "eval/data/questions-dev-staff124.jsonl",
+                  "eval/data/questions-dev-staff125.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
