@@ -1,6 +1,6 @@
 """Who is asking: the parts of a question that say so, and so name no topic the answer must be about ("We're reviewing
 our MARAC arrangements. Does the report ...?", "NQSW - my PSW keeps going on about ..."). The opening read by its job
-nouns is intents.asker_intro; who the answer is for is audience.py. Every pattern here runs in linear time on user text
+nouns is cues.asker_intro; who the answer is for is audience.py. Every pattern here runs in linear time on user text
 (tests/test_cost.py)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .followups import MAX_ANAPHORIC_WORDS, PEOPLE, refers_back
-from .intents import ASK_WORDS, asker_intro
+from .cues import ASK_WORDS, asker_intro
 from .text import STOP, words
 
 # "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word
@@ -84,7 +84,7 @@ MAX_SIGNED_WORDS = 4  # hand-set: the most words after a job that signs a questi
 
 def _after_speaks_of_asker(text: str) -> bool:
     """What follows a question only speaks of the asker: in the first person ("I def trust mine lol"), or as a job
-    signing it off ("youth justice worker", "DI, public protection unit": intents.asker_intro, then at most
+    signing it off ("youth justice worker", "DI, public protection unit": cues.asker_intro, then at most
     MAX_SIGNED_WORDS words)."""
     if _FIRST_PERSON & set(words(text)):
         return True
@@ -94,7 +94,7 @@ def _after_speaks_of_asker(text: str) -> bool:
 
 def _of_asker(text: str, cut: bool = False) -> bool:
     """Whether the text speaks of the asker: in the first person, or opening with who asks ("Panel member here.",
-    "HV: ...": intents.asker_intro); `cut`: the text is a part whose dash the split cut off ("adult MH nurse")."""
+    "HV: ...": cues.asker_intro); `cut`: the text is a part whose dash the split cut off ("adult MH nurse")."""
     return bool(_FIRST_PERSON & set(words(text)) or asker_intro().match(text.strip().rstrip(".!:") + "." if cut else text))
 
 
@@ -240,7 +240,7 @@ def label_of(text: str) -> str:
 
 
 def after_opening(text: str) -> str:
-    """What follows an opening that says who asks (intents.asker_intro: "as a GP, ...", "health board CP adviser -
+    """What follows an opening that says who asks (cues.asker_intro: "as a GP, ...", "health board CP adviser -
     ...") when it is a question or request of its own that points at nothing before it and does not speak of the asker; ""
     otherwise ("as a team mgr - do staff have confidence in us?": the opening says who "us" is)."""
     rest = _after_intro(text)
@@ -257,7 +257,7 @@ def without_opening(text: str) -> str:
 
 
 def _after_intro(text: str) -> str:
-    """What follows the opening that says who asks (intents.asker_intro), stripped; "" without one."""
+    """What follows the opening that says who asks (cues.asker_intro), stripped; "" without one."""
     opening = asker_intro().match(text)
     return text[opening.end():].strip() if opening else ""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .intents import ASK_WORDS, intents, job_nouns
+from .cues import ASK_WORDS, intents, job_nouns
 
 _AUDIENCE_OPENS = frozenset({"for", "to", "at", "with", "before"})  # "before committee": when it is needed
 MAX_AUDIENCE_WORDS = 4  # hand-set: words naming who asks before 'here', or where they are before 'should know'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .followups import refers_back
-from .intents import ASK_WORDS, asker_intro
+from .cues import ASK_WORDS, asker_intro
 from .readings import Answer, Parts, Reading
 from .text import STOP, stem, words
 

@@ -17,7 +17,8 @@ from .compound import Compound
 from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, only_points_back,
                         refers_back, said_about, without_closing_then)
 from . import polarity
-from .intents import plain_spelling, route, vague_words
+from .cues import plain_spelling, vague_words
+from .intents import route
 from .refusal import refused_part
 from .readings import Answer, Reading
 from .replies import Replies

@@ -17,7 +17,7 @@ from .context import parse_context
 from .compound import joined_pairs
 from .conversation import Conversation
 from .readings import Answer, Reading
-from .intents import content_words, stop_stems
+from .cues import content_words, stop_stems
 from .corpus import Document, Message
 from .embed import Embedder, default_model_path, make_embedder, model_name
 from .errors import GroundingError, InvalidDocuments, InvalidQuestion

@@ -1,53 +1,17 @@
-"""What a turn says before anything is searched: the reviewed cue phrases (prompts/intents.json: greetings,
-thanks, refusals, "tell me more", broad and overview cues). A message named by its title: titles.py. Who is asking and who
-the answer is for: asker.py. How a follow-up leans on the last topic: followups.py. Every pattern here runs in linear time on
-user text (tests/test_cost.py). The conversation (conversation.py) decides what to do with what this module reads."""
+"""What a turn says before anything is searched, read with the reviewed cue phrases (prompts/intents.json, loaded by
+cues.py: greetings, thanks, refusals, "tell me more", broad and overview cues). A message named by its title: titles.py.
+Who is asking and who the answer is for: asker.py. How a follow-up leans on the last topic: followups.py. Every pattern
+here runs in linear time on user text (tests/test_cost.py). The conversation (conversation.py) decides what to do with
+what this module reads."""
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
-from .query import introduction, nearest
-from .reply import PROMPTS
-from .text import STOP, is_word, normalise, padded, stem, words
-
-@lru_cache(maxsize=1)
-def intents() -> dict:
-    return json.loads((PROMPTS / "intents.json").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def filler() -> frozenset[str]:
-    """Words that carry no request ("please", "ok", "mate")."""
-    return frozenset(intents()["filler"])
-
-
-@lru_cache(maxsize=1)
-def _spelled() -> tuple[re.Pattern, dict[str, str]]:
-    table = {k.lower(): v for k, v in intents().get("spellings", {}).items()}
-    alternatives = "|".join(sorted(map(re.escape, table), key=len, reverse=True)) or r"(?!)"
-    return re.compile(r"(?<![\w'’])(?:" + alternatives + r")(?![\w'’])", re.I), table
-
-
-def plain_spelling(text: str) -> str:
-    """The text with Scots and texting spellings of common words (prompts/intents.json "spellings": "whit aboot",
-    "gonnae", "tho") read as the standard words. One pass over the text."""
-    pattern, table = _spelled()
-    return pattern.sub(lambda m: table[m.group().lower()], text)
-
-
-@lru_cache(maxsize=1)
-def asker_intro() -> re.Pattern:
-    """The opening that says who asks, with the job nouns of prompts/intents.json "roles" (query.introduction)."""
-    return introduction(tuple(intents()["roles"]))
-
-
-@lru_cache(maxsize=1)
-def _whole() -> list[tuple[str, list[list[str]]]]:
-    """The "whole" intents' phrases as word lists, longest first."""
-    return [(name, [p.split() for p in sorted(phrases, key=len, reverse=True)]) for name, phrases in intents()["whole"].items()]
+from .cues import ASK_WORDS, filler, has_any, intents, job_nouns, whole_phrases
+from .query import nearest
+from .text import STOP, is_word, padded, words
 
 
 _POLITE = frozenset("please pls plz kindly now ok okay right so and then also".split())  # may come before the verb
@@ -67,12 +31,6 @@ def opens_refusal(ws: list[str], data: dict) -> bool:
     if at is None or ws[at] not in data.get("refuse_opening", ()):
         return False
     return not (at + 1 < len(ws) and ws[at + 1].endswith("ly"))  # "put simply, is DV an issue?" says how it is asked
-
-
-def has_any(ws: list[str], phrases) -> bool:
-    """Whether any phrase occurs in the words as whole words."""
-    said = padded(ws)
-    return any(f" {p} " in said for p in phrases)
 
 
 def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
@@ -100,7 +58,7 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
     others = [i for i, w in enumerate(ws) if i >= put and w not in no_request]
     first, last = (others[0], others[-1]) if others else (len(ws), -1)
     said = padded(ws)
-    for name, phrases in _whole():
+    for name, phrases in whole_phrases():
         for pw in phrases:
             if f" {' '.join(pw)} " not in said:  # one C-speed scan, not a slice per word per phrase
                 continue
@@ -147,7 +105,7 @@ MAX_SOCIAL_WORDS, _FOR_MINE = 16, 6  # hand-set: the most words of a run of soci
 @lru_cache(maxsize=1)
 def _social_phrases() -> tuple[tuple[str, list[str]], ...]:
     """(intent, phrase words) of _RUN's "whole" cues and "acknowledge", longest first in each; a bare 'and' joins them."""
-    return tuple((name, pw) for name, pws in _whole() if name in _RUN + ("acknowledge",) for pw in pws if pw != ["and"])
+    return tuple((name, pw) for name, pws in whole_phrases() if name in _RUN + ("acknowledge",) for pw in pws if pw != ["and"])
 
 
 def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
@@ -179,8 +137,6 @@ _TELL_ME_ASK = re.compile(r"\b(?:tell|show|let) (?:me|us)(?: know)? (?:what|whic
                           r"|\b(?:advise|recommend) (?:me|us)\b"  # "what would you advise me to tell the chief exec?"
                           r"|\b(?:define|explain|describe|clarify) (?!(?:yourself|you|u|your|ur|it|this|that|"
                           r"(?:what|how) (?:you|u|this|it|to|i)|me|us)\b)\w", re.I)
-ASK_WORDS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
-                      "could can would will any anything has have".split())  # words a question begins with
 _OPENING_TAIL = frozenset("with about on regarding re please pls".split())  # "can you help [me] with/about ..."
 
 
@@ -242,18 +198,6 @@ def _introduces(ws: list[str], text: str) -> bool:
         return True
     job = max((i for i, w in enumerate(rest) if w in job_nouns()), default=None)  # then nothing or where they work
     return len(ws) <= MAX_INTRODUCTION_WORDS and job is not None and (job + 1 == len(rest) or rest[job + 1] in _WHERE)
-
-
-@lru_cache(maxsize=1)
-def job_nouns() -> frozenset[str]:
-    """The job nouns of prompts/intents.json "roles" ("nurse", "reporter", "councillor"): who asks, named by their job."""
-    return frozenset(intents()["roles"])
-
-
-def content_words(vocab, glossary) -> frozenset[str]:
-    """The corpus's topic words: its vocabulary and glossary terms, less stop and filler words."""
-    skip = STOP | set(intents()["filler"]) | {"you", "your", "yourself", "i", "me", "my", "what", "who", "how"}
-    return frozenset(w for w in set(vocab) | set(glossary) if w not in skip and len(w) > 1)
 
 
 CUE_GAP = 1  # hand-set: words a broad cue of several words may hold inside it ("sum it all up", "what still needs improving")
@@ -374,30 +318,3 @@ _ELSE_BUT = re.compile(
     re.I)
 
 
-@lru_cache(maxsize=1)
-def vague_words() -> frozenset[str]:  # words that name no thing of their own ('the senior bit', 'why does it matter')
-    return frozenset(intents()["vague"])
-
-
-@lru_cache(maxsize=1)
-def extent_words() -> frozenset[str]:
-    """Words asking how far a finding holds ('is it the same everywhere?'): no topic of their own."""
-    return frozenset(intents()["extent"])
-
-
-@lru_cache(maxsize=1)
-def overview_words() -> frozenset[str]:
-    """Words an overview request is made of ('sum up the key messages for my team briefing')."""
-    return frozenset(intents()["overview"])
-
-
-@lru_cache(maxsize=1)
-def broad_cue_words() -> frozenset[str]:
-    """The words of the broad cues, and question words that open a broad question ('where r the gaps')."""
-    return frozenset(w for p in intents()["broad"] for w in p.split()) | {"where", "why", "whats", "what's", "hows", "how's"}
-
-
-@lru_cache(maxsize=1)
-def stop_stems() -> frozenset[str]:
-    """The stems of the stop words: never a subject two questions share."""
-    return frozenset(stem(w) for w in STOP)

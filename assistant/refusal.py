@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .intents import asker_intro, has_any, intents, opens_refusal, route
+from .cues import asker_intro, has_any, intents
+from .intents import opens_refusal, route
 from .text import normalise, words
 
 # Where a turn's clauses meet (in normalised text: single spaces): the end of a sentence, a spaced dash, or a word

@@ -20,7 +20,7 @@ from .bm25 import bm25s as load_bm25s
 from .corpus import Message
 from .embed import Embedder
 from .features import Corpus
-from .intents import asker_intro, filler
+from .cues import asker_intro, filler
 from .profile import Profile
 from .query import Query, Spellable, analyse, vocabulary
 from .store import Store

@@ -9,7 +9,8 @@ import itertools
 from collections.abc import Callable
 
 from .audience import without_audience
-from .intents import ASK_WORDS, asked_topic, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
+from .cues import ASK_WORDS, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
+from .intents import asked_topic
 from .polarity import side_words
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 

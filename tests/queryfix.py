@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant import corpus
 from assistant.asker import own_things
-from assistant.intents import asker_intro
+from assistant.cues import asker_intro
 from assistant.profile import Profile
 from assistant.answer_types import load_answer_types
 from assistant.query import analyse, load_glossary, load_names, vocabulary

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from assistant import (answer_types, asker, compound, conversation, features, followups, intents, polarity, query, refusal,
-                       suggest, text, titles)
+from assistant import (answer_types, asker, compound, conversation, cues, features, followups, intents, polarity, query,
+                       refusal, suggest, text, titles)
 from assistant.settings import ROOT
 
 # Prefixes reach the patterns' deeper branches; units are the runs a backtracking engine chokes on.
@@ -32,16 +32,16 @@ def user_text_patterns() -> dict[str, re.Pattern]:
     """Every compiled pattern a turn may apply to what the user typed: the modules' own (some read only the
     corpus; testing them too costs nothing), the reviewed answer-type patterns (question and topic; evidence
     reads the corpus) and the profile's numbered-title pattern."""
-    found = {f"{m.__name__}.{k}": v for m in (answer_types, asker, compound, conversation, features, followups, intents,
-                                               polarity, query, refusal, suggest, text, titles)
+    found = {f"{m.__name__}.{k}": v for m in (answer_types, asker, compound, conversation, cues, features, followups,
+                                               intents, polarity, query, refusal, suggest, text, titles)
              for k, v in vars(m).items() if isinstance(v, re.Pattern)}
     for name, spec in json.loads((ROOT / "index" / "answer_types.json").read_text(encoding="utf-8")).items():
         for part in ("question", "topic"):
             if not name.startswith("_") and spec.get(part):
                 found[f"answer_types.{name}.{part}"] = re.compile(spec[part], re.I)
-    found["intents.asker_intro()"] = intents.asker_intro()  # built from prompts/intents.json's job nouns
+    found["cues.asker_intro()"] = cues.asker_intro()  # built from prompts/intents.json's job nouns
     found["query.introduction()"] = query.introduction()
-    found["intents.plain_spelling"] = intents._spelled()[0]  # built from prompts/intents.json's spellings
+    found["cues.plain_spelling"] = cues._spelled()[0]  # built from prompts/intents.json's spellings
     numbered = json.loads((ROOT / "index" / "profile.json").read_text(encoding="utf-8")).get("numbered_titles")
     if numbered:
         found["profile.numbered_titles"] = re.compile(numbered["pattern"], re.I)
@@ -78,7 +78,7 @@ def test_the_pattern_list_is_not_empty():
     names = user_text_patterns()
     assert {"assistant.intents._WHICH", "assistant.intents._PLAINER", "assistant.polarity._OPPOSITE", "assistant.followups._WHICH_ABOUT",
             "assistant.compound._SPLIT", "answer_types.definition.question", "assistant.answer_types._SPECIFIC_BEFORE",
-            "intents.asker_intro()"} <= set(names)
+            "cues.asker_intro()"} <= set(names)
 
 
 @pytest.mark.parametrize("name", sorted(user_text_patterns()))

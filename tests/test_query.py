@@ -182,7 +182,7 @@ def test_a_common_word_in_capitals_is_stress_not_an_acronym():
 def test_the_job_nouns_are_data_the_opening_is_read_with():
     """The role-noun opening needs the job nouns of prompts/intents.json; without them only "as a ...", "I'm a ..."
     and "... here" say who asks."""
-    from assistant.intents import intents
+    from assistant.cues import intents
     from assistant.query import introduction
 
     roles = intents()["roles"]

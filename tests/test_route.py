@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.intents import plain_spelling, route
+from assistant.cues import plain_spelling
+from assistant.intents import route
 
 
 @pytest.mark.parametrize("text,intent", [
