@@ -100,6 +100,7 @@ def _in_content(word: str, content: frozenset[str]) -> bool:
 SOCIAL = ("goodbye", "thanks", "greeting")  # the social intents, in the order a turn made of several is named by
 _RUN = ("goodbye", "more") + SOCIAL[1:]  # in a run, asking for more outranks all but leaving ("go on, tell me a bit more")
 MAX_SOCIAL_WORDS, _FOR_MINE = 16, 6  # hand-set: the most words of a run of social phrases, and of "for our X" ending it
+_USEFUL = frozenset("useful helpful handy perfect great brilliant ideal".split())  # "useful for the COG" says a use
 
 
 @lru_cache(maxsize=1)
@@ -117,8 +118,9 @@ def _social_run(ws: list[str], no_request: frozenset[str]) -> str | None:
     phrases, used, i = _social_phrases(), set(), 0
     while i < len(ws):
         hit = next(((name, len(pw)) for name, pw in phrases if ws[i:i + len(pw)] == pw), None)  # "for your help" too
-        if hit is None and used and ws[i] == "for" and ws[i + 1:i + 2] in (["my"], ["our"]) and len(ws) - i <= _FOR_MINE:
-            break  # "... for our team briefing": the asker's own use, at the end
+        if hit is None and used and ws[i] == "for" and len(ws) - i <= _FOR_MINE and (
+                ws[i + 1:i + 2] in (["my"], ["our"]) or ws[i + 1:i + 2] == ["the"] and ws[i - 1] in _USEFUL):
+            break  # "... for our team briefing", "that's useful for the COG": the asker's own use, at the end
         if hit is None and ws[i] in no_request:
             i += 1
             continue

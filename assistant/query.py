@@ -30,7 +30,7 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}\b")
 # acronym; these few are acronyms as often as words (the WHO, IT, the US), so they may still name something
 _NAMES_TOO = frozenset({"who", "it", "us", "am"})
 _STRESS = frozenset("no never ever only still just even really actually every always nothing anything everything none "
-                    "nobody anybody anyone everyone something not".split())
+                    "nobody anybody anyone everyone something not my our your their his her me".split())
 
 
 def _stressed(candidate: str) -> bool:
@@ -66,12 +66,12 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     check ("my PE says chronologies were strong, true?"). Every repeat is
     bounded and it is matched at the start only, so its cost does not grow with the text. A semicolon that ends it is
     followed by a space ("tl;dr" opens with no job). The role nouns are data
-    (prompts/intents.json "roles", intents.asker_intro)."""
-    where = r"(?: (?:in|at|from|with|on|for|of) (?:[\w'&-]+ ){0,4}[\w'&-]+)?"  # "DS in the PPU", "HT of a primary"
+    (prompts/intents.json "roles", cues.asker_intro)."""
+    where = r"(?: (?:in|at|from|with|on|for|of) (?:[\w'&/-]+ ){0,4}[\w'&/-]+)?"  # "DS in the PPU", "HT of a primary"
     # what the asker is doing it for ("reporter prepping a training session for panel members.")
     doing = r"(?: " + _DOING + r"(?: [\w'&-]+){1,8})?"
     aside = r"(?: ?\([^()\n]{1,40}\))?"  # "CP adviser (NHS board). ...": where the asker works, in brackets
-    role = r"|" + _NOT_A_ROLE + r"(?:[\w'&-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where + aside + doing if roles else ""
+    role = r"|" + _NOT_A_ROLE + r"(?:[\w'&/-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + where + aside + doing if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)|(?:a )?quick (?:one|question|q|query) from (?:[\w'&-]+ ){0,4}[\w'&-]+" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"

@@ -235,6 +235,19 @@ from queryfix import TYPES, q
     ("what are the numbers on impact?", "quantity", True),
     ("resi team leader - should my staff restrain a young person who's kicking off?", "advice", True),
     ("should my staff be more confident?", "advice", False),
+    # session 48: covered by the inspections (what they looked at), not covered by a law or a scheme; the asker's own
+    # rights (advice); what the government has done, with a word between; another round of inspections (what comes
+    # next); which council areas, with a word between (names)
+    ("did the pandemic period get covered by any of these inspections at all?", "advice", False),
+    ("is a kinship placement covered by the allowance?", "advice", True),
+    ("what are my rights as a CRO to make the council commission advocacy", "advice", True),
+    ("does it say children's rights are respected?", "advice", False),
+    ("what has the govt actually done since?", "response", True),
+    ("what has the team actually done since?", "response", False),
+    ("will there be another round of joint inspections after 2025?", "future", True),
+    ("was there another finding about inspections of early help?", "future", False),
+    ("which specific council areas were inspected during covid?", "named", True),
+    ("which specific areas of practice improved?", "named", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected

@@ -173,6 +173,20 @@ def test_session_47_runs_of_phrases_and_introductions(text, intent):
     what it was of use for, and a word of being inside a clause of an introduction (not opening one)."""
     assert route(text) == intent
 
+@pytest.mark.parametrize("text,intent", [
+    ("thanks, that's useful for the COG", "thanks"),  # what it was of use for, after a word saying it was of use
+    ("thanks. and for the under 5s?", None),  # 'for the' after no such word asks again
+    ("thats good to hear. thanks pet", "acknowledge"), ("good to hear", "acknowledge"),
+    ("hello, I've just taken over as child protection coordinator in a primary school", "greeting"),
+    ("CAMHS waiting lists are a joke here. does it say mental health outcomes are still a big challenge?", None),
+    ("tell us a joke", "refuse"), ("know any jokes?", "refuse"),
+])
+def test_session_48_uses_idioms_and_introductions(text, intent):
+    """Thanks ending with what it was useful for; an endearment and 'good to hear' among social phrases; taking over a
+    post as an introduction; 'a joke' as an idiom inside a question, not a request for one."""
+    assert route(text) == intent
+
+
 
 def test_a_greeting_with_a_question_is_no_introduction():
     assert route("hi, I'm a health visitor - what does it say about neglect?") is None

@@ -51,6 +51,13 @@ from queryfix import q
     ("CP adviser (NHS board). what does the disclaimer say?", ()), ("what does it say about the NHS board?", ("NHS",)),
     ("perinatal mental health for new mums - any findings?", ("perinatal",)),
     ("what are the CAMHS referral criteria?", ("criteria",)),
+    # session 48: postnatal care is never raised; a job abbreviation before a slash or with its workplace, and a common
+    # word typed in capitals for stress ("MY authority"), name no topic
+    ("what does it say about postnatal depression in mums?", ("postnatal",)),
+    ("DHT/CP coordinator in a primary - is the response to abuse and neglect better for younger kids?", ()),
+    ("TL in throughcare/aftercare. do young people value their relationships with workers?", ()),
+    ("MHO. Is trauma-informed working named as underpinning relationships?", ()),
+    ("can I use this for what's going on in MY authority?", ()),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
