@@ -1,6 +1,9 @@
 """Fit the answer model (assistant/answer.py) and write assistant/calibration.json.
 
-    python -m eval.calibrate [--data ../shared/extbench]
+    python -m eval.calibrate [--data ../shared/extbench] [--threshold-only]
+
+`--threshold-only` keeps the shipped models (ranker, trigger, reranker) and chooses only the threshold again, on the
+dev corpora below, as the full run chooses it (choose_threshold); it changes nothing else in the file.
 
 What it reads, and nothing else (the file records the same list):
 - WikiQA **train** (../shared/extbench/wikiqa/WikiQA-train.tsv): half of its pages, chosen by a hash of the
@@ -63,7 +66,7 @@ from .reranker import fit_reranker, reranker_pairs
 
 SPLIT = "dev"  # never the test split: tests/test_heldout.py checks this file says so
 DEFAULT_DATA = ROOT.parent / "shared" / "extbench"
-THRESHOLDS = [round(t, 2) for t in np.r_[np.arange(0.02, 0.1, 0.01), np.arange(0.1, 0.96, 0.05)]]  # finer where the choice falls
+THRESHOLDS = [round(t, 2) for t in np.r_[np.arange(0.02, 0.2, 0.01), np.arange(0.2, 0.96, 0.05)]]  # finer where the choice falls
 def key_message_examples(assistant, reranker: Reranker | None = None) -> Examples:
     r = assistant.retriever
     out = Examples()
@@ -152,22 +155,26 @@ def fit_trigger(tx: np.ndarray, tsec: np.ndarray, tsrc: list[str]):
 
 # The dev corpora the threshold is chosen on (dev_corpora_rates), and the highest threshold tried there.
 DEV_SWEEP_MAX = 0.3
+# The section sizes the dev pages are also cut into there, besides whole pages: the model answers less the shorter a
+# document's sections are (sibling sections close to the answer read as doubt; session 25), and a user's documents cut
+# at their headings may have sections of a paragraph, so the choice sees the short end of that scale too.
+DEV_SECTIONS = (SECTION, 1)
 
 
 def dev_corpora_rates(cal: dict, data: Path, thresholds: list[float]) -> dict[float, dict[str, tuple[float, float]]]:
     """Per threshold, per dev corpus: (answerable answered, absent topics declined), asked through the library as
     `POST /api/chat` asks, with this calibration. The corpora are documents the model was not fitted on, the way a
     user's own are, each indexed into a folder of its own with an empty profile: WikiQA's dev pages (half of them,
-    by title hash), whole and cut in threes, asked WikiQA's dev questions and the read-and-ask dev questions
+    by title hash), whole and cut into sections of DEV_SECTIONS sentences, asked WikiQA's dev questions and the read-and-ask dev questions
     (eval.foreign's wikiqa and read corpora); and the NFCorpus sample's indexed abstracts (medical research, another
     genre) asked the read-and-ask dev questions written on them (eval.foreign's nfcorpus corpus, dev split)."""
     from .foreign import nfcorpus_corpus, read_corpus, wikiqa_corpus
 
     out: dict[float, dict[str, tuple[float, float]]] = {t: {} for t in thresholds}
-    for sections in (None, SECTION):
+    for sections in (None,) + DEV_SECTIONS:
         sets = {"wikiqa": wikiqa_corpus(data, "dev", sections), "read": read_corpus(data, "dev", sections)}
         if all(c is not None for c in sets.values()):
-            suffix = "-sections" if sections else ""
+            suffix = "" if not sections else "-sections" if sections == SECTION else f"-sections{sections}"
             _rates(cal, f"threshold-dev{suffix}", sets["wikiqa"].pages, {f"{k}{suffix}": c for k, c in sets.items()}, out)
     if (nf := nfcorpus_corpus(data, "dev")) is not None:
         _rates(cal, "threshold-dev-nfcorpus", nf.pages, {"nfcorpus": nf}, out)
@@ -197,13 +204,73 @@ def _rates(cal: dict, folder_name: str, pages: list[Page], sets: dict[str, Forei
             out[t][name] = (float(np.mean(said(c.answerable))), 1 - float(np.mean(said(c.absent))))
 
 
+def worst_margin(t: float, km_answered: float, dev: dict[float, dict[str, tuple[float, float]]]) -> float:
+    """What a threshold is chosen by: its worst margin to the foreign targets (answered >= 0.90, absent topics
+    declined >= 0.85) on the dev corpora (dev_corpora_rates), below -1 when it leaves the key messages unanswered
+    (answered < 0.95). Of thresholds with the same worst margin the highest is chosen: declining is the safer error."""
+    if t not in dev:
+        return -2.0
+    if km_answered < 0.95:
+        return km_answered - 1.95
+    return min(min(a - 0.90, d - 0.85) for a, d in dev[t].values())
+
+
+def key_message_answered(cal: dict, thresholds: list[float]) -> dict[float, float]:
+    """Per threshold, the share of the answerable key-message questions the models were fitted on (fitting_files)
+    that the library answers with this calibration. In sample, so it flatters the models: the full run uses its
+    out-of-fold confidences instead; --threshold-only has no folds."""
+    from assistant.core import Assistant
+
+    assistant = Assistant()
+    assistant.calibration = {**cal, "threshold": 0.0}
+    kept = []
+    for row in questions(SPLIT, fitting=True):
+        if row["kind"] == "out_of_scope":
+            continue
+        answer = assistant.explain(row["question"])
+        kept.append(answer.decision.confidence if answer.answered else -1.0)
+    conf = np.array(kept)
+    return {t: float((conf >= t).mean()) if len(conf) else 1.0 for t in thresholds}
+
+
+def choose_threshold(cal: dict, data: Path) -> int:
+    """--threshold-only: the threshold chosen again for the shipped models, on the dev corpora (worst_margin), and
+    written to calibration.json with what it was chosen on; nothing else in the file changes."""
+    thresholds = [t for t in THRESHOLDS if t <= DEV_SWEEP_MAX]
+    km = key_message_answered(cal, thresholds)
+    dev = dev_corpora_rates(cal, data, thresholds)
+    chosen = max(thresholds, key=lambda t: (worst_margin(t, km[t], dev), t))
+    print("key-message dev questions answered (in sample): " + "  ".join(f"{t} {a:.3f}" for t, a in km.items()))
+    cal["threshold"] = chosen
+    cal["threshold_chosen_on"] = _chosen_on(data, "nfcorpus" in dev[chosen], "the key-message dev split (in sample)")
+    CALIBRATION.write_text(json.dumps(cal, indent=2) + "\n")
+    print(f"threshold {chosen} (worst margin to the targets {worst_margin(chosen, km[chosen], dev):+.3f}); "
+          f"written to {CALIBRATION.relative_to(ROOT)}; the models are as shipped")
+    return 0
+
+
+def _chosen_on(data: Path, abstracts: bool, key_messages: str) -> list[str]:
+    """What the threshold was chosen on (calibration.json "threshold_chosen_on")."""
+    nf_dev = ([str((READ / "nfcorpus-dev.jsonl").relative_to(ROOT)),
+               os.path.relpath(data / "beir" / "nfcorpus.zip", ROOT) + " (the sample's indexed abstracts: "
+               "foreign.nfcorpus_sample())"] if abstracts else [])
+    return ([str(f.relative_to(ROOT)) for f in read_files("dev")]
+            + [os.path.relpath(data / "wikiqa" / "WikiQA-dev.tsv", ROOT)
+               + f" (half its pages, whole and in sections of {' and of '.join(map(str, DEV_SECTIONS))} sentences)"]
+            + nf_dev + [key_messages])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--threshold-only", action="store_true",
+                    help="keep the shipped models and choose only the threshold again (choose_threshold)")
     args = ap.parse_args(argv)
     from assistant.core import Assistant
 
     cal = json.loads(CALIBRATION.read_text())
+    if args.threshold_only:
+        return choose_threshold(cal, args.data)
     assistant = Assistant()
     train = load_wikiqa(args.data / "wikiqa", "train")  # read once: the reranker and both WikiQA sources use it
     read_train = read_rows(args.data / "wikiqa", "train")
@@ -274,26 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     # rules decline most): shown only.
     cal.update({"ranker": ranker_record, "trigger": trigger_record, "reranker": reranker_record})
     dev = dev_corpora_rates(cal, args.data, [r["t"] for r in table if r["t"] <= DEV_SWEEP_MAX])
-
-    def goal(row: dict) -> float:
-        """The worst margin to the foreign targets on the dev corpora (below -1 when the key messages go unanswered)."""
-        if row["t"] not in dev:
-            return -2.0
-        if row["km_answered"] < 0.95:
-            return row["km_answered"] - 1.95
-        return min(min(a - 0.90, d - 0.85) for a, d in dev[row["t"]].values())
-    chosen = max(table, key=goal)
+    chosen = max(table, key=lambda row: (worst_margin(row["t"], row["km_answered"], dev), row["t"]))
     abstracts = bool(nf.x)  # without ../shared/extbench/beir the medical abstracts were not read, so not recorded
     read = ([str(f.relative_to(ROOT)) for f in fitting_files() + read_files("train") + (nf_files() if abstracts else [])]
             + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]
             + ([os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the training abstracts: "
                 "foreign.nfcorpus_sample(part='train'))"] if abstracts else []))
-    nf_dev = ([str((READ / "nfcorpus-dev.jsonl").relative_to(ROOT)),
-               os.path.relpath(args.data / "beir" / "nfcorpus.zip", ROOT) + " (the sample's indexed abstracts: "
-               "foreign.nfcorpus_sample())"] if "nfcorpus" in dev[chosen["t"]] else [])
-    chosen_on = ([str(f.relative_to(ROOT)) for f in read_files("dev")]
-                 + [os.path.relpath(args.data / "wikiqa" / "WikiQA-dev.tsv", ROOT)] + nf_dev
-                 + ["the key-message dev split (out of fold)"])
+    chosen_on = _chosen_on(args.data, "nfcorpus" in dev[chosen["t"]], "the key-message dev split (out of fold)")
     cal.update({
         "_about": "Written by eval/calibrate.py from what 'fitted_on' lists. 'hand_set' values are chosen by hand, not fitted.",
         "fitted_on": read,
@@ -329,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     CALIBRATION.write_text(json.dumps(cal, indent=2) + "\n")
     print(f"ranker and trigger: {len(ranker_record['trees'])} and {len(trigger_record['trees'])} trees of up to "
           f"{FOREST['num_leaves']} leaves")
-    print(f"threshold {chosen['t']} (worst margin to the targets {goal(chosen):+.3f}); written to {CALIBRATION.relative_to(ROOT)}")
+    print(f"threshold {chosen['t']} (worst margin to the targets {worst_margin(chosen['t'], chosen['km_answered'], dev):+.3f}); "
+          f"written to {CALIBRATION.relative_to(ROOT)}")
     return 0
 
 
