@@ -85,7 +85,7 @@ class Conversation:
             whole = flip  # the other side, across the documents (a question with a topic of its own would lose it)
         if whole:
             text, ctx = whole, Context("", ctx.quoted, ctx.shown, ctx.turn)
-        intent = route(text, lib.content) or _follow_up_for(text)
+        intent = route(text, lib.content, lib.collection_words) or _follow_up_for(text)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
         if intent in ("greeting", "thanks", "goodbye", "help", "acknowledge"):
             return self.replies.chitchat(intent, nxt)

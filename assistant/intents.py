@@ -33,10 +33,12 @@ def opens_refusal(ws: list[str], data: dict) -> bool:
     return not (at + 1 < len(ws) and ws[at + 1].endswith("ly"))  # "put simply, is DV an issue?" says how it is asked
 
 
-def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
+def route(text: str, content: frozenset[str] = frozenset(), collection: frozenset[str] = frozenset()) -> str | None:
     """The intent of a turn that is not a plain question: greeting, thanks, goodbye, help, refuse, more, else, which,
     plainer; None for a question. `content` is the corpus's own topic words: a short turn with a social word and none
-    of them ("cheers mate") is chit-chat, and so is a question put to the assistant itself ("are you a robot?")."""
+    of them ("cheers mate") is chit-chat, and so is a question put to the assistant itself ("are you a robot?").
+    `collection`: the words of the documents' titles, which ask for nothing after an opening ("can you help me with
+    the joint inspection key messages?")."""
     data, ws = intents(), [_DRAWN_OUT.sub(r"\1", w) for w in words(text)]  # "helloooo", "thanksss"
     if not ws:
         return None
@@ -70,7 +72,7 @@ def route(text: str, content: frozenset[str] = frozenset()) -> str | None:
         return "thanks" if {"thanks", "cheers", "ta", "helpful", "useful"} & set(ws) else None
     if (social := _social_run(ws, no_request)) is not None:
         return social
-    if _opens(ws, said, data) or (_introduces(ws, text) and "?" not in text):
+    if _opens(ws, said, data, collection) or (_introduces(ws, text) and "?" not in text):
         return "greeting"
     if content and not any(w in content for w in ws):
         if len(ws) <= 4:
@@ -148,18 +150,24 @@ def _greeting_words() -> frozenset[str]:
     return frozenset(p for p in intents()["whole"]["greeting"] if " " not in p)
 
 
-def _opens(ws: list[str], said: str, data: dict) -> bool:
-    """A greeting that only announces a question ("hello, can you help with the key messages?", "hi, I've got a
-    question about the findings"): it opens with a greeting word, has one of the "opening" phrases, and nothing
-    after that phrase asks anything yet."""
-    if not ws or ws[0] not in _greeting_words():
+def _opens(ws: list[str], said: str, data: dict, collection: frozenset[str] = frozenset()) -> bool:
+    """A turn that only announces a question ("hello, can you help with the key messages?", "hi, I've got a question
+    about the findings"): it opens with a greeting word, has one of the "opening" phrases, and nothing after that phrase
+    asks anything yet; or, with no greeting, it opens with the phrase and what follows names only the documents
+    (`collection`: "can you answer questions about the 2021-25 joint inspection key messages?", not "can you help with
+    my excel formula")."""
+    if not ws:
         return False
+    greeted = ws[0] in _greeting_words()
     for phrase in data["opening"]:
         at = said.find(f" {phrase} ")
         if at >= 0:
             after = said[at + len(phrase) + 2:].split()
             if after[:1] == ["me"]:
                 after = after[1:]
+            if not greeted:
+                return at == 0 and bool(collection) and after[:1] != [] and after[0] in _OPENING_TAIL and \
+                    all(w in collection or w in STOP or w.isdigit() for w in after[1:])
             return not after or after[0] in _OPENING_TAIL and not any(w in ASK_WORDS for w in after)
     return False
 

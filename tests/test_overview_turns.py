@@ -110,3 +110,10 @@ def test_pressures_on_services_name_the_documents_pressures_not_the_whole_collec
     messages, not for the overview."""
     assert not km.conversation.topics.is_overview("pressures on services?")
     assert km.conversation.topics.is_overview("sum up the key messages for me")
+
+
+def test_asking_whether_it_can_help_with_the_documents_is_no_overview(km):
+    """'can you help me with the joint inspection key messages?' names only the documents' titles after an opening: it
+    announces questions (a greeting), where a topic after the same opening is asked."""
+    assert km.ask("can you help me with the joint inspection key messages?").status == "chitchat"
+    assert km.ask("can you help me with early help?").status == "answered"

@@ -187,6 +187,23 @@ def test_session_48_uses_idioms_and_introductions(text, intent):
     assert route(text) == intent
 
 
+TITLE_WORDS = frozenset("key messages from the joint inspection of services for children and young people at risk of harm "
+                        "between 2021 and 2025".split())
+
+
+@pytest.mark.parametrize("text,intent,without", [
+    ("can you help me with the joint inspection key messages?", "greeting", None),  # names nothing but the documents
+    ("can you answer questions about the 2021-25 joint inspection key messages?", "greeting", None),
+    ("can you help me with early help?", None, None),  # a topic after the opening: a question
+    ("can you help with my excel formula", "refuse", "refuse"),  # routed as before
+    ("what can you help me with on the key messages?", "help", "help"),  # the opening does not open the turn
+])
+def test_an_opening_without_a_greeting_that_names_only_the_documents_announces_a_question(text, intent, without):
+    """Without the documents' title words, nothing after the opening is known to name them."""
+    assert route(text, collection=TITLE_WORDS) == intent
+    assert route(text) == without
+
+
 
 def test_a_greeting_with_a_question_is_no_introduction():
     assert route("hi, I'm a health visitor - what does it say about neglect?") is None
