@@ -166,7 +166,7 @@ def _opens(ws: list[str], said: str, data: dict, collection: frozenset[str] = fr
             if after[:1] == ["me"]:
                 after = after[1:]
             if not greeted:
-                return at == 0 and bool(collection) and after[:1] != [] and after[0] in _OPENING_TAIL and \
+                return at == 0 and bool(collection and after) and after[0] in _OPENING_TAIL and \
                     all(w in collection or w in STOP or w.isdigit() for w in after[1:])
             return not after or after[0] in _OPENING_TAIL and not any(w in ASK_WORDS for w in after)
     return False

@@ -165,9 +165,10 @@ def dev_corpora_rates(cal: dict, data: Path, thresholds: list[float]) -> dict[fl
     """Per threshold, per dev corpus: (answerable answered, absent topics declined), asked through the library as
     `POST /api/chat` asks, with this calibration. The corpora are documents the model was not fitted on, the way a
     user's own are, each indexed into a folder of its own with an empty profile: WikiQA's dev pages (half of them,
-    by title hash), whole and cut into sections of DEV_SECTIONS sentences, asked WikiQA's dev questions and the read-and-ask dev questions
-    (eval.foreign's wikiqa and read corpora); and the NFCorpus sample's indexed abstracts (medical research, another
-    genre) asked the read-and-ask dev questions written on them (eval.foreign's nfcorpus corpus, dev split)."""
+    by title hash), whole and cut into sections of DEV_SECTIONS sentences, asked WikiQA's dev questions and the
+    read-and-ask dev questions (eval.foreign's wikiqa and read corpora); and the NFCorpus sample's indexed abstracts
+    (medical research, another genre) asked the read-and-ask dev questions written on them (eval.foreign's nfcorpus
+    corpus, dev split)."""
     from .foreign import nfcorpus_corpus, read_corpus, wikiqa_corpus
 
     out: dict[float, dict[str, tuple[float, float]]] = {t: {} for t in thresholds}
