@@ -208,12 +208,18 @@ def _rates(cal: dict, folder_name: str, pages: list[Page], sets: dict[str, Forei
 def worst_margin(t: float, km_answered: float, dev: dict[float, dict[str, tuple[float, float]]]) -> float:
     """What a threshold is chosen by: its worst margin to the foreign targets (answered >= 0.90, absent topics
     declined >= 0.85) on the dev corpora (dev_corpora_rates), below -1 when it leaves the key messages unanswered
-    (answered < 0.95). Of thresholds with the same worst margin the highest is chosen: declining is the safer error."""
+    (answered < 0.95). Of thresholds with the same worst margin the highest is chosen (best_threshold)."""
     if t not in dev:
         return -2.0
     if km_answered < 0.95:
         return km_answered - 1.95
     return min(min(a - 0.90, d - 0.85) for a, d in dev[t].values())
+
+
+def best_threshold(km_answered: dict[float, float], dev: dict[float, dict[str, tuple[float, float]]]) -> float:
+    """The threshold with the best worst_margin, of `km_answered`'s (key-message answered per threshold); of equal
+    worst margins the highest: declining is the safer error."""
+    return max(km_answered, key=lambda t: (worst_margin(t, km_answered[t], dev), t))
 
 
 def key_message_answered(cal: dict, thresholds: list[float]) -> dict[float, float]:
@@ -240,7 +246,7 @@ def choose_threshold(cal: dict, data: Path) -> int:
     thresholds = [t for t in THRESHOLDS if t <= DEV_SWEEP_MAX]
     km = key_message_answered(cal, thresholds)
     dev = dev_corpora_rates(cal, data, thresholds)
-    chosen = max(thresholds, key=lambda t: (worst_margin(t, km[t], dev), t))
+    chosen = best_threshold(km, dev)
     print("key-message dev questions answered (in sample): " + "  ".join(f"{t} {a:.3f}" for t, a in km.items()))
     cal["threshold"] = chosen
     cal["threshold_chosen_on"] = _chosen_on(data, "nfcorpus" in dev[chosen], "the key-message dev split (in sample)")
@@ -342,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     # rules decline most): shown only.
     cal.update({"ranker": ranker_record, "trigger": trigger_record, "reranker": reranker_record})
     dev = dev_corpora_rates(cal, args.data, [r["t"] for r in table if r["t"] <= DEV_SWEEP_MAX])
-    chosen = max(table, key=lambda row: (worst_margin(row["t"], row["km_answered"], dev), row["t"]))
+    best = best_threshold({row["t"]: row["km_answered"] for row in table}, dev)
+    chosen = next(row for row in table if row["t"] == best)
     abstracts = bool(nf.x)  # without ../shared/extbench/beir the medical abstracts were not read, so not recorded
     read = ([str(f.relative_to(ROOT)) for f in fitting_files() + read_files("train") + (nf_files() if abstracts else [])]
             + [os.path.relpath(args.data / "wikiqa" / "WikiQA-train.tsv", ROOT)]

@@ -1,13 +1,13 @@
-"""How eval/calibrate.py chooses the answer model's threshold (worst_margin): the worst margin to the foreign targets
-on the dev corpora, the key messages left answered, and of equal worst margins the highest threshold; and that the
-shipped threshold was chosen on dev pages cut into short sections too, where the model answers least."""
+"""How eval/calibrate.py chooses the answer model's threshold (best_threshold, worst_margin): the worst margin to the
+foreign targets on the dev corpora, the key messages left answered, and of equal worst margins the highest threshold;
+and that the shipped threshold was chosen on dev pages cut into short sections too, where the model answers least."""
 
 from __future__ import annotations
 
 import json
 
 from assistant.settings import ROOT
-from eval.calibrate import DEV_SECTIONS, worst_margin
+from eval.calibrate import DEV_SECTIONS, best_threshold, worst_margin
 
 DEV = {  # per threshold, per dev corpus: (answered, absent topics declined)
     0.10: {"whole": (0.97, 0.90), "short sections": (0.93, 0.95), "abstracts": (0.97, 0.82)},
@@ -16,19 +16,15 @@ DEV = {  # per threshold, per dev corpus: (answered, absent topics declined)
 }
 
 
-def _chosen(km: dict[float, float]) -> float:
-    return max(DEV, key=lambda t: (worst_margin(t, km[t], DEV), t))
-
-
 def test_the_worst_corpus_decides_and_a_tie_goes_to_the_higher_threshold():
     assert round(worst_margin(0.15, 0.97, DEV), 3) == -0.04  # short sections answer 0.86 of 0.90
     assert round(worst_margin(0.10, 0.97, DEV), 3) == round(worst_margin(0.12, 0.97, DEV), 3) == -0.03  # abstracts
-    assert _chosen({0.10: 0.97, 0.12: 0.97, 0.15: 0.97}) == 0.12  # declining is the safer error
+    assert best_threshold({0.10: 0.97, 0.12: 0.97, 0.15: 0.97}, DEV) == 0.12  # declining is the safer error
 
 
 def test_a_threshold_that_leaves_the_key_messages_unanswered_is_never_chosen():
     assert worst_margin(0.12, 0.94, DEV) < -1
-    assert _chosen({0.10: 0.97, 0.12: 0.94, 0.15: 0.97}) == 0.10
+    assert best_threshold({0.10: 0.97, 0.12: 0.94, 0.15: 0.97}, DEV) == 0.10
     assert worst_margin(0.2, 0.99, DEV) == -2.0  # not tried on the dev corpora
 
 
