@@ -69,12 +69,20 @@ def job_nouns() -> frozenset[str]:
 
 def content_words(vocab, glossary) -> frozenset[str]:
     """The corpus's topic words: its vocabulary and glossary terms, less stop and filler words."""
-    skip = STOP | set(intents()["filler"]) | {"you", "your", "yourself", "i", "me", "my", "what", "who", "how"}
+    skip = STOP | filler() | {"you", "your", "yourself", "i", "me", "my", "what", "who", "how"}
     return frozenset(w for w in set(vocab) | set(glossary) if w not in skip and len(w) > 1)
 
 
 @lru_cache(maxsize=1)
-def vague_words() -> frozenset[str]:  # words that name no thing of their own ('the senior bit', 'why does it matter')
+def introduction_openings() -> tuple[str, ...]:
+    """How a person saying who they are begins after a greeting (prompts/intents.json "introduction": "i'm a",
+    "i sit on", "i've just taken over")."""
+    return tuple(intents()["introduction"])
+
+
+@lru_cache(maxsize=1)
+def vague_words() -> frozenset[str]:
+    """Words that name no thing of their own ('the senior bit', 'that side of it', 'why does it matter')."""
     return frozenset(intents()["vague"])
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .cues import ASK_WORDS, filler, has_any, intents, job_nouns, whole_phrases
+from .cues import ASK_WORDS, filler, has_any, intents, introduction_openings, job_nouns, whole_phrases
 from .query import nearest
 from .text import STOP, is_word, padded, words
 
@@ -198,7 +198,7 @@ def _introduces(ws: list[str], text: str) -> bool:
             _STATES & {c.split()[0] for c in _CLAUSES.split(low) if c.split()}:
         return False
     rest = ws[2:] if two else ws[1:]
-    if " ".join(rest).startswith(tuple(intents()["introduction"])) or (ws[-1] == "here" and len(ws) <= MAX_INTRODUCTION_WORDS):
+    if " ".join(rest).startswith(introduction_openings()) or (ws[-1] == "here" and len(ws) <= MAX_INTRODUCTION_WORDS):
         return True
     here = rest.index("here") + 1 if "here" in rest[:MAX_INTRODUCTION_WORDS] else 0  # "paediatrician here, prepping for …"
     if here and rest[here:] and rest[here].endswith("ing") and rest[here] not in _SEEKING:
