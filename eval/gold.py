@@ -76,7 +76,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff123.jsonl", "eval/data/questions-dev-staff124.jsonl",
                   "eval/data/questions-dev-staff125.jsonl", "eval/data/questions-dev-staff126.jsonl",
                   "eval/data/questions-dev-staff127.jsonl", "eval/data/questions-dev-staff128.jsonl",
-                  "eval/data/questions-dev-staff129.jsonl")
+                  "eval/data/questions-dev-staff129.jsonl", "eval/data/questions-dev-staff130.jsonl",
+                  "eval/data/questions-dev-staff131.jsonl", "eval/data/questions-dev-staff132.jsonl",
+                  "eval/data/questions-dev-staff133.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
