@@ -178,8 +178,8 @@ def _asks_first(part: str) -> bool:
 
 def _stands_alone(part: str, own_referents: bool = False) -> bool:
     """A question of at least MIN_ASKING_WORDS words that points at nothing said before it; `own_referents`: less the
-    pointers it gives a referent itself (_own_referents_out: after sentences saying who asks, not after a label, which
-    is often what 'they' points at: "kinship carers - what support did they get?")."""
+    pointers it gives a referent itself (_own_referents_out: 'they' after people the part names itself, so "kinship
+    carers - what support did they get?" still points at its label)."""
     return _is_question(part) and len(words(part)) >= MIN_ASKING_WORDS and not refers_back(
         _own_referents_out(part) if own_referents else part)
 
@@ -222,11 +222,32 @@ MAX_LABEL_WORDS = 5  # hand-set: the most words a label before a question has
 def after_label(text: str) -> str:
     """What follows a short label (at most MAX_LABEL_WORDS words, no question word, then a colon or a dash) when it
     is a question of its own that points at nothing before it ("IRO - is the quality of care planning improving?":
-    the label says who asks or what the question is filed under); "" otherwise ("Bairns' Hoose - is it in place?"
-    asks about its label)."""
+    the label says who asks or what the question is filed under), also one whose pointers point at people it names
+    itself ("sgt OMU - young people who are a risk to others, are concerns about them handled well?") and one that
+    names its topics before the clause that asks ("SCN: neglect in younger kids and mental health, what are the
+    findings on both"); "" otherwise ("Bairns' Hoose - is it in place?" asks about its label)."""
     label = label_of(text)
     rest = text[len(label):]
-    return rest if label and _stands_alone(rest) else ""
+    return rest if label and (_stands_alone(rest, own_referents=True) or _asks_after_topics(rest)) else ""
+
+
+# "neglect in younger kids and mental health, what are the findings on both": the topics, then a clause that asks
+_ASKS_AFTER = re.compile(r",\s*(?P<ask>[^,]+)$")
+
+
+def _asks_after_topics(part: str) -> bool:
+    """The part names something, then asks in its last clause, after a comma, of what it named ("on both", "about
+    them") without pointing at anything before the part: at least MIN_ASKING_WORDS words in all, a last clause that
+    is a question, and no pointer back in the words before it."""
+    m = _ASKS_AFTER.search(part)
+    if m is None or len(words(part)) < MIN_ASKING_WORDS or not _is_question(m.group("ask")):
+        return False
+    return not refers_back(part[:m.start()])
+
+
+def in_first_person(text: str) -> bool:
+    """Whether the text speaks of the asker in the first person ("what should I be focusing on?")."""
+    return not _FIRST_PERSON.isdisjoint(words(text))
 
 
 def label_of(text: str) -> str:

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asker import after_aside, after_label, after_opening, asking_part, label_of, letter_body, without_opening
+from .asker import after_aside, after_label, after_opening, asking_part, in_first_person, label_of, letter_body, without_opening
 from .audience import without_audience
 from .context import Context
 from .compound import Compound
@@ -286,8 +286,10 @@ class Conversation:
         is filed under; a question that asks of its label ("online harm - what did the inspectors find?", "Bairns'
         Hoose - is it in place?") is still declined, and so is one the answer model cannot answer without it."""
         rest = after_label(text)  # a topic may be named in the field's words the glossary gives the documents' for
-        if not rest or not self.topics.names_a_topic(rest, glossed=True):  # ("looked after")
-            return own
+        if not rest or not (self.topics.names_a_topic(rest, glossed=True)  # ("looked after")
+                            or reading.broad and in_first_person(rest) and not self.topics.off_topic(rest)):
+            return own  # a broad question that names no topic asks about its label ("UNCRC - what does it say?"),
+            # unless it speaks of the asker ("new CO - what are the main areas for improvement I should focus on?")
         alone = self._alone(rest, reading)
         return alone if alone.answered else own
 

@@ -98,6 +98,14 @@ def test_after_label_is_the_question_after_a_short_label():
     assert after_label(f"what about this - {q}") == ""  # a question word: no label
     assert after_label(f"one two three four five six - {q}") == ""  # too long for a label
     assert after_label(q) == ""
+    # 'them' after the people the question names itself points at them, not at the label
+    rest = "young people who are a risk to other people, are concerns about them handled well?"
+    assert after_label(f"sgt OMU - {rest}") == rest
+    # the topics named first, then the clause that asks of them
+    rest = "neglect in younger kids and mental health, what are the findings on both"
+    assert after_label(f"SCN: {rest}") == rest
+    assert after_label("MARAC: that and it, what are the findings on both") == ""  # the topics point back
+    assert after_label("SCN: neglect, anything") == ""  # the last clause asks nothing
 
 
 def test_after_opening_is_the_question_after_who_asks_when_it_does_not_lean_on_it():
