@@ -121,6 +121,7 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("how many councils did they visit", "quantity"),  # the areas inspected, with the verb's plain form
     ("how many areas received very good for leadership", "ranking"),  # a grade received
     ("what is the number one priority for partnerships?", "ranking"),
+    ("how many areas were rated as improving on that?", "ranking"),  # a category rated, not a skill judged
     ("which local authority areas took part", "named"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
@@ -129,6 +130,9 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
 
 @pytest.mark.parametrize("text", [
     "do staff rate their team mgrs more than senior leaders",  # rate, the verb
+    "advocacy and mental health, whats the score on both",  # how things stand, not a score
+    "were practitioners rated as skilled at picking up concerns",  # a judgement of a skill, not a grade
+    "how did the inspectors rate staff at recognising worries about a child",  # rate, the verb, before 'staff'
     "how much time do staff put into building relationships",  # a degree, which the documents give
     "what are the main findings",  # 'findings' is not a slip for 'funding'
     "reviews of care n support - better or worse",  # 'worse' is not a slip for 'worst'
