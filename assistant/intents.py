@@ -204,10 +204,27 @@ def _introduces(ws: list[str], text: str) -> bool:
     if here and rest[here:] and rest[here].endswith("ing") and rest[here] not in _SEEKING:
         return True
     doing = next((rest[len(i):] for i in _I_AM if tuple(rest[:len(i)]) == i), [])  # "I'm putting together a CPD session"
-    if doing and doing[0].endswith("ing") and doing[0] not in _SEEKING:
+    if doing and doing[0].endswith("ing") and doing[0] not in _SEEKING or _who_then_doing(low):
         return True
     job = max((i for i, w in enumerate(rest) if w in job_nouns()), default=None)  # then nothing or where they work
     return len(ws) <= MAX_INTRODUCTION_WORDS and job is not None and (job + 1 == len(rest) or rest[job + 1] in _WHERE)
+
+
+def _who_then_doing(low: str) -> bool:
+    """After a greeting, a clause saying who asks (ending with a job noun or "here", or opening "I'm") and a later one
+    saying what they are doing, its verb first ("evening. police inspector, rural division, just having a look at this
+    before our CPC meeting", "hey, i'm care experienced and doing a uni project on this"); not what they are after
+    ("… and looking for the bit on neglect": _SEEKING). The caller has made sure nothing is asked."""
+    who = False
+    for clause in (words(c) for c in _CLAUSES.split(low)):
+        if not clause:
+            continue
+        verb = clause[1] if clause[0] == "just" and len(clause) > 1 else clause[0]
+        if who and verb.endswith("ing") and verb not in _SEEKING:
+            return True
+        who = who or clause[-1] in job_nouns() or clause[-1] == "here" or any(
+            tuple(clause[:len(i)]) == i for i in _I_AM)
+    return False
 
 
 CUE_GAP = 1  # hand-set: words a broad cue of several words may hold inside it ("sum it all up", "what still needs improving")

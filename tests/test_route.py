@@ -235,3 +235,20 @@ def test_a_greeting_and_who_is_asking_is_an_introduction(text):
 ])
 def test_a_greeting_and_what_the_asker_is_doing_is_an_introduction(text, intent):
     assert route(text) == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("Evening. Police inspector, rural division, just having a look at this before our CPC meeting.", "greeting"),
+    ("hey, i'm care experienced and doing a uni project on this", "greeting"),  # who, then what they are doing
+    ("hi, kinship carer, looking for the bit on advocacy", None),  # what they are after is an ask
+    ("hello, team manager, planning a session - what does it say about chronologies?", None),  # asks
+    ("hi, rural division, just having a look", None),  # no clause says who asks
+])
+def test_a_greeting_who_asks_then_what_they_are_doing_in_a_later_clause_is_an_introduction(text, intent):
+    """Who asks in one clause (a job noun last, or "I'm ...") and what they are doing in a later one, its verb first."""
+    assert route(text) == intent
+
+
+@pytest.mark.parametrize("text", ["can u expand on that a bit", "elaborate on that pls", "could you expand a bit"])
+def test_asking_for_more_softened_is_asking_for_more(text):
+    assert route(text) == "more"
