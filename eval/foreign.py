@@ -381,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.show_misses:
         for r, rep, ok in zip(answerable, ans_replies, top_ok):
             if not ok:
-                print(f"MISS answerable {r.question!r} → {rep['status']} {rep['quotes'][0]['text'][:90] if rep['quotes'] else ''!r}")
+                print(f"MISS answerable {r.question!r} → {rep['status']} {rep.get('reason') or ''} {rep['quotes'][0]['text'][:90] if rep['quotes'] else ''!r}")
         for r, rep in zip(absent, absent_replies):
             if rep["status"] == "answered":
                 print(f"MISS absent {r.question!r} → {rep['quotes'][0]['text'][:90]!r}")
