@@ -286,11 +286,16 @@ class Conversation:
         is filed under; a question that asks of its label ("online harm - what did the inspectors find?", "Bairns'
         Hoose - is it in place?") is still declined, and so is one the answer model cannot answer without it."""
         rest = after_label(text)  # a topic may be named in the field's words the glossary gives the documents' for
-        if not rest or not (self.topics.names_a_topic(rest, glossed=True)  # ("looked after")
-                            or reading.broad and in_first_person(rest) and not self.topics.off_topic(rest)):
-            return own  # a broad question that names no topic asks about its label ("UNCRC - what does it say?"),
-            # unless it speaks of the asker ("new CO - what are the main areas for improvement I should focus on?")
-        alone = self._alone(rest, reading)
+        if not rest:
+            return own
+        if self.topics.names_a_topic(rest, glossed=True):  # ("looked after")
+            alone = self._alone(rest, reading)
+        elif in_first_person(rest) and self.lib.breadth.is_broad(rest) and not self.topics.off_topic(rest):
+            # a broad question naming no topic asks about its label ("UNCRC - what does it say?"), unless it speaks
+            # of the asker: then the label says who asks ("SWA - what are the main challenges we face?")
+            alone = self._alone(rest, replace(reading, broad=True, topicless=not self.topics.topic_words(rest)))
+        else:
+            return own
         return alone if alone.answered else own
 
     def _after_opening(self, text: str, own: Answer, reading: Reading) -> Answer:

@@ -47,6 +47,18 @@ def test_a_name_only_in_a_label_before_a_question_of_its_own_does_not_decline_it
     assert a.ask("online harm and sextortion - what did the inspectors find").status == "no_answer"  # names nothing
 
 
+def test_a_broad_question_in_the_first_person_after_a_label_asks_nothing_of_the_label(recorded):
+    """A label declined for its name before a broad question naming no topic asks about its label ("UNCRC - what does
+    the report say?"), unless the question speaks of the asker: then the label says who asks, and the question after it
+    is searched and judged alone."""
+    a, rec = recorded
+    q = "what are the main challenges we face?"
+    r = a.ask(f"SWA - {q}")
+    assert r.status == "answered" and any(x.text == q and x.broad for x in rec.readings)
+    assert a.ask("UNCRC incorporation - what does the report say").status == "no_answer"
+    assert a.ask("UNCRC - what are the main challenges?").status == "no_answer"  # no word of the asker's
+
+
 def test_who_asks_and_how_the_answer_will_be_used_name_no_topic(km):
     """A role ('councillor here'), an audience ('for a social work team') or the form wanted ('quick list', 'three
     bullets') says nothing of what a broad question is about: it is not taken for an unknown topic."""
