@@ -122,6 +122,10 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("how many areas received very good for leadership", "ranking"),  # a grade received
     ("what is the number one priority for partnerships?", "ranking"),
     ("how many areas were rated as improving on that?", "ranking"),  # a category rated, not a skill judged
+    ("how much was cut from youth work budgets in the partnerships inspected", "quantity"),  # budgets, plural
+    ("whats the proper format for a chronology, what should go in it?", "advice"),  # what a thing should contain
+    ("do parents have a right to see the chronology held on their family?", "advice"),  # a legal right
+    ("13 yr old, shoplifting, DA at home, not attending school. grounds for referral or not?", "advice"),
     ("which local authority areas took part", "named"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):

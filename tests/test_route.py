@@ -252,3 +252,8 @@ def test_a_greeting_who_asks_then_what_they_are_doing_in_a_later_clause_is_an_in
 @pytest.mark.parametrize("text", ["can u expand on that a bit", "elaborate on that pls", "could you expand a bit"])
 def test_asking_for_more_softened_is_asking_for_more(text):
     assert route(text) == "more"
+
+
+def test_asking_for_the_assistants_own_judgement_is_refused():
+    assert route("based on your own judgement, what should go in our improvement plan?") == "refuse"
+    assert route("in your judgement is advocacy working") == "refuse"

@@ -58,6 +58,8 @@ from queryfix import q
     ("TL in throughcare/aftercare. do young people value their relationships with workers?", ()),
     ("MHO. Is trauma-informed working named as underpinning relationships?", ()),
     ("can I use this for what's going on in MY authority?", ()),
+    # session 49: supported accommodation is never raised
+    ("anything on supported accommodation for 16 and 17 yr olds leaving care?", ("supported accommodation",)),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
