@@ -282,9 +282,10 @@ class Conversation:
     def _after_label(self, text: str, own: Answer, reading: Reading) -> Answer:
         """A question declined for a name the documents never use, said only in a label before a question of its own
         ("IRO - is care planning for individual children improving?", "youth justice: ..."): what follows the label,
-        when it names a topic of the documents, searched and judged alone. The label says who asks or what the question
-        is filed under; a question that asks of its label ("online harm - what did the inspectors find?", "Bairns'
-        Hoose - is it in place?") is still declined, and so is one the answer model cannot answer without it."""
+        when it names a topic of the documents, or is broad by itself and speaks of the asker, searched and judged
+        alone. The label says who asks or what the question is filed under; a question that asks of its label ("online
+        harm - what did the inspectors find?", "Bairns' Hoose - is it in place?") is still declined, and so is one the
+        answer model cannot answer without it."""
         rest = after_label(text)  # a topic may be named in the field's words the glossary gives the documents' for
         if not rest:
             return own
