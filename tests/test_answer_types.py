@@ -126,6 +126,8 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("whats the proper format for a chronology, what should go in it?", "advice"),  # what a thing should contain
     ("do parents have a right to see the chronology held on their family?", "advice"),  # a legal right
     ("13 yr old, shoplifting, DA at home, not attending school. grounds for referral or not?", "advice"),
+    ("what's the capital of scotland lol", "general_knowledge"),  # general knowledge, though the place is named
+    ("whats the population of scotland", "general_knowledge"),
     ("which local authority areas took part", "named"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
