@@ -25,6 +25,13 @@ _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking".split())  # not 'were': a question opens with it
+
+
+def in_first_person(text: str) -> bool:
+    """Whether the text speaks of the asker in the first person ("what should I be focusing on?")."""
+    return not _FIRST_PERSON.isdisjoint(words(text))
+
+
 MIN_ASKING_WORDS = 5  # hand-set: the fewest words a last sentence needs to be the whole question without what comes before
 MIN_FIRST_WORDS = 3  # hand-set: the fewest a first question needs when all after it only says who asks ("anything on DV? X asking")
 
@@ -86,7 +93,7 @@ def _after_speaks_of_asker(text: str) -> bool:
     """What follows a question only speaks of the asker: in the first person ("I def trust mine lol"), or as a job
     signing it off ("youth justice worker", "DI, public protection unit": cues.asker_intro, then at most
     MAX_SIGNED_WORDS words)."""
-    if _FIRST_PERSON & set(words(text)):
+    if in_first_person(text):
         return True
     signed = asker_intro().match(text.strip().rstrip(".!") + ".")
     return bool(signed) and len(words(text[signed.end() - 1:])) <= MAX_SIGNED_WORDS and not _is_question(text)
@@ -95,7 +102,7 @@ def _after_speaks_of_asker(text: str) -> bool:
 def _of_asker(text: str, cut: bool = False) -> bool:
     """Whether the text speaks of the asker: in the first person, or opening with who asks ("Panel member here.",
     "HV: ...": cues.asker_intro); `cut`: the text is a part whose dash the split cut off ("adult MH nurse")."""
-    return bool(_FIRST_PERSON & set(words(text)) or asker_intro().match(text.strip().rstrip(".!:") + "." if cut else text))
+    return bool(in_first_person(text) or asker_intro().match(text.strip().rstrip(".!:") + "." if cut else text))
 
 
 # A letter's salutation ("Dear Sir/Madam,") and its sign-off with all that follows it ("Yours faithfully, J. McLeod,
@@ -245,11 +252,6 @@ def _asks_after_topics(part: str) -> bool:
     return not refers_back(part[:m.start()])
 
 
-def in_first_person(text: str) -> bool:
-    """Whether the text speaks of the asker in the first person ("what should I be focusing on?")."""
-    return not _FIRST_PERSON.isdisjoint(words(text))
-
-
 def label_of(text: str) -> str:
     """The short label before a question (at most MAX_LABEL_WORDS words, no question word, then a colon or a dash:
     "early help - did it make a difference?"), whatever the question after it; "" when there is none."""
@@ -268,7 +270,7 @@ def after_opening(text: str) -> str:
     # what follows the opening is the ask, whether a question or a request ("SG official: summary of the areas for
     # improvement pls")
     stands = len(words(rest)) >= MIN_ASKING_WORDS and not refers_back(rest)
-    return rest if rest and stands and not _FIRST_PERSON & set(words(rest)) else ""
+    return rest if rest and stands and not in_first_person(rest) else ""
 
 
 def without_opening(text: str) -> str:
@@ -317,7 +319,7 @@ def own_things(text: str) -> frozenset[str]:
     # "we've had FGM referrals. anything on it?": a short question pointing back asks about what was said before it
     asking = bool(asks) and not any(len(ws) <= MAX_ANAPHORIC_WORDS and refers_back(c) for ws, c in asks)
     for part, clauses in parts:
-        said_of_me = asking and not _asks(part) and not _FIRST_PERSON.isdisjoint(words(part))
+        said_of_me = asking and not _asks(part) and in_first_person(part)
         for ws, asked, _ in clauses:
             if asked:
                 elsewhere |= set(ws)
