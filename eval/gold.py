@@ -80,7 +80,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff131.jsonl", "eval/data/questions-dev-staff132.jsonl",
                   "eval/data/questions-dev-staff133.jsonl", "eval/data/questions-dev-staff134.jsonl",
                   "eval/data/questions-dev-staff135.jsonl", "eval/data/questions-dev-staff136.jsonl",
-                  "eval/data/questions-dev-staff137.jsonl")
+                  "eval/data/questions-dev-staff137.jsonl", "eval/data/questions-dev-staff138.jsonl",
+                  "eval/data/questions-dev-staff139.jsonl", "eval/data/questions-dev-staff140.jsonl",
+                  "eval/data/questions-dev-staff141.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
