@@ -183,12 +183,19 @@ def _asks_first(part: str) -> bool:
     return len(ws) >= MIN_FIRST_WORDS and (_is_question(part) or ws[0] in _REQUEST_VERBS)
 
 
-def _stands_alone(part: str, own_referents: bool = False) -> bool:
+def _stands_alone(part: str, own_referents: bool = False, first_sentence: bool = False) -> bool:
     """A question of at least MIN_ASKING_WORDS words that points at nothing said before it; `own_referents`: less the
     pointers it gives a referent itself (_own_referents_out: 'they' after people the part names itself, so "kinship
-    carers - what support did they get?" still points at its label)."""
-    return _is_question(part) and len(words(part)) >= MIN_ASKING_WORDS and not refers_back(
-        _own_referents_out(part) if own_referents else part)
+    carers - what support did they get?" still points at its label); `first_sentence`: only the part's first sentence
+    can point before it, a later one points at what the part said first ("our chronologies are a mess. is that a
+    wider issue?"), so "Bairns' Hoose - is it in place? and who runs it?" still points at its label."""
+    if not (_is_question(part) and len(words(part)) >= MIN_ASKING_WORDS):
+        return False
+    lead = _SENTENCE_END.split(part, maxsplit=1)[0] if first_sentence else part
+    return not refers_back(_own_referents_out(lead) if own_referents else lead)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 # words after which 'that' is itself the thing spoken of ("is that true?", "what about that?"), not a word opening a clause
@@ -235,7 +242,8 @@ def after_label(text: str) -> str:
     findings on both"); "" otherwise ("Bairns' Hoose - is it in place?" asks about its label)."""
     label = label_of(text)
     rest = text[len(label):]
-    return rest if label and (_stands_alone(rest, own_referents=True) or _asks_after_topics(rest)) else ""
+    return rest if label and (_stands_alone(rest, own_referents=True, first_sentence=True)
+                              or _asks_after_topics(rest)) else ""
 
 
 # "neglect in younger kids and mental health, what are the findings on both": the topics, then a clause that asks

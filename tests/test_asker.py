@@ -106,6 +106,11 @@ def test_after_label_is_the_question_after_a_short_label():
     assert after_label(f"SCN: {rest}") == rest
     assert after_label("MARAC: that and it, what are the findings on both") == ""  # the topics point back
     assert after_label("SCN: neglect, anything") == ""  # the last clause asks nothing
+    # a pointer after the part's first sentence points at what it said first, not at the label
+    rest = "our chronologies are a right mess. is that a wider issue?"
+    assert after_label(f"SP - {rest}") == rest
+    assert after_label("Bairns Hoose - is it in place? and who runs it?") == ""  # the first sentence points back
+    assert after_label("kinship carers - are they supported? what did it find") == ""
 
 
 def test_after_opening_is_the_question_after_who_asks_when_it_does_not_lean_on_it():
