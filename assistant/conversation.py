@@ -48,6 +48,11 @@ _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|th
 _FOR_AUDIENCE = ("more", "else", "which")  # follow-up intents a turn may ask with who it is for after them
 
 
+# "what about early help - is it ...?": the topic after the opening is a label before the question about it
+_SOCIAL = ("greeting", "thanks", "goodbye", "acknowledge")  # intents that ask nothing and name no topic
+_WHAT_ABOUT = re.compile(r"^\W{0,3}(?:(?:and|so|ok|okay|right),? )?(?:what|how) about (?=\w)", re.I)
+
+
 def _follow_up_for(text: str) -> str | None:
     """A follow-up asked with who it is for or who asks after it ("anything else worth knowing for my team?", "tell me
     more, as a nurse"): the intent of the turn less those words (asker.without_audience), when it is one of
@@ -233,8 +238,17 @@ class Conversation:
                 whole = own
                 own = self._asked_alone(asking, own, own_reading)
                 topic = asking if own is not whole else topic
+            if asking != text and topic == text and route(text.replace(asking, " "), self.lib.content,
+                                                          self.lib.collection_words) in _SOCIAL:
+                # what is said before the question is chit-chat by itself (a greeting, who asks): no topic a follow-up
+                # leans on, though the whole turn answered ("Hi, I manage a nursery. ..." then "how confident are staff
+                # in their managers?" asks of managers, a word the greeting only seemed to say); "teacher here, really
+                # worried about our pupils mental health. what did the inspections find" names the topic there
+                topic = asking
         if not own.answered and own.decision.reason == "unknown" and not kind:
+            whole = own
             own = self._after_label(text, own, own_reading)
+            topic = after_label(text) if own is not whole else topic  # the label says who asks or files the question
         parts = None if kind else self.compound.parts(own, asking, allowed, broad)  # who asks and why is no part
         return self.replies.both(parts, nxt, text) if parts else self.replies.answer(own, nxt, topic=topic, broad=broad)
 
@@ -335,7 +349,7 @@ class Conversation:
         label names a topic the last one did not ("early help - did it make a difference?")."""
         if not topic or back_to(text):
             return ""
-        label = label_of(text)
+        label = label_of(_WHAT_ABOUT.sub("", text))  # "what about early help - is it prioritised?" labels it too
         if label and self.topics.new_topic_words(label, topic):
             return ""  # "early help - did it make a difference?": 'it' is the new topic its label names
         kind = follow_up_kind(text)

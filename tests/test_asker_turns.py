@@ -257,3 +257,30 @@ def test_a_clause_in_the_first_person_that_asks_nothing_says_who_asks():
     assert "fgm" in own_things("We've had loads of FGM referrals. Did the inspectors find that staff were confident at spotting risks?")
     assert not {"north", "lanarkshire"} & own_things("compare our council to the rest of scotland, we're north lanarkshire")
 
+
+
+def test_a_follow_up_after_who_asks_leans_on_the_question_whichever_reading_answered(recorded):
+    """'Hi, I manage a nursery. Are frontline staff any good at ...?' then a follow-up: who asked is no topic the follow-up
+    leans on, even when the whole first turn, not its question alone, gave the answer ('manage' there said nothing of
+    the managers a later question asks about)."""
+    a, rec = recorded
+    first = "Hi, I manage a nursery. Are frontline staff any good at picking up when something's wrong?"
+    r = a.ask(first)
+    assert r.status == "answered"
+    rec.readings.clear()
+    a.ask("and are they getting better at it?", r.context)
+    joined = [x.text for x in rec.readings if x.text.startswith("and are they getting better at it? ")]
+    assert joined and not any("nursery" in t for t in joined), joined
+
+
+def test_a_follow_up_after_a_label_leans_on_the_question_after_it(recorded):
+    """'PE - students always ask about chronologies. did the report say they help decision making?': the label is
+    declined as a name the documents never use; the question after it, whose 'they' points at what it said first, is
+    answered alone, and a follow-up leans on it, not on the label."""
+    a, rec = recorded
+    r = a.ask("PE - students always ask about chronologies. did the report say they help decision making?")
+    assert r.status == "answered", r.reply
+    rec.readings.clear()
+    a.ask("and are they getting better?", r.context)
+    joined = [x.text for x in rec.readings if x.text.startswith("and are they getting better? ")]
+    assert joined and not any("PE" in t for t in joined), joined

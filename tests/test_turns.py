@@ -339,6 +339,9 @@ def test_a_pronoun_after_a_label_naming_a_new_topic_points_at_the_label(recorded
     rec.readings.clear()
     a.ask("ok so - did it make a difference?", last)  # a label naming nothing new: the pronoun is the last topic
     assert any(last["topic"] in x.text for x in rec.readings), rec.readings
+    rec.readings.clear()
+    a.ask("what about early help - is it prioritised?", last)  # "what about" before the label: 'it' is early help
+    assert rec.readings and not any(last["topic"] in x.text for x in rec.readings), rec.readings
 
 def test_a_verb_saying_the_documents_raised_something_names_no_topic(km):
     """'flagged' says only that the documents raised it: "biggest challenges or risks flagged?" asks across them; a panel
