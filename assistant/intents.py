@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from .cues import ASK_WORDS, filler, has_any, intents, introduction_openings, job_nouns, whole_phrases
+from .followups import PEOPLE
 from .query import nearest
 from .text import STOP, is_word, padded, words
 
@@ -182,6 +183,7 @@ _WHERE = frozenset("in at w with for from on".split())  # "… worker in a small
 MAX_INTRODUCTION_WORDS = 10  # hand-set: "hi, family support worker w a charity"; a longer turn says more than who asks
 
 
+_RELATIVE = frozenset("who whose which that".split())
 _STATES = frozenset("is are was were has have".split())  # ask when opening a clause, not inside one ("my patients are parents")
 _CLAUSES = re.compile(r"[,.;:!?]|\s[-–—]+\s|\band\b")  # where a clause of a turn begins
 
@@ -194,7 +196,10 @@ def _introduces(ws: list[str], text: str) -> bool:
     if len(ws) < 3 or not (two or ws[0] in _greeting_words()):
         return False
     low = _ANNOUNCED.sub(" ", text.lower())
-    if any(w in ASK_WORDS and w not in _STATES for w in words(low)[1:]) or \
+    said = words(low)
+    # "kids who have communication difficulties": 'who' after the people it describes opens no question
+    if any(w in ASK_WORDS and w not in _STATES and not (w in _RELATIVE and said[k - 1] in PEOPLE)
+           for k, w in enumerate(said) if k) or \
             _STATES & {c.split()[0] for c in _CLAUSES.split(low) if c.split()}:
         return False
     rest = ws[2:] if two else ws[1:]
@@ -329,7 +334,9 @@ _WHICH = re.compile(
     r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
     r"(?:which|what)(?: of the)? (?:number )?(?:key )?(?:messages?|msg|km)(?: number| no\.?)?"  # "what number message"
     r"(?: (?:is|was) (?:that|this|it)(?: one)?(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)(?: one)?"
-    r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from)?"
+    r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from"
+    # "which message number should I cite for that?"
+    r"| (?:should|do|would|can|could) (?:i|we) (?:cite|quote|reference|credit|attribute)(?: (?:for|with))? (?:that|this|it))?"
     r"|(?:which|what) (?:bit|part|section|page|paragraph|chapter|sentence|line)(?: of (?:the|this) (?:report|document|doc|text))?"
     r" (?:says|said|covers|mentions|is|was) (?:that|this|it)(?: from| in)?"
     r"|where(?:'s|’s| is| was)? (?:that|this|it) from|where (?:does|did) (?:that|this|it) (?:say (?:that|this|it)|come from)"

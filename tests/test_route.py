@@ -23,7 +23,10 @@ from assistant.intents import route
     ("which message says that?", "which"), ("source?", "which"), ("Where is that from?", "which"),
     ("which key message is that from", "which"), ("which message says this", "which"), ("which msg?", "which"),
     ("what message was that in", "which"), ("where does it say this?", "which"), ("so which message is it from?", "which"),
-    ("which part of the report says that?", "which"), ("what section is that from", "which"),
+    ("which part of the report says that?", "which"), ("Which message number should I cite for that?", "which"),
+    ("which message should I read for DV?", None),
+    ("hi there, I'm an SLT working with kids who have communication difficulties", "greeting"),  # 'who' after people
+    ("hi, I'm a teacher, who do I ask about DV?", None), ("what section is that from", "which"),
     ("what can you help me with?", "help"), ("could you write our team plan for us?", "refuse"),
     ("do you personally think advocacy is underfunded?", "refuse"),
     ("Can I quote you as saying councils failed kids?", "refuse"), ("Could you critically evaluate that claim for my students?", "refuse"),
