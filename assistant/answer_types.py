@@ -54,10 +54,12 @@ def unmet_type(query: "Query", sentence: str, types: tuple[AnswerType, ...]) -> 
     return next((name for name in query.asks if not by_name[name].shown_by(sentence)), None)
 
 
-# "what did they say about health visitors specifically", "recommendations specifically for police scotland": up to four
+# "what did they say about health visitors specifically", "did health visitors get a specific mention", "recommendations
+# specifically for police scotland": up to four
 # words before the cue, or after it and a preposition (bounded, each word read whole once from its start, so the cost
 # grows with the text only linearly: a word without spaces is not tried again from each of its letters)
-_SPECIFIC_BEFORE = re.compile(r"(?<![\w'’&-])((?:[\w'’&-]++ ){0,3}[\w'’&-]++) specifically\b", re.I)
+_SPECIFIC_BEFORE = re.compile(r"(?<![\w'’&-])((?:[\w'’&-]++ ){0,3}[\w'’&-]++) (?:specifically|(?:gets?|got|getting|has|have|had|"
+                              r"receive[sd]?|given) (?:a |any )?(?:specific|particular|special) mention)\b", re.I)
 _SPECIFIC_AFTER = re.compile(r"\bspecifically (?:about|on|for|in|with|regarding|re|around|to) ((?:[\w'’&-]++ ){0,3}[\w'’&-]++)", re.I)
 # words that end the named thing: prepositions and verbs of saying ("anything on DA specifically", "does it mention X")
 _NOT_FOCUS = STOP | frozenset("about on for in with regarding re around during from by into of at to any anything findings "

@@ -129,6 +129,9 @@ def test_unmet_type_is_none_when_nothing_is_asked():
     ("what's the capital of scotland lol", "general_knowledge"),  # general knowledge, though the place is named
     ("whats the population of scotland", "general_knowledge"),
     ("which local authority areas took part", "named"),
+    ("does it say what a manageable caseload is for a school nurse?", "quantity"),  # a limit on a caseload
+    ("what actually is relationship based practice? how would I explain it", "definition"),  # with no article
+    ("what's relationship based practice actually mean?", "definition"),
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -154,8 +157,12 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "is measuring what works - figures, case file audits, what pupils tell you - a weak spot",
     "how good are partnerships at using performance figures",
     "do partnerships analyse their statistics well",
+    "we collect loads of numbers, does anyone use them to see what works?",  # gathering numbers is the topic
+    "how well did partnerships make sense of case-file and survey evidence",  # evidence of a kind, not how it was got
     "r the key msgs true for all kids or is it averaged out",  # 'averaged' is a word, not a slip for 'average'
     "what's needed nationally",  # not a definition
+    "what exactly is happening with neglect?",  # what is going on, not what a thing is
+    "what actually is better now?",
     "whats got worse",  # nor is a change
     "whats been done",
     "named person / universal services giving early support - was that seen as strategic?",  # a role, not a name

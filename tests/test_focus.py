@@ -16,6 +16,8 @@ def test_what_a_question_asks_about_in_particular_is_read_next_to_specifically()
     assert focus("HV here - anything on under 5s specifically?") == ()  # an age: read by the age wording
     assert focus("what about health visitors?") == ()
     assert focus("does it mention kinship care?") == ()  # whether it is mentioned: the answer model judges
+    assert focus("did health visitors get a specific mention?") == ("health", "visitors")  # singled out by name
+    assert focus("did staff get a mention?") == ()
 
 
 def test_a_message_that_never_names_what_is_asked_about_in_particular_does_not_answer_it():
