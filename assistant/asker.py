@@ -183,6 +183,9 @@ def _asks_first(part: str) -> bool:
     return len(ws) >= MIN_FIRST_WORDS and (_is_question(part) or ws[0] in _REQUEST_VERBS)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # where a part's first sentence ends (_stands_alone)
+
+
 def _stands_alone(part: str, own_referents: bool = False, first_sentence: bool = False) -> bool:
     """A question of at least MIN_ASKING_WORDS words that points at nothing said before it; `own_referents`: less the
     pointers it gives a referent itself (_own_referents_out: 'they' after people the part names itself, so "kinship
@@ -193,9 +196,6 @@ def _stands_alone(part: str, own_referents: bool = False, first_sentence: bool =
         return False
     lead = _SENTENCE_END.split(part, maxsplit=1)[0] if first_sentence else part
     return not refers_back(_own_referents_out(lead) if own_referents else lead)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 # words after which 'that' is itself the thing spoken of ("is that true?", "what about that?"), not a word opening a clause

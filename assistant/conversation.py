@@ -48,8 +48,8 @@ _BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|th
 _FOR_AUDIENCE = ("more", "else", "which")  # follow-up intents a turn may ask with who it is for after them
 
 
-# "what about early help - is it ...?": the topic after the opening is a label before the question about it
 _SOCIAL = ("greeting", "thanks", "goodbye", "acknowledge")  # intents that ask nothing and name no topic
+# "what about early help - is it ...?": the topic after the opening is a label before the question about it
 _WHAT_ABOUT = re.compile(r"^\W{0,3}(?:(?:and|so|ok|okay|right),? )?(?:what|how) about (?=\w)", re.I)
 
 

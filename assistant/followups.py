@@ -70,7 +70,8 @@ _CLAUSE_THAT = re.compile(r"\b(?:(?:is|was) it (?:true|right|correct|the case)|(
 
 # people a 'they' or 'them' later in the same question may point at ("young people ... help them speak up")
 PEOPLE = frozenset("people children kids families parents carers staff workers practitioners professionals teenagers teens "
-                   "pupils weans bairns folk mums dads babies adults colleagues managers leaders yp cyp ppl students boys girls lads".split())
+                   "pupils weans bairns folk mums dads babies adults colleagues managers leaders yp cyp ppl students boys "
+                   "girls lads".split())
 _FIRST_PEOPLE = re.compile(r"\b(?:" + "|".join(sorted(PEOPLE)) + r")\b", re.I)
 # "did families like the workers they had?": 'they' opening a clause on a noun ("the workers they had") points at the
 # people named before it, not at what was said before the question
