@@ -185,13 +185,19 @@ def test_a_broad_question_after_who_asks_and_why_is_read_as_broad(recorded):
 def test_a_follow_up_after_who_asks_is_read_with_the_sentence_that_asked(recorded):
     """'I'm a depute head in a primary. Anything on younger children?' then 'and older ones?': the follow-up is searched
     with the question that was answered, not with who asked it."""
-    a, rec = recorded
-    r = a.ask("I'm a depute head in a primary. Is there anything on younger children specifically?")
-    assert r.status == "answered"
-    rec.readings.clear()
-    a.ask("and older ones?", r.context)
-    joined = [x.text for x in rec.readings if x.text.startswith("and older ones? ")]
+    joined = _follow_up_readings(recorded, "I'm a depute head in a primary. Is there anything on younger children "
+                                            "specifically?", "and older ones?")
     assert joined and not any("depute" in t for t in joined), joined
+
+
+def _follow_up_readings(recorded, first: str, follow_up: str) -> list[str]:
+    """The texts the follow-up was searched with after `first` was answered: itself and the topic it leaned on."""
+    a, rec = recorded
+    r = a.ask(first)
+    assert r.status == "answered", r.reply
+    rec.readings.clear()
+    a.ask(follow_up, r.context)
+    return [x.text for x in rec.readings if x.text.startswith(follow_up + " ")]
 
 
 def test_a_short_request_naming_a_topic_word_in_another_number_is_no_request_for_help(km):
@@ -263,13 +269,8 @@ def test_a_follow_up_after_who_asks_leans_on_the_question_whichever_reading_answ
     """'Hi, I manage a nursery. Are frontline staff any good at ...?' then a follow-up: who asked is no topic the follow-up
     leans on, even when the whole first turn, not its question alone, gave the answer ('manage' there said nothing of
     the managers a later question asks about)."""
-    a, rec = recorded
-    first = "Hi, I manage a nursery. Are frontline staff any good at picking up when something's wrong?"
-    r = a.ask(first)
-    assert r.status == "answered"
-    rec.readings.clear()
-    a.ask("and are they getting better at it?", r.context)
-    joined = [x.text for x in rec.readings if x.text.startswith("and are they getting better at it? ")]
+    joined = _follow_up_readings(recorded, "Hi, I manage a nursery. Are frontline staff any good at picking up when "
+                                           "something's wrong?", "and are they getting better at it?")
     assert joined and not any("nursery" in t for t in joined), joined
 
 
@@ -277,10 +278,6 @@ def test_a_follow_up_after_a_label_leans_on_the_question_after_it(recorded):
     """'PE - students always ask about chronologies. did the report say they help decision making?': the label is
     declined as a name the documents never use; the question after it, whose 'they' points at what it said first, is
     answered alone, and a follow-up leans on it, not on the label."""
-    a, rec = recorded
-    r = a.ask("PE - students always ask about chronologies. did the report say they help decision making?")
-    assert r.status == "answered", r.reply
-    rec.readings.clear()
-    a.ask("and are they getting better?", r.context)
-    joined = [x.text for x in rec.readings if x.text.startswith("and are they getting better? ")]
+    joined = _follow_up_readings(recorded, "PE - students always ask about chronologies. did the report say they help "
+                                           "decision making?", "and are they getting better?")
     assert joined and not any("PE" in t for t in joined), joined
