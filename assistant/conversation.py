@@ -49,6 +49,7 @@ _FOR_AUDIENCE = ("more", "else", "which")  # follow-up intents a turn may ask wi
 
 
 _SOCIAL = ("greeting", "thanks", "goodbye", "acknowledge")  # intents that ask nothing and name no topic
+_CHITCHAT = (*_SOCIAL, "help")  # intents answered with a chit-chat reply ("what can you do?" asks only of the assistant)
 # "what about early help - is it ...?": the topic after the opening is a label before the question about it
 _WHAT_ABOUT = re.compile(r"^\W{0,3}(?:(?:and|so|ok|okay|right),? )?(?:what|how) about (?=\w)", re.I)
 
@@ -92,7 +93,7 @@ class Conversation:
             text, ctx = whole, Context("", ctx.quoted, ctx.shown, ctx.turn)
         intent = route(text, lib.content, lib.collection_words) or _follow_up_for(text)
         nxt = Context(ctx.topic, ctx.quoted, ctx.shown, ctx.turn + 1)
-        if intent in ("greeting", "thanks", "goodbye", "help", "acknowledge"):
+        if intent in _CHITCHAT:
             return self.replies.chitchat(intent, nxt)
         if intent == "refuse":
             # "what does it say about X? and write me a template": X answered, the rest refused (once: `refusing`)
