@@ -183,7 +183,7 @@ _WHERE = frozenset("in at w with for from on".split())  # "… worker in a small
 MAX_INTRODUCTION_WORDS = 10  # hand-set: "hi, family support worker w a charity"; a longer turn says more than who asks
 
 
-_RELATIVE = frozenset("who whose which that".split())  # after the people they describe, open a clause, not a question
+_RELATIVE = frozenset("who which".split())  # question words that, after the people they describe, open a clause instead
 _STATES = frozenset("is are was were has have".split())  # ask when opening a clause, not inside one ("my patients are parents")
 _CLAUSES = re.compile(r"[,.;:!?]|\s[-–—]+\s|\band\b")  # where a clause of a turn begins
 
