@@ -86,7 +86,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff143.jsonl", "eval/data/questions-dev-staff144.jsonl",
                   "eval/data/questions-dev-staff145.jsonl", "eval/data/questions-dev-staff146.jsonl",
                   "eval/data/questions-dev-staff147.jsonl", "eval/data/questions-dev-staff148.jsonl",
-                  "eval/data/questions-dev-staff149.jsonl")
+                  "eval/data/questions-dev-staff149.jsonl", "eval/data/questions-dev-staff150.jsonl",
+                  "eval/data/questions-dev-staff151.jsonl", "eval/data/questions-dev-staff152.jsonl",
+                  "eval/data/questions-dev-staff153.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
