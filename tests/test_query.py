@@ -206,6 +206,9 @@ def test_the_job_nouns_are_data_the_opening_is_read_with():
     assert introduction(("worker",)).match("Youth worker covering two schemes, anything on teenagers?")
     assert not introduction(("workers",)).match("Social workers struggling with caseloads - what does it say?")
     assert introduction().match("Quick one from the OOH team - is risk picked up early?")
+    # the same asker again ("DC again - ..."); 'again' after a topic is no job
+    assert introduction(("dc",)).match("DC again - what are the main concerns in the report?")
+    assert not introduction(("dc",)).match("early help again - is it a priority?")
     # "as a X I <verb> ...", "I'm a X with Y and we ...": the asker goes on to speak of themselves
     assert q("As a kinship support worker I visit weekly. Is advocacy mentioned?").unknown_terms == ()
     assert q("I'm a children's worker with Shelter and we see poverty daily. Is poverty mentioned?").unknown_terms == ()
