@@ -66,6 +66,7 @@ from queryfix import q
     ("does it say what a manageable caseload is for a school nurse?", "quantity"),  # a limit on a caseload
     ("what actually is relationship based practice? how would I explain it", "definition"),  # with no article
     ("what's relationship based practice actually mean?", "definition"),
+    ("what does corporate parenting mean?", "definition"),  # 'mean' alone still asks what it is
 ])
 def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind):
     assert kind in q(text).asks
@@ -124,6 +125,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "is there a difference in how often care experienced kids are asked their views?",  # a comparison in words
     "how often are their views sought compared with looked after kids",
     "were housing and poverty both named as pressures on families?",  # named as: identified as, not a name asked
+    "what does uneven access to advocacy mean for the kids?",  # what follows from it, not what it is
+    "figures and case-file evidence on whether services help - how are councils getting on",  # kinds of evidence
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()
