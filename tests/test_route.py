@@ -208,6 +208,13 @@ def test_an_opening_without_a_greeting_that_names_only_the_documents_announces_a
 
 
 
+def test_a_greeting_then_asking_whether_the_assistant_can_help_announces_a_question():
+    """After a greeting, "... something you can help me with" asks whether to ask, whatever is said between."""
+    assert route("hello, i look after toddlers, is this something you can help me with") == "greeting"
+    assert route("hi there - is this something u can help with?") == "greeting"
+    assert route("hello, is this something you can help me with, what does it say about neglect?") is None
+
+
 def test_a_greeting_with_a_question_is_no_introduction():
     assert route("hi, I'm a health visitor - what does it say about neglect?") is None
     assert route("hello im a social worker, is DV still a problem?") is None

@@ -60,6 +60,9 @@ from queryfix import q
     ("can I use this for what's going on in MY authority?", ()),
     # session 49: supported accommodation is never raised
     ("anything on supported accommodation for 16 and 17 yr olds leaving care?", ("supported accommodation",)),
+    # session 51: "early ID" is early identification; "ID" alone may be an intellectual disability, never raised
+    ("does early ID of risk keep children safe?", ()), ("are kids with ID listened to?", ("ID",)),
+    ("clin psych in Lanarkshire - are older teens who self-harm protected?", ()),  # a job, then where they work
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
