@@ -246,6 +246,12 @@ def after_label(text: str) -> str:
                               or _asks_after_topics(rest)) else ""
 
 
+def points_at_its_label(text: str) -> bool:
+    """A label and a question whose pointers point only at people the label names ("the families - are they involved
+    in decisions?"): it leans on nothing said before it."""
+    return bool(label_of(text)) and _stands_alone(text, own_referents=True, first_sentence=True)
+
+
 # "neglect in younger kids and mental health, what are the findings on both": the topics, then a clause that asks
 _ASKS_AFTER = re.compile(r",\s*(?P<ask>[^,]+)$")
 

@@ -10,12 +10,13 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asker import after_aside, after_label, after_opening, asking_part, in_first_person, label_of, letter_body, without_opening
+from .asker import (after_aside, after_label, after_opening, asking_part, in_first_person, label_of, letter_body,
+                    points_at_its_label, without_opening)
 from .audience import without_audience
 from .context import Context
 from .compound import Compound
-from .followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, only_points_back,
-                        refers_back, said_about, without_closing_then)
+from .followups import (back_to, beyond_last, else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
+                        only_points_back, refers_back, said_about, without_closing_then)
 from . import polarity
 from .cues import plain_spelling, vague_words
 from .intents import route
@@ -144,9 +145,12 @@ class Conversation:
         if intent in ("more", "which", "plainer", "else"):
             return self.replies.decline("no_topic", nxt)
         text, elsewhere = else_about(text)  # "anything else about X?": X, leaving out what was shown
-        if elsewhere and self._every_message_shown(ctx, allowed):  # after an overview, "what else is making the job
-            ctx = replace(ctx, shown=[m for m, _, _ in ctx.quoted])  # harder?" leaves out the last answer's alone
-        reply = self._question(text, elsewhere, ctx, nxt, allowed)
+        if elsewhere and (self._every_message_shown(ctx, allowed) or beyond_last(text)):  # after an overview, "what
+            # else is making the job harder?", and "is X mentioned anywhere else?" after any answer, leave out the last
+            # answer's messages alone
+            ctx = replace(ctx, shown=[m for m, _, _ in ctx.quoted])
+        # "which message is the lockdown stuff?" names a message's subject: read alone, whatever was asked before
+        reply = self._question(text, elsewhere, ctx, nxt, allowed, alone=bool(named_topic) and about is None)
         if reply.status == "no_answer" and elsewhere and (refers_back(text) or self.topics.shares_subject(text, ctx.topic)):
             last = self.replies.last_quoted(ctx)
             if last and self.replies.unquoted(last)[1]:  # "anything else on that?", "anything else about covid?" after an answer
@@ -164,9 +168,10 @@ class Conversation:
         shown = set(ctx.shown)
         return all(m in shown for m in every)
 
-    def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None) -> "Reply":
+    def _question(self, text: str, elsewhere: bool, ctx: Context, nxt: Context, allowed: frozenset[str] | None,
+                  alone: bool = False) -> "Reply":
         exclude = frozenset(ctx.shown) if elsewhere else frozenset()
-        kind = self._follow_up(text, ctx.topic, chosen=bool(elsewhere), shown=self._one_shown(ctx))
+        kind = "" if alone else self._follow_up(text, ctx.topic, chosen=bool(elsewhere), shown=self._one_shown(ctx))
         leans = bool(kind)  # shaped as a follow-up, whatever it turns out to ask
         if kind and not only_points_back(text) and self.topics.off_topic(text, collection=True) and \
                 not self.topics.about_last_topic(text, ctx.topic):
@@ -350,9 +355,11 @@ class Conversation:
         label names a topic the last one did not ("early help - did it make a difference?")."""
         if not topic or back_to(text):
             return ""
-        label = label_of(_WHAT_ABOUT.sub("", text))  # "what about early help - is it prioritised?" labels it too
-        if label and self.topics.new_topic_words(label, topic):
-            return ""  # "early help - did it make a difference?": 'it' is the new topic its label names
+        labelled = _WHAT_ABOUT.sub("", text)  # "what about early help - is it prioritised?" labels it too
+        label = label_of(labelled)
+        if label and (self.topics.new_topic_words(label, topic) or points_at_its_label(labelled)):
+            return ""  # "early help - did it make a difference?": 'it' is the new topic its label names; "what about the
+            # families - are they involved?": 'they' are the people it names, whatever the last topic was
         kind = follow_up_kind(text)
         if kind == "anaphoric" and self.lib.breadth.has_cue(text):  # "ok what's going well then"
             kind = follow_up_kind(without_closing_then(text))

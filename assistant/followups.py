@@ -160,6 +160,15 @@ def else_about(text: str) -> tuple[str, bool]:
     return text, bool(_ELSEWHERE.search(text))
 
 
+_ANYWHERE_ELSE = re.compile(r"\b(?:anywhere else|elsewhere)\b", re.I)
+
+
+def beyond_last(text: str) -> bool:
+    """Whether a question asks for a topic outside the last answer ('is complexity mentioned anywhere else?'): every
+    message but the last answer's, shown earlier or not. 'anything else about X?' asks for what has not been shown."""
+    return bool(_ANYWHERE_ELSE.search(text))
+
+
 # "and what's not?" after "what's going well?": the last question's predicate, negated
 _NEGATED_ELLIPSIS = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\W+)?(what|which|who|where)(?:['’]?s|\s+(?:is|are|was|were))?"
                                r"\s+(?:not|isn['’]?t|aren['’]?t|wasn['’]?t|weren['’]?t)\W*$", re.I)

@@ -274,3 +274,20 @@ def test_a_word_of_the_message_just_shown_keeps_it_in_view_when_the_question_alo
     reply = km.ask(q, ctx)
     assert reply.status == "answered" and reply.quotes[0].message_id == m.id
     assert "varied" in reply.quotes[0].text
+
+
+def test_anywhere_else_leaves_out_only_the_last_answers_messages(recorded):
+    """'Is poverty mentioned anywhere else?' asks beyond the last answer: a message an earlier answer showed may hold it,
+    so only the last answer's messages are left out. 'Anything else about poverty?' leaves out everything shown."""
+    km, rec = recorded
+    ids = {m.title: m.id for m in km.store.messages.values()}
+    last, earlier = ids["Key message 5"], ids["Key message 12"]
+    m = km.store.messages[last]
+    ctx = {"v": 1, "topic": "mental health", "quoted": [[last, m.sentences[0].start, m.sentences[0].end]],
+           "shown": [earlier, last], "turn": 2}
+    km.ask("is poverty mentioned anywhere else?", ctx)
+    assert any(r.exclude == frozenset({last}) for r in rec.readings), rec.readings
+    assert not any(earlier in r.exclude for r in rec.readings), rec.readings
+    rec.readings.clear()
+    km.ask("anything else about poverty?", ctx)
+    assert any(r.exclude == frozenset({earlier, last}) for r in rec.readings), rec.readings

@@ -342,6 +342,18 @@ def test_a_pronoun_after_a_label_naming_a_new_topic_points_at_the_label(recorded
     rec.readings.clear()
     a.ask("what about early help - is it prioritised?", last)  # "what about" before the label: 'it' is early help
     assert rec.readings and not any(last["topic"] in x.text for x in rec.readings), rec.readings
+    rec.readings.clear()
+    poverty = {**TOPIC, "topic": "what about poverty"}
+    a.ask("what about the parents - are they included in decisions?", poverty)  # 'they': the people the label names
+    assert rec.readings and not any(poverty["topic"] in x.text for x in rec.readings), rec.readings
+
+
+def test_a_message_named_by_its_subject_is_looked_for_whatever_was_asked_before(recorded):
+    """"which message is the covid stuff?" names a message's subject: it is read alone, not with the last topic."""
+    a, rec = recorded
+    last = {**TOPIC, "topic": "older teens at risk in the community, are services good at responding?"}
+    a.ask("which message is the covid stuff", last)
+    assert rec.readings and all(x.text == "covid" for x in rec.readings), rec.readings
 
 def test_a_verb_saying_the_documents_raised_something_names_no_topic(km):
     """'flagged' says only that the documents raised it: "biggest challenges or risks flagged?" asks across them; a panel
