@@ -223,8 +223,9 @@ def _own_referents_out(part: str) -> str:
 
 
 def _names_people(word: str) -> bool:
-    """A word naming several people (a 'they' in the same question may point at them, not at what came before)."""
-    return word in PEOPLE
+    """A word naming several people, also as a possessive ("my young people's needs ... than they used to be"): a
+    'they' in the same question may point at them, not at what came before."""
+    return word in PEOPLE or word.endswith(("'s", "’s", "s'", "s’")) and word[:-2 if word[-2] in "'’" else -1] in PEOPLE
 
 
 # A short label before a question: "IRO - is ...?", "youth justice: is ...?", "Care Inspectorate briefing: is ...?". The

@@ -111,6 +111,9 @@ def test_after_label_is_the_question_after_a_short_label():
     assert after_label(f"SP - {rest}") == rest
     assert after_label("Bairns Hoose - is it in place? and who runs it?") == ""  # the first sentence points back
     assert after_label("kinship carers - are they supported? what did it find") == ""
+    # 'they' after people named in a possessive points at them
+    rest = "my young people's needs are more complex than they were. did the inspectors notice that?"
+    assert after_label(f"throughcare - {rest}") == rest
 
 
 def test_after_opening_is_the_question_after_who_asks_when_it_does_not_lean_on_it():
