@@ -72,7 +72,9 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     doing = r"(?: " + _DOING + r"(?: [\w'&-]+){1,8})?"
     aside = r"(?: ?\([^()\n]{1,40}\))?"  # "CP adviser (NHS board). ...": where the asker works, in brackets
     again = r"(?: again)?"  # "DC again - what are the main concerns?": the same asker as before
-    role = r"|" + _NOT_A_ROLE + r"(?:[\w'&/-]+ ){0,4}(?:" + "|".join(map(re.escape, roles)) + ")" + again + where + aside + doing if roles else ""
+    nouns = "(?:" + "|".join(map(re.escape, roles)) + ")"
+    unit = r"(?:, (?:[\w'&/-]+ ){0,3}" + nouns + r")?"  # "police inspector, PPU. ...": the unit they are in, a job noun too
+    role = r"|" + _NOT_A_ROLE + r"(?:[\w'&/-]+ ){0,4}" + nouns + again + where + unit + aside + doing if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)|(?:a )?quick (?:one|question|q|query) from (?:[\w'&-]+ ){0,4}[\w'&-]+" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"

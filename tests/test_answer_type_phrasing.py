@@ -127,6 +127,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "were housing and poverty both named as pressures on families?",  # named as: identified as, not a name asked
     "what does uneven access to advocacy mean for the kids?",  # what follows from it, not what it is
     "figures and case-file evidence on whether services help - how are councils getting on",  # kinds of evidence
+    "is neglect still rising or are we past the worst of it?",  # whether things have eased, not a ranking
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()

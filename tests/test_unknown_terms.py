@@ -63,6 +63,8 @@ from queryfix import q
     # session 51: "early ID" is early identification; "ID" alone may be an intellectual disability, never raised
     ("does early ID of risk keep children safe?", ()), ("are kids with ID listened to?", ("ID",)),
     ("clin psych in Lanarkshire - are older teens who self-harm protected?", ()),  # a job, then where they work
+    ("police sergeant, CID. is domestic abuse still a big problem?", ()),  # a job, then the unit, a job noun too
+    ("guidance PT - do pupils get a say in their plans?", ()),  # a principal teacher
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
