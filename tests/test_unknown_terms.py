@@ -65,6 +65,8 @@ from queryfix import q
     ("clin psych in Lanarkshire - are older teens who self-harm protected?", ()),  # a job, then where they work
     ("police sergeant, CID. is domestic abuse still a big problem?", ()),  # a job, then the unit, a job noun too
     ("guidance PT - do pupils get a say in their plans?", ()),  # a principal teacher
+    ("SP in family support. are kids kept safe?", ()), ("NQHV, are chronologies any better?", ()),  # senior practitioner,
+    # newly qualified health visitor
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
