@@ -128,6 +128,7 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "what does uneven access to advocacy mean for the kids?",  # what follows from it, not what it is
     "figures and case-file evidence on whether services help - how are councils getting on",  # kinds of evidence
     "is neglect still rising or are we past the worst of it?",  # whether things have eased, not a ranking
+    "what's said about neglect?",  # what is said of it, not what it is
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()
