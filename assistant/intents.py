@@ -318,7 +318,8 @@ def asked_topic(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-# "which key message is that from?", "which msg?", "where does it say this?": name the last answer's message(s)
+# "which key message is that from?", "which msg?", "where does it say this?", "could you tell me which key message that
+# comes from?": name the last answer's message(s)
 # "and in plain English?", "can you say that more simply?", "what does that mean in layman's terms": the last answer put
 # more simply, which only its own words can do (the same quotes again, saying so: prompts/answered.j2)
 _PLAINER = re.compile(
@@ -331,7 +332,7 @@ _PLAINER = re.compile(
     r"(?:\s*(?:please|pls))?\W*$", re.I)
 
 _WHICH = re.compile(
-    r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:"
+    r"^\s*(?:so |and |ok |okay |but |sorry,? )?(?:(?:can|could|would) (?:you|u) (?:please |pls )?(?:tell|show) me )?(?:"
     r"(?:which|what)(?: of the)? (?:number )?(?:key )?(?:messages?|msg|km)(?: number| no\.?)?"  # "what number message"
     r"(?: (?:is|was) (?:that|this|it)(?: one)?(?: from| in)?| (?:says|said|covers|mentions|has|had) (?:that|this|it)(?: one)?"
     r"| (?:did|does) (?:that|this|it) (?:come|comes) from| (?:that|this|it) (?:is|was|came|comes) from"

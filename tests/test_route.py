@@ -25,6 +25,7 @@ from assistant.intents import route
     ("what message was that in", "which"), ("where does it say this?", "which"), ("so which message is it from?", "which"),
     ("which part of the report says that?", "which"), ("Which message number should I cite for that?", "which"),
     ("which message should I read for DV?", None),
+    ("could you please tell me which message that comes from?", "which"), ("can you tell me which message covers DV?", None),
     ("hi there, I'm an SLT working with kids who have communication difficulties", "greeting"),  # 'who' after people
     ("hi, I'm a teacher, who do I ask about DV?", None), ("what section is that from", "which"),
     ("what can you help me with?", "help"), ("could you write our team plan for us?", "refuse"),
