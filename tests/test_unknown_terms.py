@@ -65,6 +65,7 @@ from queryfix import q
     ("clin psych in Lanarkshire - are older teens who self-harm protected?", ()),  # a job, then where they work
     ("police sergeant, CID. is domestic abuse still a big problem?", ()),  # a job, then the unit, a job noun too
     ("guidance PT - do pupils get a say in their plans?", ()),  # a principal teacher
+    ("are services good at picking up concerns for S4 girls going missing with older boys?", ()),  # young people
     ("SP in family support. are kids kept safe?", ()), ("NQHV, are chronologies any better?", ()),  # senior practitioner,
     # newly qualified health visitor
 ])
