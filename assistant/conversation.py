@@ -129,7 +129,7 @@ class Conversation:
                         e.scored[0].feature("message_dense") - d.scored[0].feature("message_dense") >= (
                             MISNAMED_GAP_SAID if says_what_it_is_about(asked) else MISNAMED_GAP):
                     return self.replies.answer(elsewhere, nxt, topic=text)
-            taken = _nearest(found)
+            taken = found.nearest()
             if taken and not self.topics.off_topic(rest):
                 found = taken
             return self.replies.answer(found, nxt, topic=text)
@@ -140,7 +140,7 @@ class Conversation:
             found = self.decide(Reading(ctx.topic, exclude=frozenset(ctx.shown), asked=text, within=True, only=allowed))
             # the person asked for more on a topic the documents answered: the nearest of the rest is what there is, and
             # the reply says it answers less directly
-            taken = _nearest(found)
+            taken = found.nearest()
             return self.replies.answer(taken or found, nxt, topic=nxt.topic, intent="else", nearest=taken is not None)
         if intent in ("more", "which", "plainer", "else"):
             return self.replies.decline("no_topic", nxt)
@@ -226,7 +226,7 @@ class Conversation:
                 there = self.decide(replace(joined, only=last, within=True)) if last else None
                 if there is not None and there.answered:
                     return self.replies.answer(self._not_again(there, text, ctx), nxt, topic=joined.text, broad=broad)
-                taken = _nearest(there) if there is not None and not combined.answered else None
+                taken = there.nearest() if there is not None and not combined.answered else None
                 if taken and not self.topics.topic_words(text):  # "is that most places?": it asks how far what was
                     # just shown holds and names nothing else, so the best of what was just shown is what there is
                     return self.replies.answer(taken, nxt, topic=joined.text)
@@ -325,14 +325,14 @@ class Conversation:
         is searched and judged alone too, and the reading the answer model is surer of answers ("as a team mgr - do
         staff have confidence in us?" leans on its opening, and is read whole)."""
         rest = after_opening(text)
-        return _surer(own, self._alone(rest, reading)) if rest else own
+        return own.surer(self._alone(rest, reading)) if rest else own
 
     def _asked_alone(self, asking: str, own: Answer, reading: Reading) -> Answer:
         """A question after sentences that only say who asks and why ("I'm a community midwife ... I don't know much about
         these inspections. Was early help a priority?"; asker.asking_part): those sentences' words pull the search
         towards what the asker's work is about, so the question that asks is searched and judged alone too, and the
         reading the answer model is surer of answers."""
-        return _surer(own, self._alone(asking, reading))
+        return own.surer(self._alone(asking, reading))
 
     def _alone(self, rest: str, reading: Reading) -> Answer:
         """The part of a question after its label or opening, searched and judged as a question of its own."""
@@ -381,23 +381,6 @@ class Conversation:
             return "elliptical"
         # "is access a problem?" after a quote saying access to services was difficult: a subject of what was just shown
         return "shown" if shown and self.topics.shares_subject(text, shown) else ""
-
-
-def _nearest(found: Answer) -> Answer | None:
-    """A reading declined only as weak, with its best candidate taken as the answer: where the person chose to look (a
-    message they named, what was just shown, the rest of a topic), the nearest sentence there is what there is. None
-    when it was answered, declined for anything else (a name, a kind of answer), or had no candidate."""
-    d = found.decision
-    if d.answered or d.reason != "weak" or not d.scored:
-        return None
-    return Answer(found.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
-
-
-def _surer(own: Answer, alone: Answer) -> Answer:
-    """Of a question's whole reading and the reading of part of it alone, the one that answers with the higher
-    confidence (the whole when the part does not answer)."""
-    better = alone.answered and (not own.answered or alone.decision.confidence > own.decision.confidence)
-    return alone if better else own
 
 
 def _chosen(ids: frozenset[str], allowed: frozenset[str] | None) -> frozenset[str]:

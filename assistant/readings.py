@@ -3,7 +3,7 @@ reading (compound.py) and the library (core.py) pass between them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +20,21 @@ class Answer:
     @property
     def answered(self) -> bool:
         return self.decision.answered
+
+    def nearest(self) -> "Answer | None":
+        """This reading, declined only as weak, with its best candidate taken as the answer: where the person chose to
+        look (a message they named, what was just shown, the rest of a topic), the nearest sentence there is what there
+        is. None when it was answered, declined for anything else (a name, a kind of answer), or had no candidate."""
+        d = self.decision
+        if d.answered or d.reason != "weak" or not d.scored:
+            return None
+        return Answer(self.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
+
+    def surer(self, alone: "Answer") -> "Answer":
+        """Of a question's whole reading (this one) and the reading of part of it alone, the one that answers with the
+        higher confidence (the whole when the part does not answer)."""
+        better = alone.answered and (not self.answered or alone.decision.confidence > self.decision.confidence)
+        return alone if better else self
 
 
 @dataclass(frozen=True)
