@@ -141,7 +141,8 @@ def more_about(text: str) -> str | None:
 
 _POINTER = re.compile(r"^\s*(?:that|this|it|them|those|these)\W*$", re.I)
 _ELSE_ABOUT = re.compile(r"^\s*(?:is there |are there )?(?:anything|something|what|any ?thing) else (?:about|on|regarding|re|for|with) (.+)$", re.I)
-_ELSEWHERE = re.compile(r"\b(anywhere else|elsewhere|any other messages?|other messages?)\b"
+_ANYWHERE_ELSE_WORDS = r"anywhere else|elsewhere"  # beyond the last answer (beyond_last), not only beyond what was shown
+_ELSEWHERE = re.compile(r"\b(" + _ANYWHERE_ELSE_WORDS + r"|any other messages?|other messages?)\b"
                         r"|^\W*(?:(?:and|so|ok|okay)\W+)?what else (?:is|are|was|were|has|have|had|makes?|making|helps?|helped|helping)\b", re.I)
 # The topic's ending (" one", " bit", " stuff", punctuation) is cut in message_about: a lazy (.+?) before \W*$
 # retried the whole tail at every character, quadratic on a long question.
@@ -160,7 +161,7 @@ def else_about(text: str) -> tuple[str, bool]:
     return text, bool(_ELSEWHERE.search(text))
 
 
-_ANYWHERE_ELSE = re.compile(r"\b(?:anywhere else|elsewhere)\b", re.I)
+_ANYWHERE_ELSE = re.compile(r"\b(?:" + _ANYWHERE_ELSE_WORDS + r")\b", re.I)
 
 
 def beyond_last(text: str) -> bool:
