@@ -88,7 +88,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff147.jsonl", "eval/data/questions-dev-staff148.jsonl",
                   "eval/data/questions-dev-staff149.jsonl", "eval/data/questions-dev-staff150.jsonl",
                   "eval/data/questions-dev-staff151.jsonl", "eval/data/questions-dev-staff152.jsonl",
-                  "eval/data/questions-dev-staff153.jsonl")
+                  "eval/data/questions-dev-staff153.jsonl", "eval/data/questions-dev-staff154.jsonl",
+                  "eval/data/questions-dev-staff155.jsonl", "eval/data/questions-dev-staff156.jsonl",
+                  "eval/data/questions-dev-staff157.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
