@@ -22,6 +22,7 @@ _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
                          # "... getting exploited and I was wondering how well services respond ...": so does a wondering
                          r"|" + _WONDERING + r"|about)\b)",
                          re.I)
+_JOINS = re.compile(r"^\W{0,3}(?:and|also|plus|&)\b", re.I)  # a sentence that adds to the question before it
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking".split())  # not 'were': a question opens with it
@@ -72,6 +73,8 @@ def asking_part(text: str) -> str:
                 _of_asker(_span(text, parts, 0, end - 2), cut=True):
             return _span(text, parts, end - 1, end)
         return text
+    if _JOINS.match(last) and _is_question(parts[-2]):  # "trainee EP: is QA linked to outcomes? and is planning
+        return text  # improving?": the last question is joined to the one before it, and both are asked
     return last if _of_asker(_span(text, parts, 0, end - 1)) else text
 
 

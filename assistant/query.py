@@ -67,7 +67,7 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     bounded and it is matched at the start only, so its cost does not grow with the text. A semicolon that ends it is
     followed by a space ("tl;dr" opens with no job). The role nouns are data
     (prompts/intents.json "roles", cues.asker_intro)."""
-    where = r"(?: (?:in|at|from|with|on|for|of) (?:[\w'&/-]+ ){0,4}[\w'&/-]+)?"  # "DS in the PPU", "HT of a primary"
+    where = r"(?: (?:in|at|from|with|w/|on|for|of) (?:[\w'&/-]+ ){0,4}[\w'&/-]+)?"  # "DS in the PPU", "GP w/ a CP interest"
     # what the asker is doing it for ("reporter prepping a training session for panel members.")
     doing = r"(?: " + _DOING + r"(?: [\w'&-]+){1,8})?"
     aside = r"(?: ?\([^()\n]{1,40}\))?"  # "CP adviser (NHS board). ...": where the asker works, in brackets

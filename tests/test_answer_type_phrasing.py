@@ -129,6 +129,8 @@ def test_answer_types_recognised_through_slips_and_everyday_phrasing(text, kind)
     "figures and case-file evidence on whether services help - how are councils getting on",  # kinds of evidence
     "is neglect still rising or are we past the worst of it?",  # whether things have eased, not a ranking
     "what's said about neglect?",  # what is said of it, not what it is
+    "do the inspectors rate frontline folk as competent at spotting worries?",  # rate, the verb, a describing word after
+    "whether the workforce rates senior management",  # rates, the verb, before whom it rates
 ])
 def test_everyday_phrasing_that_asks_for_no_special_kind(text):
     assert q(text).asks == ()

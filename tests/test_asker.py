@@ -266,3 +266,12 @@ def test_a_label_saying_who_asks_before_a_remark_and_a_question_pointing_at_it_i
     off, so the question is read with the remark only ('MH' was read as asked about)."""
     text = "adult MH nurse - cost of living is crushing my patients. does the report say this will keep holding back improvement?"
     assert asking_part(text) == text[len("adult MH nurse - "):]
+
+
+def test_a_last_question_joined_by_and_is_asked_with_the_one_before():
+    """'trainee psychologist: is QA linked to outcomes? and is planning improving?': the label says who asks, but the
+    last question is not the only one asked: 'and' joins it to the question before it."""
+    text = "trainee psychologist: is QA linked to outcomes? and is assessment/planning improving?"
+    assert asking_part(text) == text
+    text = "trainee psychologist: just getting my head round this. Is assessment and planning getting better?"
+    assert asking_part(text) == "Is assessment and planning getting better?"

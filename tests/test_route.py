@@ -262,6 +262,7 @@ def test_a_greeting_and_what_the_asker_is_doing_is_an_introduction(text, intent)
     ("hi, kinship carer, looking for the bit on advocacy", None),  # what they are after is an ask
     ("hello, team manager, planning a session - what does it say about chronologies?", None),  # asks
     ("hi, rural division, just having a look", None),  # no clause says who asks
+    ("hi, trainee EP on placement", "greeting"),  # an educational psychologist, where they are
 ])
 def test_a_greeting_who_asks_then_what_they_are_doing_in_a_later_clause_is_an_introduction(text, intent):
     """Who asks in one clause (a job noun last, or "I'm ...") and what they are doing in a later one, its verb first."""
@@ -276,3 +277,8 @@ def test_asking_for_more_softened_is_asking_for_more(text):
 def test_asking_for_the_assistants_own_judgement_is_refused():
     assert route("based on your own judgement, what should go in our improvement plan?") == "refuse"
     assert route("in your judgement is advocacy working") == "refuse"
+
+
+@pytest.mark.parametrize("text", ["Hello, can you tell me what this assistant does?", "not sure what this tool does tbh"])
+def test_asking_what_the_tool_does_asks_for_help(text):
+    assert route(text) == "help"

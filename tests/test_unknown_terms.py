@@ -68,6 +68,9 @@ from queryfix import q
     ("are services good at picking up concerns for S4 girls going missing with older boys?", ()),  # young people
     ("SP in family support. are kids kept safe?", ()), ("NQHV, are chronologies any better?", ()),  # senior practitioner,
     # newly qualified health visitor
+    # session 52: "w/" is "with" after a job; "EP" is an educational psychologist
+    ("GP w/ CP interest. is there a caveat about it being a summary?", ()), ("trainee EP - are kids heard?", ()),
+    ("what does it say about GPs w/ CP interest?", ("GPs",)),  # asked about: still counts
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
