@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .followups import refers_back
+from .followups import PEOPLE, refers_back
 from .cues import ASK_WORDS, asker_intro
 from .readings import Answer, Parts, Reading
 from .text import STOP, stem, words
@@ -17,6 +17,7 @@ PART_WORDS = 4  # words: the least a compound question's unanswered part has to 
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;", re.I)  # "n": and, as texted
 _NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
 _DETERMINERS = frozenset("the a an our their my your its these those all any".split())  # not counted in a lead
+_FRAMING = frozenset("for among across".split())  # prepositions whose people frame the ask that follows them
 _LEADING = frozenset("then also so separately secondly second next".split())  # words before a second question's first
 
 
@@ -95,8 +96,10 @@ class Compound:
             if whole and scene and not asks_again and self.topics.holds_each(whole, (left, right), scene):
                 continue
             lead = [w for w in words(left) if w not in _DETERMINERS]
-            if not asks_again and len(lead) <= 2 and lead[:1] and lead[0] in ASK_WORDS:  # "do SWs and HVs have the
-                continue  # skills ...?", "did the weans and their parents like ...?": the nouns share the ask after them
+            if not asks_again and len(lead) <= 2 and lead[:1] and (lead[0] in ASK_WORDS or lead[0] in _FRAMING and
+                                                                    lead[-1] in PEOPLE):
+                continue  # "do SWs and HVs have the skills ...?", "did the weans and their parents like ...?", "for
+                # children and teenagers, were mental health outcomes getting better?": the nouns share the ask after them
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))
             if a.answered and b.answered and (asks_again or not typed):
                 if a.decision.picks[0].message.id != b.decision.picks[0].message.id:

@@ -132,6 +132,18 @@ def test_two_nouns_sharing_the_ask_after_them_are_not_split(recorded):
 
 
 
+def test_people_framing_the_ask_after_them_are_not_split(recorded):
+    """'for children and teenagers, were mental health outcomes getting better?': the people after 'for' frame the ask,
+    so 'for children' is never searched alone; topics after 'for' are still two asks."""
+    a, rec = recorded
+    a.ask("for children and teenagers, were mental health outcomes getting better?")
+    assert not any(r.text.lower() == "for children" for r in rec.readings), [r.text for r in rec.readings]
+    rec.readings.clear()
+    a.ask("for chronologies and advocacy, any improvement?")
+    assert "for chronologies" in [r.text for r in rec.readings]
+
+
+
 def test_a_broad_question_the_documents_do_not_answer_whole_may_still_ask_one_thing_they_do(km):
     """Read as broad ("what was found on those"), the whole question is declined for words the documents never use; its
     first part is still a question they answer, and the part they do not is named. A broad question they answer is one
