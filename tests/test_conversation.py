@@ -225,6 +225,8 @@ def test_scots_and_texting_spellings_of_common_words_are_read_as_the_words():
     assert route(plain_spelling("gie us a wee poem aboot it")) == "refuse"
     assert plain_spelling("onything aboot aulder bairns ootside?") == "anything about older bairns outside?"
     assert plain_spelling("the Bairns' Hoose") == "the Bairns' Hoose"  # part of a name: left alone
+    # 'every single' is 'every' with stress: the glossary's 'every family' is still said ("every single family")
+    assert plain_spelling("does it cover every single family?") == "does it cover every family?"
 
 
 def test_a_number_written_as_a_word_names_a_numbered_message():
