@@ -16,7 +16,8 @@ PART_WORDS = 4  # words: the least a compound question's unanswered part has to 
 # split() strips the parts instead.
 _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;", re.I)  # "n": and, as texted
 _NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
-_DETERMINERS = frozenset("the a an our their my your its these those all any".split())  # not counted in a lead
+# not counted in a lead: determiners, and the quantifiers before 'of' ("did most of the kids and families ...")
+_DETERMINERS = frozenset("the a an our their my your its these those all any most many some few several both each of".split())
 _FRAMING = frozenset("for among across".split())  # prepositions whose people frame the ask that follows them
 _LEADING = frozenset("then also so separately secondly second next".split())  # words before a second question's first
 

@@ -144,6 +144,15 @@ def test_people_framing_the_ask_after_them_are_not_split(recorded):
 
 
 
+def test_nouns_after_a_quantifier_share_the_ask_after_them(recorded):
+    """'did most of the children and parents like their workers?': 'most of the' does not lengthen the ask's lead, so
+    'did most of the children' is never searched alone."""
+    a, rec = recorded
+    a.ask("did most of the children and parents like their workers?")
+    assert not any(r.text.lower() == "did most of the children" for r in rec.readings), [r.text for r in rec.readings]
+
+
+
 def test_a_broad_question_the_documents_do_not_answer_whole_may_still_ask_one_thing_they_do(km):
     """Read as broad ("what was found on those"), the whole question is declined for words the documents never use; its
     first part is still a question they answer, and the part they do not is named. A broad question they answer is one
