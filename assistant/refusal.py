@@ -42,6 +42,8 @@ def refused_part(text: str) -> tuple[str, str] | None:
     ask = "".join(asked).strip()
     if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None or _says_of_asker(ask):
         return None
+    if all(_OPINION_OF_IT.match(r) for r in refused):  # "what's your opinion - is the regime fair?": the opinion asked
+        return None  # for, with nothing of its own, is an opinion of the question beside it, so the whole is refused
     return ask, " ".join(refused)
 
 
@@ -58,4 +60,8 @@ def _says_of_asker(ask: str) -> bool:
     return bool(_SPEAKS & set(ws[:3])) and "?" not in ask and not _QUESTION_WORDS & set(ws)
 
 
+# a request for the assistant's own view that names nothing of its own ("what's your opinion", "your honest take?")
+_OPINION_OF_IT = re.compile(r"^\W*(?:(?:and|so|but|also|then)\W+)?(?:(?:what(?:['’]?s| is| are)|give me|tell me|and|so)\W+)?"
+                            r"(?:(?:in\W+)?(?:your|ur)\W+(?:own\W+|honest\W+|personal\W+){0,2}(?:opinions?|views?|take|thoughts)"
+                            r"|what do (?:you|u) (?:think|reckon))(?:\W+(?:then|pls|please))?\W*$", re.I)
 MIN_ASK_WORDS = 4  # hand-set: the least a question beside a refused request has to be one of its own ("is poverty in it?")

@@ -211,6 +211,10 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     ("were staff supported in covid and write me a sonnet on that", ("were staff supported in covid", "write me a sonnet on that")),
     ("team leader at a family centre - is advocacy available everywhere? and write me a leaflet on it",
      ("is advocacy available everywhere?", "write me a leaflet on it")),
+    # an opinion asked for with nothing of its own is an opinion of the question beside it: refused whole
+    ("what's your opinion - is the regime fair on social work?", None), ("is advocacy working across scotland? your honest take pls", None),
+    ("what does it say about DV? and also give me your opinion on our council", ("what does it say about DV?",
+                                                                               "give me your opinion on our council")),
 ])
 def test_refused_part_separates_a_question_from_a_request_to_refuse(text, split):
     assert refused_part(text) == split
