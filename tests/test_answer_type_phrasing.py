@@ -32,6 +32,8 @@ from queryfix import q
     ("how much is the scottish government putting into tackling child poverty", "quantity"),
     ("kinship care allowance rates pls", "quantity"),
     ("whats a named person", "definition"),  # 'named' is no '-ed' word asked about: 'a' comes first
+    ("when it says strategic leaders, does that mean the CSWO?", "definition"),  # what a word of theirs covers
+    ("what agencies count as a partnership?", "definition"),
     ("when's the next round of inspections starting", "date"),
     ("what's the child poverty rate they quote?", "quantity"),  # 'the ... rate': the noun
     ("what's the lead professional's role at a core group", "role"),  # what a job involves: never described
