@@ -282,3 +282,9 @@ def test_asking_for_the_assistants_own_judgement_is_refused():
 @pytest.mark.parametrize("text", ["Hello, can you tell me what this assistant does?", "not sure what this tool does tbh"])
 def test_asking_what_the_tool_does_asks_for_help(text):
     assert route(text) == "help"
+
+
+def test_asking_for_an_action_plan_is_refused():
+    """An action plan is something to compose; a plan named in a question is asked about."""
+    assert route("GIRFEC lead - give me an action plan for our CPC to improve advocacy next year") == "refuse"
+    assert route("do the key messages mention action plans?") is None
