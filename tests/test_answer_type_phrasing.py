@@ -34,6 +34,7 @@ from queryfix import q
     ("whats a named person", "definition"),  # 'named' is no '-ed' word asked about: 'a' comes first
     ("when it says strategic leaders, does that mean the CSWO?", "definition"),  # what a word of theirs covers
     ("what agencies count as a partnership?", "definition"),
+    ("she begged me not to tell anyone - do I have to pass it to the CP coordinator?", "advice"),  # what to do in a case
     ("when's the next round of inspections starting", "date"),
     ("what's the child poverty rate they quote?", "quantity"),  # 'the ... rate': the noun
     ("what's the lead professional's role at a core group", "role"),  # what a job involves: never described
