@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .cues import asker_intro, has_any, intents
+from .cues import ASK_WORDS, asker_intro, has_any, intents
 from .intents import opens_refusal, route
 from .text import normalise, words
 
@@ -40,11 +40,22 @@ def refused_part(text: str) -> tuple[str, str] | None:
             asked.append(parts[i - 1])
         asked.append(parts[i])
     ask = "".join(asked).strip()
-    if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None or _says_of_asker(ask):
+    if not refused or len(words(ask)) < MIN_ASK_WORDS or route(ask) is not None or _says_of_asker(ask) or not _asks(ask):
         return None
     if all(_OPINION_OF_IT.match(r) for r in refused):  # "what's your opinion - is the regime fair?": the opinion asked
         return None  # for, with nothing of its own, is an opinion of the question beside it, so the whole is refused
     return ask, " ".join(refused)
+
+
+_REQUESTS = frozenset("tell give sum summarise summarize list show outline explain find know".split())
+
+
+def _asks(ask: str) -> bool:
+    """Whether what is left beside a refused request asks anything: a question mark, a word a question begins with, or
+    a verb of asking ("can u recommend a good course for my apprenticeship? social services level 3": what follows
+    only says more of the request)."""
+    ws = words(ask)
+    return "?" in ask or not ASK_WORDS.isdisjoint(ws) or not _REQUESTS.isdisjoint(ws)
 
 
 _SPEAKS = frozenset("i i'm im i've ive we we're we've my our".split())  # not "were": "were staff ..." asks

@@ -212,6 +212,8 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     ("team leader at a family centre - is advocacy available everywhere? and write me a leaflet on it",
      ("is advocacy available everywhere?", "write me a leaflet on it")),
     # an opinion asked for with nothing of its own is an opinion of the question beside it: refused whole
+    ("can u recommend a good course for my apprenticeship? social services children and young people level 3", None),
+    # what is left asks nothing: it says more of the request
     ("what's your opinion - is the regime fair on social work?", None), ("is advocacy working across scotland? your honest take pls", None),
     ("what does it say about DV? and also give me your opinion on our council", ("what does it say about DV?",
                                                                                "give me your opinion on our council")),
