@@ -96,6 +96,9 @@ def _after_speaks_of_asker(text: str) -> bool:
     """What follows a question only speaks of the asker: in the first person ("I def trust mine lol"), or as a job
     signing it off ("youth justice worker", "DI, public protection unit": cues.asker_intro, then at most
     MAX_SIGNED_WORDS words)."""
+    ws = words(text)
+    if ws and ws[0] in _ASKING_VERBS:  # "define it for me": 'me' is who it is done for, and it asks
+        return False
     if in_first_person(text):
         return True
     signed = asker_intro().match(text.strip().rstrip(".!") + ".")
@@ -176,6 +179,7 @@ def _is_question(part: str) -> bool:
 
 # verbs a request opens with ("sum it all up for me pls, I'm a councillor"): it asks as a question does
 _REQUEST_VERBS = frozenset("tell give sum summarise summarize list show outline".split())
+_ASKING_VERBS = frozenset("define explain describe clarify".split())  # verbs that ask for more of what was just asked
 
 
 def _asks_first(part: str) -> bool:

@@ -275,3 +275,11 @@ def test_a_last_question_joined_by_and_is_asked_with_the_one_before():
     assert asking_part(text) == text
     text = "trainee psychologist: just getting my head round this. Is assessment and planning getting better?"
     assert asking_part(text) == "Is assessment and planning getting better?"
+
+
+def test_a_request_to_define_after_a_question_asks_too():
+    """'is trauma informed the same as nurture? define it for me': 'me' is who the defining is for; the request asks
+    for a definition, so it is read with the question, not set aside as the asker speaking of themselves."""
+    text = "is trauma informed the same as nurture? define it for me"
+    assert asking_part(text) == text
+    assert asking_part("Do staff trust their TL? I def trust mine lol") == "Do staff trust their TL?"
