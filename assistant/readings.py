@@ -30,6 +30,13 @@ class Answer:
             return None
         return Answer(self.result, replace(d, answered=True, picks=[d.scored[0].hit], reason=""))
 
+    def unless_near(self, alone: "Answer", lean: float) -> "Answer":
+        """Of a question's whole reading (this one) and the reading of what follows its opening alone, the one alone
+        when it answers and the whole is not surer by more than `lean` (or does not answer): who asks says who, and
+        the opening's words pull the search towards their work, not towards what is asked."""
+        near = alone.answered and (not self.answered or alone.decision.confidence >= self.decision.confidence - lean)
+        return alone if near else self
+
     def surer(self, alone: "Answer") -> "Answer":
         """Of a question's whole reading (this one) and the reading of part of it alone, the one that answers with the
         higher confidence (the whole when the part does not answer)."""
