@@ -47,7 +47,8 @@ def refused_part(text: str) -> tuple[str, str] | None:
     return ask, " ".join(refused)
 
 
-_REQUESTS = frozenset("tell give sum summarise summarize list show outline explain find know".split())
+_REQUESTS = frozenset("tell give sum summarise summarize list show outline explain find know need needs want wants looking "
+                      "evidence".split())  # "... - need evidence that early support helps families": asks too
 
 
 def _asks(ask: str) -> bool:

@@ -214,6 +214,8 @@ def test_the_it_of_the_time_and_the_weather_points_at_nothing():
     # an opinion asked for with nothing of its own is an opinion of the question beside it: refused whole
     ("can u recommend a good course for my apprenticeship? social services children and young people level 3", None),
     # what is left asks nothing: it says more of the request
+    ("putting together a funding bid - need evidence that early support actually helps families",
+     ("need evidence that early support actually helps families", "putting together a funding bid")),  # asks: 'need'
     ("what's your opinion - is the regime fair on social work?", None), ("is advocacy working across scotland? your honest take pls", None),
     ("what does it say about DV? and also give me your opinion on our council", ("what does it say about DV?",
                                                                                "give me your opinion on our council")),
