@@ -1,7 +1,8 @@
 """What of a turn is refused and what is still asked: a request the assistant does not do ("write me a template"), said
 in a clause of its own beside a question, is refused by name and the question answered. The cues are intents.py's
-(prompts/intents.json "refuse", "refuse_opening", "override"); this module only splits the turn. Every pattern here runs
-in linear time on user text (tests/test_cost.py)."""
+(prompts/intents.json "refuse", "refuse_opening", "override"); this module splits the turn, and decides whether what
+is left asks anything (_asks) and whether an opinion refused is one of the question beside it (_OPINION_OF_IT). Every
+pattern here runs in linear time on user text (tests/test_cost.py)."""
 
 from __future__ import annotations
 
