@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .followups import MAX_ANAPHORIC_WORDS, PEOPLE, refers_back
-from .cues import ASK_WORDS, asker_intro
+from .cues import ASK_WORDS, REQUEST_VERBS, asker_intro
 from .text import STOP, words
 
 # "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word
@@ -99,7 +99,7 @@ def _after_speaks_of_asker(text: str) -> bool:
     ws = words(text)
     if ws and ws[0] in _ASKING_VERBS:  # "define it for me": 'me' is who it is done for, and it asks
         return False
-    if in_first_person(text):
+    if not _FIRST_PERSON.isdisjoint(ws):  # in_first_person, on the words already read
         return True
     signed = asker_intro().match(text.strip().rstrip(".!") + ".")
     return bool(signed) and len(words(text[signed.end() - 1:])) <= MAX_SIGNED_WORDS and not _is_question(text)
@@ -177,8 +177,6 @@ def _is_question(part: str) -> bool:
         or bool(_REQUEST.match(part))
 
 
-# verbs a request opens with ("sum it all up for me pls, I'm a councillor"): it asks as a question does
-_REQUEST_VERBS = frozenset("tell give sum summarise summarize list show outline".split())
 _ASKING_VERBS = frozenset("define explain describe clarify".split())  # verbs that ask for more of what was just asked
 
 
@@ -187,7 +185,7 @@ def _asks_first(part: str) -> bool:
     request verb) of at least MIN_FIRST_WORDS words. What it points at ("is that true? asking as a kinship carer") was
     said before the whole text, not in what follows it, so reading it alone loses nothing."""
     ws = words(part)
-    return len(ws) >= MIN_FIRST_WORDS and (_is_question(part) or ws[0] in _REQUEST_VERBS)
+    return len(ws) >= MIN_FIRST_WORDS and (_is_question(part) or ws[0] in REQUEST_VERBS)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # where a part's first sentence ends (_stands_alone)
@@ -321,7 +319,7 @@ MAX_MADE_WORDS = 5  # hand-set: the most words read as the thing the asker is ma
 def _asks(clause: str) -> bool:
     """A clause that asks: a question, or a request opening with a request verb ("give me the key findings on ...")."""
     ws = words(clause)
-    return _is_question(clause) or bool(ws) and ws[0] in _REQUEST_VERBS
+    return _is_question(clause) or bool(ws) and ws[0] in REQUEST_VERBS
 
 
 def own_things(text: str) -> frozenset[str]:

@@ -59,6 +59,8 @@ def has_any(ws: list[str], phrases) -> bool:
 
 ASK_WORDS = frozenset("what whats what's how hows why when where which who whos does do did is are was were should "
                       "could can would will any anything has have".split())  # words a question begins with
+# verbs a request opens with ("sum it all up for me pls, I'm a councillor"): it asks as a question does
+REQUEST_VERBS = frozenset("tell give sum summarise summarize list show outline".split())
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .cues import ASK_WORDS, asker_intro, has_any, intents
+from .cues import ASK_WORDS, REQUEST_VERBS, asker_intro, has_any, intents
 from .intents import opens_refusal, route
 from .text import normalise, words
 
@@ -48,8 +48,9 @@ def refused_part(text: str) -> tuple[str, str] | None:
     return ask, " ".join(refused)
 
 
-_REQUESTS = frozenset("tell give sum summarise summarize list show outline explain find know need needs want wants looking "
-                      "evidence".split())  # "... - need evidence that early support helps families": asks too
+# the verbs a request opens with, and words that ask anywhere in a clause ("... - need evidence that early support helps
+# families": asks too)
+_REQUESTS = REQUEST_VERBS | frozenset("explain find know need needs want wants looking evidence".split())
 
 
 def _asks(ask: str) -> bool:
