@@ -94,7 +94,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff159.jsonl", "eval/data/questions-dev-staff160.jsonl",
                   "eval/data/questions-dev-staff161.jsonl", "eval/data/questions-dev-staff162.jsonl",
                   "eval/data/questions-dev-staff163.jsonl", "eval/data/questions-dev-staff164.jsonl",
-                  "eval/data/questions-dev-staff165.jsonl")
+                  "eval/data/questions-dev-staff165.jsonl", "eval/data/questions-dev-staff166.jsonl",
+                  "eval/data/questions-dev-staff167.jsonl", "eval/data/questions-dev-staff168.jsonl",
+                  "eval/data/questions-dev-staff169.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
