@@ -96,12 +96,18 @@ _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to|and|&|
 _AGE_OF_PEOPLE = re.compile(r"(?:\b(?:aged?|are|they['’]re|theyre|she['’]s|he['’]s|who['’]re) (1?\d)|(?<=[,(]) ?(1\d))"
                             r" ?(?:-|–|/|to) ?(1?\d|2[0-5])\b(?! ?(?:%|per|am|pm|[:.]\d))", re.I)
 
+# "im 17 and nobody listens", "she's 15, is that older?", "17 here, ...", "aged 16": one age said of a person, the
+# asker or someone they speak of, where a clause ends after it (not "I'm 2 weeks in", "she's 1 of 3")
+_AGE_OF_ONE = re.compile(r"(?:\b(?:i['’]?m|i am|she['’]?s|shes|he['’]?s|hes|who['’]?s|who is|aged?) (?:only |just |nearly |almost "
+                         r"|now |turning )?|^\W{0,3}(?=\d{2} here\b))(1\d|2[0-5]|[1-9])"
+                         r"(?=\s*(?:[,.;:!?)–—]|-(?!\d)|$|(?:and|but|so|now|here|myself|too|btw|lol)\b))", re.I)
+
 
 def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
     """The ages a text mentions (as written) and what the documents call children of those ages (the
     profile's age bands, through `wording(age) -> str | None`)."""
     found, called = [], []
-    for m in itertools.chain(_AGE.finditer(text), _AGE_OF_PEOPLE.finditer(text)):
+    for m in itertools.chain(_AGE.finditer(text), _AGE_OF_PEOPLE.finditer(text), _AGE_OF_ONE.finditer(text)):
         for g in m.groups():
             if g:
                 found.append(g)

@@ -165,6 +165,16 @@ def test_an_age_range_said_of_people_without_year_olds_is_an_age():
     assert q("what about the care leavers I support 16-21?").unknown_terms != ()  # nothing sets the range off
 
 
+def test_one_age_said_of_a_person_is_an_age():
+    """"im 17 and ...", "17 here, ...": the asker's age (or a child's) where a clause ends after it, not a number asked
+    about; a count after "I'm" is no age."""
+    assert q("im 17 and nobody listens to teenagers, does it say anything about that").unknown_terms == ()
+    assert q("17 here, do young people get listened to?").unknown_terms == ()
+    assert q("she's 15, is she an older young person for this?").unknown_terms == ()
+    assert "older young person" in q("i am 16 - are services any good for people my age?").expanded
+    assert "older young person" not in q("I'm 16 weeks into the job, what is said about advocacy").expanded
+
+
 
 @pytest.mark.parametrize("text,expansion", [
     ("how are concerns about 16 yr olds handled", "older young person"),
