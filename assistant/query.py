@@ -69,7 +69,7 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     (prompts/intents.json "roles", cues.asker_intro)."""
     where = r"(?: (?:in|at|from|with|w/|on|for|of) (?:[\w'&/-]+ ){0,4}[\w'&/-]+)?"  # "DS in the PPU", "GP w/ a CP interest"
     # what the asker is doing it for ("reporter prepping a training session for panel members.")
-    doing = r"(?: " + _DOING + r"(?: [\w'&-]+){1,8})?"
+    doing = r"(?: " + _DOING + r"(?: \w[\w'&-]*){1,8})?"  # words, not a dash set off by spaces
     aside = r"(?: ?\([^()\n]{1,40}\))?"  # "CP adviser (NHS board). ...": where the asker works, in brackets
     again = r"(?: again)?"  # "DC again - what are the main concerns?": the same asker as before
     nouns = "(?:" + "|".join(map(re.escape, roles)) + ")"

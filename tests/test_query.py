@@ -204,6 +204,9 @@ def test_the_job_nouns_are_data_the_opening_is_read_with():
     # the X team"; a job doing something that is not work of theirs is still what is asked about
     assert introduction(("reporter",)).match("Reporter prepping a session for panel members. What are the headlines?")
     assert introduction(("worker",)).match("Youth worker covering two schemes, anything on teenagers?")
+    # what they are doing runs over words, not over a dash set off by spaces and the topic after it
+    said = "lead inspector planning fieldwork - performance info and self-evaluation, what needs to improve?"
+    assert introduction(("inspector",)).match(said).group().strip() == "lead inspector planning fieldwork -"
     assert not introduction(("workers",)).match("Social workers struggling with caseloads - what does it say?")
     assert introduction().match("Quick one from the OOH team - is risk picked up early?")
     # the same asker again ("DC again - ..."); 'again' after a topic is no job
