@@ -108,6 +108,13 @@ def without_audience(ws: list[str]) -> list[str]:
         if ws[i] in _AUDIENCE_OPENS:
             end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_PHRASE)) if ws[j] in audience), None)
             if end is not None:
+                # "for a core group training session": the phrase runs to its last audience word in reach, unless a
+                # question word comes first ("for my team what does the report say")
+                for j in range(end + 1, min(len(ws), i + 2 + MAX_AUDIENCE_PHRASE)):
+                    if ws[j] in ASK_WORDS:
+                        break
+                    if ws[j] in audience:
+                        end = j
                 while end + 1 < len(ws) and ws[end + 1] in going_on:  # "team meeting", "session next wk"
                     end += 1
                 i = end + 1

@@ -148,6 +148,9 @@ def test_without_audience_leaves_out_who_asks_and_who_the_answer_is_for():
     assert without_audience(words("give me the headlines for a 5 min slot at our team meeting")) == "give me the headlines".split()
     # what it is needed for, at the end, and who wants the gist
     assert without_audience(words("the bit on DV pls, need it for the core group training on tuesday")) == "the bit on dv pls".split()
+    # the phrase runs to its last audience word in reach, but never past a question word
+    assert without_audience(words("quick rundown for a core group training session")) == "quick rundown".split()
+    assert without_audience(words("for my team what does the report say")) == "what does the report say".split()
     assert without_audience(words("give me the headlines, GPs want the gist")) == "give me the headlines".split()
     assert without_audience(words("my manager wants a summary of the findings")) == "of the findings".split()
     need = "what do we need it for in child protection and why"  # more than a purpose's few words follow: kept
