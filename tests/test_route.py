@@ -279,7 +279,8 @@ def test_asking_for_the_assistants_own_judgement_is_refused():
     assert route("in your judgement is advocacy working") == "refuse"
 
 
-@pytest.mark.parametrize("text", ["Hello, can you tell me what this assistant does?", "not sure what this tool does tbh"])
+@pytest.mark.parametrize("text", ["Hello, can you tell me what this assistant does?", "not sure what this tool does tbh",
+                                  "hi, i'm a parent - what is this thing and what can it do?"])
 def test_asking_what_the_tool_does_asks_for_help(text):
     assert route(text) == "help"
 
