@@ -215,5 +215,6 @@ class Topics:
 
 @functools.lru_cache(maxsize=1)
 def _naming_nothing() -> frozenset[str]:
-    """The stems of the words that name no thing or ask how far a finding holds (prompts/intents.json)."""
-    return frozenset(stem(w) for w in extent_words() | vague_words())
+    """The stems of the words that name no thing or ask how far a finding holds (prompts/intents.json), and of the stop
+    words ('when' in "what happens when kids dont get it", 'means' in "what it means for kids")."""
+    return frozenset(stem(w) for w in extent_words() | vague_words()) | stop_stems()

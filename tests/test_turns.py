@@ -377,3 +377,14 @@ def test_a_short_question_naming_a_subject_of_the_one_message_just_quoted_leans_
     ctx = {"v": 1, "topic": topic, "quoted": [[m.id, s.start, s.end]], "shown": [m.id], "turn": 1}
     a.ask("is access a problem?", ctx)
     assert rec.readings[0].text == "is access a problem?", rec.readings
+
+
+def test_a_stop_word_names_no_new_topic(km):
+    """'when' and 'means' are words one message happens to use, but they name nothing: "what happens when kids dont get
+    it" after advocacy asks what follows for children without advocacy, not a new topic to search alone."""
+    t = km.conversation.topics
+    last = "does it say anything about advocacy for kids"
+    assert t.new_topic_words("what happens when kids dont get it", last, points_back=True) == set()
+    assert t.new_topic_words("does it say what it means for kids who dont get it?", last, points_back=True) == set()
+    assert t.new_topic_words("what happens to kids in poverty then", last, points_back=True)  # a topic of its own
+
