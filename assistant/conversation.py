@@ -18,7 +18,7 @@ from .compound import Compound
 from .followups import (back_to, beyond_last, else_about, follow_up_kind, message_about, more_about, negated_ellipsis,
                         only_points_back, refers_back, said_about, without_closing_then)
 from . import polarity
-from .cues import plain_spelling, vague_words
+from .cues import plain_spelling, vague_words, without_acknowledgement
 from .intents import route
 from .refusal import refused_part
 from .readings import Answer, Reading
@@ -364,7 +364,7 @@ class Conversation:
         if label and (self.topics.new_topic_words(label, topic) or points_at_its_label(labelled)):
             return ""  # "early help - did it make a difference?": 'it' is the new topic its label names; "what about the
             # families - are they involved?": 'they' are the people it names, whatever the last topic was
-        kind = follow_up_kind(text)
+        kind = follow_up_kind(without_acknowledgement(text))  # "ok. does it say what it means for kids who dont get it?"
         if kind == "anaphoric" and self.lib.breadth.has_cue(text):  # "ok what's going well then"
             kind = follow_up_kind(without_closing_then(text))
         ws = words(text)

@@ -83,6 +83,21 @@ def introduction_openings() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _acknowledgement() -> re.Pattern:
+    """A turn's opening that only acknowledges the last answer: an "acknowledge" or "thanks" phrase of prompts/intents.json
+    of at most two words, set off by punctuation ("ok. does it say ...", "cheers - and ...")."""
+    phrases = sorted((p for name in ("acknowledge", "thanks") for p in intents()["whole"][name] if len(p.split()) <= 2),
+                     key=len, reverse=True)
+    return re.compile(r"^\W{0,3}(?:" + "|".join(map(re.escape, phrases)) + r")\s{0,3}[.,!;:–—-]{1,3}\s*(?=\w)", re.I)
+
+
+def without_acknowledgement(text: str) -> str:
+    """The text less an opening that only acknowledges the last answer ("ok. does it say what it means for kids?"):
+    how the rest leans on the last topic is read without it."""
+    return _acknowledgement().sub("", text, count=1)
+
+
+@lru_cache(maxsize=1)
 def vague_words() -> frozenset[str]:
     """Words that name no thing of their own ('the senior bit', 'that side of it', 'why does it matter')."""
     return frozenset(intents()["vague"])

@@ -388,3 +388,12 @@ def test_a_stop_word_names_no_new_topic(km):
     assert t.new_topic_words("does it say what it means for kids who dont get it?", last, points_back=True) == set()
     assert t.new_topic_words("what happens to kids in poverty then", last, points_back=True)  # a topic of its own
 
+
+def test_an_acknowledgement_before_a_follow_up_leaves_it_pointing_back(km):
+    """"ok. does it say what it means for kids who dont get it?": the "ok." only acknowledges the last answer, so the
+    question points back ('it') as it does without it; "right pattern of support?" opens with no acknowledgement."""
+    last = "what about independent advocacy for the kids i see"
+    for text in ("ok. does it say what it means for kids who dont get it?", "cheers - does it say what it means for kids?"):
+        assert km.conversation._follow_up(text, last) == "anaphoric", text
+    assert km.conversation._follow_up("does it say what it means for kids who dont get it?", last) == "anaphoric"
+
