@@ -17,7 +17,7 @@ STOP = frozenset("""a an and are as at be been being but by can could did do doe
 however if in into is it its itself made make means meant more most much not of on or our over so such
 than that the their them these they this those to under up was we were what when which while who will
 with within without would all also any both each either many other some there here how well further
-very overall wider across about between after before during through against among being given clear""".split()) | frozenset(
+very overall wider across about between after before during through against among being given clear since""".split()) | frozenset(
     # negated auxiliaries, with and without the apostrophe: "what isn't working?" names no topic in "isn't"
     f"{aux}{tail}" for aux in "is are was were do does did ca could wo would should has have had must need".split()
     for tail in ("n't", "nt")) | {"cannot"}

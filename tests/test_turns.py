@@ -397,3 +397,9 @@ def test_an_acknowledgement_before_a_follow_up_leaves_it_pointing_back(km):
         assert km.conversation._follow_up(text, last) == "anaphoric", text
     assert km.conversation._follow_up("does it say what it means for kids who dont get it?", last) == "anaphoric"
 
+
+def test_since_a_year_names_no_topic(km):
+    """"what's got better since 2021?" asks across the documents, as "what's got better?" does: 'since' and a year name
+    no topic, so a broad question asking them has no topic for the bar to judge."""
+    assert km.conversation.topics.topic_words("what's got better since 2021?") == []
+    assert km.conversation.topics.topic_words("what's got better since covid?") == ["covid"]
