@@ -96,7 +96,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff163.jsonl", "eval/data/questions-dev-staff164.jsonl",
                   "eval/data/questions-dev-staff165.jsonl", "eval/data/questions-dev-staff166.jsonl",
                   "eval/data/questions-dev-staff167.jsonl", "eval/data/questions-dev-staff168.jsonl",
-                  "eval/data/questions-dev-staff169.jsonl")
+                  "eval/data/questions-dev-staff169.jsonl", "eval/data/questions-dev-staff170.jsonl",
+                  "eval/data/questions-dev-staff171.jsonl", "eval/data/questions-dev-staff172.jsonl",
+                  "eval/data/questions-dev-staff173.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
