@@ -23,14 +23,20 @@ _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
                          r"|" + _WONDERING + r"|about)\b)",
                          re.I)
 _JOINS = re.compile(r"^\W{0,3}(?:and|also|plus|&)\b", re.I)  # a sentence that adds to the question before it
-_REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my)\b)", re.I)  # ", we are seeing loads of it": the asker speaks
+# ", we are seeing loads of it": the asker speaks; ", can u give me the headlines": the asker asks, after a remark
+_REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my|(?:can|could|would|will) (?:u|you|ya))\b)", re.I)
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking".split())  # not 'were': a question opens with it
 
 
+# "round here", "up here": the asker's own place, as "we" or "our" speaks of the asker ("money is tight for families round here")
+_HERE = re.compile(r"\b(?:a?round|up|down|out) here\b", re.I)
+
+
 def in_first_person(text: str) -> bool:
-    """Whether the text speaks of the asker in the first person ("what should I be focusing on?")."""
-    return not _FIRST_PERSON.isdisjoint(words(text))
+    """Whether the text speaks of the asker in the first person ("what should I be focusing on?"), or of the asker's
+    own place ("families round here")."""
+    return not _FIRST_PERSON.isdisjoint(words(text)) or bool(_HERE.search(text))
 
 
 MIN_ASKING_WORDS = 5  # hand-set: the fewest words a last sentence needs to be the whole question without what comes before

@@ -286,3 +286,22 @@ def test_a_request_to_define_after_a_question_asks_too():
     text = "is trauma informed the same as nurture? define it for me"
     assert asking_part(text) == text
     assert asking_part("Do staff trust their TL? I def trust mine lol") == "Do staff trust their TL?"
+
+
+def test_the_askers_own_place_is_spoken_of_like_the_asker():
+    """"round here" speaks of where the asker is, as "our area" would: a remark saying it only says why they ask, and
+    the question after it is read alone, its 'it' in "makes it harder" pointing forward at what follows, not back."""
+    q = "do they say poverty makes it harder for services"
+    assert asking_part(f"money is awful tight for loads of families round here. {q}") == q
+    assert asking_part(f"money is awful tight for loads of families. {q}") != q  # no word of the asker's
+    assert not refers_back(q) and refers_back("does it make things harder for services")
+
+
+def test_a_request_after_a_comma_and_a_remark_of_the_askers_asks_alone():
+    """"doing a slot at our team meeting, can u give me the headlines": the remark says why the asker asks; a request
+    that leans on the remark, or is too short to ask alone, is read with it."""
+    ask = "can u give me the headlines of this report"
+    assert asking_part(f"doing a 5 min slot at our team meeting on friday, {ask}") == ask
+    assert asking_part("is DV still a problem, can you tell me?") == "is DV still a problem, can you tell me?"
+    lean = "our chronologies are a mess, can you tell me if that is common"
+    assert asking_part(lean) == lean
