@@ -36,7 +36,11 @@ def without_closing_then(text: str) -> str:
 # "it" that stands for nothing said before: the time, the date, the weather ("what time is it?", "is it raining?"), and
 # "getting it right" (doing well)
 _DUMMY_IT = re.compile(r"\b(?:get|gets|getting|got|gotten) it right\b|\b(?:what|which) (?:time|day|date|month|year) is it\b|\bis it (?:going to )?(?:rain|raining|snow|snowing|"
-                       r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b", re.I)
+                       r"sunny|cold|warm|hot|windy|wet|dry|late|early)\b|\bit(?:['’]s| is) (?:raining|snowing|sunny|cold|warm|hot|windy)\b"
+                       # "poverty makes it harder for services": 'it' stands for what follows, the clause it opens ("what's making it hard?"
+                       # still points back)
+                       r"|\b(?:make|makes|made|making) it (?:(?:much|a lot|any|even|so|really|more|less) )?(?:harder|easier|hard|easy|"
+                       r"difficult|tougher|tough|impossible|possible|trickier|tricky|simpler) (?:for|to)\b", re.I)
 
 
 # "this report", "these findings": the documents themselves, not something said before (words any collection is
