@@ -67,7 +67,7 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     bounded and it is matched at the start only, so its cost does not grow with the text. A semicolon that ends it is
     followed by a space ("tl;dr" opens with no job). The role nouns are data
     (prompts/intents.json "roles", cues.asker_intro)."""
-    where = r"(?: (?:in|at|from|with|w/|on|for|of) (?:[\w'&/-]+ ){0,4}[\w'&/-]+)?"  # "DS in the PPU", "GP w/ a CP interest"
+    where = r"(?: (?:in|at|from|with|w/|on|for|of) (?:[\w'&/-]+ ){0,5}[\w'&/-]+)?"  # "DS in the PPU", "GP w/ a CP interest"
     # what the asker is doing it for ("reporter prepping a training session for panel members.")
     doing = r"(?: " + _DOING + r"(?: \w[\w'&-]*){1,8})?"  # words, not a dash set off by spaces
     aside = r"(?: ?\([^()\n]{1,40}\))?"  # "CP adviser (NHS board). ...": where the asker works, in brackets
@@ -278,6 +278,12 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 # of the marker word, and each listed kind at most 20 characters.
 _GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)"
                     r"|\((?:[^(),]{1,20},\s*){1,4}[^(),]{1,20}\)", re.I)
+# "what does it say about children's rights, like UNCRC type stuff": an example named last, after a comma or a dash, of
+# the kind of thing the question names before it (at most three words, then 'type stuff', 'sort of thing', ...); a
+# question naming nothing else keeps it ("what about MARAC type stuff")
+_TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—])\s*(?:like |thinking |e\.?g\.? |such as )?(?:[\w'/&-]+ ){0,2}[\w'/&-]+"
+                             r"[ -](?:type|style|kind|sort)(?: of)? (?:stuff|things?|support|work|issues?|cases?)\W*$", re.I)
+MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
@@ -305,6 +311,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
+    unglossed = _TRAILING_GLOSS.sub(" ", asked)
+    asked = unglossed if len(words(unglossed)) >= MIN_BEFORE_GLOSS else asked
     # a stop word in capitals is part of a name, not a name ("a Who Cares? worker": 'Cares' is the name's word to judge)
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + [
         p for p in _PROPER.findall(asked) if p.lower() not in STOP])

@@ -53,7 +53,7 @@ def test_a_broad_question_in_the_first_person_after_a_label_asks_nothing_of_the_
     is searched and judged alone."""
     a, rec = recorded
     q = "what are the main challenges we face?"
-    r = a.ask(f"SWA - {q}")
+    r = a.ask(f"ASN - {q}")
     assert r.status == "answered" and any(x.text == q and x.broad for x in rec.readings)
     assert a.ask("UNCRC incorporation - what does the report say").status == "no_answer"
     assert a.ask("UNCRC - what are the main challenges?").status == "no_answer"  # no word of the asker's
