@@ -105,7 +105,7 @@ def _after_speaks_of_asker(text: str) -> bool:
     ws = words(text)
     if ws and ws[0] in _ASKING_VERBS:  # "define it for me": 'me' is who it is done for, and it asks
         return False
-    if not _FIRST_PERSON.isdisjoint(ws):  # in_first_person, on the words already read
+    if not _FIRST_PERSON.isdisjoint(ws):  # in_first_person's words, on the words already read (not its 'round here')
         return True
     signed = asker_intro().match(text.strip().rstrip(".!") + ".")
     return bool(signed) and len(words(text[signed.end() - 1:])) <= MAX_SIGNED_WORDS and not _is_question(text)

@@ -280,7 +280,7 @@ _GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|so
                     r"|\((?:[^(),]{1,20},\s*){1,4}[^(),]{1,20}\)", re.I)
 # "what does it say about children's rights, like UNCRC type stuff": an example named last, after a comma or a dash, of
 # the kind of thing the question names before it (at most three words, then 'type stuff', 'sort of thing', ...); a
-# question naming nothing else keeps it ("what about MARAC type stuff")
+# question naming little else before it keeps it ("DV - MARAC type stuff")
 _TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—])\s*(?:like |thinking |e\.?g\.? |such as )?(?:[\w'/&-]+ ){0,2}[\w'/&-]+"
                              r"[ -](?:type|style|kind|sort)(?: of)? (?:stuff|things?|support|work|issues?|cases?)\W*$", re.I)
 MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
