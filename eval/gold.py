@@ -100,7 +100,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff171.jsonl", "eval/data/questions-dev-staff172.jsonl",
                   "eval/data/questions-dev-staff173.jsonl", "eval/data/questions-dev-staff174.jsonl",
                   "eval/data/questions-dev-staff175.jsonl", "eval/data/questions-dev-staff176.jsonl",
-                  "eval/data/questions-dev-staff177.jsonl")
+                  "eval/data/questions-dev-staff177.jsonl",
+                  "eval/data/questions-dev-staff178.jsonl", "eval/data/questions-dev-staff179.jsonl",
+                  "eval/data/questions-dev-staff180.jsonl", "eval/data/questions-dev-staff181.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
