@@ -44,9 +44,11 @@ _PLAIN = re.compile(r"\bin plain (?:english|terms|language|words)\b", re.I)
 # "outside of covid, ...", "apart from DV": what follows is what the question is NOT about
 # "outwith" (Scots: outside) leaves a thing out only where a clause begins: "and outwith covid - ...", not "pressures
 # outwith staff control"
+# "perinatal stuff aside, ...": the same, put first in its clause, before a comma or a dash ("set aside" is not)
 _EXCEPT = re.compile(r"(?:\b(?:outside of|apart from|other than|except for|except|excluding|aside from|leaving aside|"
                      r"not counting|not including)|(?:^\W*|\b(?:and|but|so) |, )outwith)"
-                     r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?", re.I)
+                     r" (?:the |a )?[\w-]+(?: (?:period|times?|pandemic|era|years?))?"
+                     r"|(?:^\W{0,3}|[,;:] ?|\s[-–—] ?)(?:[\w'/-]{1,30} ){1,3}aside(?= ?[,;:–—-])", re.I)
 
 
 # A job is not opened by a preposition or a question word: "without an advocate, ..." asks about advocates
@@ -97,10 +99,12 @@ _AGE_OF_PEOPLE = re.compile(r"(?:\b(?:aged?|are|they['’]re|theyre|she['’]s|h
                             r" ?(?:-|–|/|to) ?(1?\d|2[0-5])\b(?! ?(?:%|per|am|pm|[:.]\d))", re.I)
 
 # "im 17 and nobody listens", "she's 15, is that older?", "17 here, ...", "aged 16": one age said of a person, the
-# asker or someone they speak of, where a clause ends after it (not "I'm 2 weeks in", "she's 1 of 3")
+# asker or someone they speak of, where a clause ends after it or a question starts ("im 15 do they ...") (not "I'm 2
+# weeks in", "she's 1 of 3")
 _AGE_OF_ONE = re.compile(r"(?:\b(?:i['’]?m|i am|she['’]?s|shes|he['’]?s|hes|who['’]?s|who is|aged?) (?:only |just |nearly |almost "
                          r"|now |turning )?|^\W{0,3}(?=\d{2} here\b))(1\d|2[0-5]|[1-9])"
-                         r"(?=\s*(?:[,.;:!?)–—]|-(?!\d)|$|(?:and|but|so|now|here|myself|too|btw|lol)\b))", re.I)
+                         r"(?=\s*(?:[,.;:!?)–—]|-(?!\d)|$|(?:and|but|so|now|here|myself|too|btw|lol)\b"
+                         r"|(?:do|does|did|is|are|was|were|how|what|why|can|will|would|should|could|has|have)\s))", re.I)
 
 
 def _age_words(text: str, wording=None) -> tuple[list[str], list[str]]:
@@ -311,8 +315,9 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
-    unglossed = _TRAILING_GLOSS.sub(" ", asked)
-    asked = unglossed if len(words(unglossed)) >= MIN_BEFORE_GLOSS else asked
+    for aside_of in (_TRAILING_GLOSS, _EXCEPT):  # an example named last; what the question leaves out ("apart from FGM")
+        rest = aside_of.sub(" ", asked)
+        asked = rest if len(words(rest)) >= MIN_BEFORE_GLOSS else asked
     # a stop word in capitals is part of a name, not a name ("a Who Cares? worker": 'Cares' is the name's word to judge)
     candidates = _NUMBER.findall(asked) + ([] if shouting else _ACRONYM.findall(asked) + [
         p for p in _PROPER.findall(asked) if p.lower() not in STOP])

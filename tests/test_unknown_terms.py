@@ -201,3 +201,20 @@ def test_a_number_that_is_not_an_age_is_still_unknown():
 
 def test_a_parent_in_prison_is_a_topic_the_key_messages_never_raise():
     assert q("anything on children with a dad in prison?").unknown_terms == ("prison",)
+
+
+def test_what_the_question_leaves_out_names_nothing_it_asks_about():
+    """"apart from FGM, ...", "perinatal stuff aside, ...": the thing set aside is not the topic, when enough of the
+    question is left beside it; one that asks only of it keeps it, and "set aside" asks."""
+    assert q("apart from FGM, what does it say about domestic abuse?").unknown_terms == ()
+    assert q("midwife - perinatal stuff aside, does the report say families' needs are getting more complex?").unknown_terms == ()
+    assert q("anything apart from FGM?").unknown_terms == ("FGM",)  # too little left beside it
+    assert q("what does it say about FGM, apart from DV?").unknown_terms == ("FGM",)
+    assert q("did partnerships set aside money for FGM work?").unknown_terms == ("FGM",)
+
+
+def test_an_age_said_before_a_question_with_no_comma_is_an_age():
+    """"im 15 do they ...": a question opening after the age ends the clause it is said in."""
+    query = q("im 15 do they take it seriously when older kids are in danger outside the house")
+    assert query.unknown_terms == () and "older young person" in query.expanded
+    assert "older young person" not in q("im 16 weeks in do they review plans?").expanded  # a count, not an age
