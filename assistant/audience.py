@@ -9,6 +9,11 @@ from functools import lru_cache
 from .cues import ASK_WORDS, intents, job_nouns
 
 _AUDIENCE_OPENS = frozenset({"for", "to", "at", "with", "before"})  # "before committee": when it is needed
+# "put these findings on a training slide", "quote it in a paper": where the answer will be put, after a verb of putting
+# and what is put, at most MAX_AUDIENCE_WORDS words before ('on' alone often names the topic: "anything on secure
+# placements"; "put in" may be a verb of its own: "put in a referral")
+_PUT_OPENS = frozenset({"on", "in", "into"})
+_PUT_VERBS = frozenset("put putting include including quote quoting cite citing add adding paste stick".split())
 MAX_AUDIENCE_WORDS = 4  # hand-set: words naming who asks before 'here', or where they are before 'should know'
 MAX_AUDIENCE_PHRASE = 5  # hand-set: words between the preposition and the audience word ("for our children's services
 # planning partnership meeting")
@@ -105,7 +110,7 @@ def without_audience(ws: list[str]) -> list[str]:
             if end is not None and (end + 1 == len(ws) or ws[end + 1] in _AUDIENCE_OPENS):
                 i = end + 1
                 continue
-        if ws[i] in _AUDIENCE_OPENS:
+        if ws[i] in _AUDIENCE_OPENS or (ws[i] in _PUT_OPENS and _PUT_VERBS & set(ws[max(0, i - MAX_AUDIENCE_WORDS):i - 1])):
             end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_PHRASE)) if ws[j] in audience), None)
             if end is not None:
                 # "for a core group training session": the phrase runs to its last audience word in reach, unless a

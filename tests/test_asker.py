@@ -305,3 +305,14 @@ def test_a_request_after_a_comma_and_a_remark_of_the_askers_asks_alone():
     assert asking_part("is DV still a problem, can you tell me?") == "is DV still a problem, can you tell me?"
     lean = "our chronologies are a mess, can you tell me if that is common"
     assert asking_part(lean) == lean
+
+
+def test_where_the_asker_will_put_the_answer_is_no_topic():
+    """"put these findings on a training slide": after a verb of putting and what is put, 'on', 'in' or 'into' opens
+    where the answer will be used; 'on' alone names the topic, and "put in" may be a verb of its own."""
+    slide = "before i put these findings on a training slide is there a caveat"
+    assert without_audience(words(slide)) == "before i put these findings is there a caveat".split()
+    assert without_audience(words("can i quote it in a paper")) == "can i quote it".split()
+    assert without_audience(words("anything on secure care placements")) == words("anything on secure care placements")
+    newsletter = "anything positive i can put in the staff newsletter"
+    assert without_audience(words(newsletter)) == words(newsletter)
