@@ -142,6 +142,7 @@ _TELL_ME_ASK = re.compile(r"\b(?:tell|show|let) (?:me|us)(?: know)? (?:what|whic
                           r"|\b(?:advise|recommend) (?:me|us)\b"  # "what would you advise me to tell the chief exec?"
                           r"|\b(?:define|explain|describe|clarify) (?!(?:yourself|you|u|your|ur|it|this|that|"
                           r"(?:what|how) (?:you|u|this|it|to|i)|me|us)\b)\w", re.I)
+_HAVE = frozenset("have has ive i've got".split())  # what may stand before an announcement of questions alone
 _OPENING_TAIL = frozenset("with about on regarding re please pls".split())  # "can you help [me] with/about ..."
 
 
@@ -160,12 +161,14 @@ def _opens(ws: list[str], said: str, data: dict, collection: frozenset[str] = fr
     if not ws:
         return False
     greeted = ws[0] in _greeting_words()
-    for phrase in data["opening"]:
+    for phrase in sorted(data["opening"], key=len, reverse=True):  # the longest that fits ("couple of quick qs")
         at = said.find(f" {phrase} ")
         if at >= 0:
             after = said[at + len(phrase) + 2:].split()
             if after[:1] == ["me"]:
                 after = after[1:]
+            if not greeted and not after and all(w in filler() or w in _HAVE for w in said[:at].split()):
+                return True  # "i have a few questions", "couple of quick qs": nothing but the announcement
             if not greeted:
                 return at == 0 and bool(collection and after) and after[0] in _OPENING_TAIL and \
                     all(w in collection or w in STOP or w.isdigit() for w in after[1:])
@@ -173,8 +176,10 @@ def _opens(ws: list[str], said: str, data: dict, collection: frozenset[str] = fr
     return False
 
 
-# "... and have a few questions before our meeting": announcing questions asks none ('have' may open one)
-_ANNOUNCED = re.compile(r"\b(?:have|got) (?:a few|a couple of|a couple|some|few|a wee few) (?:questions|qs|queries)\b")
+# "... and have a few questions before our meeting", "..., couple of quick qs": announcing questions asks none ('have'
+# may open one)
+_ANNOUNCED = re.compile(r"\b(?:(?:have|got) (?:a few|a couple of|a couple|some|few|a wee few)|(?:a )?(?:few|couple of))"
+                        r"(?: quick)? (?:questions|qs|q's|queries)\b")
 _I_AM = (("im",), ("i'm",), ("i", "am"))
 # what a person says they are after is an ask ("hi, I'm looking for the bit on neglect"), not who they are or what
 # they are doing ("hi, I'm writing a literature review on child protection inspections"): the -ing verbs that say so
@@ -193,26 +198,32 @@ def _introduces(ws: list[str], text: str) -> bool:
     "good morning. I sit on the scrutiny committee", "hiya, CPC lead officer here", "hi, family support worker w a
     charity": a job noun of prompts/intents.json "roles")."""
     two = " ".join(ws[:2]) in intents()["whole"]["greeting"]  # "good morning", "hi there"
-    if len(ws) < 3 or not (two or ws[0] in _greeting_words()):
-        return False
     low = _ANNOUNCED.sub(" ", text.lower())
     said = words(low)
+    greeted = two or ws[0] in _greeting_words()
+    last = None
+    for last in _ANNOUNCED.finditer(text.lower()):
+        pass
+    # without a greeting, announcing questions last says the same ("HV team leader from a rural patch, couple of quick qs")
+    if len(ws) < 3 or not (greeted or last is not None and not text[last.end():].strip(" .!:;-")):
+        return False
     # "kids who have communication difficulties": 'who' after the people it describes opens no question
     if any(w in ASK_WORDS and w not in _STATES and not (w in _RELATIVE and said[k - 1] in PEOPLE)
            for k, w in enumerate(said) if k) or \
             _STATES & {c.split()[0] for c in _CLAUSES.split(low) if c.split()}:
         return False
-    rest = ws[2:] if two else ws[1:]
-    if " ".join(rest).startswith(introduction_openings()) or (ws[-1] == "here" and len(ws) <= MAX_INTRODUCTION_WORDS):
+    rest = said[2:] if two else said[1:] if greeted else said  # less any announcement of questions
+    if " ".join(rest).startswith(introduction_openings()) or (said[-1:] == ["here"] and len(said) <= MAX_INTRODUCTION_WORDS):
         return True
     here = rest.index("here") + 1 if "here" in rest[:MAX_INTRODUCTION_WORDS] else 0  # "paediatrician here, prepping for …"
     if here and rest[here:] and rest[here].endswith("ing") and rest[here] not in _SEEKING:
         return True
     doing = next((rest[len(i):] for i in _I_AM if tuple(rest[:len(i)]) == i), [])  # "I'm putting together a CPD session"
-    if doing and doing[0].endswith("ing") and doing[0] not in _SEEKING or _who_then_doing(low):
+    if doing and doing[0].endswith("ing") and (doing[0] not in _SEEKING or doing[:2] == ["looking", "after"]) or \
+            _who_then_doing(low):  # "I'm looking after my sister's girls" says what they do, not what they seek
         return True
     job = max((i for i, w in enumerate(rest) if w in job_nouns()), default=None)  # then nothing or where they work
-    return len(ws) <= MAX_INTRODUCTION_WORDS and job is not None and (job + 1 == len(rest) or rest[job + 1] in _WHERE)
+    return len(said) <= MAX_INTRODUCTION_WORDS and job is not None and (job + 1 == len(rest) or rest[job + 1] in _WHERE)
 
 
 def _who_then_doing(low: str) -> bool:

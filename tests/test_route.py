@@ -289,3 +289,26 @@ def test_asking_for_an_action_plan_is_refused():
     """An action plan is something to compose; a plan named in a question is asked about."""
     assert route("GIRFEC lead - give me an action plan for our CPC to improve advocacy next year") == "refuse"
     assert route("do the key messages mention action plans?") is None
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("hello, few quick q's about the inspection key messages", "greeting"),  # announcing questions asks none
+    ("i have a few questions", "greeting"), ("couple of quick qs", "greeting"),
+    ("HV team leader from a rural patch, couple of quick qs", "greeting"),  # who asks, then the announcement, last
+    ("hi, social worker, couple of quick qs", "greeting"),
+    ("hello, a couple of questions: is DV still an issue?", None),  # the question follows
+    ("DV stats - got a few questions", None),  # a topic, not who asks
+    ("domestic abuse, few questions", None),
+])
+def test_announcing_questions_is_a_greeting(text, intent):
+    assert route(text) == intent
+
+
+def test_looking_after_children_says_who_asks_not_what_they_seek():
+    assert route("hello, im looking after my sisters 2 girls, kinship care. hope this is the right place") == "greeting"
+    assert route("hi, I'm looking for what it says on chronologies") is None
+
+
+def test_asking_whether_to_ask_and_whether_this_is_the_bot():
+    assert route("hello, i'm a mum, my kids were on the cp register. is it ok to ask you about this report?") == "greeting"
+    assert route("hey is this the bot thing") == "help"
