@@ -110,7 +110,7 @@ def without_audience(ws: list[str]) -> list[str]:
             if end is not None and (end + 1 == len(ws) or ws[end + 1] in _AUDIENCE_OPENS):
                 i = end + 1
                 continue
-        if ws[i] in _AUDIENCE_OPENS or (ws[i] in _PUT_OPENS and _PUT_VERBS & set(ws[max(0, i - MAX_AUDIENCE_WORDS):i - 1])):
+        if ws[i] in _AUDIENCE_OPENS or (ws[i] in _PUT_OPENS and _PUT_VERBS & set(ws[max(0, i - MAX_AUDIENCE_WORDS):max(0, i - 1)])):
             end = next((j for j in range(i + 1, min(len(ws), i + 2 + MAX_AUDIENCE_PHRASE)) if ws[j] in audience), None)
             if end is not None:
                 # "for a core group training session": the phrase runs to its last audience word in reach, unless a

@@ -316,3 +316,5 @@ def test_where_the_asker_will_put_the_answer_is_no_topic():
     assert without_audience(words("anything on secure care placements")) == words("anything on secure care placements")
     newsletter = "anything positive i can put in the staff newsletter"
     assert without_audience(words(newsletter)) == words(newsletter)
+    team = "in our team do they include families in decisions"  # the verb must come before 'in', not after it
+    assert without_audience(words(team)) == words(team)
