@@ -73,7 +73,7 @@ def route(text: str, content: frozenset[str] = frozenset(), collection: frozense
         return "thanks" if {"thanks", "cheers", "ta", "helpful", "useful"} & set(ws) else None
     if (social := _social_run(ws, no_request)) is not None:
         return social
-    if _opens(ws, said, data, collection) or (_introduces(ws, text) and "?" not in text):
+    if _opens(ws, said, collection) or (_introduces(ws, text) and "?" not in text):
         return "greeting"
     if content and not any(w in content for w in ws):
         if len(ws) <= 4:
@@ -152,7 +152,13 @@ def _greeting_words() -> frozenset[str]:
     return frozenset(p for p in intents()["whole"]["greeting"] if " " not in p)
 
 
-def _opens(ws: list[str], said: str, data: dict, collection: frozenset[str] = frozenset()) -> bool:
+@lru_cache(maxsize=1)
+def _openings() -> tuple[str, ...]:
+    """The "opening" phrases, longest first: the longest that fits is the one read ("couple of quick qs")."""
+    return tuple(sorted(intents()["opening"], key=len, reverse=True))
+
+
+def _opens(ws: list[str], said: str, collection: frozenset[str] = frozenset()) -> bool:
     """A turn that only announces a question ("hello, can you help with the key messages?", "hi, I've got a question
     about the findings"): it opens with a greeting word, has one of the "opening" phrases, and nothing after that phrase
     asks anything yet; or, with no greeting, it opens with the phrase and what follows names only the documents
@@ -161,7 +167,7 @@ def _opens(ws: list[str], said: str, data: dict, collection: frozenset[str] = fr
     if not ws:
         return False
     greeted = ws[0] in _greeting_words()
-    for phrase in sorted(data["opening"], key=len, reverse=True):  # the longest that fits ("couple of quick qs")
+    for phrase in _openings():
         at = said.find(f" {phrase} ")
         if at >= 0:
             after = said[at + len(phrase) + 2:].split()
@@ -198,14 +204,13 @@ def _introduces(ws: list[str], text: str) -> bool:
     "good morning. I sit on the scrutiny committee", "hiya, CPC lead officer here", "hi, family support worker w a
     charity": a job noun of prompts/intents.json "roles")."""
     two = " ".join(ws[:2]) in intents()["whole"]["greeting"]  # "good morning", "hi there"
-    low = _ANNOUNCED.sub(" ", text.lower())
+    lowered = text.lower()
+    announced = list(_ANNOUNCED.finditer(lowered))
+    low = _ANNOUNCED.sub(" ", lowered) if announced else lowered
     said = words(low)
     greeted = two or ws[0] in _greeting_words()
-    last = None
-    for last in _ANNOUNCED.finditer(text.lower()):
-        pass
     # without a greeting, announcing questions last says the same ("HV team leader from a rural patch, couple of quick qs")
-    if len(ws) < 3 or not (greeted or last is not None and not text[last.end():].strip(" .!:;-")):
+    if len(ws) < 3 or not (greeted or announced and not lowered[announced[-1].end():].strip(" .!:;-")):
         return False
     # "kids who have communication difficulties": 'who' after the people it describes opens no question
     if any(w in ASK_WORDS and w not in _STATES and not (w in _RELATIVE and said[k - 1] in PEOPLE)
