@@ -248,6 +248,22 @@ from queryfix import TYPES, q
     ("was there another finding about inspections of early help?", "future", False),
     ("which specific council areas were inspected during covid?", "named", True),
     ("which specific areas of practice improved?", "named", False),
+    # session 56: areas the report flags or names (its topics, not council areas); why a thing named in several words
+    # matters (a consequence, not a cause); someone's best efforts or best interests (no ranking); gathering both the
+    # numbers and the stories (a practice, no figure)
+    ("which areas does the report flag as needing improvement?", "named", False),
+    ("which areas from this report should we be asking hard questions about?", "named", False),
+    ("which areas did inspectors say need improving?", "named", False),
+    ("which areas did inspectors say were worst?", "named", True),
+    ("which areas had the best advocacy, does the report say?", "named", True),
+    ("does the report say why a systematic approach to quality assurance matters?", "cause", False),
+    ("does the report say why a systematic approach to quality assurance matters?", "consequence", True),
+    ("does the report say why quality assurance was weak?", "cause", True),
+    ("despite everyone's best efforts are outcomes being achieved?", "ranking", False),
+    ("is the child's best interests at the heart of decisions?", "ranking", False),
+    ("which service had the best outcomes?", "ranking", True),
+    ("was gathering and analysing both numbers and qual info an improvement area?", "quantity", False),
+    ("what were both numbers?", "quantity", True),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
