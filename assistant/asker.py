@@ -242,7 +242,10 @@ def _names_people(word: str) -> bool:
 # A short label before a question: "IRO - is ...?", "youth justice: is ...?", "Care Inspectorate briefing: is ...?". The
 # label is bounded, so the match costs the same whatever follows.
 _LABEL = re.compile(r"^\W{0,3}[^?!.:\n]{2,50}?(?::| [-–—]{1,2}) +")
-MAX_LABEL_WORDS = 5  # hand-set: the most words a label before a question has
+# or a sentence of its own ("DI public protection. what does it say about DA?"), read so only where a name in it is
+# what declines the question (after_label): in a follow-up, "ok. does it say ...?" leans on the last answer
+_LABEL_SENTENCE = re.compile(r"^\W{0,3}[^?!.:\n]{2,50}?(?::| [-–—]{1,2}|\.) +")
+MAX_LABEL_WORDS = 6  # hand-set: the most words a label before a question has
 
 
 def after_label(text: str) -> str:
@@ -251,8 +254,9 @@ def after_label(text: str) -> str:
     the label says who asks or what the question is filed under), also one whose pointers point at people it names
     itself ("sgt OMU - young people who are a risk to others, are concerns about them handled well?") and one that
     names its topics before the clause that asks ("SCN: neglect in younger kids and mental health, what are the
-    findings on both"); "" otherwise ("Bairns' Hoose - is it in place?" asks about its label)."""
-    label = label_of(text)
+    findings on both"); "" otherwise ("Bairns' Hoose - is it in place?" asks about its label). A label may be a sentence
+    of its own ("GP partner and practice safeguarding lead. Does the document ...?")."""
+    label = label_of(text, _LABEL_SENTENCE)
     rest = text[len(label):]
     return rest if label and (_stands_alone(rest, own_referents=True, first_sentence=True)
                               or _asks_after_topics(rest)) else ""
@@ -278,10 +282,10 @@ def _asks_after_topics(part: str) -> bool:
     return not refers_back(part[:m.start()])
 
 
-def label_of(text: str) -> str:
+def label_of(text: str, pattern: re.Pattern = _LABEL) -> str:
     """The short label before a question (at most MAX_LABEL_WORDS words, no question word, then a colon or a dash:
     "early help - did it make a difference?"), whatever the question after it; "" when there is none."""
-    label = _LABEL.match(text)
+    label = pattern.match(text)
     if label is None:
         return ""
     ws = words(label.group())

@@ -96,7 +96,12 @@ def test_after_label_is_the_question_after_a_short_label():
     assert after_label(f"youth justice: {q}") == q
     assert after_label("Bairns Hoose - is it in place?") == ""  # points back at the label
     assert after_label(f"what about this - {q}") == ""  # a question word: no label
-    assert after_label(f"one two three four five six - {q}") == ""  # too long for a label
+    assert after_label(f"one two three four five six seven - {q}") == ""  # too long for a label
+    # a label of six words, and one that is a sentence of its own (session 56)
+    assert after_label(f"Plain English question from a councillor: {q}") == q
+    assert after_label(f"DI public protection. {q}") == q
+    assert after_label(f"GP partner and practice safeguarding lead. {q}") == q
+    assert after_label("Bairns Hoose. Is it in place?") == ""  # points back at the label
     assert after_label(q) == ""
     # 'them' after the people the question names itself points at them, not at the label
     rest = "young people who are a risk to other people, are concerns about them handled well?"
