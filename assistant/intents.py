@@ -182,10 +182,10 @@ def _opens(ws: list[str], said: str, collection: frozenset[str] = frozenset()) -
     return False
 
 
-# "... and have a few questions before our meeting", "..., couple of quick qs": announcing questions asks none ('have'
-# may open one)
+# "... and have a few questions before our meeting", "..., couple of quick qs", "..., quick q": announcing questions asks
+# none ('have' may open one)
 _ANNOUNCED = re.compile(r"\b(?:(?:have|got) (?:a few|a couple of|a couple|some|few|a wee few)|(?:a )?(?:few|couple of))"
-                        r"(?: quick)? (?:questions|qs|q's|queries)\b")
+                        r"(?: quick)? (?:questions|qs|q's|queries)\b|\b(?:(?:have|got) )?(?:a |one )?quick (?:question|q|query)\b")
 _I_AM = (("im",), ("i'm",), ("i", "am"))
 # what a person says they are after is an ask ("hi, I'm looking for the bit on neglect"), not who they are or what
 # they are doing ("hi, I'm writing a literature review on child protection inspections"): the -ing verbs that say so
