@@ -264,6 +264,17 @@ from queryfix import TYPES, q
     ("which service had the best outcomes?", "ranking", True),
     ("was gathering and analysing both numbers and qual info an improvement area?", "quantity", False),
     ("what were both numbers?", "quantity", True),
+    # session 56: sharing without (or needing) consent (advice); an exact figure said anywhere, and what caseload is safe
+    # (a figure); listing the partnership areas (names)
+    ("can the school share info with police without the parents' consent?", "advice", True),
+    ("do I need her consent to share with SW?", "advice", True),
+    ("can the school share info with police?", "advice", False),
+    ("what proportion were positive? I need the exact figure for a report.", "quantity", True),
+    ("what proportion were positive? I need the gist for a report.", "quantity", False),
+    ("what caseload should a newly qualified SW be carrying?", "quantity", True),
+    ("are caseloads a worry for newly qualified SWs?", "quantity", False),
+    ("can you list the partnership areas that were inspected", "named", True),
+    ("can you list the areas for improvement", "named", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
