@@ -275,6 +275,8 @@ from queryfix import TYPES, q
     ("are caseloads a worry for newly qualified SWs?", "quantity", False),
     ("can you list the partnership areas that were inspected", "named", True),
     ("can you list the areas for improvement", "named", False),
+    ("does the report compare how often views are sought from looked after children and others?", "quantity", False),
+    ("how often are views sought from looked after children?", "quantity", True),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
