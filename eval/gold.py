@@ -108,7 +108,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff186.jsonl", "eval/data/questions-dev-staff187.jsonl",
                   "eval/data/questions-dev-staff188.jsonl", "eval/data/questions-dev-staff189.jsonl",
                   "eval/data/questions-dev-staff190.jsonl", "eval/data/questions-dev-staff191.jsonl",
-                  "eval/data/questions-dev-staff192.jsonl", "eval/data/questions-dev-staff193.jsonl")
+                  "eval/data/questions-dev-staff192.jsonl", "eval/data/questions-dev-staff193.jsonl",
+                  "eval/data/questions-dev-staff194.jsonl", "eval/data/questions-dev-staff195.jsonl",
+                  "eval/data/questions-dev-staff196.jsonl", "eval/data/questions-dev-staff197.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
