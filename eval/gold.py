@@ -110,7 +110,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff190.jsonl", "eval/data/questions-dev-staff191.jsonl",
                   "eval/data/questions-dev-staff192.jsonl", "eval/data/questions-dev-staff193.jsonl",
                   "eval/data/questions-dev-staff194.jsonl", "eval/data/questions-dev-staff195.jsonl",
-                  "eval/data/questions-dev-staff196.jsonl", "eval/data/questions-dev-staff197.jsonl")
+                  "eval/data/questions-dev-staff196.jsonl", "eval/data/questions-dev-staff197.jsonl",
+                  "eval/data/questions-dev-staff198.jsonl", "eval/data/questions-dev-staff199.jsonl",
+                  "eval/data/questions-dev-staff200.jsonl", "eval/data/questions-dev-staff201.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
