@@ -189,7 +189,8 @@ class Conversation:
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
         # even one in words the documents never use
         if not leans and (self._overview_asked(text, broad) or asking != text and self._overview_asked(
-                asking, self.lib.breadth.is_broad(without_opening(asking)), remark=text.replace(asking, " "))):
+                asking, self.lib.breadth.is_broad(without_opening(asking)),
+                remark=without_opening(text.replace(asking, " ")))):  # who asks in the remark is no topic either
             return self.replies.overview(nxt, allowed)  # "Och I've no had a minute to read it. Can you sum the whole
             # thing up for me?": the sentence that asks, read alone, asks for the overview
         if broad and self.topics.off_topic(without_opening(text)):  # "give me an overview of football tactics", "how

@@ -117,3 +117,13 @@ def test_asking_whether_it_can_help_with_the_documents_is_no_overview(km):
     announces questions (a greeting), where a topic after the same opening is asked."""
     assert km.ask("can you help me with the joint inspection key messages?").status == "chitchat"
     assert km.ask("can you help me with early help?").status == "answered"
+
+
+def test_an_overview_in_plain_terms_after_who_asks_is_an_overview(km):
+    """'actually' and 'in plain terms' say how the answer should be put, not what it is about; who asks, in a remark
+    before the question, is no topic either (a job whose words the documents use: 'leader')."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("in plain terms what are the key messages actually about?",
+                "scout leader, not a professional - in plain terms what are the key messages actually about?"):
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask
+    assert [q.text for q in km.ask("in plain terms what are the key messages actually saying about early help?").quotes] != leads
