@@ -277,6 +277,13 @@ from queryfix import TYPES, q
     ("can you list the areas for improvement", "named", False),
     ("does the report compare how often views are sought from looked after children and others?", "quantity", False),
     ("how often are views sought from looked after children?", "quantity", True),
+    # session 57: being singled out (for praise) asks who was (names)
+    ("did Police Scotland get singled out for praise?", "named", True),
+    ("does the report single out poverty as a pressure?", "named", False),
+    # whether a case should be referred, or come to the asker, asks advice; whether a thing should be a priority does not
+    ("13yo, missing 5 times this month. should this come to me on non-offence grounds?", "advice", True),
+    ("should this be referred to the reporter?", "advice", True),
+    ("should this be a priority for partnerships?", "advice", False),
 ])
 def test_near_miss_asks_and_the_near_readings_beside_them(text, kind, expected):
     assert (kind in q(text).asks) is expected
@@ -292,3 +299,13 @@ def test_not_all_shows_no_proportion():
     by = {t.name: t for t in TYPES}
     assert by["proportion"].evidence.search("Not all children were benefitting from it.") is None
     assert by["proportion"].evidence.search("All children were benefitting from it.") is not None
+
+
+def test_the_country_the_documents_are_about_names_no_area():
+    """Every key message is about Scotland: 'across Scotland' shows no partnership or body by name, so a question asking
+    which areas (or who) is not answered by it; a body named in a sentence still is."""
+    named = next(t for t in TYPES if t.name == "named")
+    asked = q("did they name any areas where the DA response was poor?")
+    assert "named" in asked.asks
+    assert not named.shown_by("The risks posed by domestic abuse across Scotland persist.")
+    assert named.shown_by("Inspectors praised the work of the Aberdeen partnership.")
