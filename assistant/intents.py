@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .audience import without_audience
 from .cues import ASK_WORDS, filler, has_any, intents, introduction_openings, job_nouns, whole_phrases
 from .followups import PEOPLE
 from .query import nearest
@@ -69,6 +70,8 @@ def route(text: str, content: frozenset[str] = frozenset(), collection: frozense
             for i in range(max(0, last - n + 1), min(first, len(ws) - n) + 1):
                 if ws[i : i + n] == pw:
                     return name
+    if (asked := _for_someone(ws, no_request)) is not None:  # "anything else I should flag to the committee?"
+        return asked
     if not others and len(ws) <= 4:
         return "thanks" if {"thanks", "cheers", "ta", "helpful", "useful"} & set(ws) else None
     if (social := _social_run(ws, no_request)) is not None:
@@ -92,6 +95,22 @@ def route(text: str, content: frozenset[str] = frozenset(), collection: frozense
                 not any(_in_content(w, content) for w in ws):  # "the council's chronology template" names a topic
             return "help"  # not "can you give me the main points" (an overview) or "can you tell me what X got" (a question)
     return None
+
+
+_FOR_SOMEONE = ("else", "more")  # the intents a turn may ask for someone else's use ("tell me more for my team briefing")
+
+
+def _for_someone(ws: list[str], no_request: frozenset[str]) -> str | None:
+    """A turn that is one of the "else" or "more" phrases once who the answer is for is set aside (audience.py:
+    "anything else I should flag to the committee?", "anything else for my team meeting?"); None otherwise."""
+    kept = without_audience(ws)
+    if len(kept) == len(ws):
+        return None
+    said = [w for w in kept if w not in no_request]
+    if not said:  # "hiya, CPC lead officer here": nothing but who asks
+        return None
+    return next((name for name, phrases in whole_phrases() if name in _FOR_SOMEONE
+                 and any(said == [w for w in pw if w not in no_request] for pw in phrases)), None)
 
 
 def _in_content(word: str, content: frozenset[str]) -> bool:

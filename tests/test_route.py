@@ -316,3 +316,15 @@ def test_looking_after_children_says_who_asks_not_what_they_seek():
 def test_asking_whether_to_ask_and_whether_this_is_the_bot():
     assert route("hello, i'm a mum, my kids were on the cp register. is it ok to ask you about this report?") == "greeting"
     assert route("hey is this the bot thing") == "help"
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("anything else I should flag to the committee?", "else"),  # who the answer is for, set aside
+    ("anything else for my team meeting?", "else"), ("anything else i should know for my team briefing", "else"),
+    ("tell me more for my team briefing", "more"),
+    ("anything else on DA for the committee?", None),  # a topic of its own
+    ("hey im on the pupil council, can i ask u stuff", "greeting"),  # asking to ask, after a greeting
+    ("hi, my son is in foster care. can i ask you stuff?", "greeting"),
+])
+def test_session_57_asking_for_more_for_someone_and_asking_to_ask(text, intent):
+    assert route(text) == intent
