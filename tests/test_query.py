@@ -294,3 +294,13 @@ def test_a_word_that_carries_no_request_is_no_acronym_however_typed():
     assert analyse("is the council doing OK overall?", {}, vocab, ()).unknown_terms == ("OK",)
     assert analyse("is the council doing OK overall?", {}, vocab, (), chatter=frozenset({"ok"})).unknown_terms == ()
     assert analyse("is the council doing OK in FIFE?", {}, vocab, (), chatter=frozenset({"ok"})).unknown_terms == ("FIFE",)
+
+
+@pytest.mark.parametrize("text,wording", [
+    ("we get loads of mums fleeing an abusive partner. is that risk still a problem?", "domestic abuse"),
+    ("how do staff feel about the folk at the top?", "strategic leaders"),
+])
+def test_session_57_staff_words_for_the_documents_topics(text, wording):
+    """An abusive partner is domestic abuse; the folk at the top are the strategic leaders (the key messages' glossary)."""
+    expanded, hits = expand(text, GLOSSARY)
+    assert hits and wording in expanded[len(text):]
