@@ -55,7 +55,7 @@ _EXCEPT = re.compile(r"(?:\b(?:outside of|apart from|other than|except for|excep
 _NOT_A_ROLE = r"(?!(?:without|with|for|about|if|when|whether|does|do|did|is|are|was|were|can|how|what|why|who|where|any|no)\b)"
 # verbs of work an asker says they are doing after their job ("... prepping a training session", "... covering three areas")
 _DOING = (r"(?:prepping|preparing|writing|drafting|putting together|planning|running|delivering|reviewing|"
-          r"updating|covering|working on|doing|pulling)")
+          r"updating|covering|working on|doing|pulling together)")
 
 
 @lru_cache(maxsize=4)

@@ -323,3 +323,12 @@ def test_where_the_asker_will_put_the_answer_is_no_topic():
     assert without_audience(words(newsletter)) == words(newsletter)
     team = "in our team do they include families in decisions"  # the verb must come before 'in', not after it
     assert without_audience(words(team)) == words(team)
+
+
+def test_pulling_together_is_what_an_asker_does_and_pulling_out_the_stops_is_what_was_found():
+    """After a job noun, 'pulling together a paper' says what the asker is doing; 'workers pulling out all the stops
+    during lockdown' is a topic asked about (a compound's first part), not who asks."""
+    q = "what does it say about data?"
+    assert without_opening(f"QA officer pulling together a paper for our CPC - {q}") == q
+    topic = "workers pulling out all the stops during lockdown, and the relationships staff build with kids - what's said?"
+    assert without_opening(topic) == topic
