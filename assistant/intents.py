@@ -100,17 +100,25 @@ def route(text: str, content: frozenset[str] = frozenset(), collection: frozense
 _FOR_SOMEONE = ("else", "more")  # the intents a turn may ask for someone else's use ("tell me more for my team briefing")
 
 
+@lru_cache(maxsize=1)
+def _for_someone_phrases() -> tuple[tuple[str, frozenset[tuple[str, ...]]], ...]:
+    """(intent, its phrases' words less filler) of the _FOR_SOMEONE intents, built once."""
+    skip = filler()
+    return tuple((name, frozenset(tuple(w for w in pw if w not in skip) for pw in pws))
+                 for name, pws in whole_phrases() if name in _FOR_SOMEONE)
+
+
 def _for_someone(ws: list[str], no_request: frozenset[str]) -> str | None:
     """A turn that is one of the "else" or "more" phrases once who the answer is for is set aside (audience.py:
-    "anything else I should flag to the committee?", "anything else for my team meeting?"); None otherwise."""
+    "anything else I should flag to the committee?", "anything else for my team meeting?"); None otherwise.
+    `no_request`: the filler words (cues.filler), which the phrases are compared without."""
     kept = without_audience(ws)
     if len(kept) == len(ws):
         return None
-    said = [w for w in kept if w not in no_request]
+    said = tuple(w for w in kept if w not in no_request)
     if not said:  # "hiya, CPC lead officer here": nothing but who asks
         return None
-    return next((name for name, phrases in whole_phrases() if name in _FOR_SOMEONE
-                 and any(said == [w for w in pw if w not in no_request] for pw in phrases)), None)
+    return next((name for name, phrases in _for_someone_phrases() if said in phrases), None)
 
 
 def _in_content(word: str, content: frozenset[str]) -> bool:
