@@ -112,7 +112,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff194.jsonl", "eval/data/questions-dev-staff195.jsonl",
                   "eval/data/questions-dev-staff196.jsonl", "eval/data/questions-dev-staff197.jsonl",
                   "eval/data/questions-dev-staff198.jsonl", "eval/data/questions-dev-staff199.jsonl",
-                  "eval/data/questions-dev-staff200.jsonl", "eval/data/questions-dev-staff201.jsonl")
+                  "eval/data/questions-dev-staff200.jsonl", "eval/data/questions-dev-staff201.jsonl",
+                  "eval/data/questions-dev-staff202.jsonl", "eval/data/questions-dev-staff203.jsonl",
+                  "eval/data/questions-dev-staff204.jsonl", "eval/data/questions-dev-staff205.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
