@@ -79,7 +79,7 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     role = r"|" + _NOT_A_ROLE + r"(?:[\w'&/-]+ ){0,4}" + nouns + again + where + unit + aside + doing if roles else ""
     return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
-                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)|(?:a )?quick (?:one|question|q|query) from (?:[\w'&-]+ ){0,4}[\w'&-]+" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
+                      r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)" + aside + r"|(?:a )?quick (?:one|question|q|query) from (?:[\w'&-]+ ){0,4}[\w'&-]+" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
                       r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want|we)\b)"
                       # "as a GP I'm curious whether ...": the asker goes on to speak of themselves
                       r"| (?=(?:i'?m|i am|i was|i'?ve|i have|i'?d|i would|i need|i want|i wonder(?:ed)?|i (?!\w+ly\b)[a-z]+)\b))"
@@ -98,10 +98,11 @@ _AGE = re.compile(r"\b(?:under |over |aged? )?(\d{1,2})(?: ?(?:/|-|–|to|and|&|
 _AGE_OF_PEOPLE = re.compile(r"(?:\b(?:aged?|are|they['’]re|theyre|she['’]s|he['’]s|who['’]re) (1?\d)|(?<=[,(]) ?(1\d))"
                             r" ?(?:-|–|/|to) ?(1?\d|2[0-5])\b(?! ?(?:%|per|am|pm|[:.]\d))", re.I)
 
-# "im 17 and nobody listens", "she's 15, is that older?", "17 here, ...", "aged 16": one age said of a person, the
-# asker or someone they speak of, where a clause ends after it or a question starts ("im 15 do they ...") (not "I'm 2
-# weeks in", "she's 1 of 3")
-_AGE_OF_ONE = re.compile(r"(?:\b(?:i['’]?m|i am|she['’]?s|shes|he['’]?s|hes|who['’]?s|who is|aged?) (?:only |just |nearly |almost "
+# "im 17 and nobody listens", "she's 15, is that older?", "17 here, ...", "aged 16", "my grandson is 15 and ...": one age
+# said of a person, the asker or someone they speak of (a child named by kin, _KIN), where a clause ends after it or a
+# question starts ("im 15 do they ...") (not "I'm 2 weeks in", "she's 1 of 3")
+_KIN = r"(?:son|daughter|grandson|granddaughter|stepson|stepdaughter|niece|nephew|boy|girl|lad|laddie|lassie|kid|child|wean|bairn|brother|sister|cousin)"
+_AGE_OF_ONE = re.compile(r"(?:\b(?:i['’]?m|i am|she['’]?s|shes|he['’]?s|hes|who['’]?s|who is|aged?|" + _KIN + r"(?:['’]s| is)) (?:only |just |nearly |almost "
                          r"|now |turning )?|^\W{0,3}(?=\d{2} here\b))(1\d|2[0-5]|[1-9])"
                          r"(?=\s*(?:[,.;:!?)–—]|-(?!\d)|$|(?:and|but|so|now|here|myself|too|btw|lol)\b"
                          r"|(?:do|does|did|is|are|was|were|how|what|why|can|will|would|should|could|has|have)\s))", re.I)
@@ -287,6 +288,9 @@ _GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|so
 # question naming little else before it keeps it ("DV - MARAC type stuff")
 _TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—])\s*(?:like |thinking |e\.?g\.? |such as )?(?:[\w'/&-]+ ){0,2}[\w'/&-]+"
                              r"[ -](?:type|style|kind|sort)(?: of)? (?:stuff|things?|support|work|issues?|cases?)\W*$", re.I)
+# "older teens who are a danger to themselves, e.g. using substances - do they ...?": an example set off by commas or a
+# spaced dash after the words it illustrates, as the brackets of _GLOSS set one off (e.g. or i.e. only, each bounded)
+_EXAMPLE = re.compile(r",\s*(?:e\.?g|i\.?e)\b\.?,?\s+[^,()\n;:!?]{1,40}?(?=\s*(?:,|\s[-–—]\s))", re.I)
 MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
 
 
@@ -315,7 +319,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
-    for aside_of in (_TRAILING_GLOSS, _EXCEPT):  # an example named last; what the question leaves out ("apart from FGM")
+    for aside_of in (_TRAILING_GLOSS, _EXAMPLE, _EXCEPT):  # an example named last or set off; what the question leaves
+        # out ("apart from FGM")
         rest = aside_of.sub(" ", asked)
         asked = rest if len(words(rest)) >= MIN_BEFORE_GLOSS else asked
     # a stop word in capitals is part of a name, not a name ("a Who Cares? worker": 'Cares' is the name's word to judge)

@@ -218,3 +218,27 @@ def test_an_age_said_before_a_question_with_no_comma_is_an_age():
     query = q("im 15 do they take it seriously when older kids are in danger outside the house")
     assert query.unknown_terms == () and "older young person" in query.expanded
     assert "older young person" not in q("im 16 weeks in do they review plans?").expanded  # a count, not an age
+
+
+def test_a_childs_age_said_by_kin_is_an_age():
+    """"my grandson is 15 and ...": a child named by kin, then 'is' and an age, is that child's age."""
+    query = q("my grandson is 15 and out till all hours. do services respond well to laddies that age??")
+    assert query.unknown_terms == () and "older young person" in query.expanded
+    assert q("my daughter's 14, is she an older young person?").unknown_terms == ()
+    assert q("my caseload is 15 and growing, is that typical?").unknown_terms == ("15",)  # no child named
+    assert q("my son is 15 years into his career, anything on staff?").unknown_terms == ("15",)  # a count
+
+
+def test_where_the_asker_works_in_brackets_after_here_is_who_asks():
+    """"tidsear here (GME P3) - ...": the brackets after "X here" say where the asker works, no topic asked about."""
+    assert q("tidsear here (GME P3) - do the inspectors rate staff's skill at recognising worry about a child?").unknown_terms == ()
+    assert q("does it say anything about GME (Gaelic-medium) schools?").unknown_terms != ()
+
+
+def test_an_example_set_off_by_commas_or_a_dash_is_no_topic_asked_about():
+    """", e.g. using substances - do they ...?": the example illustrates the words before it, as "(e.g. CSE)" does; an
+    example the question names without setting it off is still asked about."""
+    assert q("what about older teens who are a danger to themselves, e.g. using substances - do they get a consistent "
+             "response?").unknown_terms == ()
+    assert q("any mention of neglect e.g. FII?").unknown_terms == ("FII",)
+    assert q("anything on FII, e.g. in the health findings?").unknown_terms == ("FII",)  # the example is not where FII is
