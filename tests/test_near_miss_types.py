@@ -309,3 +309,14 @@ def test_the_country_the_documents_are_about_names_no_area():
     assert "named" in asked.asks
     assert not named.shown_by("The risks posed by domestic abuse across Scotland persist.")
     assert named.shown_by("Inspectors praised the work of the Aberdeen partnership.")
+
+
+def test_session_58_numbers_names_and_complaints_asked_for():
+    """'what's the number of X' asks for a figure, but not the number of a message; bills and costs said of families
+    are a topic; 'which islands' asks for names; 'should I complain' asks advice."""
+    assert "quantity" in q("whats the number of DA incidents police recorded in that time?").asks
+    assert "quantity" not in q("what's the number of the key message on DA?").asks
+    assert "quantity" not in q("what about poverty, it's rife here with fuel costs").asks
+    assert "quantity" in q("what does it say about the costs of care placements?").asks
+    assert "named" in q("which islands were inspected during covid?").asks
+    assert "advice" in q("our SW hasn't visited in 3 months, should I complain to the Care Inspectorate?").asks
