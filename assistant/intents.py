@@ -13,7 +13,7 @@ from .audience import without_audience
 from .cues import ASK_WORDS, filler, has_any, intents, introduction_openings, job_nouns, whole_phrases
 from .followups import PEOPLE
 from .query import nearest
-from .text import STOP, is_word, padded, words
+from .text import STOP, fold, is_word, padded, words
 
 
 _POLITE = frozenset("please pls plz kindly now ok okay right so and then also".split())  # may come before the verb
@@ -41,7 +41,7 @@ def route(text: str, content: frozenset[str] = frozenset(), collection: frozense
     of them ("cheers mate") is chit-chat, and so is a question put to the assistant itself ("are you a robot?").
     `collection`: the words of the documents' titles, which ask for nothing after an opening ("can you help me with
     the joint inspection key messages?")."""
-    data, ws = intents(), [_DRAWN_OUT.sub(r"\1", w) for w in words(text)]  # "helloooo", "thanksss"
+    data, ws = intents(), [_DRAWN_OUT.sub(r"\1", w) for w in words(fold(text))]  # "helloooo", "thanksss", "halò"
     if not ws:
         return None
     for name, phrases in data["contains"].items():
@@ -248,7 +248,8 @@ def _introduces(ws: list[str], text: str) -> bool:
     if " ".join(rest).startswith(introduction_openings()) or (said[-1:] == ["here"] and len(said) <= MAX_INTRODUCTION_WORDS):
         return True
     here = rest.index("here") + 1 if "here" in rest[:MAX_INTRODUCTION_WORDS] else 0  # "paediatrician here, prepping for …"
-    if here and rest[here:] and rest[here].endswith("ing") and rest[here] not in _SEEKING:
+    if here and rest[here:] and (rest[here].endswith("ing") and rest[here] not in _SEEKING or
+                                 " ".join(rest[here:]).startswith(introduction_openings())):  # "…, I work with dads"
         return True
     doing = next((rest[len(i):] for i in _I_AM if tuple(rest[:len(i)]) == i), [])  # "I'm putting together a CPD session"
     if doing and doing[0].endswith("ing") and (doing[0] not in _SEEKING or doing[:2] == ["looking", "after"]) or \

@@ -328,3 +328,16 @@ def test_asking_whether_to_ask_and_whether_this_is_the_bot():
 ])
 def test_session_57_asking_for_more_for_someone_and_asking_to_ask(text, intent):
     assert route(text) == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("halò! madainn mhath", "greeting"),  # Gaelic, with or without its accents
+    ("tapadh leat", "thanks"), ("mòran taing", "thanks"), ("mòran taing, slàn leat", "goodbye"),
+    ("thanks a million, that's exactly what i needed", "thanks"), ("right, that's me off. bye for now", "goodbye"),
+    ("evening. community cop on one of the islands", "greeting"),  # who asks, no question yet
+    ("hiya, recovery worker here, I work with mums and dads in recovery", "greeting"),
+    ("hiya, recovery worker here, I work with mums and dads. what does it say about them?", None),  # then asks
+    ("community cop here - are frontline staff any good at spotting risk?", None),
+])
+def test_session_58_gaelic_greetings_and_who_asks_after_here(text, intent):
+    assert route(text) == intent
