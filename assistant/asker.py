@@ -142,6 +142,21 @@ def letter_body(text: str) -> str:
     return body if words(body) else text
 
 
+# a question with a tag asking whether the assistant agrees ("is DV still a big issue, do you think?", "are wee ones getting
+# a better response than teenagers would you say"): the question is asked and its answer quoted; no opinion is given.
+# Not "..., what do you think?", which asks for the assistant's own view (refused: prompts/intents.json "refuse")
+_TAG = re.compile(r"(?<=[a-z0-9])(?<!\bwhat)(?<!\bhow)(?<!\bso)(?:\s*,\s*|\s+)(?:do you think|would you say|do you reckon|"
+                  r"d'?you reckon|would you agree|do you agree)\W*$", re.I)
+MIN_TAGGED_WORDS = 4  # hand-set: the fewest words before such a tag for them to ask a question of their own
+
+
+def without_tag(text: str) -> str:
+    """The question less a tag asking whether the assistant agrees (_TAG), when at least MIN_TAGGED_WORDS words come
+    before it, and marked as the question the tag made it; else the text. Cost: one pass."""
+    tagged = _TAG.search(text)
+    return text[:tagged.start()] + "?" if tagged and len(words(text[:tagged.start()])) >= MIN_TAGGED_WORDS else text
+
+
 # "UNCRC aside, does it say ...", "leaving the Promise aside - ...": a few words the asker sets aside before the question;
 # anchored at the start, so it reads a few words whatever follows
 _SET_ASIDE = re.compile(r"^\W{0,3}(?:(?:leaving|putting|setting) )?(?:[^\W\d_]+ ){0,2}[^\W\d_]+ (?:aside|apart)\s*[,:;–—-]+\s*",

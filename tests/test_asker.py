@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.asker import after_aside, after_label, after_opening, asking_part, letter_body, own_things, without_opening
+from assistant.asker import (after_aside, after_label, after_opening, asking_part, letter_body, own_things, without_opening,
+                            without_tag)
 from assistant.audience import without_audience
 from assistant.followups import refers_back
 from assistant.text import words
@@ -332,3 +333,13 @@ def test_pulling_together_is_what_an_asker_does_and_pulling_out_the_stops_is_wha
     assert without_opening(f"QA officer pulling together a paper for our CPC - {q}") == q
     topic = "workers pulling out all the stops during lockdown, and the relationships staff build with kids - what's said?"
     assert without_opening(topic) == topic
+
+
+def test_a_tag_asking_whether_the_assistant_agrees_is_no_request_for_its_opinion():
+    """"..., do you think?": the question before the tag is asked; "what do you think" asks for an opinion and stays."""
+    assert without_tag("is DV still a big issue, do you think?") == "is DV still a big issue?"
+    assert without_tag("are wee ones getting a better response than teenagers would you say") == \
+        "are wee ones getting a better response than teenagers?"
+    assert without_tag("is this report fair on rural areas? what do you think") == "is this report fair on rural areas? what do you think"
+    assert without_tag("is it, do you think?") == "is it, do you think?"  # too little before the tag
+    assert without_tag("do you think staff are supported?") == "do you think staff are supported?"

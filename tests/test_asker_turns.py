@@ -281,3 +281,11 @@ def test_a_follow_up_after_a_label_leans_on_the_question_after_it(recorded):
     joined = _follow_up_readings(recorded, "PE - students always ask about chronologies. did the report say they help "
                                            "decision making?", "and are they getting better?")
     assert joined and not any("PE" in t for t in joined), joined
+
+
+def test_a_question_tagged_do_you_think_is_answered_as_the_question_is(km):
+    """"is DV still a big issue, do you think?" quotes what "is DV still a big issue?" quotes; the assistant's own
+    view asked for in a sentence of its own is still refused."""
+    tagged = km.ask("is domestic abuse still a big issue, do you think?")
+    assert tagged.status == "answered" and tagged.quotes == km.ask("is domestic abuse still a big issue?").quotes
+    assert km.ask("is this report fair on rural areas? what do you think").status == "no_answer"
