@@ -291,6 +291,7 @@ _TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—])\s*(?:like |thinking |
 # "older teens who are a danger to themselves, e.g. using substances - do they ...?": an example set off by commas or a
 # spaced dash after the words it illustrates, as the brackets of _GLOSS set one off (e.g. or i.e. only, each bounded)
 _EXAMPLE = re.compile(r",\s*(?:e\.?g|i\.?e)\b\.?,?\s+[^,()\n;:!?]{1,40}?(?=\s*(?:,|\s[-–—]\s))", re.I)
+_ASKS_FIRST = re.compile(r"^\W*(?:what|whats|what['’]s|how|why|when|where|which|who|does|do|did|is|are|can|could|would|should)\b", re.I)
 MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
 
 
@@ -350,7 +351,10 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     ))
     # a listed name within a longer one unknown too ("named person" in "named person service") is that one, not a second
     unknown = tuple(c for c in unknown if not any(o != c and f" {c} " in f" {o} " for o in unknown))
-    meant = typed_as_meant(text, vocab, types)
+    # what the question asks for is judged after who asks ("money advice worker - do they ask the kids ...?" asks for no
+    # sum), when the opening is no question itself ("what counts as an 'older young person' here - 16+?")
+    told = intro and intro.end() < len(text) and not _ASKS_FIRST.match(text)
+    meant = typed_as_meant(text[intro.end():] if told else text, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
                  " ".join([text, *fixes]), tuple((t, " ".join(glossary[t])) for t in sorted(hits)) + tuple(
                      (a, w) for a, w in zip(ages, age_words)), focus(asked))

@@ -320,3 +320,11 @@ def test_session_58_numbers_names_and_complaints_asked_for():
     assert "quantity" in q("what does it say about the costs of care placements?").asks
     assert "named" in q("which islands were inspected during covid?").asks
     assert "advice" in q("our SW hasn't visited in 3 months, should I complain to the Care Inspectorate?").asks
+
+
+def test_what_is_asked_for_is_judged_after_who_asks():
+    """"money advice worker - ...": money says who asks, not that a sum is asked for; an opening that is itself a
+    question ("what counts as an 'older young person' here - 16+?") still asks what it asks."""
+    assert "quantity" not in q("money advice worker - do they ask the kids what difference services are making to them?").asks
+    assert "quantity" in q("GP here - what percentage of cases were good?").asks
+    assert "definition" in q("what counts as an 'older young person' here - 16+? 12+?").asks
