@@ -101,8 +101,10 @@ _AGE_OF_PEOPLE = re.compile(r"(?:\b(?:aged?|are|they['’]re|theyre|she['’]s|h
 # "im 17 and nobody listens", "she's 15, is that older?", "17 here, ...", "aged 16", "my grandson is 15 and ...": one age
 # said of a person, the asker or someone they speak of (a child named by kin, _KIN), where a clause ends after it or a
 # question starts ("im 15 do they ...") (not "I'm 2 weeks in", "she's 1 of 3")
-_KIN = r"(?:son|daughter|grandson|granddaughter|stepson|stepdaughter|niece|nephew|boy|girl|lad|laddie|lassie|kid|child|wean|bairn|brother|sister|cousin)"
-_AGE_OF_ONE = re.compile(r"(?:\b(?:i['’]?m|i am|she['’]?s|shes|he['’]?s|hes|who['’]?s|who is|aged?|" + _KIN + r"(?:['’]s| is)) (?:only |just |nearly |almost "
+_KIN = (r"(?:son|daughter|grandson|granddaughter|stepson|stepdaughter|niece|nephew|boy|girl|lad|laddie|lassie|kid|child"
+        r"|wean|bairn|brother|sister|cousin)")
+_AGE_OF_ONE = re.compile(r"(?:\b(?:i['’]?m|i am|she['’]?s|shes|he['’]?s|hes|who['’]?s|who is|aged?|" + _KIN + r"(?:['’]s| is))"
+                         r" (?:only |just |nearly |almost "
                          r"|now |turning )?|^\W{0,3}(?=\d{2} here\b))(1\d|2[0-5]|[1-9])"
                          r"(?=\s*(?:[,.;:!?)–—]|-(?!\d)|$|(?:and|but|so|now|here|myself|too|btw|lol)\b"
                          r"|(?:do|does|did|is|are|was|were|how|what|why|can|will|would|should|could|has|have)\s))", re.I)
@@ -291,6 +293,7 @@ _TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—])\s*(?:like |thinking |
 # "older teens who are a danger to themselves, e.g. using substances - do they ...?": an example set off by commas or a
 # spaced dash after the words it illustrates, as the brackets of _GLOSS set one off (e.g. or i.e. only, each bounded)
 _EXAMPLE = re.compile(r",\s*(?:e\.?g|i\.?e)\b\.?,?\s+[^,()\n;:!?]{1,40}?(?=\s*(?:,|\s[-–—]\s))", re.I)
+# an opening that is itself a question ("what counts as an 'older young person' here - 16+?"): no one saying who asks
 _ASKS_FIRST = re.compile(r"^\W*(?:what|whats|what['’]s|how|why|when|where|which|who|does|do|did|is|are|can|could|would|should)\b", re.I)
 MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
 
