@@ -322,7 +322,8 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
     intro = (intro or introduction()).match(text)
-    asked = _GLOSS.sub(" ", _PLAIN.sub(" ", text[intro.end():] if intro and intro.end() < len(text) else text))
+    after_intro = text[intro.end():] if intro and intro.end() < len(text) else text
+    asked = _GLOSS.sub(" ", _PLAIN.sub(" ", after_intro))
     for aside_of in (_TRAILING_GLOSS, _EXAMPLE, _EXCEPT):  # an example named last or set off; what the question leaves
         # out ("apart from FGM")
         rest = aside_of.sub(" ", asked)
@@ -356,8 +357,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     unknown = tuple(c for c in unknown if not any(o != c and f" {c} " in f" {o} " for o in unknown))
     # what the question asks for is judged after who asks ("money advice worker - do they ask the kids ...?" asks for no
     # sum), when the opening is no question itself ("what counts as an 'older young person' here - 16+?")
-    told = intro and intro.end() < len(text) and not _ASKS_FIRST.match(text)
-    meant = typed_as_meant(text[intro.end():] if told else text, vocab, types)
+    meant = typed_as_meant(text if _ASKS_FIRST.match(text) else after_intro, vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
                  " ".join([text, *fixes]), tuple((t, " ".join(glossary[t])) for t in sorted(hits)) + tuple(
                      (a, w) for a, w in zip(ages, age_words)), focus(asked))
