@@ -118,7 +118,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff206.jsonl", "eval/data/questions-dev-staff207.jsonl",
                   "eval/data/questions-dev-staff208.jsonl", "eval/data/questions-dev-staff209.jsonl",
                   "eval/data/questions-dev-staff210.jsonl", "eval/data/questions-dev-staff211.jsonl",
-                  "eval/data/questions-dev-staff212.jsonl", "eval/data/questions-dev-staff213.jsonl")
+                  "eval/data/questions-dev-staff212.jsonl", "eval/data/questions-dev-staff213.jsonl",
+                  "eval/data/questions-dev-staff214.jsonl", "eval/data/questions-dev-staff215.jsonl",
+                  "eval/data/questions-dev-staff216.jsonl", "eval/data/questions-dev-staff217.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
