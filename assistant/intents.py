@@ -76,7 +76,7 @@ def route(text: str, content: frozenset[str] = frozenset(), collection: frozense
         return "thanks" if {"thanks", "cheers", "ta", "helpful", "useful"} & set(ws) else None
     if (social := _social_run(ws, no_request)) is not None:
         return social
-    if _opens(ws, said, collection) or (_introduces(ws, text) and "?" not in text):
+    if _opens(ws, said, collection) or (_introduces(ws, text) and "?" not in text) or _greets_from(ws, text):
         return "greeting"
     if content and not any(w in content for w in ws):
         if len(ws) <= 4:
@@ -171,6 +171,10 @@ _TELL_ME_ASK = re.compile(r"\b(?:tell|show|let) (?:me|us)(?: know)? (?:what|whic
                           r"(?:what|how) (?:you|u|this|it|to|i)|me|us)\b)\w", re.I)
 _HAVE = frozenset("have has ive i've got".split())  # what may stand before an announcement of questions alone
 _OPENING_TAIL = frozenset("with about on regarding re please pls".split())  # "can you help [me] with/about ..."
+# general words for documents and for asking of them, which name no topic after an opening ("can you help me with
+# questions about the joint inspection report?")
+_OF_DOCUMENTS = frozenset("report reports document documents doc docs paper papers findings questions question qs "
+                          "queries".split())
 
 
 @lru_cache(maxsize=1)
@@ -204,9 +208,18 @@ def _opens(ws: list[str], said: str, collection: frozenset[str] = frozenset()) -
                 return True  # "i have a few questions", "couple of quick qs": nothing but the announcement
             if not greeted:
                 return at == 0 and bool(collection and after) and after[0] in _OPENING_TAIL and \
-                    all(w in collection or w in STOP or w.isdigit() for w in after[1:])
+                    all(w in collection or w in STOP or w in _OF_DOCUMENTS or w.isdigit() for w in after[1:])
             return not after or after[0] in _OPENING_TAIL and not any(w in ASK_WORDS for w in after)
     return False
+
+
+def _greets_from(ws: list[str], text: str) -> bool:
+    """A greeting and where it comes from, asking nothing ("good morning from the night shift in the kids house"): the
+    place may name what the documents speak of, and still nothing is asked."""
+    if len(ws) > MAX_SOCIAL_WORDS or "?" in text or ASK_WORDS & set(ws):
+        return False
+    return any(ws[:len(pw)] == pw and ws[len(pw):len(pw) + 1] == ["from"] for name, pw in _social_phrases()
+               if name == "greeting")
 
 
 # "... and have a few questions before our meeting", "..., couple of quick qs", "..., quick q": announcing questions asks

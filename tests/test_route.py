@@ -341,3 +341,22 @@ def test_session_57_asking_for_more_for_someone_and_asking_to_ask(text, intent):
 ])
 def test_session_58_gaelic_greetings_and_who_asks_after_here(text, intent):
     assert route(text) == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("good morning from the night shift in the kids house", "greeting"),  # where from may name the documents' words
+    ("morning from the early help team", "greeting"),
+    ("good morning from the early help team, is it a priority?", None),  # then asks
+    ("good morning from the early help team - what does it say about us", None),
+])
+def test_session_59_a_greeting_from_somewhere(text, intent):
+    assert route(text) == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("can you help me with questions about the joint inspection report?", "greeting"),  # general words for documents
+    ("can you answer questions about the key messages document?", "greeting"),
+    ("can you help me with questions about early help?", None),  # a topic
+])
+def test_session_59_asking_to_ask_about_the_report(text, intent):
+    assert route(text, collection=TITLE_WORDS) == intent
