@@ -25,8 +25,16 @@ _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
 _JOINS = re.compile(r"^\W{0,3}(?:and|also|plus|&)\b", re.I)  # a sentence that adds to the question before it
 # ", we are seeing loads of it": the asker speaks; ", can u give me the headlines": the asker asks, after a remark
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my|(?:can|could|would|will) (?:u|you|ya))\b)", re.I)
+# "im 15, whats ...": a question after a comma (a question word first); what comes before it may say who asks
+_ASKS_AFTER_COMMA = re.compile(r",\s*(?=(?:" + "|".join(sorted(ASK_WORDS | REQUEST_VERBS)).replace("'", "['’]?") + r")\b)", re.I)
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking".split())  # not 'were': a question opens with it
+
+
+# "been on nights all week, ...", "had a rough one - ...": the asker speaks of themselves with the 'I' (or 'I've') left
+# out, as people type; a few verbs of what one has been doing or going through, first
+_ELIDED_I = re.compile(r"^\W{0,3}(?:just |still |honestly |really )?(?:been|had|spent|seeing|dealing|working|struggling|"
+                       r"finished|sat)\b", re.I)
 
 
 # "round here", "up here": the asker's own place, as "we" or "our" speaks of the asker ("money is tight for families round here")
@@ -60,6 +68,9 @@ def asking_part(text: str) -> str:
     remark = _REMARK.search(parts[0]) if parts else None
     if remark:  # "is DV still an issue across scotland, we are seeing loads of it": a remark after a comma
         parts = [parts[0][:remark.start()], parts[0][remark.end():]] + parts[1:]
+    elif parts and (asked := _ASKS_AFTER_COMMA.search(parts[0])) and _says_who_asks(parts[0][:asked.start()]):
+        # "im 15, whats this report about?": who asks, then the question after a comma
+        parts = [parts[0][:asked.start()], parts[0][asked.end():]] + parts[1:]
     if len(parts) < 2:
         return text
     first, last = parts[0], parts[-1]
@@ -111,10 +122,32 @@ def _after_speaks_of_asker(text: str) -> bool:
     return bool(signed) and len(words(text[signed.end() - 1:])) <= MAX_SIGNED_WORDS and not _is_question(text)
 
 
+def only_says_who_asks(text: str) -> bool:
+    """Whether the text does nothing but say who asks: an opening naming the asker's job or place, whole ("i'm a new
+    health visitor,", "As head of service preparing for our CPC development day": cues.asker_intro), or the asker's
+    own age ("im 15")."""
+    said = text.strip().rstrip(",.!:;– -")
+    if not said:
+        return False
+    whole = asker_intro().match(said + ".")
+    if whole and whole.end() >= len(said):
+        return True
+    ws = words(said)
+    return bool(ws) and all(w in _FIRST_PERSON or w in ("am", "aged") or w.isdigit() for w in ws) and any(w.isdigit() for w in ws)
+
+
+def _says_who_asks(text: str) -> bool:
+    """A clause before a comma that speaks of the asker and asks nothing itself ("im 15,"; not "define chronology for
+    me,": a request whose 'me' is who it is done for)."""
+    ws = words(text)
+    return bool(ws) and ws[0] not in _ASKING_VERBS and not _is_question(text) and _of_asker(text)
+
+
 def _of_asker(text: str, cut: bool = False) -> bool:
     """Whether the text speaks of the asker: in the first person, or opening with who asks ("Panel member here.",
     "HV: ...": cues.asker_intro); `cut`: the text is a part whose dash the split cut off ("adult MH nurse")."""
-    return bool(in_first_person(text) or asker_intro().match(text.strip().rstrip(".!:") + "." if cut else text))
+    return bool(in_first_person(text) or _ELIDED_I.match(text)
+                or asker_intro().match(text.strip().rstrip(".!:") + "." if cut else text))
 
 
 # A letter's salutation ("Dear Sir/Madam,") and its sign-off with all that follows it ("Yours faithfully, J. McLeod,

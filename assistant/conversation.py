@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .asker import (after_aside, after_label, after_opening, asking_part, in_first_person, label_of, letter_body,
-                    points_at_its_label, without_opening, without_tag)
+                    only_says_who_asks, points_at_its_label, without_opening, without_tag)
 from .audience import without_audience
 from .context import Context
 from .compound import Compound
@@ -47,7 +47,8 @@ NOT_AGAIN_SHARE = 0.05
 # words to stay in the search ("QA mgr: anything about sustaining improvement being held back?": 'QA' pulled the search
 # to quality assurance); hand-set from a sweep on the dev items with an opening
 OPENING_LEAN = 0.2  # (0.1: 10 fixed, 0 broken; 0.2: 12, 0; 0.3: 12, 2; always alone: 15, 6)
-_BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b", re.I)  # two asks, not a survey
+_BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b"  # two asks, not a survey
+                   r"|\b(?:on|about|for|of|to) each(?: (?:one|of them|of those|topic|thing|point))?\W*$", re.I)  # "... on each?"
 
 
 _FOR_AUDIENCE = ("more", "else", "which")  # follow-up intents a turn may ask with who it is for after them
@@ -189,9 +190,7 @@ class Conversation:
         asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
         # even one in words the documents never use
-        if not leans and (self._overview_asked(text, broad) or asking != text and self._overview_asked(
-                asking, self.lib.breadth.is_broad(without_opening(asking)),
-                remark=without_opening(text.replace(asking, " ")))):  # who asks in the remark is no topic either
+        if not leans and self._overview_of(text, broad, asking):
             return self.replies.overview(nxt, allowed)  # "Och I've no had a minute to read it. Can you sum the whole
             # thing up for me?": the sentence that asks, read alone, asks for the overview
         if broad and self.topics.off_topic(without_opening(text)):  # "give me an overview of football tactics", "how
@@ -264,6 +263,19 @@ class Conversation:
         parts = None if kind else self.compound.parts(own, asking, allowed, broad)  # who asks and why is no part
         return self.replies.both(parts, nxt, text) if parts else self.replies.answer(own, nxt, topic=topic, broad=broad)
 
+    def _overview_of(self, text: str, broad: bool, asking: str) -> bool:
+        """Whether the question asks for the overview: as typed; after an opening that says who asks and names no topic
+        ("CP lead officer - can you sum it up for my team, all the key points"; not "fair access to advocacy workers -
+        what's the finding?", nor an opening naming an age); or in the sentence that asks (asker.asking_part), beside a remark naming no topic."""
+        if self._overview_asked(text, broad):
+            return True
+        opened, opening = without_opening(text), text.replace(without_opening(text), " ")
+        if opened != text and not self.topics.names_a_topic(opening) and not self.topics.names_an_age(opening) and \
+                polarity.asked(opening) != polarity.GOOD and self._overview_asked(opened, broad):  # "foster carer of a baby - what bits are relevant?" asks of babies
+            return True
+        return asking != text and self._overview_asked(asking, self.lib.breadth.is_broad(without_opening(asking)),
+                                                       remark=without_opening(text.replace(asking, " ")))
+
     def _overview_asked(self, text: str, broad: bool, remark: str = "") -> bool:
         """A broad request for the whole collection (Topics.is_overview) that asks for no figure, date or name of its own
         ("when will the next key messages report be published?": the answer model judges that, like any other
@@ -273,7 +285,7 @@ class Conversation:
         if not broad or not self.topics.is_overview(text) or polarity.asked(text) == polarity.GOOD:
             return False  # "what's good in the report?" asks for what went well (what does not is an overview still:
             # "big external pressures on services?" names no pressure of the documents' own, so all are quoted)
-        if remark and self.topics.names_a_topic(remark, glossed=True):
+        if remark and not only_says_who_asks(remark) and self.topics.names_a_topic(remark, glossed=True):
             return False
         read = self.lib.retriever.analyse(text)
         return not read.unknown_terms and not read.asks

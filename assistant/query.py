@@ -77,7 +77,7 @@ def introduction(roles: tuple[str, ...] = ()) -> re.Pattern:
     nouns = "(?:" + "|".join(map(re.escape, roles)) + ")"
     unit = r"(?:, (?:[\w'&/-]+ ){0,3}" + nouns + r")?"  # "police inspector, PPU. ...": the unit they are in, a job noun too
     role = r"|" + _NOT_A_ROLE + r"(?:[\w'&/-]+ ){0,4}" + nouns + again + where + unit + aside + doing if roles else ""
-    return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
+    return re.compile(r"^\W{0,3}(?:(?:hi|hiya|hello|hey|morning|afternoon|right|ok|okay)\b[\s,!.]{0,3})?(?:(?:as an?|(?:i'?m|i am) an?|"
                       r"(?:i'?m|i am|we'?re|we are) (?:in|from|based in|based at|working in|working at)) "
                       r"[^,.;:?!\n]{2,40}?|[^,.;:?!\n]{2,40}? (?:here|asking)" + aside + r"|(?:a )?quick (?:one|question|q|query) from (?:[\w'&-]+ ){0,4}[\w'&-]+" + role + r") ?(?:[,.:]|;(?=\s|$)| [-–—]{1,2} |"
                       r" and (?=(?:i|i'd|i'm|would|was|am|wondered|wonder|need|want|we)\b)"
@@ -296,6 +296,17 @@ _EXAMPLE = re.compile(r",\s*(?:e\.?g|i\.?e)\b\.?,?\s+[^,()\n;:!?]{1,40}?(?=\s*(?
 # an opening that is itself a question ("what counts as an 'older young person' here - 16+?"): no one saying who asks
 _ASKS_FIRST = re.compile(r"^\W*(?:what|whats|what['’]s|how|why|when|where|which|who|does|do|did|is|are|can|could|would|should)\b", re.I)
 MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
+_STATEMENT_END = re.compile(r"(?<=[.!])\s+")  # where a statement ends and the next sentence begins
+
+
+def _asking_sentence(text: str) -> str:
+    """The last sentence, when it asks and every sentence before it states ("we build trust for months and it never
+    shows up in stats. did the inspectors notice that kind of thing?" asks for no figure): what is asked for is read
+    there; otherwise the whole text."""
+    parts = [p for p in _STATEMENT_END.split(text.strip()) if p]
+    if len(parts) < 2 or not (parts[-1].rstrip().endswith("?") or _ASKS_FIRST.match(parts[-1])):
+        return text
+    return parts[-1] if all(not p.rstrip().endswith("?") and not _ASKS_FIRST.match(p) for p in parts[:-1]) else text
 
 
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
@@ -357,7 +368,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     unknown = tuple(c for c in unknown if not any(o != c and f" {c} " in f" {o} " for o in unknown))
     # what the question asks for is judged after who asks ("money advice worker - do they ask the kids ...?" asks for no
     # sum), when the opening is no question itself ("what counts as an 'older young person' here - 16+?")
-    meant = typed_as_meant(text if _ASKS_FIRST.match(text) else after_intro, vocab, types)
+    meant = typed_as_meant(_asking_sentence(text if _ASKS_FIRST.match(text) else after_intro), vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
                  " ".join([text, *fixes]), tuple((t, " ".join(glossary[t])) for t in sorted(hits)) + tuple(
                      (a, w) for a, w in zip(ages, age_words)), focus(asked))

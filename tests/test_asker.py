@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.asker import (after_aside, after_label, after_opening, asking_part, letter_body, own_things, without_opening,
-                            without_tag)
+from assistant.asker import (after_aside, after_label, after_opening, asking_part, letter_body, only_says_who_asks, own_things,
+                            without_opening, without_tag)
 from assistant.audience import without_audience
 from assistant.followups import refers_back
 from assistant.text import words
@@ -343,3 +343,38 @@ def test_a_tag_asking_whether_the_assistant_agrees_is_no_request_for_its_opinion
     assert without_tag("is this report fair on rural areas? what do you think") == "is this report fair on rural areas? what do you think"
     assert without_tag("is it, do you think?") == "is it, do you think?"  # too little before the tag
     assert without_tag("do you think staff are supported?") == "do you think staff are supported?"
+
+
+def test_a_remark_with_its_i_left_out_speaks_of_the_asker():
+    """"been on lates all week, ... - does the report say anything about chronologies?": people type of themselves with
+    the 'I' left out; the question after the remark is read alone, while a remark of no one's is read with it."""
+    q = "does the report say anything about chronologies?"
+    assert asking_part(f"been on lates all week and the strategy meeting was a mess - {q}") == q
+    assert asking_part(f"had a nightmare with a case conference today - {q}") == q
+    assert asking_part(f"the strategy meeting was a mess - {q}") != q
+
+
+def test_who_asks_before_a_comma_and_a_question_after_it():
+    """"im 14, what is this report about": who asks, then the question after a comma; not a question or a request
+    before the comma ("define a chronology for me, what goes in one"), nor a clause naming no asker."""
+    assert asking_part("im 14, what is this report about") == "what is this report about"
+    assert asking_part("i'm a student nurse, does it say anything about early help") == "does it say anything about early help"
+    assert asking_part("define a chronology for me, what goes in one") == "define a chronology for me, what goes in one"
+    assert asking_part("in rural areas, does it say anything about early help") == \
+        "in rural areas, does it say anything about early help"
+
+
+def test_only_saying_who_asks():
+    """A remark that only says who asks (a job, an own age) names no topic; one speaking of the asker's worry does."""
+    assert only_says_who_asks("i'm a new school nurse, ")
+    assert only_says_who_asks("im 14,")
+    assert not only_says_who_asks("my son is 14,")
+    assert not only_says_who_asks("im worried about neglect,")
+    assert not only_says_who_asks("")
+
+
+def test_who_asks_after_right_or_ok():
+    """"right, quick one from a DS in public protection - ...": 'right' or 'ok' before who asks opens a turn, as
+    'hi' does, and who asks is set aside."""
+    assert without_opening("right, quick one from a DS in public protection - DV findings?") == "DV findings?"
+    assert without_opening("ok, youth worker here - is advocacy any better?") == "is advocacy any better?"

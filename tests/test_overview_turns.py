@@ -127,3 +127,26 @@ def test_an_overview_in_plain_terms_after_who_asks_is_an_overview(km):
                 "scout leader, not a professional - in plain terms what are the key messages actually about?"):
         assert [q.text for q in km.ask(ask).quotes] == leads, ask
     assert [q.text for q in km.ask("in plain terms what are the key messages actually saying about early help?").quotes] != leads
+
+
+def test_an_overview_after_who_asks_whatever_words_the_job_shares_with_the_documents(km):
+    """Who asks, in an opening or a remark before the question, says nothing the overview must be about, though a
+    job's words are the documents' ('health', 'lead') or an age is the asker's own; an opening naming a topic
+    ('advocacy'), a child's age or what went well is asked about."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("CP lead officer - can you sum it up for my team, all the key points",
+                "i'm a new health visitor, whats the gist of this report", "im 14, what is this report about in a nutshell"):
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask
+    for ask in ("fair access to advocacy workers for all kids - what's the finding?",
+                "kinship carer of a baby - what bits of this are relevant to very young children?",
+                "positives for frontline workers i can share at team meeting"):
+        assert [q.text for q in km.ask(ask).quotes] != leads, ask
+
+
+def test_what_is_found_for_each_of_two_topics_is_two_asks(km):
+    """"covid inspections and advocacy - what did they find for each?" asks two things, as "on both" does: each part
+    gets its own quote, not a survey of every message."""
+    r = km.ask("covid inspections and advocacy - what did they find for each?")
+    both = km.ask("covid inspections and advocacy - what did they find on both?")
+    assert r.status == "answered" and 2 <= len(r.quotes) <= 3
+    assert [q.title for q in r.quotes] == [q.title for q in both.quotes]
