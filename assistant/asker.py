@@ -245,6 +245,17 @@ def _asks_first(part: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # where a part's first sentence ends (_stands_alone)
 
 
+# "... - what does it say on both?", "... on each?": two asks named before, each to be answered, not a survey
+_OF_EACH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b"
+                      r"|\b(?:on|about|for|of|to) each(?: (?:one|of them|of those|topic|thing|point))?\W*$", re.I)
+
+
+def asks_of_each(text: str) -> bool:
+    """Whether the text asks of each of the things it names ("early help and poverty: what does it say on both?",
+    "covid and advocacy - what did they find for each?"): two asks, not one broad one."""
+    return bool(_OF_EACH.search(text))
+
+
 def _stands_alone(part: str, own_referents: bool = False, first_sentence: bool = False) -> bool:
     """A question of at least MIN_ASKING_WORDS words that points at nothing said before it; `own_referents`: less the
     pointers it gives a referent itself (_own_referents_out: 'they' after people the part names itself, so "kinship
@@ -254,6 +265,8 @@ def _stands_alone(part: str, own_referents: bool = False, first_sentence: bool =
     if not (_is_question(part) and len(words(part)) >= MIN_ASKING_WORDS):
         return False
     lead = _SENTENCE_END.split(part, maxsplit=1)[0] if first_sentence else part
+    if asks_of_each(lead):  # "what does it say on each?" asks of what was named before it
+        return False
     return not refers_back(_own_referents_out(lead) if own_referents else lead)
 
 

@@ -18,6 +18,7 @@ _SPLIT = re.compile(r"\band also\b|\bas well as\b|\band\b|\bn\b|&|\+|\bplus\b|;"
 _NEW_ASK = re.compile(r"and also|;", re.I)  # joiners that begin a second question whatever its first word
 # not counted in a lead: determiners, and the quantifiers before 'of' ("did most of the kids and families ...")
 _DETERMINERS = frozenset("the a an our their my your its these those all any most many some few several both each of".split())
+_OTHERS = frozenset("other others".split())  # after 'and', the rest of a kind the words before it name
 _FRAMING = frozenset("for among across".split())  # prepositions whose people frame the ask that follows them
 _LEADING = frozenset("then also so separately secondly second next".split())  # words before a second question's first
 
@@ -44,13 +45,16 @@ class Compound:
                           typed=not d.answered and d.reason in own.result.query.asks)
 
     def _one_phrase(self, left: str, joiner: str, right: str) -> bool:
-        """'and' inside one phrase, not between two asks: a word said again ("more and more families"), or two words
-        the documents themselves join with 'and' ("the response to abuse and neglect of younger children")."""
+        """'and' inside one phrase, not between two asks: a word said again ("more and more families"), two words
+        the documents themselves join with 'and' ("the response to abuse and neglect of younger children"), or the
+        rest of a kind ("school staff and others")."""
         if joiner.lower() not in ("and", "&", "n"):
             return False
         before, after = words(left)[-1:], words(right)[:1]
         if not (before and after):
             return False
+        if after[0] in _OTHERS:  # "school staff and others", "schools and other agencies": one kind of people or thing
+            return True
         pair = (stem(before[0]), stem(after[0]))
         return before == after or pair in self.joined or pair[::-1] in self.joined
 
@@ -97,8 +101,9 @@ class Compound:
             if whole and scene and not asks_again and self.topics.holds_each(whole, (left, right), scene):
                 continue
             lead = [w for w in words(left) if w not in _DETERMINERS]
-            if not asks_again and len(lead) <= 2 and lead[:1] and (lead[0] in ASK_WORDS or lead[0] in _FRAMING and
-                                                                    lead[-1] in PEOPLE):
+            said = [w for w in lead if w not in ASK_WORDS]  # "what did kids and parents think ...": one noun after them
+            if not asks_again and lead[:1] and (lead[0] in ASK_WORDS and len(said) <= 1 or len(lead) <= 2 and
+                                                lead[0] in _FRAMING and lead[-1] in PEOPLE):
                 continue  # "do SWs and HVs have the skills ...?", "did the weans and their parents like ...?", "for
                 # children and teenagers, were mental health outcomes getting better?": the nouns share the ask after them
             a, b = self.decide(Reading(left, only=allowed, within=True)), self.decide(Reading(right, only=allowed, within=True))

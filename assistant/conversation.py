@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .asker import (after_aside, after_label, after_opening, asking_part, in_first_person, label_of, letter_body,
-                    only_says_who_asks, points_at_its_label, without_opening, without_tag)
+                    asks_of_each, only_says_who_asks, points_at_its_label, without_opening, without_tag)
 from .audience import without_audience
 from .context import Context
 from .compound import Compound
@@ -47,8 +47,6 @@ NOT_AGAIN_SHARE = 0.05
 # words to stay in the search ("QA mgr: anything about sustaining improvement being held back?": 'QA' pulled the search
 # to quality assurance); hand-set from a sweep on the dev items with an opening
 OPENING_LEAN = 0.2  # (0.1: 10 fixed, 0 broken; 0.2: 12, 0; 0.3: 12, 2; always alone: 15, 6)
-_BOTH = re.compile(r"\b(?:on|about|for|of|to) both\b|\bboth (?:of them|topics|things|questions)\b"  # two asks, not a survey
-                   r"|\b(?:on|about|for|of|to) each(?: (?:one|of them|of those|topic|thing|point))?\W*$", re.I)  # "... on each?"
 
 
 _FOR_AUDIENCE = ("more", "else", "which")  # follow-up intents a turn may ask with who it is for after them
@@ -185,7 +183,7 @@ class Conversation:
         # a question that stands alone is read by the breadth model; one that leans on the last topic by its cues (the
         # model was fitted on questions that stand alone, and its search embeds the question with the topic instead)
         broad = self.lib.breadth.has_cue(text) if kind else self.lib.breadth.is_broad(without_opening(text))
-        if broad and _BOTH.search(text):  # "early help and poverty: what does it say on both?" names its two topics
+        if broad and asks_of_each(text):  # "early help and poverty: what does it say on both?" names its two topics
             broad = False
         asking = asking_part(text)  # who is asking and why names no topic the answer must be about
         # an overview is asked for on its own: "what about in shaping services?" after an answer asks about a topic,
@@ -198,7 +196,7 @@ class Conversation:
             # it is not answered from across them; the answer model judges it as one question, like any other (who asks,
             # "DS in the PPU - ...", is no topic)
         said = text  # what the question's breadth was judged on
-        if not broad and not kind and asking != text and not _BOTH.search(asking) and \
+        if not broad and not kind and asking != text and not asks_of_each(asking) and \
                 self.lib.breadth.is_broad(without_opening(asking)) and not self.topics.off_topic(asking):
             broad, said = True, asking  # "I'm writing a paper for our chief officers group. What are the main
             # strengths?": the sentence that asks is broad, whoever the paper is for

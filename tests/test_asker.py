@@ -378,3 +378,12 @@ def test_who_asks_after_right_or_ok():
     'hi' does, and who asks is set aside."""
     assert without_opening("right, quick one from a DS in public protection - DV findings?") == "DV findings?"
     assert without_opening("ok, youth worker here - is advocacy any better?") == "is advocacy any better?"
+
+
+def test_a_question_on_each_or_both_asks_of_what_was_named_before_it():
+    """"DI here. DA and deprivation - what's the line on each?": 'each' and 'both' point at the things named before
+    the question, so they are read with it; who asks is still set aside."""
+    assert asking_part("DI here. DA and deprivation - what's the line on each?") == "DA and deprivation - what's the line on each?"
+    assert asking_part("school nurse - two things: mental health, and advocacy. what does it say on both?") == \
+        "mental health, and advocacy. what does it say on both?"
+    assert asking_part("DI here. what's the line on domestic abuse?") == "what's the line on domestic abuse?"

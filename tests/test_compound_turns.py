@@ -190,3 +190,23 @@ def test_nouns_sharing_the_ask_after_them_are_not_split_whatever_determiners_the
     a, rec = recorded
     a.ask("were the teenagers and their carers listened to?")
     assert not any(r.text.lower() == "were the teenagers" for r in rec.readings)
+
+
+def test_nouns_after_two_question_words_share_the_ask_after_them(recorded):
+    """'what did kids and parents think of their workers?': the lead's question words ('what', 'did') are not counted,
+    so one noun before 'and' shares the ask after it and 'what did kids' is never searched alone; a topic after
+    'what about' is still an ask of its own."""
+    a, rec = recorded
+    a.ask("what did kids and parents think of their workers?")
+    assert not any(r.text.lower() == "what did kids" for r in rec.readings), [r.text for r in rec.readings]
+    rec.readings.clear()
+    a.ask("what about covid and advocacy?")
+    assert "what about covid" in [r.text.lower() for r in rec.readings]
+
+
+def test_and_others_is_the_rest_of_one_kind(km):
+    """'school staff and others', 'schools and other agencies': 'and' joins the rest of a kind to it, one phrase."""
+    compound = km.conversation.compound
+    assert compound._one_phrase("are school staff", "and", "others good at spotting risk")
+    assert compound._one_phrase("do schools", "and", "other agencies spot risk")
+    assert not compound._one_phrase("are school staff", "and", "police good at spotting risk")
