@@ -183,6 +183,18 @@ _TAG = re.compile(r"(?<=[a-z0-9])(?<!\bwhat)(?<!\bhow)(?<!\bso)(?:\s*,\s*|\s+)(?
 MIN_TAGGED_WORDS = 4  # hand-set: the fewest words before such a tag for them to ask a question of their own
 
 
+# "any good news in it at all lol": laughter after the question says how it is asked, not what (its words would move the
+# search); anchored at the end, it reads what is there only
+_LAUGHTER = re.compile(r"(?:(?<=\W)|^)(?:lol|lmao|rofl|ha(?:ha)+|he(?:he)+)[\s.!]*$", re.I)
+
+
+def without_laughter(text: str) -> str:
+    """The question less laughter typed after it ("lol", "haha"), when at least MIN_TAGGED_WORDS words come before
+    it; else the text."""
+    m = _LAUGHTER.search(text)
+    return text[:m.start()].rstrip(" ,") if m and len(words(text[:m.start()])) >= MIN_TAGGED_WORDS else text
+
+
 def without_tag(text: str) -> str:
     """The question less a tag asking whether the assistant agrees (_TAG), when at least MIN_TAGGED_WORDS words come
     before it, and marked as the question the tag made it; else the text. Cost: one pass."""

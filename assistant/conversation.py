@@ -11,7 +11,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .asker import (after_aside, after_label, after_opening, asking_part, in_first_person, label_of, letter_body,
-                    asks_of_each, only_says_who_asks, points_at_its_label, without_opening, without_tag)
+                    asks_of_each, only_says_who_asks, points_at_its_label, without_laughter, without_opening,
+                    without_tag)
 from .audience import without_audience
 from .context import Context
 from .compound import Compound
@@ -84,8 +85,8 @@ class Conversation:
     def turn(self, text: str, ctx: Context, allowed: frozenset[str] | None = None, refusing: bool = False) -> "Reply":
         lib = self.lib
         text = plain_spelling(text)  # "whit aboot the poverty side o things": read as "what about ... of things"
-        text = without_tag(after_aside(letter_body(text)))  # "Dear Sir/Madam, ... Yours faithfully, ..."; "my caseload's
-        # mental - anyway, ..."; "..., do you think?"
+        text = without_tag(without_laughter(after_aside(letter_body(text))))  # "Dear Sir/Madam, ... Yours faithfully,
+        # ..."; "my caseload's mental - anyway, ..."; "... lol"; "..., do you think?"
         named_topic = message_about(text)  # "which message was the data one?": the data one
         about = named_topic if named_topic and said_about(text) else None  # "which bit says the thing about resources?"
         text = more_about(text) or named_topic or text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.asker import (after_aside, after_label, after_opening, asking_part, letter_body, only_says_who_asks, own_things,
-                            without_opening, without_tag)
+                            without_laughter, without_opening, without_tag)
 from assistant.audience import without_audience
 from assistant.followups import refers_back
 from assistant.text import words
@@ -387,3 +387,12 @@ def test_a_question_on_each_or_both_asks_of_what_was_named_before_it():
     assert asking_part("school nurse - two things: mental health, and advocacy. what does it say on both?") == \
         "mental health, and advocacy. what does it say on both?"
     assert asking_part("DI here. what's the line on domestic abuse?") == "what's the line on domestic abuse?"
+
+
+def test_laughter_after_the_question_is_set_aside():
+    """"any good news in it at all lol": laughter after a question of at least four words says how it is asked; alone,
+    or after a shorter text, it is kept (chit-chat reads it)."""
+    assert without_laughter("any good news in it at all lol") == "any good news in it at all"
+    assert without_laughter("is it getting any better? haha!") == "is it getting any better?"
+    assert without_laughter("lol") == "lol" and without_laughter("ok haha") == "ok haha"
+    assert without_laughter("what about lollipops") == "what about lollipops"
