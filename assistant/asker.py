@@ -34,7 +34,7 @@ _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking"
 # "been on nights all week, ...", "had a rough one - ...": the asker speaks of themselves with the 'I' (or 'I've') left
 # out, as people type; a few verbs of what one has been doing or going through, first
 _ELIDED_I = re.compile(r"^\W{0,3}(?:just |still |honestly |really )?(?:been|had|spent|seeing|dealing|working|struggling|"
-                       r"finished|sat)\b", re.I)
+                       r"finished|sat|new (?:to|in)|could do wi(?:th)?|hoping|needing)\b", re.I)
 
 
 # "round here", "up here": the asker's own place, as "we" or "our" speaks of the asker ("money is tight for families round here")
@@ -116,8 +116,8 @@ def _after_speaks_of_asker(text: str) -> bool:
     ws = words(text)
     if ws and ws[0] in _ASKING_VERBS:  # "define it for me": 'me' is who it is done for, and it asks
         return False
-    if not _FIRST_PERSON.isdisjoint(ws):  # in_first_person's words, on the words already read (not its 'round here')
-        return True
+    if not _FIRST_PERSON.isdisjoint(ws) or _ELIDED_I.match(text):  # in_first_person's words, on the words already
+        return True  # read (not its 'round here'), or the 'I' left out ("could do wi a lift this week")
     signed = asker_intro().match(text.strip().rstrip(".!") + ".")
     return bool(signed) and len(words(text[signed.end() - 1:])) <= MAX_SIGNED_WORDS and not _is_question(text)
 
@@ -236,6 +236,8 @@ _LEAD = re.compile(r"^\W{0,3}(?:[^\W\d]+ ){0,2}[^\W\d]+,\s*")
 
 
 def _is_question(part: str) -> bool:
+    if _ELIDED_I.match(part) and not part.rstrip().endswith("?"):  # "could do wi a lift this week": the asker speaks
+        return False
     ws = words(part)
     lead = _LEAD.match(part)
     after = words(part[lead.end():]) if lead else ()

@@ -167,8 +167,8 @@ class Topics:
         is, however common: "what are the key messages about early help")."""
         skip = filler() | self.lib.collection_words | overview_words()
         ws = words(text)
-        left = [w for w in without_audience(ws) if w not in skip and w not in STOP and not w.isdigit()]
-        if not left:
+        left = [w for w in without_audience(ws) if w not in skip and w.split("'")[0] not in _ASKING and not w.isdigit()]
+        if not left:  # ('should' in "what are the headlines i should know" only asks)
             return True
         if not any(w in self.lib.collection_words and w not in STOP for w in ws):
             return False

@@ -396,3 +396,11 @@ def test_laughter_after_the_question_is_set_aside():
     assert without_laughter("is it getting any better? haha!") == "is it getting any better?"
     assert without_laughter("lol") == "lol" and without_laughter("ok haha") == "ok haha"
     assert without_laughter("what about lollipops") == "what about lollipops"
+
+
+def test_more_remarks_with_the_i_left_out():
+    """"new to the job, what ...": who asks, with 'I'm' left out; "... at all?? could do wi a lift this week": a remark
+    of the asker's after the question, though it opens with 'could', is set aside."""
+    assert asking_part("new to the job, what are the headlines i should know") == "what are the headlines i should know"
+    assert asking_part("any good news in it at all?? could do wi a lift this week") == "any good news in it at all??"
+    assert asking_part("is advocacy any better? could it be better?") == "is advocacy any better? could it be better?"

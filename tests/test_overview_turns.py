@@ -150,3 +150,12 @@ def test_what_is_found_for_each_of_two_topics_is_two_asks(km):
     both = km.ask("covid inspections and advocacy - what did they find on both?")
     assert r.status == "answered" and 2 <= len(r.quotes) <= 3
     assert [q.title for q in r.quotes] == [q.title for q in both.quotes]
+
+
+def test_the_headlines_one_should_know_are_the_overview(km):
+    """'what are the headlines i should know': 'should' only asks, so nothing but the overview is asked for; after who
+    asks with 'I'm' left out ("new to the job, ...") too."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("what are the headlines i should know", "new to the job, what are the headlines i should know"):
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask
+    assert [q.text for q in km.ask("what are the headlines i should know about advocacy").quotes] != leads
