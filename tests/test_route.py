@@ -360,3 +360,12 @@ def test_session_59_a_greeting_from_somewhere(text, intent):
 ])
 def test_session_59_asking_to_ask_about_the_report(text, intent):
     assert route(text, collection=TITLE_WORDS) == intent
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("anything else worth me knowing?", "else"), ("anything else I could use?", "else"),
+    ("anything else useful for the team?", "else"),  # who it is for
+    ("anything else useful on advocacy?", None),  # a topic of its own
+])
+def test_session_59_more_ways_to_ask_for_anything_else(text, intent):
+    assert route(text) == intent
