@@ -68,8 +68,9 @@ def asking_part(text: str) -> str:
     remark = _REMARK.search(parts[0]) if parts else None
     if remark:  # "is DV still an issue across scotland, we are seeing loads of it": a remark after a comma
         parts = [parts[0][:remark.start()], parts[0][remark.end():]] + parts[1:]
-    elif parts and (asked := _ASKS_AFTER_COMMA.search(parts[0])) and _says_who_asks(parts[0][:asked.start()]):
-        # "im 15, whats this report about?": who asks, then the question after a comma
+    elif parts and (asked := _ASKS_AFTER_COMMA.search(parts[0])) and _says_who_asks(parts[0][:asked.start()]) and \
+            not refers_back(parts[0][asked.end():]):  # "im 15, whats this report about?": who asks, then the question
+        # after a comma; one pointing back ("..., does the inspection mention that in relation to X") asks with it
         parts = [parts[0][:asked.start()], parts[0][asked.end():]] + parts[1:]
     if len(parts) < 2:
         return text

@@ -362,6 +362,8 @@ def test_who_asks_before_a_comma_and_a_question_after_it():
     assert asking_part("define a chronology for me, what goes in one") == "define a chronology for me, what goes in one"
     assert asking_part("in rural areas, does it say anything about early help") == \
         "in rural areas, does it say anything about early help"
+    leans = "complexity is going up in my caseload, does the report mention that in relation to mental health"
+    assert asking_part(leans) == leans  # 'that' points at the remark
 
 
 def test_only_saying_who_asks():
