@@ -263,14 +263,16 @@ class Conversation:
         return self.replies.both(parts, nxt, text) if parts else self.replies.answer(own, nxt, topic=topic, broad=broad)
 
     def _overview_of(self, text: str, broad: bool, asking: str) -> bool:
-        """Whether the question asks for the overview: as typed; after an opening that says who asks and names no topic
-        ("CP lead officer - can you sum it up for my team, all the key points"; not "fair access to advocacy workers -
-        what's the finding?", nor an opening naming an age); or in the sentence that asks (asker.asking_part), beside a remark naming no topic."""
+        """Whether the question asks for the overview: as typed; after an opening that says who asks and names no
+        topic, age or side ("CP lead officer - can you sum it up for my team, all the key points"; not "fair access to
+        advocacy workers - what's the finding?", nor "foster carer of a baby - what bits are relevant?"); or in the
+        sentence that asks (asker.asking_part), beside a remark naming no topic."""
         if self._overview_asked(text, broad):
             return True
-        opened, opening = without_opening(text), text.replace(without_opening(text), " ")
+        opened = without_opening(text)
+        opening = text.replace(opened, " ")
         if opened != text and not self.topics.names_a_topic(opening) and not self.topics.names_an_age(opening) and \
-                polarity.asked(opening) != polarity.GOOD and self._overview_asked(opened, broad):  # "foster carer of a baby - what bits are relevant?" asks of babies
+                polarity.asked(opening) != polarity.GOOD and self._overview_asked(opened, broad):
             return True
         return asking != text and self._overview_asked(asking, self.lib.breadth.is_broad(without_opening(asking)),
                                                        remark=without_opening(text.replace(asking, " ")))
