@@ -122,7 +122,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff214.jsonl", "eval/data/questions-dev-staff215.jsonl",
                   "eval/data/questions-dev-staff216.jsonl", "eval/data/questions-dev-staff217.jsonl",
                   "eval/data/questions-dev-staff218.jsonl", "eval/data/questions-dev-staff219.jsonl",
-                  "eval/data/questions-dev-staff220.jsonl", "eval/data/questions-dev-staff221.jsonl")
+                  "eval/data/questions-dev-staff220.jsonl", "eval/data/questions-dev-staff221.jsonl",
+                  "eval/data/questions-dev-staff222.jsonl", "eval/data/questions-dev-staff223.jsonl",
+                  "eval/data/questions-dev-staff224.jsonl", "eval/data/questions-dev-staff225.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
