@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .asker import (after_aside, after_label, after_opening, asking_part, in_first_person, label_of, letter_body,
-                    asks_of_each, only_says_who_asks, points_at_its_label, without_laughter, without_opening,
-                    without_tag)
+from .asides import after_aside, letter_body, without_laughter, without_tag
+from .asker import (after_label, after_opening, asking_part, in_first_person, label_of, asks_of_each, only_says_who_asks,
+                    points_at_its_label, without_opening)
 from .audience import without_audience
 from .context import Context
 from .compound import Compound

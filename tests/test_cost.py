@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from assistant import (answer_types, asker, compound, conversation, cues, features, followups, intents, polarity, query,
+from assistant import (answer_types, asides, asker, compound, conversation, cues, features, followups, intents, polarity, query,
                        refusal, suggest, text, titles)
 from assistant.settings import ROOT
 
@@ -32,7 +32,7 @@ def user_text_patterns() -> dict[str, re.Pattern]:
     """Every compiled pattern a turn may apply to what the user typed: the modules' own (some read only the
     corpus; testing them too costs nothing), the reviewed answer-type patterns (question and topic; evidence
     reads the corpus) and the profile's numbered-title pattern."""
-    found = {f"{m.__name__}.{k}": v for m in (answer_types, asker, compound, conversation, cues, features, followups,
+    found = {f"{m.__name__}.{k}": v for m in (answer_types, asides, asker, compound, conversation, cues, features, followups,
                                                intents, polarity, query, refusal, suggest, text, titles)
              for k, v in vars(m).items() if isinstance(v, re.Pattern)}
     for name, spec in json.loads((ROOT / "index" / "answer_types.json").read_text(encoding="utf-8")).items():
