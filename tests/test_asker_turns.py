@@ -289,3 +289,11 @@ def test_a_question_tagged_do_you_think_is_answered_as_the_question_is(km):
     tagged = km.ask("is domestic abuse still a big issue, do you think?")
     assert tagged.status == "answered" and tagged.quotes == km.ask("is domestic abuse still a big issue?").quotes
     assert km.ask("is this report fair on rural areas? what do you think").status == "no_answer"
+
+
+def test_a_chief_officer_or_executive_abbreviated_says_who_asks():
+    """'HSCP CO: ...', 'CEO of a charity - ...': a chief officer or executive (prompts/intents.json "roles") opens by
+    saying who asks; 'CO' that is asked about is still a name the documents never use."""
+    assert q("HSCP CO: does the report want national bodies to focus on poverty?").unknown_terms == ()
+    assert q("CEO of a housing charity - is poverty mentioned?").unknown_terms == ()
+    assert q("CO poisoning - does the report mention it?").unknown_terms == ("CO",)

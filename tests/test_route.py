@@ -282,7 +282,10 @@ def test_asking_for_the_assistants_own_judgement_is_refused():
 
 
 @pytest.mark.parametrize("text", ["Hello, can you tell me what this assistant does?", "not sure what this tool does tbh",
-                                  "hi, i'm a parent - what is this thing and what can it do?"])
+                                  "hi, i'm a parent - what is this thing and what can it do?",
+                                  # session 60: whether one may use it, how up to date it is
+                                  "hello, im just a parent - is it ok for me to use this?", "how up to date is your info?",
+                                  "hey what even is this thing"])
 def test_asking_what_the_tool_does_asks_for_help(text):
     assert route(text) == "help"
 
