@@ -25,6 +25,12 @@ _CLAUSE_END = re.compile(r"(?<=[.!?:;])\s+|(?<=\s)[-–—]{1,2}\s+"
 _JOINS = re.compile(r"^\W{0,3}(?:and|also|plus|&)\b", re.I)  # a sentence that adds to the question before it
 # ", we are seeing loads of it": the asker speaks; ", can u give me the headlines": the asker asks, after a remark
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my|(?:can|could|would|will) (?:u|you|ya))\b)", re.I)
+# "sum it up for my team pls, they wont read it": after a request for the asker's own people ("my team", "our board"), a
+# remark whose subject is those people ("they", "he", "she") speaks of the asker's side, as one in the first person does
+_THEIR_REMARK = re.compile(r",\s*(?=(?:they|they['’]?re|they['’]?ve|they['’]?ll|they['’]?d|theyre|theyve|theyll|he|she|"
+                           r"he['’]?s|she['’]?s)\b)", re.I)
+_OWN_PEOPLE = frozenset("my our".split())  # a request naming the asker's own people: what a remark after it may speak of
+_OF_OWN_PEOPLE = frozenset("they they're theyre they've theyve they'll theyll they'd he she he's she's".split())
 # "im 15, whats ...": a question after a comma (a question word first); what comes before it may say who asks
 _ASKS_AFTER_COMMA = re.compile(r",\s*(?=(?:" + "|".join(sorted(ASK_WORDS | REQUEST_VERBS)).replace("'", "['’]?") + r")\b)", re.I)
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
@@ -66,6 +72,9 @@ def asking_part(text: str) -> str:
     one more on the shorter text when a remark after the last question is set aside."""
     parts = [p.strip() for p in _CLAUSE_END.split(text.strip()) if p.strip()]
     remark = _REMARK.search(parts[0]) if parts else None
+    if parts and remark is None and (theirs := _THEIR_REMARK.search(parts[0])) and \
+            _asks_first(parts[0][:theirs.start()]) and not _OWN_PEOPLE.isdisjoint(words(parts[0][:theirs.start()])):
+        remark = theirs  # "sum it up for my team pls, they wont read it"
     if remark:  # "is DV still an issue across scotland, we are seeing loads of it": a remark after a comma
         parts = [parts[0][:remark.start()], parts[0][remark.end():]] + parts[1:]
     elif parts and (asked := _ASKS_AFTER_COMMA.search(parts[0])) and _says_who_asks(parts[0][:asked.start()]) and \
@@ -77,8 +86,8 @@ def asking_part(text: str) -> str:
     first, last = parts[0], parts[-1]
     end = len(parts) - 1
     if _asks_first(first) and not any(_is_question(p) for p in parts[1:]) and \
-            _after_speaks_of_asker(_span(text, parts, 1, end)):  # "Do staff trust their TL? I def trust mine lol"
-        return first
+            _after_speaks_of_asker(_span(text, parts, 1, end), own_people=not _OWN_PEOPLE.isdisjoint(words(first))):
+        return first  # "Do staff trust their TL? I def trust mine lol"; "sum it up for my team - theyve got 5 mins"
     asks = [i for i, p in enumerate(parts) if _is_question(p)]
     if asks and 0 < asks[-1] < end and _after_speaks_of_asker(_span(text, parts, asks[-1] + 1, end)):
         # "Chronologies! Are they any good? I'm so tired of 40 page ones": what follows the last question only speaks
@@ -110,13 +119,16 @@ def _span(text: str, parts: list[str], first: int, last: int) -> str:
 MAX_SIGNED_WORDS = 4  # hand-set: the most words after a job that signs a question off ("DI, public protection unit")
 
 
-def _after_speaks_of_asker(text: str) -> bool:
+def _after_speaks_of_asker(text: str, own_people: bool = False) -> bool:
     """What follows a question only speaks of the asker: in the first person ("I def trust mine lol"), or as a job
     signing it off ("youth justice worker", "DI, public protection unit": cues.asker_intro, then at most
-    MAX_SIGNED_WORDS words)."""
+    MAX_SIGNED_WORDS words); with `own_people` (the question named the asker's own: "for my team"), of those people
+    too ("theyve got 5 mins at the huddle")."""
     ws = words(text)
     if ws and ws[0] in _ASKING_VERBS:  # "define it for me": 'me' is who it is done for, and it asks
         return False
+    if own_people and ws and ws[0] in _OF_OWN_PEOPLE and not _is_question(text):
+        return True
     if not _FIRST_PERSON.isdisjoint(ws) or _ELIDED_I.match(text):  # in_first_person's words, on the words already
         return True  # read (not its 'round here'), or the 'I' left out ("could do wi a lift this week")
     signed = asker_intro().match(text.strip().rstrip(".!") + ".")

@@ -366,3 +366,14 @@ def test_more_remarks_with_the_i_left_out():
     assert asking_part("new to the job, what are the headlines i should know") == "what are the headlines i should know"
     assert asking_part("any good news in it at all?? could do wi a lift this week") == "any good news in it at all??"
     assert asking_part("is advocacy any better? could it be better?") == "is advocacy any better? could it be better?"
+
+
+def test_a_remark_about_the_askers_own_people_after_a_request_is_set_aside():
+    """After a request naming the asker's own people ("for my team"), a remark whose subject is those people is no part of
+    what is asked; after one naming nobody's own, 'they' may be what is asked about, and a remark that asks stays."""
+    assert asking_part("sum it up for my team pls - theyve got 5 mins at the huddle") == "sum it up for my team pls"
+    assert asking_part("sum it up for my team pls, they wont read it") == "sum it up for my team pls"
+    kept = "does it say anything about kids, they are struggling"
+    assert asking_part(kept) == kept
+    asks = "sum it up for my team - are they going to like it?"
+    assert asking_part(asks) == asks

@@ -159,3 +159,11 @@ def test_the_headlines_one_should_know_are_the_overview(km):
     for ask in ("what are the headlines i should know", "new to the job, what are the headlines i should know"):
         assert [q.text for q in km.ask(ask).quotes] == leads, ask
     assert [q.text for q in km.ask("what are the headlines i should know about advocacy").quotes] != leads
+
+
+def test_a_remark_about_the_askers_own_people_after_asking_for_the_overview_names_no_topic(km):
+    """"sum it up for my team pls - theyve got 5 mins at the huddle": after a request for the asker's own people, a remark
+    about those people says why it is asked, not what; a request naming nobody's own keeps such a remark."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    for ask in ("sum it up for my team pls - theyve got 5 mins at the huddle", "sum it up for my team pls, they wont read it"):
+        assert [q.text for q in km.ask(ask).quotes] == leads, ask
