@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .answer_types import AnswerType, focus
 from .errors import CorpusError
+from .followups import refers_back
 from .text import STEM_PREFIX, STOP, fold, is_word, normalise, padded, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
@@ -285,18 +286,21 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
 # of the marker word, and each listed kind at most 20 characters.
 _GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)"
                     r"|\((?:[^(),]{1,20},\s*){1,4}[^(),]{1,20}\)", re.I)
-# "what does it say about children's rights, like UNCRC type stuff": an example named last, after a comma or a dash, of
-# the kind of thing the question names before it (at most three words, then 'type stuff', 'sort of thing', ...); a
+# "what does it say about children's rights, like UNCRC type stuff": an example named last, after a comma, a dash or the
+# question's mark ("...? thinking GIRFEC / named person type stuff"), of the kind of thing the question names before it
+# (at most three words, a slash joining two, then 'type stuff', 'sort of thing', ...); a
 # question naming little else before it keeps it ("DV - MARAC type stuff")
-_TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—])\s*(?:like |thinking |e\.?g\.? |such as )?(?:[\w'/&-]+ ){0,2}[\w'/&-]+"
-                             r"[ -](?:type|style|kind|sort)(?: of)? (?:stuff|things?|support|work|issues?|cases?)\W*$", re.I)
+_TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—]|\?+)\s*(?:like |thinking |e\.?g\.? |such as )?(?:[\w'&-]+(?:\s*/\s*| )){0,2}"
+                             r"[\w'&-]+[ -](?:type|style|kind|sort)(?: of)? (?:stuff|things?|support|work|issues?|cases?)\W*$", re.I)
 # "older teens who are a danger to themselves, e.g. using substances - do they ...?": an example set off by commas or a
 # spaced dash after the words it illustrates, as the brackets of _GLOSS set one off (e.g. or i.e. only, each bounded)
 _EXAMPLE = re.compile(r",\s*(?:e\.?g|i\.?e)\b\.?,?\s+[^,()\n;:!?]{1,40}?(?=\s*(?:,|\s[-–—]\s))", re.I)
 # an opening that is itself a question ("what counts as an 'older young person' here - 16+?"): no one saying who asks
 _ASKS_FIRST = re.compile(r"^\W*(?:what|whats|what['’]s|how|why|when|where|which|who|does|do|did|is|are|can|could|would|should)\b", re.I)
 MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
-_STATEMENT_END = re.compile(r"(?<=[.!])\s+")  # where a statement ends and the next sentence begins
+# where a statement ends and the next sentence begins; not after an abbreviation ("anything on FII, e.g. in the health
+# findings?" is one sentence)
+_STATEMENT_END = re.compile(r"(?<=[.!])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\beg\.)(?<!\bie\.)(?<!\bvs\.)\s+", re.I)
 
 
 def _asking_sentence(text: str) -> str:
@@ -335,6 +339,9 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     intro = (intro or introduction()).match(text)
     after_intro = text[intro.end():] if intro and intro.end() < len(text) else text
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", after_intro))
+    said = _asking_sentence(asked)  # "rural area, barely any MH services within 60 miles. does it mention access to
+    if said != asked and not refers_back(said):  # resources being an issue?": what the statements before the question
+        asked = said  # name sets its scene; the question, pointing at none of it, is what must be in the documents
     for aside_of in (_TRAILING_GLOSS, _EXAMPLE, _EXCEPT):  # an example named last or set off; what the question leaves
         # out ("apart from FGM")
         rest = aside_of.sub(" ", asked)

@@ -353,3 +353,24 @@ def test_session_59_handling_a_case_who_provides_and_what_a_council_has():
     assert "named" not in q("do children get independent advocacy?").asks
     assert "local" in q("does our council have an advocacy service?").asks
     assert "local" not in q("do councils have enough advocacy for children?").asks
+
+
+def test_session_60_an_allowance_is_money_and_figures_being_gathered_are_what_is_asked_about():
+    """'a higher allowance' asks for money, as 'funding' does; 'were numbers ... being pulled together' asks how the
+    figures were used, not for one. Each beside a near reading that stays as it was."""
+    assert "quantity" in q("do foster carers get a higher allowance now because of the findings?").asks
+    assert "quantity" not in q("do foster carers get more support now because of the findings?").asks
+    assert "quantity" not in q("were numbers and case-audit findings on impact being pulled together and used well?").asks
+    assert "quantity" in q("what numbers were reported on neglect?").asks
+
+
+def test_session_60_follow_up_visits_which_ones_after_a_question_and_taking_family_away():
+    """A follow-up visit is how the inspections were run (method); "which ones?" as a sentence of its own after a
+    question asks for names; whether social work can take the asker's family away asks advice. Each beside a near
+    reading that stays as it was."""
+    assert "method" in q("did any partnerships get a follow-up visit because their results were weak?").asks
+    assert "method" not in q("did families get follow-up support after a referral?").asks
+    assert "named" in q("is relationship-building better in some council areas than others? which ones?").asks
+    assert "named" not in q("is relationship-building better in some council areas than others?").asks
+    assert "advice" in q("young carer - can social work take my mum away if i tell them im struggling").asks
+    assert "advice" not in q("do young carers get taken seriously when they tell social work they are struggling?").asks

@@ -76,6 +76,9 @@ from queryfix import q
     # an example named last, after the kind of thing asked about, is no topic; one named alone still is
     ("what did it find about children's rights and voice, like UNCRC type stuff", ()),
     ("what about MARAC type stuff", ("MARAC",)), ("anything on online harm, sextortion type stuff?", ("online harm",)),
+    # after the question's mark, and two joined by a slash
+    ("do most councils have early support as a key aim? thinking GIRFEC / named person type stuff", ()),
+    ("what about MARAC/MAPPA type stuff", ("MARAC", "MAPPA")),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
@@ -242,3 +245,23 @@ def test_an_example_set_off_by_commas_or_a_dash_is_no_topic_asked_about():
              "response?").unknown_terms == ()
     assert q("any mention of neglect e.g. FII?").unknown_terms == ("FII",)
     assert q("anything on FII, e.g. in the health findings?").unknown_terms == ("FII",)  # the example is not where FII is
+
+
+def test_names_and_numbers_in_statements_before_the_question_set_its_scene():
+    """What statements before the question name ("rural area, ... within 60 miles.") is the scene it is asked in; the
+    question, pointing at none of it, is what must be in the documents. One that points back ("Is it mentioned?") asks
+    about what the statement names."""
+    assert q("rural area, barely any MH services within 60 miles. does it mention access to resources being an "
+             "issue?").unknown_terms == ()
+    assert q("Bairns Hoose opened here in May. What does the report say about joint interviews?").unknown_terms == ()
+    assert "bairns hoose" in q("Bairns Hoose opened here in May. Is it mentioned?").unknown_terms
+    assert "bairns hoose" in q("what does it say about the Bairns Hoose? we opened one in May").unknown_terms
+
+
+@pytest.mark.parametrize("text,unknown", [
+    ("is the age of criminal responsibility mentioned?", ("criminal responsibility",)),
+    ("were the services understaffed?", ("understaffed",)),
+])
+def test_session_60_names_the_documents_never_use(text, unknown):
+    """The age of criminal responsibility and shortages of staff (index/names.json) are never raised."""
+    assert q(text).unknown_terms == unknown
