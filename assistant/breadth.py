@@ -1,5 +1,5 @@
 """Whether a question asks for the findings across messages (a broad question), not one thing: the one place that
-decides it. A reviewed broad cue (intents.is_broad: "main challenges", "sum it all up") makes a question broad.
+decides it. A reviewed broad cue (broad_cues.is_broad: "main challenges", "sum it all up") makes a question broad.
 Staff ask broadly in more ways than any cue list holds ("is the system actually working for kids or not",
 "frontline workers - how are they getting on?"), so the breadth model reads the rest: a logistic model over the
 question's vector (the one the search uses) and whether a cue matched, fitted by `python -m eval.fit_breadth` on
@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from .intents import is_broad as has_broad_cue
+from .broad_cues import is_broad as has_broad_cue
 
 BREADTH = Path(__file__).resolve().parent / "breadth.json"
 
@@ -62,7 +62,7 @@ class Breadth:
 
     @staticmethod
     def has_cue(text: str) -> bool:
-        """Whether a reviewed broad cue matches (intents.is_broad): no vector needed."""
+        """Whether a reviewed broad cue matches (broad_cues.is_broad): no vector needed."""
         return has_broad_cue(text)
 
     def is_broad(self, text: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from .audience import without_audience
 from .cues import ASK_WORDS, broad_cue_words, extent_words, filler, overview_words, stop_stems, vague_words
-from .intents import asked_topic
+from .broad_cues import asked_topic
 from .polarity import side_words
 from .text import STEM_PREFIX, STOP, is_common, stem, stems, words
 
@@ -29,7 +29,7 @@ class Topics:
 
     def spread(self, text: str) -> frozenset[frozenset[str]]:
         """A topic asked about in a few words ("what does it say about staff?") as the stem sets a sentence may hold to
-        be about it: each part's words (intents.asked_topic), or the documents' words a glossary term among them stands
+        be about it: each part's words (broad_cues.asked_topic), or the documents' words a glossary term among them stands
         for ("workforce": "staff"). Empty for any other question."""
         found, glossary = set(), self.lib.retriever.glossary
         for part in asked_topic(text):

@@ -27,7 +27,7 @@ import numpy as np
 from assistant.asker import without_opening
 from assistant.breadth import BREADTH
 from assistant.embed import query_text
-from assistant.intents import is_broad as has_broad_cue
+from assistant.broad_cues import is_broad as has_broad_cue
 
 from .ext_common import ROOT
 from .gold import DATA, author_set, files, questions, read_jsonl

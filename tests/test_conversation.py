@@ -11,7 +11,8 @@ from assistant.conversation import _follow_up_for
 from assistant.followups import (back_to, else_about, follow_up_kind, message_about, more_about, negated_ellipsis, said_about,
                                  refers_back)
 from assistant.cues import plain_spelling
-from assistant.intents import asked_topic, is_broad, route
+from assistant.broad_cues import asked_topic, is_broad
+from assistant.intents import route
 from assistant.refusal import refused_part
 from assistant.titles import named_message, unnamed
 from assistant.profile import Profile

@@ -166,7 +166,7 @@ def test_overview_compound_and_broad_answers(assistant):
                                       "how are families experiencing services across the board?"])
 def test_a_broad_question_no_cue_catches_is_answered_from_several_messages(assistant, question):
     """No reviewed cue reads these as broad (intents.is_broad); the breadth model does, so several messages answer."""
-    from assistant.intents import is_broad
+    from assistant.broad_cues import is_broad
 
     assert not is_broad(question) and assistant.lib.breadth.model is not None
     assert assistant.lib.breadth.is_broad(question)

@@ -234,7 +234,7 @@ def test_a_missing_profile_file_is_empty_and_a_malformed_one_is_named(tmp_path, 
 @pytest.mark.parametrize("text", ["any good news at all?", "strengths?", "bad news?"])
 def test_evaluative_words_reach_the_documents_wording(text):
     """'good news' shares no word with the documents; the glossary gives retrieval the words they use."""
-    from assistant.intents import is_broad
+    from assistant.broad_cues import is_broad
 
     query = q(text)
     assert is_broad(text) and query.expanded != query.text
