@@ -377,3 +377,10 @@ def test_a_remark_about_the_askers_own_people_after_a_request_is_set_aside():
     assert asking_part(kept) == kept
     asks = "sum it up for my team - are they going to like it?"
     assert asking_part(asks) == asks
+
+
+def test_a_paediatrician_abbreviated_says_who_asks():
+    """'community paed.' is a job (prompts/intents.json "roles"), so the sentence after it says who asks and the question
+    pointing back at it is what is asked."""
+    text = "community paed. we're forever being asked for health chronologies. are they any use for decisions?"
+    assert asking_part(text) == "we're forever being asked for health chronologies. are they any use for decisions?"
