@@ -124,7 +124,9 @@ NOT_YET_FITTED = ("eval/data/questions-dev-staff9.jsonl", "eval/data/questions-d
                   "eval/data/questions-dev-staff218.jsonl", "eval/data/questions-dev-staff219.jsonl",
                   "eval/data/questions-dev-staff220.jsonl", "eval/data/questions-dev-staff221.jsonl",
                   "eval/data/questions-dev-staff222.jsonl", "eval/data/questions-dev-staff223.jsonl",
-                  "eval/data/questions-dev-staff224.jsonl", "eval/data/questions-dev-staff225.jsonl")
+                  "eval/data/questions-dev-staff224.jsonl", "eval/data/questions-dev-staff225.jsonl",
+                  "eval/data/questions-dev-staff230.jsonl", "eval/data/questions-dev-staff231.jsonl",
+                  "eval/data/questions-dev-staff232.jsonl", "eval/data/questions-dev-staff233.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
