@@ -303,6 +303,16 @@ MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it
 _STATEMENT_END = re.compile(r"(?<=[.!])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\beg\.)(?<!\bie\.)(?<!\bvs\.)\s+", re.I)
 
 
+_SIGNED = re.compile(r"\s*\(([^()]{2,60})\)\W*$")  # a bracket the text ends with
+
+
+def _says_who(opening: re.Pattern, said: str) -> bool:
+    """Whether all of `said` is an opening saying who asks (introduction(): "researcher for an MSP", "SW, Fife")."""
+    said = said.strip().rstrip(".!,;:")
+    whole = opening.match(said + ".")
+    return bool(whole) and whole.end() >= len(said)
+
+
 def _asking_sentence(text: str) -> str:
     """The last sentence, when it asks and every sentence before it states ("we build trust for months and it never
     shows up in stats. did the inspectors notice that kind of thing?" asks for no figure): what is asked for is read
@@ -336,8 +346,12 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     extra = {w for t in hits for w in t.split()} | set(ages)
     known = lambda w: w in vocab or w in extra or w in glossary  # no per-question copy of the vocabulary
     shouting = sum(w[:1].isupper() for w in text.split()) > len(text.split()) / 2  # Title Case or CAPS
-    intro = (intro or introduction()).match(text)
+    opening = intro or introduction()
+    intro = opening.match(text)
     after_intro = text[intro.end():] if intro and intro.end() < len(text) else text
+    signed = _SIGNED.search(after_intro)  # "... every child and family? (researcher for an MSP)": who asks, in brackets
+    if signed and signed.start() and _says_who(opening, signed.group(1)):  # after the question
+        after_intro = after_intro[:signed.start()]
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", after_intro))
     said = _asking_sentence(asked)  # "rural area, barely any MH services within 60 miles. does it mention access to
     if said != asked and not refers_back(said):  # resources being an issue?": what the statements before the question

@@ -362,6 +362,8 @@ def test_session_60_an_allowance_is_money_and_figures_being_gathered_are_what_is
     assert "quantity" not in q("do foster carers get more support now because of the findings?").asks
     assert "quantity" not in q("were numbers and case-audit findings on impact being pulled together and used well?").asks
     assert "quantity" in q("what numbers were reported on neglect?").asks
+    assert "quantity" in q("what is the referral to treatment target for CAMHS?").asks  # a target is a figure
+    assert "quantity" not in q("is support targeted at the families who need it most?").asks
 
 
 def test_session_60_follow_up_visits_which_ones_after_a_question_and_taking_family_away():

@@ -265,3 +265,13 @@ def test_names_and_numbers_in_statements_before_the_question_set_its_scene():
 def test_session_60_names_the_documents_never_use(text, unknown):
     """The age of criminal responsibility and shortages of staff (index/names.json) are never raised."""
     assert q(text).unknown_terms == unknown
+
+
+def test_who_asks_in_brackets_after_the_question_names_no_topic():
+    """"... every family? (researcher for an MSP)": a bracket at the end that only says who asks (query.introduction)
+    is no topic; one that glosses what is asked about, or a bracket inside the question, still counts."""
+    assert q("does the report admit any limits on how far it speaks for every family? (researcher for an MSP)"
+             ).unknown_terms == ()
+    assert q("is advocacy working? (SW, Fife)").unknown_terms == ()
+    assert "the promise" in q("what about the Promise (the care review)?").unknown_terms
+    assert q("what does it say about the MSP (researcher)").unknown_terms == ("MSP",)
