@@ -265,15 +265,15 @@ class Conversation:
     def _overview_of(self, text: str, broad: bool, asking: str) -> bool:
         """Whether the question asks for the overview: as typed; after an opening that says who asks and names no
         topic, age or side ("CP lead officer - can you sum it up for my team, all the key points"; not "fair access to
-        advocacy workers - what's the finding?", nor "foster carer of a baby - what bits are relevant?"); or in the
-        sentence that asks (asker.asking_part), beside a remark naming no topic."""
+        advocacy workers - what's the finding?", nor "foster carer of a baby - what bits are relevant?"), read as a
+        question of its own; or in the sentence that asks (asker.asking_part), beside a remark naming no topic."""
         if self._overview_asked(text, broad):
             return True
         opened = without_opening(text)
         opening = text.replace(opened, " ")
         if opened != text and not self.topics.names_a_topic(opening) and not self.topics.names_an_age(opening) and \
-                polarity.asked(opening) != polarity.GOOD and self._overview_asked(opened, broad):
-            return True
+                polarity.asked(opening) != polarity.GOOD and self._overview_of(opened, broad, asking_part(opened)):
+            return True  # "gran - in plain english, what did they find? im no a professional": and beside a remark
         return asking != text and self._overview_asked(asking, self.lib.breadth.is_broad(without_opening(asking)),
                                                        remark=without_opening(text.replace(asking, " ")))
 

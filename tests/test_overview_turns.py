@@ -167,3 +167,10 @@ def test_a_remark_about_the_askers_own_people_after_asking_for_the_overview_name
     leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
     for ask in ("sum it up for my team pls - theyve got 5 mins at the huddle", "sum it up for my team pls, they wont read it"):
         assert [q.text for q in km.ask(ask).quotes] == leads, ask
+
+
+def test_the_overview_after_who_asks_and_beside_a_remark(km):
+    """"gran - in plain english, what did they find? im no a professional": after kin saying who asks, the question is
+    read as one of its own, so the remark after it is set aside as it would be without the opening."""
+    leads = [m.text[m.sentences[0].start:m.sentences[0].end] for m in km.messages]
+    assert [q.text for q in km.ask("gran - in plain english, what did they find? im no a professional").quotes] == leads

@@ -79,6 +79,9 @@ from queryfix import q
     # after the question's mark, and two joined by a slash
     ("do most councils have early support as a key aim? thinking GIRFEC / named person type stuff", ()),
     ("what about MARAC/MAPPA type stuff", ("MARAC", "MAPPA")),
+    # session 60: a chief executive says who asks; 'CE' asked about is still a name
+    ("CE: what happens if there isn't more national attention on poverty?", ()),
+    ("what did the CE say about poverty?", ("CE",)),
 ])
 def test_unknown_terms_flags_numbers_acronyms_and_names_the_corpus_never_uses(text, unknown):
     assert q(text).unknown_terms == unknown
