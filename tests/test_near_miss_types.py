@@ -368,11 +368,13 @@ def test_session_60_an_allowance_is_money_and_figures_being_gathered_are_what_is
 
 def test_session_60_follow_up_visits_which_ones_after_a_question_and_taking_family_away():
     """A follow-up visit is how the inspections were run (method); "which ones?" as a sentence of its own after a
-    question asks for names; whether social work can take the asker's family away asks advice. Each beside a near
-    reading that stays as it was."""
+    question asks for names; whether social work can take the asker's family away, or a good approach to take, asks
+    advice. Each beside a near reading that stays as it was."""
     assert "method" in q("did any partnerships get a follow-up visit because their results were weak?").asks
     assert "method" not in q("did families get follow-up support after a referral?").asks
     assert "named" in q("is relationship-building better in some council areas than others? which ones?").asks
     assert "named" not in q("is relationship-building better in some council areas than others?").asks
     assert "advice" in q("young carer - can social work take my mum away if i tell them im struggling").asks
     assert "advice" not in q("do young carers get taken seriously when they tell social work they are struggling?").asks
+    assert "advice" in q("what's a good harm reduction approach for a dad who's using?").asks  # a good approach to take
+    assert "advice" not in q("was a whole-family approach a priority for partnerships?").asks
