@@ -303,7 +303,23 @@ MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it
 _STATEMENT_END = re.compile(r"(?<=[.!])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\beg\.)(?<!\bie\.)(?<!\bvs\.)\s+", re.I)
 
 
-_SIGNED = re.compile(r"\s*\(([^()]{2,60})\)\W*$")  # a bracket the text ends with
+MAX_SIGNED_CHARS = 60  # hand-set: the most characters a bracket after the question holds when it says who asks
+
+
+def _signed(text: str) -> tuple[int, str] | None:
+    """Where a bracket of 2 to MAX_SIGNED_CHARS characters the text ends with (bar spaces and punctuation) opens, and
+    what it holds; None if there is none. One pass back over what follows the bracket and a bounded look inside it,
+    so the cost does not grow faster than the text (a pattern with a leading \\s* would)."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] in "_)"):
+        end -= 1
+    if not end or text[end - 1] != ")":
+        return None
+    start = text.rfind("(", max(0, end - MAX_SIGNED_CHARS - 2), end - 1)
+    inner = text[start + 1:end - 1]
+    if start < 0 or not 2 <= len(inner) <= MAX_SIGNED_CHARS or "(" in inner or ")" in inner:
+        return None
+    return start, inner
 
 
 def _says_who(opening: re.Pattern, said: str) -> bool:
@@ -349,9 +365,9 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     opening = intro or introduction()
     intro = opening.match(text)
     after_intro = text[intro.end():] if intro and intro.end() < len(text) else text
-    signed = _SIGNED.search(after_intro)  # "... every child and family? (researcher for an MSP)": who asks, in brackets
-    if signed and signed.start() and _says_who(opening, signed.group(1)):  # after the question
-        after_intro = after_intro[:signed.start()]
+    signed = _signed(after_intro)  # "... every child and family? (researcher for an MSP)": who asks, in brackets
+    if signed and after_intro[:signed[0]].strip() and _says_who(opening, signed[1]):  # after the question
+        after_intro = after_intro[:signed[0]].rstrip()
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", after_intro))
     said = _asking_sentence(asked)  # "rural area, barely any MH services within 60 miles. does it mention access to
     if said != asked and not refers_back(said):  # resources being an issue?": what the statements before the question

@@ -278,3 +278,14 @@ def test_who_asks_in_brackets_after_the_question_names_no_topic():
     assert q("is advocacy working? (SW, Fife)").unknown_terms == ()
     assert "the promise" in q("what about the Promise (the care review)?").unknown_terms
     assert q("what does it say about the MSP (researcher)").unknown_terms == ("MSP",)
+
+
+def test_a_bracket_after_the_question_is_found_looking_back_from_the_end():
+    """query._signed: the bracket the text ends with (bar spaces and punctuation) and what it holds, at most 60
+    characters with no bracket inside; found by one pass back from the end, however long the text."""
+    from assistant.query import _signed
+
+    assert _signed("is advocacy working? (SW, Fife) ?!") == (21, "SW, Fife")
+    assert _signed("is advocacy working?") is None
+    assert _signed("x (" + "a" * 61 + ")") is None
+    assert _signed("(" * 5000 + " " * 5000 + "?") is None
