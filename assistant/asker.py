@@ -9,6 +9,7 @@ import re
 
 from .followups import MAX_ANAPHORIC_WORDS, PEOPLE, refers_back
 from .cues import ASK_WORDS, REQUEST_VERBS, asker_intro
+from .query import says_who
 from .text import STOP, words
 
 # "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word
@@ -27,11 +28,8 @@ _JOINS = re.compile(r"^\W{0,3}(?:and|also|plus|&)\b", re.I)  # a sentence that a
 _REMARK = re.compile(r",\s*(?=(?:i|i'm|im|we|we're|our|my|(?:can|could|would|will) (?:u|you|ya))\b)", re.I)
 # "sum it up for my team pls, they wont read it": after a request for the asker's own people ("my team", "our board"), a
 # remark whose subject is those people ("they", "he", "she") speaks of the asker's side, as one in the first person does
-_THEIR_REMARK = re.compile(r",\s*(?=(?:they|they['’]?re|they['’]?ve|they['’]?ll|they['’]?d|theyre|theyve|theyll|he|she|"
-                           r"he['’]?s|she['’]?s)\b)", re.I)
-_OWN_PEOPLE = frozenset("my our".split())  # a request naming the asker's own people: what a remark after it may speak of
 _OF_OWN_PEOPLE = frozenset("they they're theyre they've theyve they'll theyll they'd he she he's she's".split())
-# "im 15, whats ...": a question after a comma (a question word first); what comes before it may say who asks
+_THEIR_REMARK = re.compile(r",\s*(?=(?:" + "|".join(sorted(_OF_OWN_PEOPLE)).replace("'", "['’]?") + r")\b)", re.I)
 _ASKS_AFTER_COMMA = re.compile(r",\s*(?=(?:" + "|".join(sorted(ASK_WORDS | REQUEST_VERBS)).replace("'", "['’]?") + r")\b)", re.I)
 # words of a person speaking of themselves; "asking" too, which says who asks ("... asking as a kinship carer")
 _FIRST_PERSON = frozenset("i i'm im i've ive me my we we're we've our us asking".split())  # not 'were': a question opens with it
@@ -73,7 +71,7 @@ def asking_part(text: str) -> str:
     parts = [p.strip() for p in _CLAUSE_END.split(text.strip()) if p.strip()]
     remark = _REMARK.search(parts[0]) if parts else None
     if parts and remark is None and (theirs := _THEIR_REMARK.search(parts[0])) and \
-            _asks_first(parts[0][:theirs.start()]) and not _OWN_PEOPLE.isdisjoint(words(parts[0][:theirs.start()])):
+            _asks_first(parts[0][:theirs.start()]) and not _OWN.isdisjoint(words(parts[0][:theirs.start()])):
         remark = theirs  # "sum it up for my team pls, they wont read it"
     if remark:  # "is DV still an issue across scotland, we are seeing loads of it": a remark after a comma
         parts = [parts[0][:remark.start()], parts[0][remark.end():]] + parts[1:]
@@ -86,7 +84,7 @@ def asking_part(text: str) -> str:
     first, last = parts[0], parts[-1]
     end = len(parts) - 1
     if _asks_first(first) and not any(_is_question(p) for p in parts[1:]) and \
-            _after_speaks_of_asker(_span(text, parts, 1, end), own_people=not _OWN_PEOPLE.isdisjoint(words(first))):
+            _after_speaks_of_asker(_span(text, parts, 1, end), own_people=not _OWN.isdisjoint(words(first))):
         return first  # "Do staff trust their TL? I def trust mine lol"; "sum it up for my team - theyve got 5 mins"
     asks = [i for i, p in enumerate(parts) if _is_question(p)]
     if asks and 0 < asks[-1] < end and _after_speaks_of_asker(_span(text, parts, asks[-1] + 1, end)):
@@ -142,8 +140,7 @@ def only_says_who_asks(text: str) -> bool:
     said = text.strip().rstrip(",.!:;– -")
     if not said:
         return False
-    whole = asker_intro().match(said + ".")
-    if whole and whole.end() >= len(said):
+    if says_who(asker_intro(), said):
         return True
     ws = words(said)
     return bool(ws) and all(w in _FIRST_PERSON or w in ("am", "aged") or w.isdigit() for w in ws) and any(w.isdigit() for w in ws)
@@ -334,7 +331,7 @@ def _after_intro(text: str) -> str:
     return text[opening.end():].strip() if opening else ""
 
 
-_OWN = frozenset("my our".split())
+_OWN = frozenset("my our".split())  # the asker's own things, and own people a remark after a request may speak of
 MAX_OWN_WORDS = 2  # hand-set: the most words after "my"/"our" read as the asker's own thing ("my PSW", "our IJB")
 _COMMA = re.compile(r",\s*")
 # what the asker is making ("I'm putting together a training session on chronologies") is theirs; what it is on is asked

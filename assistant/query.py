@@ -322,8 +322,9 @@ def _signed(text: str) -> tuple[int, str] | None:
     return start, inner
 
 
-def _says_who(opening: re.Pattern, said: str) -> bool:
-    """Whether all of `said` is an opening saying who asks (introduction(): "researcher for an MSP", "SW, Fife")."""
+def says_who(opening: re.Pattern, said: str) -> bool:
+    """Whether all of `said` is an opening saying who asks (introduction(): "researcher for an MSP", "SW, Fife"; a
+    bracket after the question here, a clause before it in asker.only_says_who_asks)."""
     said = said.strip().rstrip(".!,;:")
     whole = opening.match(said + ".")
     return bool(whole) and whole.end() >= len(said)
@@ -366,7 +367,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     intro = opening.match(text)
     after_intro = text[intro.end():] if intro and intro.end() < len(text) else text
     signed = _signed(after_intro)  # "... every child and family? (researcher for an MSP)": who asks, in brackets
-    if signed and after_intro[:signed[0]].strip() and _says_who(opening, signed[1]):  # after the question
+    if signed and after_intro[:signed[0]].strip() and says_who(opening, signed[1]):  # after the question
         after_intro = after_intro[:signed[0]].rstrip()
     asked = _GLOSS.sub(" ", _PLAIN.sub(" ", after_intro))
     said = _asking_sentence(asked)  # "rural area, barely any MH services within 60 miles. does it mention access to
