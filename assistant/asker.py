@@ -9,7 +9,7 @@ import re
 
 from .followups import MAX_ANAPHORIC_WORDS, PEOPLE, refers_back
 from .cues import ASK_WORDS, REQUEST_VERBS, asker_intro
-from .query import says_who
+from .scene import says_who
 from .text import STOP, words
 
 # "I was wondering whether ...", "we wonder how ...": a request put as a statement (its last group left open for the word

@@ -13,6 +13,8 @@ from pathlib import Path
 from .answer_types import AnswerType, focus
 from .errors import CorpusError
 from .followups import refers_back
+from .scene import (ASKS_FIRST, EXAMPLE, GLOSS, MIN_BEFORE_GLOSS, TRAILING_GLOSS, asking_sentence, says_who,
+                    signed_bracket)
 from .text import STEM_PREFIX, STOP, fold, is_word, normalise, padded, terms, words
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
@@ -281,65 +283,6 @@ def typed_as_meant(text: str, vocab: frozenset[str], types: tuple[AnswerType, ..
     return re.sub(r"[A-Za-z]{6,}", fix, text)
 
 
-# "(HSB type cases)", "(e.g. CSE)", "(aka IRDs)", "(foster, resi, kinship)": brackets that gloss the question's words with
-# an example, a list of the kinds meant or the field's name for them; what is asked is outside them. Bounded on both sides
-# of the marker word, and each listed kind at most 20 characters.
-_GLOSS = re.compile(r"\((?=[^()]{0,60}\))[^()]{0,40}?\b(?:types?|style|kinds?|sort|like|e\.?g|i\.?e|aka|such as)\b[^()]{0,40}\)"
-                    r"|\((?:[^(),]{1,20},\s*){1,4}[^(),]{1,20}\)", re.I)
-# "what does it say about children's rights, like UNCRC type stuff": an example named last, after a comma, a dash or the
-# question's mark ("...? thinking GIRFEC / named person type stuff"), of the kind of thing the question names before it
-# (at most three words, a slash joining two, then 'type stuff', 'sort of thing', ...); a
-# question naming little else before it keeps it ("DV - MARAC type stuff")
-_TRAILING_GLOSS = re.compile(r"(?<=\w)\s*(?:,|\s[-–—]|\?+)\s*(?:like |thinking |e\.?g\.? |such as )?(?:[\w'&-]+(?:\s*/\s*| )){0,2}"
-                             r"[\w'&-]+[ -](?:type|style|kind|sort)(?: of)? (?:stuff|things?|support|work|issues?|cases?)\W*$", re.I)
-# "older teens who are a danger to themselves, e.g. using substances - do they ...?": an example set off by commas or a
-# spaced dash after the words it illustrates, as the brackets of _GLOSS set one off (e.g. or i.e. only, each bounded)
-_EXAMPLE = re.compile(r",\s*(?:e\.?g|i\.?e)\b\.?,?\s+[^,()\n;:!?]{1,40}?(?=\s*(?:,|\s[-–—]\s))", re.I)
-# an opening that is itself a question ("what counts as an 'older young person' here - 16+?"): no one saying who asks
-_ASKS_FIRST = re.compile(r"^\W*(?:what|whats|what['’]s|how|why|when|where|which|who|does|do|did|is|are|can|could|would|should)\b", re.I)
-MIN_BEFORE_GLOSS = 3  # hand-set: the fewest words before such an example for it to be one
-# where a statement ends and the next sentence begins; not after an abbreviation ("anything on FII, e.g. in the health
-# findings?" is one sentence)
-_STATEMENT_END = re.compile(r"(?<=[.!])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\beg\.)(?<!\bie\.)(?<!\bvs\.)\s+", re.I)
-
-
-MAX_SIGNED_CHARS = 60  # hand-set: the most characters a bracket after the question holds when it says who asks
-
-
-def _signed(text: str) -> tuple[int, str] | None:
-    """Where a bracket of 2 to MAX_SIGNED_CHARS characters the text ends with (bar spaces and punctuation) opens, and
-    what it holds; None if there is none. One pass back over what follows the bracket and a bounded look inside it,
-    so the cost does not grow faster than the text (a pattern with a leading \\s* would)."""
-    end = len(text)
-    while end and not (text[end - 1].isalnum() or text[end - 1] in "_)"):
-        end -= 1
-    if not end or text[end - 1] != ")":
-        return None
-    start = text.rfind("(", max(0, end - MAX_SIGNED_CHARS - 2), end - 1)
-    inner = text[start + 1:end - 1]
-    if start < 0 or not 2 <= len(inner) <= MAX_SIGNED_CHARS or "(" in inner or ")" in inner:
-        return None
-    return start, inner
-
-
-def says_who(opening: re.Pattern, said: str) -> bool:
-    """Whether all of `said` is an opening saying who asks (introduction(): "researcher for an MSP", "SW, Fife"; a
-    bracket after the question here, a clause before it in asker.only_says_who_asks)."""
-    said = said.strip().rstrip(".!,;:")
-    whole = opening.match(said + ".")
-    return bool(whole) and whole.end() >= len(said)
-
-
-def _asking_sentence(text: str) -> str:
-    """The last sentence, when it asks and every sentence before it states ("we build trust for months and it never
-    shows up in stats. did the inspectors notice that kind of thing?" asks for no figure): what is asked for is read
-    there; otherwise the whole text."""
-    parts = [p for p in _STATEMENT_END.split(text.strip()) if p]
-    if len(parts) < 2 or not (parts[-1].rstrip().endswith("?") or _ASKS_FIRST.match(parts[-1])):
-        return text
-    return parts[-1] if all(not p.rstrip().endswith("?") and not _ASKS_FIRST.match(p) for p in parts[:-1]) else text
-
-
 def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[str], types: tuple[AnswerType, ...] = (),
             ordered_vocab=None, names: tuple[str, ...] = (), age_wording=None, phrase_used=None,
             aside=None, chatter: frozenset[str] = frozenset(), intro: re.Pattern | None = None, own=None) -> Query:
@@ -366,14 +309,14 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     opening = intro or introduction()
     intro = opening.match(text)
     after_intro = text[intro.end():] if intro and intro.end() < len(text) else text
-    signed = _signed(after_intro)  # "... every child and family? (researcher for an MSP)": who asks, in brackets
+    signed = signed_bracket(after_intro)  # "... every child and family? (researcher for an MSP)": who asks, in brackets
     if signed and after_intro[:signed[0]].strip() and says_who(opening, signed[1]):  # after the question
         after_intro = after_intro[:signed[0]].rstrip()
-    asked = _GLOSS.sub(" ", _PLAIN.sub(" ", after_intro))
-    said = _asking_sentence(asked)  # "rural area, barely any MH services within 60 miles. does it mention access to
+    asked = GLOSS.sub(" ", _PLAIN.sub(" ", after_intro))
+    said = asking_sentence(asked)  # "rural area, barely any MH services within 60 miles. does it mention access to
     if said != asked and not refers_back(said):  # resources being an issue?": what the statements before the question
         asked = said  # name sets its scene; the question, pointing at none of it, is what must be in the documents
-    for aside_of in (_TRAILING_GLOSS, _EXAMPLE, _EXCEPT):  # an example named last or set off; what the question leaves
+    for aside_of in (TRAILING_GLOSS, EXAMPLE, _EXCEPT):  # an example named last or set off; what the question leaves
         # out ("apart from FGM")
         rest = aside_of.sub(" ", asked)
         asked = rest if len(words(rest)) >= MIN_BEFORE_GLOSS else asked
@@ -406,7 +349,7 @@ def analyse(text: str, glossary: dict[str, tuple[str, ...]], vocab: frozenset[st
     unknown = tuple(c for c in unknown if not any(o != c and f" {c} " in f" {o} " for o in unknown))
     # what the question asks for is judged after who asks ("money advice worker - do they ask the kids ...?" asks for no
     # sum), when the opening is no question itself ("what counts as an 'older young person' here - 16+?")
-    meant = typed_as_meant(_asking_sentence(text if _ASKS_FIRST.match(text) else after_intro), vocab, types)
+    meant = typed_as_meant(asking_sentence(text if ASKS_FIRST.match(text) else after_intro), vocab, types)
     return Query(text, expanded, tuple(t.name for t in types if t.asked_by(meant)), unknown,
                  " ".join([text, *fixes]), tuple((t, " ".join(glossary[t])) for t in sorted(hits)) + tuple(
                      (a, w) for a, w in zip(ages, age_words)), focus(asked))

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from assistant import (answer_types, asides, asker, broad_cues, compound, conversation, cues, features, followups, intents,
-                       polarity, query, refusal, suggest, text, titles)
+                       polarity, query, refusal, scene, suggest, text, titles)
 from assistant.settings import ROOT
 
 # Prefixes reach the patterns' deeper branches; units are the runs a backtracking engine chokes on.
@@ -33,7 +33,7 @@ def user_text_patterns() -> dict[str, re.Pattern]:
     corpus; testing them too costs nothing), the reviewed answer-type patterns (question and topic; evidence
     reads the corpus) and the profile's numbered-title pattern."""
     found = {f"{m.__name__}.{k}": v for m in (answer_types, asides, asker, broad_cues, compound, conversation, cues, features,
-                                               followups, intents, polarity, query, refusal, suggest, text, titles)
+                                               followups, intents, polarity, query, refusal, scene, suggest, text, titles)
              for k, v in vars(m).items() if isinstance(v, re.Pattern)}
     for name, spec in json.loads((ROOT / "index" / "answer_types.json").read_text(encoding="utf-8")).items():
         for part in ("question", "topic"):

@@ -281,9 +281,9 @@ def test_who_asks_in_brackets_after_the_question_names_no_topic():
 
 
 def test_a_bracket_after_the_question_is_found_looking_back_from_the_end():
-    """query._signed: the bracket the text ends with (bar spaces and punctuation) and what it holds, at most 60
+    """scene.signed_bracket: the bracket the text ends with (bar spaces and punctuation) and what it holds, at most 60
     characters with no bracket inside; found by one pass back from the end, however long the text."""
-    from assistant.query import _signed
+    from assistant.scene import signed_bracket as _signed
 
     assert _signed("is advocacy working? (SW, Fife) ?!") == (21, "SW, Fife")
     assert _signed("is advocacy working?") is None
